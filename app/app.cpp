@@ -1,0 +1,207 @@
+#include "app.h"
+
+#include "gl.h"
+#include "platform.h"
+#include "tensor_view.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#ifndef CONVPLAY_FONT_PATH
+#define CONVPLAY_FONT_PATH ""
+#endif
+
+namespace convplay::app {
+
+App* App::instance_ = nullptr;
+
+App::App() {
+  scenes_.push_back(make_modes_scene());
+  scene_ = scenes_.front().get();
+  instance_ = this;
+}
+
+App::~App() {
+  shutdown();
+  instance_ = nullptr;
+}
+
+void App::shutdown() {
+  if (!window_) return;
+  scenes_.clear(); // their GL objects go while the context exists
+  scene_ = nullptr;
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  window_ = nullptr;
+}
+
+bool App::init(GLFWwindow* window) {
+  window_ = window;
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr; // no imgui.ini: a page, a test run and the next start all look the same
+  ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.FramePadding = ImVec2(6, 4);
+  style.ItemSpacing = ImVec2(8, 6);
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
+  platform_install_input_hooks(window); // ImGui's backend chains to these
+  if (!ImGui_ImplGlfw_InitForOpenGL(window, true) || !ImGui_ImplOpenGL3_Init(platform_glsl_version())) {
+    std::fprintf(stderr, "convplay: cannot initialise the ImGui backends\n");
+    return false;
+  }
+  if (!tensor_views_init(platform_glsl_version())) {
+    std::fprintf(stderr, "convplay: cannot build the tensor shaders\n");
+    return false;
+  }
+#if CONVPLAY_THREADS
+  // One fixed pool for the whole run. Report only workers that were seen executing work.
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  pool_ = std::make_unique<ThreadPool>(std::min(hw, 4u));
+  threads_ = static_cast<int>(pool_->probe_running_threads()) - 1;
+  if (threads_ < static_cast<int>(pool_->workers()))
+    std::fprintf(stderr, "convplay: only %d of %zu worker threads ran\n", threads_, pool_->workers());
+#else
+  pool_ = std::make_unique<ThreadPool>(0);
+#endif
+  return true;
+}
+
+void App::rebuild_fonts(float pixel_ratio) {
+  // Rasterise at device resolution and scale back, so text is sharp at any devicePixelRatio.
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  static const ImWchar ranges[] = {
+      0x0020, 0x00FF, // Latin-1 (×, ·)
+      0x0391, 0x03C9, // Greek (σ, Σ)
+      0x2010, 0x2027, // dashes, bullet, ellipsis
+      0x2190, 0x21FF, // arrows
+      0x2200, 0x22FF, // mathematical operators (−, ∗, ⌊ ⌋ nearby)
+      0x2308, 0x230B, // floor and ceiling brackets
+      0,
+  };
+  ImFontConfig config;
+  config.OversampleH = 2;
+  const float size = 16.0f * pixel_ratio;
+  ImFont* font = nullptr;
+  if (std::FILE* f = std::fopen(CONVPLAY_FONT_PATH, "rb")) {
+    std::fclose(f);
+    font = io.Fonts->AddFontFromFileTTF(CONVPLAY_FONT_PATH, size, &config, ranges);
+  }
+  if (!font) {
+    std::fprintf(stderr, "convplay: font %s not found, using ImGui's default font\n", CONVPLAY_FONT_PATH);
+    ImFontConfig fallback;
+    fallback.SizePixels = 13.0f * pixel_ratio;
+    io.Fonts->AddFontDefault(&fallback);
+  }
+  io.FontGlobalScale = 1.0f / pixel_ratio;
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  font_ratio_ = pixel_ratio;
+}
+
+std::string App::select_scene(std::string_view id) {
+  for (auto& s : scenes_)
+    if (id == s->id()) {
+      scene_ = s.get();
+      return {};
+    }
+  std::string known;
+  for (auto& s : scenes_) known += (known.empty() ? "" : ", ") + std::string(s->id());
+  return "unknown scene '" + std::string(id) + "' (known: " + known + ")";
+}
+
+std::string App::state_json() const {
+  JsonWriter w;
+  w.field("scene", scene_->id())
+      .field("threads", threads_)
+      .field("simd", static_cast<bool>(CONVPLAY_SIMD))
+      .field("build", CONVPLAY_THREADS ? "threads" : "single")
+      .field("frames", frames_);
+  std::string scenes = "[";
+  for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
+  w.raw_field("scenes", scenes + "]");
+  scene_->write_state(w);
+  return w.str();
+}
+
+std::string App::set_state_json(std::string_view json) {
+  JsonObject in;
+  std::string error;
+  if (!parse_flat_json_object(json, in, error)) return error;
+  Scene* previous = scene_;
+  if (auto it = in.find("scene"); it != in.end()) {
+    const std::string* id = std::get_if<std::string>(&it->second);
+    if (!id) return "scene must be a string";
+    if (auto e = select_scene(*id); !e.empty()) return e;
+  }
+  // Read-only keys are accepted back unchanged, so state() output can be fed to setState().
+  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes"}) in.erase(key);
+  if (auto e = scene_->apply_state(in); !e.empty()) {
+    scene_ = previous;
+    return e;
+  }
+  return {};
+}
+
+void App::draw_ui() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("Convolution Playground", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const float sidebar = std::clamp(vp->WorkSize.x * 0.2f, 150.0f, 230.0f);
+  ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true);
+  ImGui::TextUnformatted("Convolution");
+  ImGui::TextUnformatted("Playground");
+  ImGui::Separator();
+  for (auto& s : scenes_)
+    if (ImGui::Selectable(s->title(), s.get() == scene_)) scene_ = s.get();
+  ImGui::Dummy(ImVec2(0, 12));
+  ImGui::Separator();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
+  else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
+  ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
+  ImGui::PopStyleColor();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("scene", ImVec2(0, 0), false);
+  scene_->draw();
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+bool App::frame() {
+  const float ratio = platform_pixel_ratio(window_);
+  if (ratio != font_ratio_) rebuild_fonts(ratio);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  platform_after_imgui_new_frame(window_);
+  ImGui::NewFrame();
+  draw_ui();
+  ImGui::Render();
+  const ImGuiIO& io = ImGui::GetIO();
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+  glClearColor(0.98f, 0.98f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ++frames_;
+  return scene_->animating();
+}
+
+} // namespace convplay::app

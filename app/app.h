@@ -1,0 +1,43 @@
+// The application: ImGui setup, the scene list and the frame; platform-independent.
+#pragma once
+#include "scene.h"
+
+#include <convplay/thread_pool.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace convplay::app {
+
+class App {
+public:
+  App();
+  ~App();
+  bool init(GLFWwindow* window);  // ImGui, fonts, shaders, threads; false + stderr message on failure
+  void shutdown();                 // before the window goes; also done by the destructor
+  bool frame();                   // draws one frame; true if it wants another right away (animation)
+  std::string state_json() const; // {"scene":..., "threads":..., "simd":..., "frames":..., scene fields}
+  std::string set_state_json(std::string_view json); // "" or why not; nothing changes on error
+  std::string select_scene(std::string_view id);      // "" or "unknown scene ..."
+  long long frames() const { return frames_; }
+  static App* instance() { return instance_; }
+
+private:
+  void rebuild_fonts(float pixel_ratio);
+  void draw_ui();
+
+  GLFWwindow* window_ = nullptr;
+  std::vector<std::unique_ptr<Scene>> scenes_;
+  Scene* scene_ = nullptr;
+  std::unique_ptr<ThreadPool> pool_;
+  int threads_ = 0;        // worker threads seen running (0 in the single-threaded build)
+  long long frames_ = 0;
+  float font_ratio_ = 0.0f;
+  std::string notice_;     // one-line message from the last setState or start-up
+  static App* instance_;
+};
+
+} // namespace convplay::app

@@ -1,0 +1,51 @@
+#include "gl_util.h"
+
+#include <cstdio>
+#include <string>
+
+namespace convplay::app {
+namespace {
+GLuint compile(GLenum type, const std::string& source) {
+  GLuint shader = glCreateShader(type);
+  const char* text = source.c_str();
+  glShaderSource(shader, 1, &text, nullptr);
+  glCompileShader(shader);
+  GLint ok = GL_FALSE;
+  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetShaderInfoLog(shader, sizeof log, nullptr, log);
+    std::fprintf(stderr, "convplay: shader compile error: %s\n", log);
+    glDeleteShader(shader);
+    return 0;
+  }
+  return shader;
+}
+} // namespace
+
+GLuint build_program(const char* glsl_version, const char* vertex_body, const char* fragment_body) {
+  std::string prefix = std::string(glsl_version) + "\n";
+  if (prefix.find(" es") != std::string::npos) prefix += "precision highp float;\nprecision highp int;\n";
+  GLuint vs = compile(GL_VERTEX_SHADER, prefix + vertex_body);
+  GLuint fs = compile(GL_FRAGMENT_SHADER, prefix + fragment_body);
+  if (!vs || !fs) return 0;
+  GLuint program = glCreateProgram();
+  glAttachShader(program, vs);
+  glAttachShader(program, fs);
+  glBindAttribLocation(program, 0, "a_pos");
+  glLinkProgram(program);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint ok = GL_FALSE;
+  glGetProgramiv(program, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetProgramInfoLog(program, sizeof log, nullptr, log);
+    std::fprintf(stderr, "convplay: shader link error: %s\n", log);
+    glDeleteProgram(program);
+    return 0;
+  }
+  return program;
+}
+
+} // namespace convplay::app

@@ -1,0 +1,41 @@
+// Just enough JSON for the page API: a writer for state objects and a reader for flat objects
+// (string keys; number, boolean, string or null values), which is what setState() sends.
+#pragma once
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace convplay::app {
+
+using JsonValue = std::variant<std::nullptr_t, bool, double, std::string>;
+using JsonObject = std::map<std::string, JsonValue, std::less<>>;
+
+// Parses a flat JSON object; on failure returns false and sets error (with the byte offset).
+bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error);
+
+class JsonWriter { // writes one object: {"a":1,"b":"x"}
+public:
+  JsonWriter& field(std::string_view key, std::string_view value);
+  JsonWriter& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
+  JsonWriter& field(std::string_view key, double value);
+  JsonWriter& field(std::string_view key, long long value);
+  JsonWriter& field(std::string_view key, int value) { return field(key, static_cast<long long>(value)); }
+  JsonWriter& field(std::string_view key, bool value);
+  JsonWriter& raw_field(std::string_view key, std::string_view json); // value already JSON
+  std::string str() const { return out_ + "}"; }
+
+private:
+  void key(std::string_view k);
+  std::string out_ = "{";
+};
+
+std::string json_quote(std::string_view s);
+
+// Typed look-ups for apply_state(): each returns "" or a message naming the key and the problem.
+std::string json_get_int(const JsonObject& o, std::string_view key, long long lo, long long hi, int& out);
+std::string json_get_bool(const JsonObject& o, std::string_view key, bool& out);
+std::string json_get_choice(const JsonObject& o, std::string_view key, std::initializer_list<std::string_view> choices,
+                            std::string& out);
+
+} // namespace convplay::app

@@ -1,0 +1,25 @@
+// The platform layer: everything that differs between the desktop (platform_native.cpp) and the
+// browser (platform_web.cpp). The rest of the app is written once against these functions.
+#pragma once
+struct GLFWwindow;
+
+namespace convplay::app {
+
+struct WindowConfig {
+  int width = 1280;  // initial size natively, in screen coordinates; the web canvas follows the page
+  int height = 800;
+  const char* title = "Convolution Playground";
+};
+
+GLFWwindow* platform_create_window(const WindowConfig& config); // GL context current; nullptr + stderr message on failure
+const char* platform_glsl_version();  // "#version 300 es" (WebGL2) or "#version 130" (desktop GL 3.0)
+float platform_pixel_ratio(GLFWwindow* window); // device pixels per logical pixel (devicePixelRatio on the web)
+void platform_after_imgui_new_frame(GLFWwindow* window); // fixes DisplaySize, framebuffer scale and mouse for high-DPI
+void platform_request_frame();        // something changed (input, state from JS): draw again soon
+// Runs frame() until it returns false or the window closes. frame() returns whether it wants another
+// frame right away (animation or input just happened); otherwise the loop sleeps until an event.
+void platform_run(GLFWwindow* window, bool (*frame)(void* user), void* user);
+void platform_destroy_window(GLFWwindow* window); // after platform_run returns (native)
+void platform_install_input_hooks(GLFWwindow* window); // before ImGui's GLFW backend, which chains to them
+
+} // namespace convplay::app

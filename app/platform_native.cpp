@@ -1,0 +1,77 @@
+// Desktop platform: GLFW window with an OpenGL 3.0 context. The web counterpart is platform_web.cpp.
+#include "platform.h"
+
+#include <GLFW/glfw3.h>
+#include <cstdio>
+
+namespace convplay::app {
+namespace {
+int g_frames_requested = 0; // frames still to draw after the last event (ImGui settles hover state)
+void on_glfw_error(int code, const char* message) { std::fprintf(stderr, "convplay: GLFW error %d: %s\n", code, message); }
+void on_cursor(GLFWwindow*, double, double) { platform_request_frame(); }
+void on_button(GLFWwindow*, int, int, int) { platform_request_frame(); }
+void on_scroll(GLFWwindow*, double, double) { platform_request_frame(); }
+void on_key(GLFWwindow*, int, int, int, int) { platform_request_frame(); }
+void on_char(GLFWwindow*, unsigned) { platform_request_frame(); }
+void on_size(GLFWwindow*, int, int) { platform_request_frame(); }
+} // namespace
+
+GLFWwindow* platform_create_window(const WindowConfig& config) {
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    std::fprintf(stderr, "convplay: cannot initialise GLFW (no display? run under xvfb-run)\n");
+    return nullptr;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  GLFWwindow* window = glfwCreateWindow(config.width, config.height, config.title, nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "convplay: cannot create an OpenGL 3.0 window\n");
+    glfwTerminate();
+    return nullptr;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  return window;
+}
+
+const char* platform_glsl_version() { return "#version 130"; }
+
+float platform_pixel_ratio(GLFWwindow*) {
+  // On X11, window coordinates are device pixels already: ImGui's GLFW backend gets sizes right.
+  return 1.0f;
+}
+
+void platform_after_imgui_new_frame(GLFWwindow*) {}
+
+void platform_request_frame() { g_frames_requested = 3; }
+
+void platform_install_input_hooks(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, on_cursor);
+  glfwSetMouseButtonCallback(window, on_button);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+  glfwSetFramebufferSizeCallback(window, on_size);
+}
+
+void platform_run(GLFWwindow* window, bool (*frame)(void*), void* user) {
+  bool busy = true;
+  while (!glfwWindowShouldClose(window)) {
+    if (busy) glfwPollEvents();
+    else glfwWaitEvents(); // idle: no CPU until something happens
+    busy = frame(user);
+    glfwSwapBuffers(window);
+    if (g_frames_requested > 0) {
+      --g_frames_requested;
+      busy = true;
+    }
+  }
+}
+
+void platform_destroy_window(GLFWwindow* window) {
+  glfwDestroyWindow(window);
+  glfwTerminate();
+}
+
+} // namespace convplay::app

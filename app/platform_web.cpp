@@ -1,0 +1,145 @@
+// Browser platform: Emscripten's GLFW on a WebGL2 canvas, plus what its GLFW lacks (devicePixelRatio,
+// pausing the main loop when idle) and the C functions behind window.convplay (web/loader.js).
+// The desktop counterpart is platform_native.cpp.
+#include "app.h"
+#include "platform.h"
+
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace convplay::app {
+namespace {
+constexpr const char* kCanvas = "#canvas";
+int g_frames_requested = 0;
+bool g_paused = false;
+bool (*g_frame)(void*) = nullptr;
+void* g_user = nullptr;
+
+void on_cursor(GLFWwindow*, double, double) { platform_request_frame(); }
+void on_button(GLFWwindow*, int, int, int) { platform_request_frame(); }
+void on_scroll(GLFWwindow*, double, double) { platform_request_frame(); }
+void on_key(GLFWwindow*, int, int, int, int) { platform_request_frame(); }
+void on_char(GLFWwindow*, unsigned) { platform_request_frame(); }
+EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
+  platform_request_frame();
+  return EM_FALSE;
+}
+
+void tick() {
+  static long long drawn = 0;
+  bool busy = g_frame(g_user);
+  ++drawn;
+  // Tell the page (web/loader.js): the first frame resolves window.convplay.ready.
+  if (drawn == 1) EM_ASM({ if (Module["convplayFirstFrame"]) Module["convplayFirstFrame"](); });
+  EM_ASM({ if (Module["convplayFrame"]) Module["convplayFrame"]($0); }, static_cast<double>(drawn));
+  if (g_frames_requested > 0) {
+    --g_frames_requested;
+    busy = true;
+  }
+  if (!busy) { // idle: stop requestAnimationFrame until an event or setState wakes us
+    g_paused = true;
+    emscripten_pause_main_loop();
+  }
+}
+} // namespace
+
+GLFWwindow* platform_create_window(const WindowConfig& config) {
+  if (!glfwInit()) {
+    std::fprintf(stderr, "convplay: cannot initialise GLFW\n");
+    return nullptr;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  GLFWwindow* window = glfwCreateWindow(config.width, config.height, config.title, nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "convplay: cannot create a WebGL2 context\n");
+    return nullptr;
+  }
+  glfwMakeContextCurrent(window);
+  emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE, on_resize);
+  return window;
+}
+
+const char* platform_glsl_version() { return "#version 300 es"; }
+
+float platform_pixel_ratio(GLFWwindow*) { return static_cast<float>(emscripten_get_device_pixel_ratio()); }
+
+// Emscripten 3.1.6's GLFW ignores devicePixelRatio: size the canvas backing store to CSS size × ratio
+// ourselves (the page sizes the canvas with CSS), and give ImGui logical sizes with a framebuffer scale.
+void platform_after_imgui_new_frame(GLFWwindow* window) {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size(kCanvas, &css_w, &css_h);
+  if (css_w < 1 || css_h < 1) return; // hidden (display: none): keep the last size
+  const double ratio = emscripten_get_device_pixel_ratio();
+  int canvas_w = 0, canvas_h = 0;
+  emscripten_get_canvas_element_size(kCanvas, &canvas_w, &canvas_h);
+  ImGuiIO& io = ImGui::GetIO();
+  // GLFW reported the mouse in canvas pixels of the current backing store: back to CSS pixels.
+  if (io.MousePos.x != -FLT_MAX && canvas_w > 0 && canvas_h > 0) {
+    io.MousePos.x *= static_cast<float>(css_w / canvas_w);
+    io.MousePos.y *= static_cast<float>(css_h / canvas_h);
+  }
+  const int want_w = static_cast<int>(std::lround(css_w * ratio));
+  const int want_h = static_cast<int>(std::lround(css_h * ratio));
+  if (want_w != canvas_w || want_h != canvas_h) {
+    // Not glfwSetWindowSize: it requests fullscreen when the size equals the screen's.
+    emscripten_set_canvas_element_size(kCanvas, want_w, want_h);
+  }
+  (void)window;
+  io.DisplaySize = ImVec2(static_cast<float>(css_w), static_cast<float>(css_h));
+  io.DisplayFramebufferScale = ImVec2(static_cast<float>(want_w / css_w), static_cast<float>(want_h / css_h));
+}
+
+void platform_request_frame() {
+  g_frames_requested = 3;
+  if (g_paused) {
+    g_paused = false;
+    emscripten_resume_main_loop();
+  }
+}
+
+void platform_install_input_hooks(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, on_cursor);
+  glfwSetMouseButtonCallback(window, on_button);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+}
+
+void platform_run(GLFWwindow*, bool (*frame)(void*), void* user) {
+  g_frame = frame;
+  g_user = user;
+  emscripten_set_main_loop(tick, 0, EM_TRUE); // does not return: the browser drives tick()
+}
+
+void platform_destroy_window(GLFWwindow*) {} // the page owns the canvas; the loop never ends
+
+} // namespace convplay::app
+
+// ---- The C functions behind window.convplay (web/loader.js) ------------------------------------
+namespace {
+std::string g_state, g_error;
+}
+
+extern "C" {
+// JSON of the current state; the pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* cp_state_json() {
+  g_state = convplay::app::App::instance() ? convplay::app::App::instance()->state_json() : std::string("{}");
+  return g_state.c_str();
+}
+// Applies a partial state (JSON object); 0 on success, else 1 and cp_last_error() says why.
+EMSCRIPTEN_KEEPALIVE int cp_set_state_json(const char* json) {
+  auto* app = convplay::app::App::instance();
+  g_error = app ? app->set_state_json(json ? json : "") : std::string("the app is not running yet");
+  convplay::app::platform_request_frame();
+  return g_error.empty() ? 0 : 1;
+}
+EMSCRIPTEN_KEEPALIVE const char* cp_last_error() { return g_error.c_str(); }
+}

@@ -1,0 +1,26 @@
+// A scene teaches one idea of the lecture. It reads results from the core and draws them; it never
+// computes what the core can. Its parameters are its state: written to and read from JSON
+// (window.convplay.state()/setState(), and later the URL hash).
+#pragma once
+#include "json.h"
+
+#include <memory>
+#include <string>
+
+namespace convplay::app {
+
+class Scene {
+public:
+  virtual ~Scene() = default;
+  virtual const char* id() const = 0;    // URL id, e.g. "modes"
+  virtual const char* title() const = 0; // shown in the scene list
+  virtual void draw() = 0;               // ImGui widgets, inside the scene area
+  virtual void write_state(JsonWriter& out) const = 0;
+  // Applies the keys it knows (all-or-nothing); returns "" or a message for the student or the host page.
+  virtual std::string apply_state(const JsonObject& in) = 0;
+  virtual bool animating() const { return false; }
+};
+
+std::unique_ptr<Scene> make_modes_scene();
+
+} // namespace convplay::app

@@ -1,0 +1,48 @@
+// TensorView: a 2-D grid of values drawn by shaders/tensor.frag into a texture and shown as an ImGui
+// image, with the numbers written in the cells when they are large enough to read.
+#pragma once
+#include "gl.h"
+
+#include <imgui.h>
+#include <string>
+#include <vector>
+
+namespace convplay::app {
+
+bool tensor_views_init(const char* glsl_version); // once, with a current GL context; false if shaders fail
+
+enum class ColorMap { Sequential, Diverging };
+
+struct CellHover { int row = -1, col = -1; bool valid() const { return row >= 0; } };
+
+class TensorView {
+public:
+  TensorView() = default;
+  TensorView(const TensorView&) = delete;
+  TensorView& operator=(const TensorView&) = delete;
+  ~TensorView();
+
+  // values: rows*cols, row-major; mask (optional, same size): 0 draws the cell hatched (e.g. padding).
+  void set(const std::vector<float>& values, int rows, int cols, ColorMap map,
+           const std::vector<unsigned char>* mask = nullptr);
+  // Draws at most max_size logical pixels, cells at most max_cell; returns the cell under the mouse.
+  CellHover draw(ImVec2 max_size, float max_cell = 40.0f, bool numbers = true);
+  // Outline of cells [row0,row1)×[col0,col1) in the last drawn image.
+  void outline(int row0, int col0, int row1, int col1, ImU32 color, float thickness = 2.0f) const;
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+
+private:
+  void render_texture();
+  std::vector<float> values_;
+  std::vector<unsigned char> mask_;
+  int rows_ = 0, cols_ = 0;
+  ColorMap map_ = ColorMap::Sequential;
+  float lo_ = 0, hi_ = 0;
+  bool dirty_ = true;
+  GLuint data_tex_ = 0, color_tex_ = 0, fbo_ = 0;
+  int tex_w_ = 0, tex_h_ = 0;
+  ImVec2 last_min_{}, last_cell_{};
+};
+
+} // namespace convplay::app

@@ -1,0 +1,33 @@
+# Third-party code comes from Debian's packages, fetched by tools/setup.sh; nothing is vendored.
+#   Dear ImGui 1.86: the Debian *source* package, unpacked into build/deps/imgui (libimgui-dev lacks imgui.cpp)
+#   GLFW 3.3: libglfw3-dev natively, Emscripten's built-in -sUSE_GLFW=3 on the web
+#   Catch2 2.13: header-only (/usr/include/catch2)
+#   stb: libstb-dev (/usr/include/stb)
+set(CONVPLAY_IMGUI_DIR "${CMAKE_SOURCE_DIR}/build/deps/imgui" CACHE PATH "Dear ImGui source tree (tools/setup.sh unpacks it)")
+set(CONVPLAY_STB_DIR "/usr/include/stb" CACHE PATH "stb headers (libstb-dev)")
+
+if(CONVPLAY_BUILD_APP)
+  if(NOT EXISTS "${CONVPLAY_IMGUI_DIR}/imgui.cpp")
+    message(FATAL_ERROR "Dear ImGui sources not found in ${CONVPLAY_IMGUI_DIR}: run tools/setup.sh first")
+  endif()
+  # Compiled once per build into a static library, so app edits relink instead of recompiling ImGui.
+  add_library(imgui STATIC
+    ${CONVPLAY_IMGUI_DIR}/imgui.cpp ${CONVPLAY_IMGUI_DIR}/imgui_draw.cpp
+    ${CONVPLAY_IMGUI_DIR}/imgui_tables.cpp ${CONVPLAY_IMGUI_DIR}/imgui_widgets.cpp
+    ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+  target_include_directories(imgui SYSTEM PUBLIC ${CONVPLAY_IMGUI_DIR} ${CONVPLAY_IMGUI_DIR}/backends)
+  target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+  if(EMSCRIPTEN)
+    target_link_options(imgui PUBLIC -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2)
+  else()
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(GLFW3 REQUIRED IMPORTED_TARGET glfw3)
+    find_package(OpenGL REQUIRED)
+    target_link_libraries(imgui PUBLIC PkgConfig::GLFW3 OpenGL::GL ${CMAKE_DL_LIBS})
+  endif()
+  add_library(convplay::imgui ALIAS imgui)
+endif()
+
+add_library(stb INTERFACE)
+target_include_directories(stb SYSTEM INTERFACE ${CONVPLAY_STB_DIR})
+add_library(convplay::stb ALIAS stb)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, and nothing that is already there.
+# Sources: Debian's archive (apt) and the npm registry (npm ci, pinned by package-lock.json) only.
+#   tools/setup.sh           what building and serving the playground needs
+#   tools/setup.sh --test    plus what the test command needs (browser, Xvfb, reference libraries)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+say() { echo "[setup] $*" >&2; }
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# --- Debian packages -------------------------------------------------------
+debs=(cmake ninja-build g++ pkg-config emscripten node-acorn nodejs npm libglfw3-dev libgl-dev catch2 libstb-dev
+      dpkg-dev xz-utils ca-certificates fonts-dejavu-core)
+(( want_test )) && debs+=(chromium xvfb xauth libgl1-mesa-dri python3-numpy python3-scipy python3-torch)
+
+missing=()
+for p in "${debs[@]}"; do
+  # nodejs/npm may come from another repository (NodeSource) on some machines: accept any working binary.
+  case $p in nodejs) command -v node >/dev/null && continue;; npm) command -v npm >/dev/null && continue;; esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+apt_updated=0
+apt_update() { (( apt_updated )) || { say "apt-get update"; as_root apt-get update -qq; apt_updated=1; }; }
+if (( ${#missing[@]} )); then
+  apt_update
+  say "installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# --- Dear ImGui source (Debian source package; libimgui-dev has no imgui.cpp) ---------------
+imgui_dir="$root/build/deps/imgui"
+if [[ ! -f "$imgui_dir/imgui.cpp" || ! -f "$imgui_dir/backends/imgui_impl_glfw.cpp" ]]; then
+  if ! grep -rqs "^Types:.*deb-src" /etc/apt/sources.list.d/ && ! grep -qs "^deb-src" /etc/apt/sources.list; then
+    # Mirror the existing Debian 'deb' entry as 'deb-src' (same URI, suite and keyring).
+    src=/etc/apt/sources.list.d/debian.sources
+    uri=$(awk '/^URIs:/{print $2; exit}' "$src" 2>/dev/null || true)
+    key=$(awk '/^Signed-By:/{print $2; exit}' "$src" 2>/dev/null || true)
+    say "adding a deb-src entry for ${uri:-http://deb.debian.org/debian}"
+    printf 'Types: deb-src\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By: %s\n' \
+      "${uri:-http://deb.debian.org/debian}" "${key:-/usr/share/keyrings/debian-archive-keyring.gpg}" \
+      | as_root tee /etc/apt/sources.list.d/convplay-deb-src.sources >/dev/null
+    apt_updated=0
+  fi
+  apt_update
+  tmp=$(mktemp -d)
+  say "fetching the imgui source package"
+  (cd "$tmp" && apt-get source --download-only imgui >&2 2>/dev/null || (cd "$tmp" && as_root apt-get source --download-only imgui >&2))
+  orig=$(ls "$tmp"/imgui_*.orig.tar.* | head -n1)
+  rm -rf "$imgui_dir" && mkdir -p "$imgui_dir"
+  tar -xf "$orig" -C "$imgui_dir" --strip-components=1
+  rm -rf "$tmp"
+  [[ -f "$imgui_dir/imgui.cpp" ]] || { say "error: the imgui source package has no imgui.cpp"; exit 1; }
+fi
+
+# --- npm packages (pinned by package-lock.json) -------------------------------
+if (( want_test )) && [[ -f "$root/package-lock.json" ]]; then
+  stamp="$root/node_modules/.convplay-lock"
+  if [[ ! -f "$stamp" ]] || ! cmp -s "$root/package-lock.json" "$stamp"; then
+    say "npm ci"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    cp "$root/package-lock.json" "$stamp"
+  fi
+fi
+say "ready"
