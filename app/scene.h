@@ -2,12 +2,15 @@
 // computes what the core can. Its parameters are its state: written to and read from JSON
 // (window.convplay.state()/setState(), and later the URL hash).
 #pragma once
-#include "json.h"
+#include <convplay/json.h>
 
 #include <memory>
 #include <string>
 
 namespace convplay::app {
+
+using convplay::JsonObject;
+using convplay::JsonWriter;
 
 class Scene {
 public:

@@ -1,9 +1,9 @@
 // The flat JSON reader and writer behind window.convplay.state()/setState().
 #include <catch2/catch.hpp>
 
-#include "json.h"
+#include <convplay/json.h>
 
-using namespace convplay::app;
+using namespace convplay;
 
 TEST_CASE("flat JSON objects parse into typed values", "[json]") {
   JsonObject o;

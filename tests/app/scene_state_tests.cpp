@@ -4,6 +4,7 @@
 
 #include "scene.h"
 
+using namespace convplay;
 using namespace convplay::app;
 
 namespace {

@@ -25,7 +25,18 @@ namespace convplay {
 
 class ThreadPool {
 public:
+  // True when this build can start threads (not so in the single-threaded WebAssembly build).
+  static constexpr bool threads_supported() {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    return false;
+#else
+    return true;
+#endif
+  }
+
+  // Starts `workers` threads, or none where threads are not supported (then every loop is serial).
   explicit ThreadPool(std::size_t workers) {
+    if (!threads_supported()) workers = 0;
     threads_.reserve(workers);
     for (std::size_t t = 0; t < workers; ++t) threads_.emplace_back([this] { worker_loop(); });
   }
@@ -35,6 +46,7 @@ public:
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
+      published_.store(~std::size_t{0}); // ends the spinning too
     }
     wake_.notify_all();
     for (auto& t : threads_) t.join();
@@ -58,23 +70,34 @@ public:
       next_.store(0);
       done_ = 0;
       ++generation_;
+      published_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
     const std::size_t mine = run_indices(job, n);
     std::unique_lock lock(mutex_);
     done_ += mine;
     // Also wait for every worker to leave run_indices, so none can touch next_ of the following call.
+    // Spin a little first: most parallel loops here end within microseconds of each other.
+    for (const auto until = spin_deadline(); !(done_ == count_ && active_ == 0) && std::chrono::steady_clock::now() < until;) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
     finished_.wait(lock, [this] { return done_ == count_ && active_ == 0; });
     job_ = nullptr;
   }
 
-  // Number of distinct threads (caller included) that executed at least one index of a parallel_for
-  // with n = workers()+1 slow-enough items: a self-check that the workers really run.
+  // Number of distinct threads (caller included) seen running a parallel_for of workers()+1 items:
+  // a self-check that the workers really run. Each item waits (up to 1 s) until all have started, so
+  // no thread can take two of them unless some thread never came.
   std::size_t probe_running_threads() {
     std::vector<std::thread::id> ids(workers() + 1);
+    std::atomic<std::size_t> started{0};
     parallel_for(ids.size(), [&](std::size_t i) {
       ids[i] = std::this_thread::get_id();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2)); // let every worker pick one
+      started.fetch_add(1);
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      while (started.load() < ids.size() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
     });
     std::sort(ids.begin(), ids.end());
     return static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
@@ -95,6 +118,11 @@ private:
     for (;;) {
       const std::function<void(std::size_t)>* job = nullptr;
       std::size_t count = 0;
+      // Spin briefly before sleeping: waking a sleeping thread costs tens of microseconds, more
+      // than many of the layers here take.
+      for (const auto until = spin_deadline();
+           published_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until;)
+        std::this_thread::yield();
       {
         std::unique_lock lock(mutex_);
         wake_.wait(lock, [&] { return stopping_ || (generation_ != seen && job_ != nullptr); });
@@ -119,6 +147,13 @@ private:
   const std::function<void(std::size_t)>* job_ = nullptr;
   std::size_t count_ = 0, done_ = 0, generation_ = 0, active_ = 0;
   std::atomic<std::size_t> next_{0};
+  std::atomic<std::size_t> published_{0}; // generation_, readable without the lock
+  // How long a thread polls before it sleeps: a sleeping thread takes tens of microseconds to wake
+  // (more in WebAssembly workers), longer than many layers take; a yield is almost free in WebAssembly,
+  // so the limit is in time, not in iterations.
+  static std::chrono::steady_clock::time_point spin_deadline() {
+    return std::chrono::steady_clock::now() + std::chrono::microseconds(500);
+  }
   bool stopping_ = false;
 };
 

@@ -1,18 +1,22 @@
-// Just enough JSON for the page API: a writer for state objects and a reader for flat objects
-// (string keys; number, boolean, string or null values), which is what setState() sends.
+// convplay/json.h — just enough JSON: a writer for one-level objects (state, benchmark records) and a
+// reader for flat objects (string keys; number, boolean, string or null values), which is what the page
+// API's setState() and the benchmark's shapes files hold.
 #pragma once
 #include <map>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
-namespace convplay::app {
+namespace convplay {
 
 using JsonValue = std::variant<std::nullptr_t, bool, double, std::string>;
 using JsonObject = std::map<std::string, JsonValue, std::less<>>;
 
 // Parses a flat JSON object; on failure returns false and sets error (with the byte offset).
 bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error);
+// Parses an array of flat objects, e.g. [{"id":"s1","K":5}, ...].
+bool parse_flat_json_array(std::string_view text, std::vector<JsonObject>& out, std::string& error);
 
 class JsonWriter { // writes one object: {"a":1,"b":"x"}
 public:
@@ -38,4 +42,4 @@ std::string json_get_bool(const JsonObject& o, std::string_view key, bool& out);
 std::string json_get_choice(const JsonObject& o, std::string_view key, std::initializer_list<std::string_view> choices,
                             std::string& out);
 
-} // namespace convplay::app
+} // namespace convplay

@@ -1,10 +1,10 @@
-#include "json.h"
+#include <convplay/json.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-namespace convplay::app {
+namespace convplay {
 namespace {
 struct Reader {
   std::string_view s;
@@ -71,17 +71,15 @@ struct Reader {
 };
 } // namespace
 
-bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error) {
-  Reader r{text, 0, {}};
+namespace {
+// Reads one object at r.i; false with r.error set on failure.
+bool read_object(Reader& r, JsonObject& out) {
+  const std::string_view text = r.s;
   r.ws();
+  const size_t start = r.i;
   const bool empty = r.lit("{") && (r.ws(), r.lit("}"));
-  if (empty) {
-    r.ws();
-    if (r.i == text.size()) return true;
-    r.fail("trailing characters");
-  } else if (r.i == 0) {
-    r.fail("expected '{'");
-  }
+  if (empty) return true;
+  if (r.i == start) r.fail("expected '{'");
   while (r.error.empty()) {
     r.ws();
     std::string key;
@@ -93,14 +91,45 @@ bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string&
     out[key] = std::move(v);
     r.ws();
     if (r.lit(",")) continue;
-    if (r.lit("}")) {
-      r.ws();
-      if (r.i != text.size()) { r.fail("trailing characters"); break; }
-      return true;
-    }
+    if (r.lit("}")) return true;
     r.fail("expected ',' or '}'");
     break;
   }
+  (void)text;
+  return false;
+}
+} // namespace
+
+bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error) {
+  Reader r{text, 0, {}};
+  if (read_object(r, out)) {
+    r.ws();
+    if (r.i == text.size()) return true;
+    r.fail("trailing characters");
+  }
+  error = "invalid JSON: " + r.error;
+  return false;
+}
+
+bool parse_flat_json_array(std::string_view text, std::vector<JsonObject>& out, std::string& error) {
+  Reader r{text, 0, {}};
+  r.ws();
+  if (!r.lit("[")) r.fail("expected '['");
+  r.ws();
+  if (r.error.empty() && !r.lit("]")) {
+    for (;;) {
+      JsonObject o;
+      if (!read_object(r, o)) break;
+      out.push_back(std::move(o));
+      r.ws();
+      if (r.lit(",")) continue;
+      if (!r.lit("]")) r.fail("expected ',' or ']'");
+      break;
+    }
+  }
+  r.ws();
+  if (r.error.empty() && r.i != text.size()) r.fail("trailing characters");
+  if (r.error.empty()) return true;
   error = "invalid JSON: " + r.error;
   return false;
 }
@@ -176,4 +205,4 @@ std::string json_get_choice(const JsonObject& o, std::string_view key, std::init
   return std::string(key) + " must be one of: " + list;
 }
 
-} // namespace convplay::app
+} // namespace convplay

@@ -1,0 +1,188 @@
+// convplay-bench: times the core's fast kernels on the shapes of ../shared/perf-anchors/bench/shapes.json
+// with the same deterministic inputs and timing rules as that harness, one JSON line per
+// (implementation, shape, threads), so run_all.sh --extra can put us beside XNNPACK, ONNX Runtime Web,
+// oneDNN and SciPy.
+//
+//   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--reps R] [--min-sample-ms X] [--json]
+//   ... | convplay-bench            shapes in the harness' text form on stdin: id op N C H W M K pad S
+// THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
+#include <convplay/conv2d_plan.h>
+#include <convplay/json.h>
+#include <convplay/thread_pool.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Shape {
+  std::string id, op, pad = "valid";
+  long N = 1, C = 1, H = 1, W = 1, M = 1, K = 1, S = 1;
+  long p() const { return pad == "same" ? (K - 1) / 2 : pad == "full" ? K - 1 : 0; }
+  long Ho() const { return H + 2 * p() - K + 1; }
+  long Wo() const { return W + 2 * p() - K + 1; }
+  double flop() const { return 2.0 * static_cast<double>(N * Ho() * Wo() * M * C * K * K); }
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "convplay-bench: %s\n", message.c_str());
+  return 2;
+}
+
+// value(i, seed) = (((i + seed) * 1103515245 + 12345) mod 2^31) / 2^31 − 0.5 over the NCHW / OIHW index
+std::vector<float> deterministic(size_t n, uint64_t seed) {
+  std::vector<float> a(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = ((i + seed) * 1103515245ull + 12345ull) & 0x7fffffffull;
+    a[i] = static_cast<float>(static_cast<double>(v) / 2147483648.0 - 0.5);
+  }
+  return a;
+}
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Timing { double median_ms, min_ms, max_ms; int reps, inner; };
+
+// Warm-up: at least 3 calls and 200 ms; then reps samples of `inner` back-to-back calls, inner chosen
+// so one sample lasts at least min_sample_ms; per-call time = sample / inner; median over samples.
+template <class F> Timing time_it(F&& fn, int reps, double min_sample_ms) {
+  const double tw = now_ms();
+  for (int i = 0; i < 3 || now_ms() - tw < 200.0; ++i) fn();
+  double t0 = now_ms();
+  fn();
+  const double one = now_ms() - t0;
+  const int inner = static_cast<int>(std::max(1.0, std::min(1000.0, std::ceil(min_sample_ms / std::max(one, 1e-3)))));
+  std::vector<double> samples;
+  for (int r = 0; r < reps; ++r) {
+    t0 = now_ms();
+    for (int j = 0; j < inner; ++j) fn();
+    samples.push_back((now_ms() - t0) / inner);
+  }
+  std::sort(samples.begin(), samples.end());
+  return {samples[samples.size() / 2], samples.front(), samples.back(), reps, inner};
+}
+
+bool id_selected(const std::string& id, const std::string& ids) {
+  if (ids.empty()) return true;
+  std::stringstream ss(ids);
+  std::string want;
+  while (std::getline(ss, want, ',')) {
+    if (!want.empty() && want.back() == '*' ? id.rfind(want.substr(0, want.size() - 1), 0) == 0 : id == want) return true;
+  }
+  return false;
+}
+
+bool read_json_shapes(const std::string& path, std::vector<Shape>& out, std::string& error) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) { error = "cannot open " + path; return false; }
+  std::stringstream buf;
+  buf << f.rdbuf();
+  std::vector<convplay::JsonObject> items;
+  if (!convplay::parse_flat_json_array(buf.str(), items, error)) { error = path + ": " + error; return false; }
+  for (const auto& o : items) {
+    Shape s;
+    auto str = [&](const char* k, std::string& v) { if (auto it = o.find(k); it != o.end()) if (auto p = std::get_if<std::string>(&it->second)) v = *p; };
+    auto num = [&](const char* k, long& v) { if (auto it = o.find(k); it != o.end()) if (auto p = std::get_if<double>(&it->second)) v = static_cast<long>(*p); };
+    str("id", s.id); str("op", s.op); str("pad", s.pad);
+    num("N", s.N); num("C", s.C); num("H", s.H); num("W", s.W); num("M", s.M); num("K", s.K); num("S", s.S);
+    if (s.id.empty() || s.op.empty()) { error = path + ": a shape without id or op"; return false; }
+    out.push_back(s);
+  }
+  return true;
+}
+
+void read_text_shapes(std::istream& in, std::vector<Shape>& out) {
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ss(line);
+    Shape s;
+    ss >> s.id >> s.op >> s.N >> s.C >> s.H >> s.W >> s.M >> s.K >> s.pad >> s.S;
+    if (!ss) { std::fprintf(stderr, "convplay-bench: bad shape line: %s\n", line.c_str()); continue; }
+    out.push_back(s);
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto env = [](const char* k, const char* d) { const char* v = std::getenv(k); return std::string(v && *v ? v : d); };
+  std::string shapes_path, ids;
+  long threads = std::atol(env("THREADS", "1").c_str());
+  long reps = std::atol(env("REPS", "15").c_str());
+  double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool has = i + 1 < argc;
+    if (a == "--shapes" && has) shapes_path = argv[++i];
+    else if (a == "--threads" && has) threads = std::atol(argv[++i]);
+    else if (a == "--ids" && has) ids = argv[++i];
+    else if (a == "--reps" && has) reps = std::atol(argv[++i]);
+    else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
+    else if (a == "--json") json = true;
+    else if (a == "--help") {
+      std::printf("usage: convplay-bench [--shapes FILE] [--threads N] [--ids LIST] [--reps R] [--min-sample-ms X] [--json]\n");
+      return 0;
+    } else return fail("unknown or incomplete option '" + a + "' (see --help)");
+  }
+  if (threads < 1 || threads > 64) return fail("--threads must be between 1 and 64");
+  if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
+  if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
+
+  std::vector<Shape> shapes;
+  std::string error;
+  if (!shapes_path.empty()) {
+    if (!read_json_shapes(shapes_path, shapes, error)) return fail(error);
+  } else {
+    read_text_shapes(std::cin, shapes);
+  }
+  if (shapes.empty()) return fail("no shapes: give --shapes FILE or shapes in text form on stdin");
+
+  // threads = computing threads: the caller takes part, so the pool has threads − 1 workers.
+  convplay::ThreadPool pool(static_cast<size_t>(threads - 1));
+  if (!json) std::printf("%-14s %-10s %8s %10s %10s %9s %14s\n", "shape", "impl", "threads", "median_ms", "min_ms", "GFLOP/s", "abssum");
+  for (const Shape& s : shapes) {
+    if (!id_selected(s.id, ids)) continue;
+    if (s.op != "conv") {
+      std::fprintf(stderr, "convplay-bench: %s: %s has no fast kernel yet, skipped\n", s.id.c_str(), s.op.c_str());
+      continue;
+    }
+    const auto x = deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0);
+    const auto w = deterministic(static_cast<size_t>(s.M * s.C * s.K * s.K), 7919);
+    convplay::Conv2dPlanSpec spec;
+    spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
+    spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
+    convplay::Conv2dPlan plan(spec, w.data(), nullptr);
+    if (!plan.ok()) return fail(s.id + ": " + plan.error());
+    std::vector<float> y(static_cast<size_t>(plan.output_size()));
+    const Timing t = time_it([&] { plan.run(x.data(), y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+    double checksum = 0, abssum = 0;
+    for (float v : y) { checksum += v; abssum += std::fabs(v); }
+    const double gflops = s.flop() / (t.median_ms * 1e6);
+    if (json) {
+      std::printf("{\"impl\":\"convplay-direct\",\"shape\":\"%s\",\"op\":\"conv\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
+                  "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":1,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
+                  "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
+                  "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld}\n",
+                  s.id.c_str(), s.N, s.C, s.H, s.W, s.M, s.K, s.pad.c_str(), s.Ho(), s.Wo(), threads, t.median_ms,
+                  t.min_ms, t.max_ms, t.reps, t.inner, s.flop(), gflops, checksum, abssum, plan.kernel_name(),
+                  static_cast<long long>(plan.workspace_bytes()), static_cast<long long>(y.size() * sizeof(float)));
+    } else {
+      std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g\n", s.id.c_str(), "direct", threads, t.median_ms, t.min_ms, gflops, abssum);
+    }
+    std::fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,50 @@
+// convplay/conv2d_plan.h — the fast forward convolution as an operator: planned once (checks the
+// shape, packs the weights, picks the kernel for this machine), run many times.
+//
+// Covers NCHW float32, stride 1, dilation 1, groups 1, zero padding of any width per side, with or
+// without bias. Other configurations are for the reference implementation.
+// run() equals, for every n, m, oh, ow:
+//   y[n][m][oh][ow] = bias[m] + sum over c, kh, kw of w[m][c][kh][kw] * xpad[n][c][oh + kh][ow + kw]
+// and gives the same bits whatever the number of threads.
+#pragma once
+#include <convplay/thread_pool.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace convplay {
+namespace kernels { struct Conv2dDirectArgs; }
+
+struct Conv2dPlanSpec {
+  int64_t N = 1, C = 1, H = 1, W = 1; // input
+  int64_t M = 1, KH = 1, KW = 1;      // M filters of C × KH × KW
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+};
+
+class Conv2dPlan {
+public:
+  // Empty plan on error; error() says why (sizes, overflow).
+  Conv2dPlan(const Conv2dPlanSpec& spec, const float* weights /* M×C×KH×KW */, const float* bias /* M, or null */);
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  int64_t out_h() const { return oh_; }
+  int64_t out_w() const { return ow_; }
+  int64_t output_size() const { return spec_.N * spec_.M * oh_ * ow_; }
+  const char* kernel_name() const { return kernel_name_; }
+  // Bytes this plan holds besides input and output: packed weights and the padded-input buffer.
+  int64_t workspace_bytes() const;
+  // x: N×C×H×W, y: N×M×OH×OW. pool may be null (serial).
+  void run(const float* x, float* y, ThreadPool* pool);
+
+private:
+  Conv2dPlanSpec spec_;
+  std::string error_;
+  int64_t oh_ = 0, ow_ = 0, hp_ = 0, wp_ = 0;
+  int mb_ = 4;                          // output channels per register block
+  std::vector<float> packed_w_, packed_bias_, padded_;
+  void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
+  const char* kernel_name_ = "";
+};
+
+} // namespace convplay

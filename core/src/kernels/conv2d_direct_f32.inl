@@ -1,0 +1,71 @@
+// The body of the direct convolution kernels, written once against a SIMD wrapper (simd.h) and
+// instantiated per instruction set in conv2d_direct_f32__<isa>.cpp. See conv2d_direct_f32.h.
+#pragma once
+#include "conv2d_direct_f32.h"
+#include "simd.h"
+
+#include <algorithm>
+
+namespace convplay::kernels {
+
+// MB output channels × NB vectors of S::L output columns starting at column ow.
+template <class S, int MB, int NB>
+inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, const float* w_block,
+                               const float* bias_block, float* const* y_rows, int channels, int64_t ow) {
+  using V = typename S::V;
+  constexpr int L = S::L;
+  V acc[MB][NB];
+  for (int m = 0; m < MB; ++m)
+    for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
+  const float* wk = w_block;
+  for (int64_t c = 0; c < a.C; ++c) {
+    for (int64_t kh = 0; kh < a.KH; ++kh) {
+      const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
+      for (int64_t kw = 0; kw < a.KW; ++kw) {
+        V xv[NB];
+        for (int j = 0; j < NB; ++j) xv[j] = S::load(xr + kw + j * L);
+        for (int m = 0; m < MB; ++m) {
+          const V wv = S::splat(wk + m);
+          for (int j = 0; j < NB; ++j) acc[m][j] = S::madd(acc[m][j], wv, xv[j]);
+        }
+        wk += MB;
+      }
+    }
+  }
+  for (int m = 0; m < channels; ++m)
+    for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
+}
+
+template <class S, int MB, int NB>
+inline void conv2d_direct_row(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
+  constexpr int L = S::L;
+  const int64_t taps = a.C * a.KH * a.KW;
+  const float* w_block = a.w + block * taps * MB;
+  const float* bias_block = a.bias + block * MB;
+  const int channels = static_cast<int>(std::min<int64_t>(MB, a.M - block * MB));
+  float* y_rows[MB];
+  for (int m = 0; m < MB; ++m) {
+    const int64_t mm = block * MB + std::min(m, channels - 1);
+    y_rows[m] = a.y + ((n * a.M + mm) * a.OH + oh) * a.OW;
+  }
+  const float* x_row = a.x + n * a.C * a.Hp * a.Wp + oh * a.Wp;
+  int64_t ow = 0;
+  for (; ow + NB * L <= a.OW; ow += NB * L) conv2d_direct_tile<S, MB, NB>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  if constexpr (NB > 1)
+    for (; ow + L <= a.OW; ow += L) conv2d_direct_tile<S, MB, 1>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  if constexpr (L > 1)
+    for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+}
+
+} // namespace convplay::kernels
+
+// Defines conv2d_direct_f32_mb4_row__<isa> and conv2d_direct_f32_mb1_row__<isa> for wrapper S.
+#define CONVPLAY_DEFINE_CONV2D_DIRECT(isa, S, NB4, NB1)                                                      \
+  namespace convplay::kernels {                                                                             \
+  void conv2d_direct_f32_mb4_row__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) {      \
+    conv2d_direct_row<S, 4, NB4>(a, n, b, oh);                                                              \
+  }                                                                                                         \
+  void conv2d_direct_f32_mb1_row__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) {      \
+    conv2d_direct_row<S, 1, NB1>(a, n, b, oh);                                                              \
+  }                                                                                                         \
+  }

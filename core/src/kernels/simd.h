@@ -1,0 +1,64 @@
+// One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
+// store and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
+//   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
+//   SimdSse2    x86-64 baseline: mul + add
+//   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
+//   SimdScalar  anything else, and a reference for the wrappers themselves
+#pragma once
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+namespace convplay::kernels {
+
+struct SimdScalar {
+  static constexpr int L = 1;
+  using V = float;
+  static V zero() { return 0.0f; }
+  static V load(const float* p) { return *p; }
+  static V splat(const float* p) { return *p; }
+  static V madd(V acc, V a, V b) { return acc + a * b; }
+  static void store(float* p, V v) { *p = v; }
+};
+
+#if defined(__wasm_simd128__)
+struct SimdWasm {
+  static constexpr int L = 4;
+  using V = v128_t;
+  static V zero() { return wasm_f32x4_splat(0.0f); }
+  static V load(const float* p) { return wasm_v128_load(p); }
+  static V splat(const float* p) { return wasm_v128_load32_splat(p); }
+  static V madd(V acc, V a, V b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+  static void store(float* p, V v) { wasm_v128_store(p, v); }
+};
+#endif
+
+#if defined(__SSE2__)
+struct SimdSse2 {
+  static constexpr int L = 4;
+  using V = __m128;
+  static V zero() { return _mm_setzero_ps(); }
+  static V load(const float* p) { return _mm_loadu_ps(p); }
+  static V splat(const float* p) { return _mm_set1_ps(*p); }
+  static V madd(V acc, V a, V b) { return _mm_add_ps(acc, _mm_mul_ps(a, b)); }
+  static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+};
+#endif
+
+#if defined(__AVX2__) && defined(__FMA__)
+struct SimdAvx2Fma {
+  static constexpr int L = 8;
+  using V = __m256;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V splat(const float* p) { return _mm256_broadcast_ss(p); }
+  static V madd(V acc, V a, V b) { return _mm256_fmadd_ps(a, b, acc); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+};
+#endif
+
+} // namespace convplay::kernels

@@ -1,0 +1,59 @@
+// Shape arithmetic (convplay/shape.h): the lecture's modes, PyTorch's and SciPy's 'same' for even
+// kernels, stride and dilation, and every error with its message. Checked at compile time where it can be.
+#include <catch2/catch.hpp>
+
+#include <convplay/shape.h>
+
+using namespace convplay;
+
+namespace {
+constexpr AxisSpec spec(int64_t n, int64_t k, Padding p, int64_t s = 1, int64_t d = 1, bool flip = false) {
+  AxisSpec a;
+  a.input = n; a.kernel = k; a.padding = p; a.stride = s; a.dilation = d; a.flip = flip;
+  return a;
+}
+} // namespace
+
+TEST_CASE("valid, same and full for the lecture's 5x5 input and 3x3 filter", "[shape]") {
+  STATIC_REQUIRE(conv_axis(spec(5, 3, Padding::Valid)).output == 3);
+  STATIC_REQUIRE(conv_axis(spec(5, 3, Padding::Same)).output == 5);
+  STATIC_REQUIRE(conv_axis(spec(5, 3, Padding::Full)).output == 7);
+  STATIC_REQUIRE(conv_axis(spec(32, 5, Padding::Valid)).output == 28);
+  CHECK(formula(spec(5, 3, Padding::Valid), conv_axis(spec(5, 3, Padding::Valid))) == "valid: N − K + 1 = 5 − 3 + 1 = 3");
+  CHECK(formula(spec(5, 3, Padding::Full), conv_axis(spec(5, 3, Padding::Full))) == "full: N + K − 1 = 5 + 3 − 1 = 7");
+}
+
+TEST_CASE("'same' with an even kernel: PyTorch pads after, SciPy (flip) before", "[shape]") {
+  constexpr auto torch = conv_axis(spec(6, 4, Padding::Same));
+  STATIC_REQUIRE(torch.pad_before == 1);
+  STATIC_REQUIRE(torch.pad_after == 2);
+  STATIC_REQUIRE(torch.output == 6);
+  constexpr auto scipy = conv_axis(spec(6, 4, Padding::Same, 1, 1, true));
+  STATIC_REQUIRE(scipy.pad_before == 2);
+  STATIC_REQUIRE(scipy.pad_after == 1);
+  STATIC_REQUIRE(conv_axis(spec(7, 3, Padding::Same, 2)).output == 4); // ceil(7/2) at stride 2
+}
+
+TEST_CASE("stride and dilation follow PyTorch's formula", "[shape]") {
+  // floor((N + P0 + P1 − D(K−1) − 1)/S) + 1
+  AxisSpec a = spec(7, 3, Padding::Explicit, 2, 2);
+  a.pad_before = a.pad_after = 2;
+  const auto r = conv_axis(a);
+  CHECK(r.effective_kernel == 5);
+  CHECK(r.output == 4);
+  CHECK(formula(a, r) == "explicit: ⌊(N + P0 + P1 − D(K − 1) − 1) / S⌋ + 1 = ⌊(7 + 2 + 2 − 2·(3 − 1) − 1) / 2⌋ + 1 = 4");
+}
+
+TEST_CASE("impossible axes are errors with messages", "[shape]") {
+  auto msg = [](AxisSpec a) { return describe(a, conv_axis(a)); };
+  CHECK(msg(spec(5, 7, Padding::Valid, 1, 2)) == "kernel 7 (13 with dilation 2) is larger than the padded input 5 in 'valid' mode");
+  CHECK(msg(spec(0, 3, Padding::Valid)) == "input size 0 must be at least 1");
+  CHECK(msg(spec(5, 0, Padding::Valid)) == "kernel size 0 must be at least 1");
+  CHECK(msg(spec(5, 3, Padding::Valid, 0)) == "stride 0 must be at least 1");
+  CHECK(msg(spec(5, 3, Padding::Valid, 1, 0)) == "dilation 0 must be at least 1");
+  AxisSpec neg = spec(5, 3, Padding::Explicit);
+  neg.pad_before = -1;
+  CHECK(msg(neg) == "padding -1, 0 must not be negative");
+  CHECK(msg(spec(INT64_MAX, 3, Padding::Valid)) == "sizes this large overflow 64-bit arithmetic");
+  CHECK(msg(spec(5, 3, Padding::Valid)).empty());
+}

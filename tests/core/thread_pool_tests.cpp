@@ -1,0 +1,29 @@
+// ThreadPool: parallel_for(n, f) runs f(i) exactly once for every i, for any number of workers, and can
+// be called many times in a row (the hand-over between calls is where pools break).
+#include <catch2/catch.hpp>
+
+#include <convplay/thread_pool.h>
+
+#include <atomic>
+#include <vector>
+
+TEST_CASE("parallel_for runs every index exactly once", "[thread_pool]") {
+  for (std::size_t workers : {0u, 1u, 2u, 3u}) {
+    convplay::ThreadPool pool(workers);
+    CHECK(pool.workers() == (convplay::ThreadPool::threads_supported() ? workers : 0));
+    for (std::size_t n : {0u, 1u, 2u, 7u, 64u, 1000u}) {
+      std::vector<std::atomic<int>> hits(n);
+      for (int repeat = 0; repeat < 20; ++repeat) pool.parallel_for(n, [&](std::size_t i) { hits[i].fetch_add(1); });
+      for (std::size_t i = 0; i < n; ++i) {
+        INFO("workers " << workers << ", n " << n << ", index " << i);
+        REQUIRE(hits[i].load() == 20);
+      }
+    }
+  }
+}
+
+TEST_CASE("the workers really run", "[thread_pool]") {
+  convplay::ThreadPool pool(2);
+  // Two workers and the caller; in the single-threaded WebAssembly build, the caller alone.
+  CHECK(pool.probe_running_threads() == (convplay::ThreadPool::threads_supported() ? 3u : 1u));
+}
