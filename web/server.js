@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Development server for Convolution Playground (Node.js built-ins only).
+//
+//   node web/server.js [--port 8080] [--no-isolation] [--root DIR]
+//
+// Binds 127.0.0.1 only. Serves index.html, web/, shaders/, assets/ and the two WebAssembly build
+// folders; anything else is 404 and no path escapes them. Sends the cross-origin isolation headers
+// (threads need SharedArrayBuffer) unless --no-isolation, which is how course sites serve the page.
+// Prints one line, "Convolution Playground: http://127.0.0.1:PORT/", once listening (tests read it).
+'use strict';
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const USAGE = 'usage: node web/server.js [--port N (0 = any free port)] [--no-isolation] [--root DIR]';
+const options = { port: 8080, isolation: true, root: path.resolve(__dirname, '..') };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; ++i) {
+  const arg = argv[i];
+  if (arg === '--port' && i + 1 < argv.length && /^\d+$/.test(argv[i + 1]) && Number(argv[i + 1]) <= 65535) {
+    options.port = Number(argv[++i]);
+  } else if (arg === '--no-isolation') {
+    options.isolation = false;
+  } else if (arg === '--root' && i + 1 < argv.length) {
+    options.root = path.resolve(argv[++i]);
+  } else if (arg === '--help' || arg === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  } else {
+    console.error(`server.js: bad option '${arg}'\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Folders (relative to the root) whose files are served, and single files.
+const SERVED_DIRS = ['web', 'shaders', 'assets', 'build/wasm-mt/bin', 'build/wasm-st/bin'];
+const SERVED_FILES = ['index.html', 'favicon.ico'];
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+  '.glsl': 'text/plain; charset=utf-8', '.vert': 'text/plain; charset=utf-8', '.frag': 'text/plain; charset=utf-8',
+  '.ttf': 'font/ttf', '.data': 'application/octet-stream',
+};
+
+// Maps a URL path to a file inside a served folder, or null. Decodes once, refuses NUL, backslashes
+// and any '..' segment, and checks the resolved path still lies inside the allowed folder.
+function resolveRequest(urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  if (rel.split('/').some((seg) => seg === '..')) return null;
+  const allowed = SERVED_FILES.includes(rel) || SERVED_DIRS.some((d) => rel.startsWith(d + '/'));
+  if (!allowed) return null;
+  const full = path.resolve(options.root, rel);
+  const inside = SERVED_FILES.some((f) => full === path.join(options.root, f)) ||
+                 SERVED_DIRS.some((d) => full.startsWith(path.join(options.root, d) + path.sep));
+  return inside ? full : null;
+}
+
+function send(res, status, headers, body) {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const server = http.createServer((req, res) => {
+  const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+  if (options.isolation) {
+    headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+    headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+  }
+  // Lets pages on other origins embed our files (iframes, and isolated hosts with COEP).
+  headers['Cross-Origin-Resource-Policy'] = 'cross-origin';
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(res, 405, { ...headers, Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }, 'method not allowed\n');
+  }
+  let urlPath;
+  try {
+    urlPath = new URL(req.url, 'http://127.0.0.1').pathname;
+  } catch {
+    return send(res, 400, { ...headers, 'Content-Type': 'text/plain' }, 'bad request\n');
+  }
+  const file = resolveRequest(urlPath);
+  if (!file) return send(res, 404, { ...headers, 'Content-Type': 'text/plain' }, 'not found\n');
+  fs.stat(file, (err, st) => {
+    if (err || !st.isFile()) return send(res, 404, { ...headers, 'Content-Type': 'text/plain' }, 'not found\n');
+    headers['Content-Type'] = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+    // A precompressed neighbour (file.gz) is sent when the client accepts gzip.
+    const gz = file + '.gz';
+    const acceptsGzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
+    const useGz = acceptsGzip && fs.existsSync(gz);
+    if (useGz) {
+      headers['Content-Encoding'] = 'gzip';
+      headers['Vary'] = 'Accept-Encoding';
+    }
+    const target = useGz ? gz : file;
+    headers['Content-Length'] = fs.statSync(target).size;
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(target).on('error', () => res.destroy()).pipe(res);
+  });
+});
+
+server.on('error', (err) => {
+  if (err.code === 'EADDRINUSE') {
+    console.error(`server.js: port ${options.port} on 127.0.0.1 is in use; pick another with --port N (0 = any free port)`);
+  } else {
+    console.error(`server.js: ${err.message}`);
+  }
+  process.exit(1);
+});
+server.listen(options.port, '127.0.0.1', () => {
+  const { port } = server.address();
+  console.log(`Convolution Playground: http://127.0.0.1:${port}/` +
+              (options.isolation ? '' : '   (no isolation headers: single-threaded build)'));
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // keep-alive connections would hold the close open
+  });
+}
