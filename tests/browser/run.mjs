@@ -167,6 +167,25 @@ async function pageChecks(browser, base, isolated) {
   await context.close();
 }
 
+// A browser without WebGL 2 gets a readable message naming it, not a blank page.
+async function missingFeatureCheck(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+      return kind === 'webgl2' ? null : getContext.call(this, kind, ...rest);
+    };
+  });
+  await page.goto(`${base}/index.html`);
+  const rejected = await page.evaluate(() => window.convplay.ready.then(() => 'resolved', (e) => e.message));
+  const text = await page.evaluate(() => document.getElementById('overlay').innerText);
+  check('without WebGL 2: ready rejects and the page says what is missing',
+        /WebGL 2/.test(rejected) && /cannot run the playground/.test(text) && /WebGL 2/.test(text), `${rejected} | ${text}`);
+  await page.screenshot({ path: path.join(artifacts, 'browser-no-webgl2.png') });
+  await context.close();
+}
+
 const servers = [];
 let browser;
 try {
@@ -184,6 +203,7 @@ try {
   });
   await pageChecks(browser, servers[0].base, true);
   await pageChecks(browser, servers[1].base, false);
+  await missingFeatureCheck(browser, servers[1].base);
 } catch (e) {
   check('browser test ran to the end', false, e.stack || String(e));
 } finally {
