@@ -2,6 +2,7 @@
 option(CONVPLAY_THREADS "Use threads (WebAssembly: -pthread, needs a cross-origin isolated page)" ON)
 option(CONVPLAY_SIMD "Use WebAssembly SIMD128 (-msimd128); native builds always use SSE2 at least" ON)
 option(CONVPLAY_BUILD_APP "Build the ImGui application" ON)
+option(CONVPLAY_BUILD_TESTS "Build the tests (off: e.g. a benchmark-only build)" ON)
 set(CONVPLAY_SANITIZE "" CACHE STRING "Sanitizers for native builds, e.g. address,undefined or thread")
 
 if(EMSCRIPTEN)

@@ -112,12 +112,13 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   a.C = s.C; a.Hp = hp_; a.Wp = wp_; a.M = s.M; a.KH = s.KH; a.KW = s.KW; a.OH = oh_; a.OW = ow_;
   const int64_t blocks = (s.M + mb_ - 1) / mb_;
   const Conv2dRowKernel kernel = row_;
-  // A task is a chunk of output rows of one image and one channel block: large enough that two
-  // threads rarely write the same cache line, small enough to balance (about 16 tasks per thread).
-  const int64_t rows_total = s.N * oh_;
-  const int64_t workers = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
-  const int64_t chunk = std::max<int64_t>(1, (rows_total * blocks) / (16 * workers) / blocks);
-  const int64_t chunks_per_image = (oh_ + chunk - 1) / chunk;
+  // A task is a chunk of output rows of one image and one channel block. About 8 tasks per thread:
+  // enough to balance, few enough that the per-task cost (a shared counter, an indirect call) and two
+  // threads writing neighbouring rows stay negligible.
+  const int64_t threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
+  const int64_t target_tasks = 8 * threads;
+  const int64_t chunks_per_image = std::clamp<int64_t>((target_tasks + s.N * blocks - 1) / (s.N * blocks), 1, oh_);
+  const int64_t chunk = (oh_ + chunks_per_image - 1) / chunks_per_image;
   // Block fastest, so consecutive tasks read the same input rows while they are in cache.
   auto task = [&](std::size_t i) {
     const auto t = static_cast<int64_t>(i);
