@@ -8,8 +8,9 @@
 
 namespace convplay::kernels {
 
-// MB output channels × NB vectors of S::L output columns starting at column ow.
-template <class S, int MB, int NB>
+// MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
+// kernel width at compile time (1, 3, 5, 7: the inner loop unrolls); 0 reads it from the arguments.
+template <class S, int MB, int NB, int KWC>
 inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, const float* w_block,
                                const float* bias_block, float* const* y_rows, int channels, int64_t ow) {
   using V = typename S::V;
@@ -18,10 +19,11 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
   for (int m = 0; m < MB; ++m)
     for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
   const float* wk = w_block;
+  const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
   for (int64_t c = 0; c < a.C; ++c) {
     for (int64_t kh = 0; kh < a.KH; ++kh) {
       const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
-      for (int64_t kw = 0; kw < a.KW; ++kw) {
+      for (int64_t kw = 0; kw < kernel_w; ++kw) {
         V xv[NB];
         for (int j = 0; j < NB; ++j) xv[j] = S::load(xr + kw + j * L);
         for (int m = 0; m < MB; ++m) {
@@ -36,8 +38,8 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
     for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
 }
 
-template <class S, int MB, int NB>
-inline void conv2d_direct_row(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
+template <class S, int MB, int NB, int KWC>
+inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
   constexpr int L = S::L;
   const int64_t taps = a.C * a.KH * a.KW;
   const float* w_block = a.w + block * taps * MB;
@@ -50,11 +52,24 @@ inline void conv2d_direct_row(const Conv2dDirectArgs& a, int64_t n, int64_t bloc
   }
   const float* x_row = a.x + n * a.C * a.Hp * a.Wp + oh * a.Wp;
   int64_t ow = 0;
-  for (; ow + NB * L <= a.OW; ow += NB * L) conv2d_direct_tile<S, MB, NB>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  for (; ow + NB * L <= a.OW; ow += NB * L)
+    conv2d_direct_tile<S, MB, NB, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
   if constexpr (NB > 1)
-    for (; ow + L <= a.OW; ow += L) conv2d_direct_tile<S, MB, 1>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+    for (; ow + L <= a.OW; ow += L) conv2d_direct_tile<S, MB, 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
   if constexpr (L > 1)
-    for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+    for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+}
+
+// The common kernel widths get their own unrolled copy.
+template <class S, int MB, int NB>
+inline void conv2d_direct_row(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
+  switch (a.KW) {
+  case 1: return conv2d_direct_row_kw<S, MB, NB, 1>(a, n, block, oh);
+  case 3: return conv2d_direct_row_kw<S, MB, NB, 3>(a, n, block, oh);
+  case 5: return conv2d_direct_row_kw<S, MB, NB, 5>(a, n, block, oh);
+  case 7: return conv2d_direct_row_kw<S, MB, NB, 7>(a, n, block, oh);
+  default: return conv2d_direct_row_kw<S, MB, NB, 0>(a, n, block, oh);
+  }
 }
 
 } // namespace convplay::kernels
