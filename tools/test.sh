@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: the core and app unit tests natively, under AddressSanitizer + UBSan, and as
+# Runs every test: the core and app unit tests natively, under AddressSanitizer + UBSan, the threaded
+# tests under ThreadSanitizer, and as
 # WebAssembly under Node (threaded and single-threaded builds); the native window under Xvfb; and the
 # browser test in headless Chromium. Installs what is missing first. Exits non-zero on any failure.
-#   tools/test.sh [--only native,native-asan,wasm-mt,wasm-st,browser]
+#   tools/test.sh [--only native,native-asan,native-tsan,wasm-mt,wasm-st,browser]
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-stages=native,native-asan,wasm-mt,wasm-st,browser
+stages=native,native-asan,native-tsan,wasm-mt,wasm-st,browser
 [[ "${1:-}" == "--only" && -n "${2:-}" ]] && stages=$2
 "$root/tools/setup.sh" --test || { echo "setup failed"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
@@ -36,7 +37,7 @@ run_preset() { # preset
 IFS=, read -r -a want <<<"$stages"
 for s in "${want[@]}"; do
   case $s in
-    native|native-asan|wasm-mt|wasm-st) run_preset "$s" ;;
+    native|native-asan|native-tsan|wasm-mt|wasm-st) run_preset "$s" ;;
     browser)
       echo "=== browser: build both WebAssembly variants, then headless Chromium"
       for p in wasm-mt wasm-st; do
@@ -52,7 +53,7 @@ for s in "${want[@]}"; do
       else
         failed=$((failed + 1)); failed_stages+=(browser)
       fi ;;
-    *) echo "unknown stage '$s' (known: native, native-asan, wasm-mt, wasm-st, browser)"; exit 2 ;;
+    *) echo "unknown stage '$s' (known: native, native-asan, native-tsan, wasm-mt, wasm-st, browser)"; exit 2 ;;
   esac
 done
 
