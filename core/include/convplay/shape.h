@@ -40,6 +40,10 @@ enum class ShapeError {
   NegativePadding,
   KernelLargerThanPaddedInput,
   Overflow,
+  PoolPaddingTooLarge,      // pooling: padding more than half the kernel (PyTorch's rule)
+  OutputPaddingTooLarge,    // transposed conv: output_padding must be smaller than stride or dilation
+  NonPositiveOutput,        // pooling / transposed conv: the output would have no element
+  NegativeOutputPadding,    // transposed conv: output_padding < 0
 };
 
 struct AxisResult {
@@ -97,8 +101,83 @@ constexpr AxisResult conv_axis(const AxisSpec& s) noexcept {
   return r;
 }
 
+// Pooling along one axis (PyTorch's max_pool2d / avg_pool2d): symmetric padding P ≤ K/2, and
+//   out = floor((N + 2P − D(K − 1) − 1 + (ceil_mode ? S − 1 : 0)) / S) + 1,
+// with ceil_mode dropping a last window that would start in the right padding.
+struct PoolAxisSpec {
+  int64_t input = 1;      // N
+  int64_t kernel = 1;     // K
+  int64_t stride = 0;     // S; 0 means S = K (PyTorch's default)
+  int64_t padding = 0;    // P, on both sides
+  int64_t dilation = 1;   // D (max pooling only)
+  bool ceil_mode = false; // round the output length up instead of down
+};
+
+constexpr AxisResult pool_axis(const PoolAxisSpec& s) noexcept {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 4;
+  AxisResult r;
+  if (s.input < 1) { r.error = ShapeError::NonPositiveInput; return r; }
+  if (s.kernel < 1) { r.error = ShapeError::NonPositiveKernel; return r; }
+  if (s.stride < 0) { r.error = ShapeError::NonPositiveStride; return r; }
+  if (s.dilation < 1) { r.error = ShapeError::NonPositiveDilation; return r; }
+  if (s.padding < 0) { r.error = ShapeError::NegativePadding; return r; }
+  const int64_t stride = s.stride == 0 ? s.kernel : s.stride;
+  if (s.input > kMax || stride > kMax || s.padding > kMax || s.kernel - 1 > kMax / s.dilation) {
+    r.error = ShapeError::Overflow;
+    return r;
+  }
+  if (s.padding > s.kernel / 2) { r.error = ShapeError::PoolPaddingTooLarge; return r; }
+  r.pad_before = r.pad_after = s.padding;
+  r.effective_kernel = s.dilation * (s.kernel - 1) + 1;
+  r.padded_input = s.input + 2 * s.padding;
+  const int64_t num = r.padded_input - r.effective_kernel + (s.ceil_mode ? stride - 1 : 0);
+  int64_t out = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1; // floor division
+  if (s.ceil_mode && out >= 1 && (out - 1) * stride >= s.input + s.padding) --out;
+  if (out < 1) { r.error = ShapeError::NonPositiveOutput; return r; }
+  r.output = out;
+  return r;
+}
+
+// Transposed convolution along one axis (PyTorch's conv_transpose2d):
+//   out = (N − 1)·S − 2P + D(K − 1) + output_padding + 1,   output_padding < max(S, D).
+struct TransposedAxisSpec {
+  int64_t input = 1;          // N
+  int64_t kernel = 1;         // K
+  int64_t stride = 1;         // S
+  int64_t padding = 0;        // P, removed from both ends of the full output
+  int64_t output_padding = 0; // extra length at the end
+  int64_t dilation = 1;       // D
+};
+
+constexpr AxisResult conv_transpose_axis(const TransposedAxisSpec& s) noexcept {
+  constexpr int64_t kMax = int64_t{1} << 40; // keeps every product below far from overflow
+  AxisResult r;
+  if (s.input < 1) { r.error = ShapeError::NonPositiveInput; return r; }
+  if (s.kernel < 1) { r.error = ShapeError::NonPositiveKernel; return r; }
+  if (s.stride < 1) { r.error = ShapeError::NonPositiveStride; return r; }
+  if (s.dilation < 1) { r.error = ShapeError::NonPositiveDilation; return r; }
+  if (s.padding < 0) { r.error = ShapeError::NegativePadding; return r; }
+  if (s.output_padding < 0) { r.error = ShapeError::NegativeOutputPadding; return r; }
+  if (s.input > kMax || s.kernel > kMax || s.stride > kMax || s.dilation > kMax || s.padding > kMax ||
+      s.output_padding > kMax) {
+    r.error = ShapeError::Overflow;
+    return r;
+  }
+  if (s.output_padding >= s.stride && s.output_padding >= s.dilation) { r.error = ShapeError::OutputPaddingTooLarge; return r; }
+  r.pad_before = r.pad_after = s.padding;
+  r.effective_kernel = s.dilation * (s.kernel - 1) + 1;
+  r.padded_input = (s.input - 1) * s.stride + r.effective_kernel; // the full (unpadded) output length
+  r.output = r.padded_input - 2 * s.padding + s.output_padding;
+  if (r.output < 1) { r.error = ShapeError::NonPositiveOutput; return r; }
+  return r;
+}
+
 // The error in words, naming the parameter and the numbers; "" when there is no error.
 std::string describe(const AxisSpec& spec, const AxisResult& result);
+std::string describe(const PoolAxisSpec& spec, const AxisResult& result);
+std::string describe(const TransposedAxisSpec& spec, const AxisResult& result);
+std::string formula(const PoolAxisSpec& spec, const AxisResult& result);
+std::string formula(const TransposedAxisSpec& spec, const AxisResult& result);
 // The output length's formula with the numbers substituted, e.g. "valid: N − K + 1 = 5 − 3 + 1 = 3".
 std::string formula(const AxisSpec& spec, const AxisResult& result);
 
