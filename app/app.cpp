@@ -23,6 +23,7 @@ App* App::instance_ = nullptr;
 
 App::App() {
   scenes_.push_back(make_modes_scene());
+  scenes_.push_back(make_params_scene());
   scene_ = scenes_.front().get();
   instance_ = this;
 }

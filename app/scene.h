@@ -24,6 +24,7 @@ public:
   virtual bool animating() const { return false; }
 };
 
-std::unique_ptr<Scene> make_modes_scene();
+std::unique_ptr<Scene> make_modes_scene();  // shape arithmetic
+std::unique_ptr<Scene> make_params_scene(); // parameter sharing: conv versus dense
 
 } // namespace convplay::app

@@ -7,6 +7,8 @@
 //   state()            plain object: scene, threads, simd, build, frames, scenes and the scene's values
 //   setState(partial)  applies some keys, e.g. {scene: 'modes', n: 7, k: 3}; throws an Error saying
 //                      which key is wrong (and changes nothing) on bad input
+//
+// Extension points for later issues (URL state, embedding, postMessage) are marked "LATER:".
 'use strict';
 (function () {
   const BUILDS = { threads: 'build/wasm-mt/bin/', single: 'build/wasm-st/bin/' };
@@ -24,6 +26,7 @@
   }
 
   // #scene=modes&... — the scene now; later issues add every parameter (kept to plain key=value pairs).
+  // LATER: URL state — write state back to the hash (history.replaceState) and listen for hashchange.
   function hashParams() {
     const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
     const out = {};
@@ -65,7 +68,8 @@
     if (!module) {
       return { scene: initial.scene || 'modes', threads: 0, simd: false, build, frames: 0, loading: true };
     }
-    return JSON.parse(module.UTF8ToString(module._cp_state_json()));
+    // The core's JSON wins; `build` is known here too, so it is always present.
+    return { build, ...JSON.parse(module.UTF8ToString(module._cp_state_json())) };
   }
 
   function setState(partial) {
@@ -79,8 +83,14 @@
   }
 
   window.convplay = { ready, state, setState };
+  // LATER: embedding — a postMessage bridge (origin-checked) that forwards to state()/setState() goes here.
 
+  // The first failure is the one to show: an abort also rejects the module's promise, whose
+  // generic message must not replace the abort's own.
+  let failed = false;
   function fail(title, text) {
+    if (failed) return;
+    failed = true;
     showError(title, text);
     rejectReady(new Error(title + ': ' + text));
   }
@@ -113,7 +123,10 @@
       mainScriptUrlOrBlob: script.src, // threaded build: workers load the same script
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
-      onAbort: (what) => fail('The playground stopped', String(what)),
+      // Before the instance exists an abort is nearly always a load failure (e.g. the .wasm is missing
+      // or half-built), so the message names the fix; later it is a crash of the running app.
+      onAbort: (what) => fail('The playground stopped', String(what) +
+        (module ? '' : '\nIf the build is missing or incomplete, run tools/play.sh in the repository.')),
       convplayFirstFrame: () => {
         overlay.classList.add('hidden');
         resolveReady(window.convplay);

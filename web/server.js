@@ -1,36 +1,53 @@
 #!/usr/bin/env node
 // Development server for Convolution Playground (Node.js built-ins only).
 //
-//   node web/server.js [--port 8080] [--no-isolation] [--root DIR]
+//   node web/server.js [--port 8080] [--host 127.0.0.1] [--no-isolation] [--root DIR]
 //
-// Binds 127.0.0.1 only. Serves index.html, web/, shaders/, assets/ and the two WebAssembly build
+// Binds 127.0.0.1 only: it serves a work tree, so it must not be reachable from the network
+// (--host accepts only loopback names, so scripts that pass it keep working). Serves index.html, web/, shaders/, assets/ and the two WebAssembly build
 // folders; anything else is 404 and no path escapes them. Sends the cross-origin isolation headers
 // (threads need SharedArrayBuffer) unless --no-isolation, which is how course sites serve the page.
-// Prints one line, "Convolution Playground: http://127.0.0.1:PORT/", once listening (tests read it).
+// Prints exactly one line on stdout, "Convolution Playground: http://127.0.0.1:PORT/", once listening
+// (tools/play.sh users and tests/browser/run.mjs read it); notes go to stderr.
 'use strict';
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const USAGE = 'usage: node web/server.js [--port N (0 = any free port)] [--no-isolation] [--root DIR]';
+const USAGE = 'usage: node web/server.js [--port N (0 = any free port)] [--host 127.0.0.1] [--no-isolation] [--root DIR]';
+const HOST = '127.0.0.1';
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost'];
 const options = { port: 8080, isolation: true, root: path.resolve(__dirname, '..') };
 const argv = process.argv.slice(2);
+function usageError(message) {
+  console.error(`server.js: ${message}\n${USAGE}`);
+  process.exit(2);
+}
 for (let i = 0; i < argv.length; ++i) {
   const arg = argv[i];
-  if (arg === '--port' && i + 1 < argv.length && /^\d+$/.test(argv[i + 1]) && Number(argv[i + 1]) <= 65535) {
-    options.port = Number(argv[++i]);
+  if (arg === '--port') {
+    const value = argv[++i];
+    if (!/^\d+$/.test(value || '') || Number(value) > 65535) usageError(`--port needs a number 0-65535, got '${value ?? ''}'`);
+    options.port = Number(value);
+  } else if (arg === '--host') {
+    const value = argv[++i];
+    if (!LOOPBACK_NAMES.includes(value)) {
+      usageError(`--host '${value ?? ''}' refused: the development server listens on ${HOST} only ` +
+                 '(use a real web server, or python3 -m http.server, to share the built folder)');
+    }
   } else if (arg === '--no-isolation') {
     options.isolation = false;
-  } else if (arg === '--root' && i + 1 < argv.length) {
+  } else if (arg === '--root') {
+    if (i + 1 >= argv.length) usageError('--root needs a folder');
     options.root = path.resolve(argv[++i]);
   } else if (arg === '--help' || arg === '-h') {
     console.log(USAGE);
     process.exit(0);
   } else {
-    console.error(`server.js: bad option '${arg}'\n${USAGE}`);
-    process.exit(2);
+    usageError(`bad option '${arg}'`);
   }
 }
+if (!fs.existsSync(path.join(options.root, 'index.html'))) usageError(`no index.html in --root ${options.root}`);
 
 // Folders (relative to the root) whose files are served, and single files.
 const SERVED_DIRS = ['web', 'shaders', 'assets', 'build/wasm-mt/bin', 'build/wasm-st/bin'];
@@ -90,34 +107,36 @@ const server = http.createServer((req, res) => {
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) return send(res, 404, { ...headers, 'Content-Type': 'text/plain' }, 'not found\n');
     headers['Content-Type'] = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-    // A precompressed neighbour (file.gz) is sent when the client accepts gzip.
-    const gz = file + '.gz';
+    // A precompressed neighbour (file.gz) is sent when the client accepts gzip. Asynchronous stat, so a
+    // .gz that disappears meanwhile just means the plain file is sent (no exception kills the server).
     const acceptsGzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
-    const useGz = acceptsGzip && fs.existsSync(gz);
-    if (useGz) {
-      headers['Content-Encoding'] = 'gzip';
-      headers['Vary'] = 'Accept-Encoding';
-    }
-    const target = useGz ? gz : file;
-    headers['Content-Length'] = fs.statSync(target).size;
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(target).on('error', () => res.destroy()).pipe(res);
+    const gz = file + '.gz';
+    fs.stat(gz, (gzErr, gzSt) => {
+      const useGz = acceptsGzip && !gzErr && gzSt.isFile();
+      if (useGz) headers['Content-Encoding'] = 'gzip';
+      if (!gzErr) headers['Vary'] = 'Accept-Encoding'; // caches must keep both variants apart
+      const target = useGz ? gz : file;
+      headers['Content-Length'] = (useGz ? gzSt : st).size;
+      res.writeHead(200, headers);
+      if (req.method === 'HEAD') return res.end();
+      fs.createReadStream(target).on('error', () => res.destroy()).pipe(res);
+    });
   });
 });
 
 server.on('error', (err) => {
   if (err.code === 'EADDRINUSE') {
-    console.error(`server.js: port ${options.port} on 127.0.0.1 is in use; pick another with --port N (0 = any free port)`);
+    console.error(`server.js: port ${options.port} on ${HOST} is in use (another server.js or tools/play.sh?); ` +
+                  'pick another with --port N (0 = any free port)');
   } else {
     console.error(`server.js: ${err.message}`);
   }
   process.exit(1);
 });
-server.listen(options.port, '127.0.0.1', () => {
+server.listen(options.port, HOST, () => {
   const { port } = server.address();
-  console.log(`Convolution Playground: http://127.0.0.1:${port}/` +
-              (options.isolation ? '' : '   (no isolation headers: single-threaded build)'));
+  console.log(`Convolution Playground: http://${HOST}:${port}/`);
+  if (!options.isolation) console.error('server.js: no cross-origin isolation headers: the page loads the single-threaded build');
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {

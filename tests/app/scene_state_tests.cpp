@@ -51,3 +51,23 @@ TEST_CASE("modes: bad setState input is refused and changes nothing", "[modes]")
   CHECK(apply(*s, R"({"flip":"yes"})") == "flip must be true or false");
   CHECK(state_of(*s) == before);
 }
+
+TEST_CASE("params: the lecture's 32x32x3 input, 64 filters 5x5 valid: 4,800 weights versus 154,140,672", "[params]") {
+  auto s = make_params_scene();
+  const std::string st = state_of(*s);
+  CHECK(st.find(R"("out_h":28,"out_w":28)") != std::string::npos);
+  CHECK(st.find(R"("conv_weights":4800)") != std::string::npos);
+  CHECK(st.find(R"("conv_parameters":4864)") != std::string::npos);
+  CHECK(st.find(R"("dense_weights":154140672)") != std::string::npos);
+}
+
+TEST_CASE("params: an HD image to a dense layer needs more weights than 32 bits count", "[params]") {
+  auto s = make_params_scene();
+  REQUIRE(apply(*s, R"({"h":720,"w":1280,"c":3,"filters":64,"k":3,"padding":"same"})").empty());
+  const std::string st = state_of(*s);
+  CHECK(st.find(R"("conv_weights":1728)") != std::string::npos);
+  // 2,764,800 inputs × 58,982,400 outputs = 163,074,539,520,000 weights: past 2^32, within 2^63.
+  CHECK(st.find(R"("dense_weights":163074539520000)") != std::string::npos);
+  CHECK(apply(*s, R"({"k":0})") == "k must be between 1 and 1024");
+  CHECK(apply(*s, R"({"padding":"explicit"})") == "padding must be one of: valid, same, full");
+}

@@ -1,0 +1,245 @@
+// Scene "params": parameter sharing. A conv layer reuses one small filter bank at every position; the
+// dense layer that maps the same input to the same output needs a weight per (input, output) pair.
+// Every count comes from the core (convplay/counts.h); this file only lays them out.
+#include "../scene.h"
+
+#include <convplay/counts.h>
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace convplay::app {
+namespace {
+
+constexpr std::array<const char*, 3> kModes = {"valid", "same", "full"};
+constexpr std::array<Padding, 3> kPaddings = {Padding::Valid, Padding::Same, Padding::Full};
+
+struct Params {
+  int h = 32, w = 32, c = 3; // input H × W × C
+  int filters = 64, k = 5, stride = 1;
+  int mode = 0;              // index into kModes
+  bool bias = true;
+};
+
+struct Preset {
+  const char* name;
+  Params p;
+};
+// The lecture's cases: MNIST 784 inputs, CIFAR-10 3,072, ImageNet 150,528, HD ≈ 2.8 M.
+constexpr std::array<Preset, 5> kPresets = {{
+    {"Lecture: 32×32×3, 64 filters 5×5", {32, 32, 3, 64, 5, 1, 0, true}},
+    {"MNIST 28×28×1", {28, 28, 1, 6, 5, 1, 0, true}},
+    {"CIFAR-10 32×32×3", {32, 32, 3, 32, 3, 1, 1, true}},
+    {"ImageNet 224×224×3", {224, 224, 3, 64, 3, 1, 1, true}},
+    {"HD 1280×720×3", {720, 1280, 3, 64, 3, 1, 1, true}},
+}};
+
+std::string with_commas(Count c) { return format_count(c); }
+
+std::string bytes_text(Count c) {
+  if (c.overflow) return format_count(c);
+  const double b = static_cast<double>(c.value);
+  char buf[48];
+  if (b >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", b / 1e12);
+  else if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f B", b);
+  return buf;
+}
+
+double as_double(Count c) { return c.overflow ? 9.3e18 : static_cast<double>(c.value); }
+
+class ParamsScene final : public Scene {
+public:
+  const char* id() const override { return "params"; }
+  const char* title() const override { return "Parameter sharing"; }
+  void draw() override;
+  void write_state(JsonWriter& out) const override;
+  std::string apply_state(const JsonObject& in) override;
+
+private:
+  Expected<LayerCounts> counts() const {
+    ConvLayerSpec s;
+    s.channels = p_.c; s.height = p_.h; s.width = p_.w;
+    s.out_channels = p_.filters; s.kernel_h = s.kernel_w = p_.k;
+    s.stride_h = s.stride_w = p_.stride;
+    s.padding = kPaddings[static_cast<size_t>(p_.mode)];
+    s.bias = p_.bias;
+    return count_layer(s);
+  }
+  void draw_chart(const LayerCounts& c);
+  Params p_;
+};
+
+void ParamsScene::draw() {
+  ImGui::TextUnformatted("Parameter sharing");
+  ImGui::TextWrapped(
+      "A convolution layer slides the same few filters over every position of the image, so its weights "
+      "do not grow with the image. A dense (fully connected) layer producing the same output from the same "
+      "input needs one weight for every input–output pair. Pick a case or change the sizes.");
+  for (size_t i = 0; i < kPresets.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    if (ImGui::Button(kPresets[i].name)) p_ = kPresets[i].p;
+  }
+  ImGui::Dummy(ImVec2(0, 4));
+  ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
+  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
+  ImGui::SliderInt("input height H", &p_.h, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  ImGui::SliderInt("input width W", &p_.w, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("channels C1", &p_.c, 1, 512, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  ImGui::SliderInt("filters C2", &p_.filters, 1, 1024, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("kernel K", &p_.k, 1, 15, "%d", clamp);
+  ImGui::SameLine();
+  ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
+  ImGui::Combo("padding", &p_.mode, kModes.data(), static_cast<int>(kModes.size()));
+  ImGui::SameLine();
+  ImGui::Checkbox("one bias per filter", &p_.bias);
+  ImGui::PopItemWidth();
+  ImGui::Separator();
+
+  const auto result = counts();
+  if (!result.ok()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
+    ImGui::TextWrapped("%s", result.error().c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
+  const LayerCounts& c = result.value();
+  ImGui::Text("Input %d × %d × %d = %s values  →  output %lld × %lld × %d = %s values", p_.h, p_.w, p_.c,
+              with_commas(c.input_elements).c_str(), static_cast<long long>(c.out_h), static_cast<long long>(c.out_w),
+              p_.filters, with_commas(c.output_elements).c_str());
+  ImGui::Text("Weights: shape(w) = C2 × K × K × C1 = %d × %d × %d × %d", p_.filters, p_.k, p_.k, p_.c);
+  if (ImGui::BeginTable("counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("");
+    ImGui::TableSetupColumn("convolution");
+    ImGui::TableSetupColumn("dense layer, same input and output");
+    ImGui::TableSetupColumn("dense ÷ conv");
+    ImGui::TableHeadersRow();
+    auto row = [](const char* what, const std::string& a, const std::string& b, const std::string& ratio) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(what);
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(a.c_str());
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(b.c_str());
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(ratio.c_str());
+    };
+    auto ratio = [](Count a, Count b) { // "32,113×" rather than "3.21e+04×"
+      const double r = as_double(b) / std::max(1.0, as_double(a));
+      if (r >= 100.0 && r < 9e18) return format_count(count_of(std::llround(r))) + "×";
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g×", r);
+      return std::string(buf);
+    };
+    row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio(c.conv_weights, c.dense_weights));
+    row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio(c.conv_biases, c.dense_biases));
+    row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
+        ratio(c.conv_parameters, c.dense_parameters));
+    row("weight memory (float32)", bytes_text(c.conv_weight_bytes), bytes_text(c.dense_weight_bytes),
+        ratio(c.conv_weight_bytes, c.dense_weight_bytes));
+    row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio(c.conv_macs, c.dense_macs));
+    ImGui::EndTable();
+  }
+  if (c.any_overflow()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
+    ImGui::TextWrapped("%s", c.overflow_message().c_str());
+    ImGui::PopStyleColor();
+  }
+  draw_chart(c);
+}
+
+// Horizontal bars on a log10 scale: a dense layer's count is often a thousand times the conv layer's.
+void ParamsScene::draw_chart(const LayerCounts& c) {
+  struct Bar { const char* label; double value; ImU32 color; };
+  const ImU32 conv = IM_COL32(33, 145, 140, 255), dense = IM_COL32(190, 75, 45, 255);
+  const Bar bars[] = {{"conv parameters", as_double(c.conv_parameters), conv},
+                      {"dense parameters", as_double(c.dense_parameters), dense},
+                      {"conv multiply-adds", as_double(c.conv_macs), conv},
+                      {"dense multiply-adds", as_double(c.dense_macs), dense}};
+  double top = 10.0;
+  for (const Bar& b : bars) top = std::max(top, b.value);
+  const int decades = static_cast<int>(std::ceil(std::log10(top)));
+  ImGui::Dummy(ImVec2(0, 6));
+  ImGui::TextUnformatted("Log scale: each grid line is ten times the one before.");
+  const float label_w = 170.0f, bar_h = 22.0f, gap = 6.0f;
+  const float width = std::max(200.0f, ImGui::GetContentRegionAvail().x - label_w - 120.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float height = 4 * (bar_h + gap);
+  for (int d = 0; d <= decades; ++d) { // grid lines at 10^d
+    const float x = origin.x + label_w + width * static_cast<float>(d) / static_cast<float>(decades);
+    dl->AddLine(ImVec2(x, origin.y), ImVec2(x, origin.y + height), IM_COL32(200, 200, 200, 255));
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "10^%d", d);
+    if (d % std::max(1, decades / 8) == 0) dl->AddText(ImVec2(x - 10, origin.y + height + 2), IM_COL32(120, 120, 120, 255), buf);
+  }
+  for (int i = 0; i < 4; ++i) {
+    const Bar& b = bars[i];
+    const float y = origin.y + static_cast<float>(i) * (bar_h + gap);
+    dl->AddText(ImVec2(origin.x, y + 3), ImGui::GetColorU32(ImGuiCol_Text), b.label);
+    const float len = b.value >= 1.0 ? width * static_cast<float>(std::log10(b.value) / decades) : 0.0f;
+    dl->AddRectFilled(ImVec2(origin.x + label_w, y), ImVec2(origin.x + label_w + std::max(len, 2.0f), y + bar_h), b.color);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.3g", b.value);
+    dl->AddText(ImVec2(origin.x + label_w + std::max(len, 2.0f) + 6, y + 3), ImGui::GetColorU32(ImGuiCol_Text), buf);
+  }
+  ImGui::Dummy(ImVec2(label_w + width + 100.0f, height + 22.0f));
+}
+
+void ParamsScene::write_state(JsonWriter& out) const {
+  out.field("h", p_.h).field("w", p_.w).field("c", p_.c).field("filters", p_.filters).field("k", p_.k)
+      .field("stride", p_.stride).field("padding", kModes[static_cast<size_t>(p_.mode)]).field("bias", p_.bias);
+  const auto result = counts();
+  if (!result.ok()) {
+    out.field("error", result.error());
+    return;
+  }
+  const LayerCounts& c = result.value();
+  auto count = [&](const char* key, Count v) {
+    if (v.overflow) out.raw_field(key, "null");
+    else out.field(key, static_cast<long long>(v.value));
+  };
+  out.field("out_h", static_cast<long long>(c.out_h)).field("out_w", static_cast<long long>(c.out_w));
+  count("conv_weights", c.conv_weights);
+  count("conv_parameters", c.conv_parameters);
+  count("conv_macs", c.conv_macs);
+  count("dense_weights", c.dense_weights);
+  count("dense_parameters", c.dense_parameters);
+  count("dense_macs", c.dense_macs);
+  out.field("weight_ratio", c.weight_ratio).field("error", c.any_overflow() ? c.overflow_message() : std::string());
+}
+
+std::string ParamsScene::apply_state(const JsonObject& in) {
+  static constexpr std::array<std::string_view, 8> known = {"h", "w", "c", "filters", "k", "stride", "padding", "bias"};
+  static constexpr std::array<std::string_view, 11> derived = {"out_h", "out_w", "conv_weights", "conv_parameters",
+      "conv_macs", "dense_weights", "dense_parameters", "dense_macs", "weight_ratio", "error", "input"};
+  for (const auto& entry : in) {
+    const std::string& key = entry.first;
+    if (std::find(known.begin(), known.end(), key) == known.end() &&
+        std::find(derived.begin(), derived.end(), key) == derived.end())
+      return "unknown key '" + key + "' for scene params";
+  }
+  Params p = p_;
+  std::string mode = kModes[static_cast<size_t>(p.mode)];
+  for (auto e : {json_get_int(in, "h", 1, 100000, p.h), json_get_int(in, "w", 1, 100000, p.w),
+                 json_get_int(in, "c", 1, 100000, p.c), json_get_int(in, "filters", 1, 100000, p.filters),
+                 json_get_int(in, "k", 1, 1024, p.k), json_get_int(in, "stride", 1, 1024, p.stride),
+                 json_get_bool(in, "bias", p.bias), json_get_choice(in, "padding", {"valid", "same", "full"}, mode)})
+    if (!e.empty()) return e;
+  for (size_t i = 0; i < kModes.size(); ++i)
+    if (mode == kModes[i]) p.mode = static_cast<int>(i);
+  p_ = p;
+  return {};
+}
+
+} // namespace
+
+std::unique_ptr<Scene> make_params_scene() { return std::make_unique<ParamsScene>(); }
+
+} // namespace convplay::app
