@@ -22,8 +22,7 @@ namespace convplay::app {
 App* App::instance_ = nullptr;
 
 App::App() {
-  scenes_.push_back(make_modes_scene());
-  scenes_.push_back(make_params_scene());
+  scenes_ = make_scenes();
   scene_ = scenes_.front().get();
   instance_ = this;
 }

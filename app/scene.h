@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace convplay::app {
 
@@ -24,6 +25,9 @@ public:
   virtual bool animating() const { return false; }
 };
 
+// Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).
+std::vector<std::unique_ptr<Scene>> make_scenes();
+// One per scene file, app/scenes/<id>.cpp.
 std::unique_ptr<Scene> make_modes_scene();  // shape arithmetic
 std::unique_ptr<Scene> make_params_scene(); // parameter sharing: conv versus dense
 

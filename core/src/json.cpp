@@ -205,4 +205,50 @@ std::string json_get_choice(const JsonObject& o, std::string_view key, std::init
   return std::string(key) + " must be one of: " + list;
 }
 
+std::string json_get_number(const JsonObject& o, std::string_view key, double lo, double hi, double& out) {
+  auto it = o.find(key);
+  if (it == o.end()) return {};
+  const double* d = std::get_if<double>(&it->second);
+  if (!d || !std::isfinite(*d)) return std::string(key) + " must be a number";
+  if (*d < lo || *d > hi) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " must be between %g and %g", lo, hi);
+    return std::string(key) + buf;
+  }
+  out = *d;
+  return {};
+}
+
+std::string json_get_string(const JsonObject& o, std::string_view key, size_t max_length, std::string& out) {
+  auto it = o.find(key);
+  if (it == o.end()) return {};
+  const std::string* s = std::get_if<std::string>(&it->second);
+  if (!s) return std::string(key) + " must be a string";
+  if (s->size() > max_length) return std::string(key) + " is longer than " + std::to_string(max_length) + " characters";
+  out = *s;
+  return {};
+}
+
+std::string parse_number_list(std::string_view text, std::vector<float>& out, size_t max_count) {
+  std::vector<float> values;
+  size_t i = 0;
+  auto separator = [](char c) { return c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (i < text.size()) {
+    while (i < text.size() && separator(text[i])) ++i;
+    if (i == text.size()) break;
+    size_t j = i;
+    while (j < text.size() && !separator(text[j])) ++j;
+    const std::string item(text.substr(i, j - i));
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (end != item.c_str() + item.size() || !std::isfinite(v) || std::fabs(v) > 3.0e38)
+      return "'" + (item.size() > 20 ? item.substr(0, 20) + "…" : item) + "' is not a number";
+    if (values.size() == max_count) return "more than " + std::to_string(max_count) + " numbers";
+    values.push_back(static_cast<float>(v));
+    i = j;
+  }
+  out = std::move(values);
+  return {};
+}
+
 } // namespace convplay

@@ -36,6 +36,15 @@ function check(name, ok, detail = '') {
   else { failed++; console.log(`not ok - ${name}${detail ? ': ' + detail : ''}`); }
 }
 
+// The per-scene check modules, in the order of their file names.
+async function sceneModules() {
+  const dir = path.join(repo, 'tests/browser/scenes');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort() : [];
+  const mods = [];
+  for (const f of files) mods.push({ id: f.replace(/\.mjs$/, ''), run: (await import(path.join(dir, f))).default });
+  return mods;
+}
+
 const servers = []; // every server started, so that the finally block and the watchdog stop them all
 
 // Starts web/server.js and reads the one line it prints; stdout must be exactly that line.
@@ -210,38 +219,16 @@ async function pageChecks(browser, base, isolated) {
   check(`${label}: setState({scene:'no-such-scene'}) throws an Error with a message`, typeof badScene === 'string' && badScene.length > 0 &&
         badScene !== 'not an Error', String(badScene));
 
-  // The modes scene itself (the real app; a stand-in build fails these). A throw here is one failed
-  // check, and the page checks after it still run.
-  try {
-    check(`${label}: the lecture's 5×5 ∗ 3×3 valid gives 3×3`, state.out_h === 3 && state.out_w === 3 && state.error === '');
-
-    // setState through the page API: values come back from the core.
-    const full = await page.evaluate(() => window.convplay.setState({ n: 7, k: 3, padding: 'full' }));
-    check(`${label}: setState({n:7,k:3,padding:'full'}) gives 9×9`, full.out_h === 9 && full.out_w === 9,
-          JSON.stringify({ out_h: full.out_h, out_w: full.out_w }));
-    const bad = await page.evaluate(() => { try { window.convplay.setState({ h: 0 }); return null; } catch (e) { return e.message; } });
-    check(`${label}: setState({h:0}) throws a message and changes nothing`,
-          bad === 'h must be between 1 and 4096' && (await page.evaluate(() => window.convplay.state().h)) === 7, String(bad));
-    const impossible = await page.evaluate(() => window.convplay.setState({ n: 5, k: 7, dilation: 2, padding: 'valid' }));
-    check(`${label}: an impossible layer reports the core's message`,
-          /kernel 7 \(13 with dilation 2\) is larger than the padded input 5/.test(impossible.error), impossible.error);
-    await page.evaluate(() => window.convplay.setState({ n: 5, k: 3, dilation: 1, padding: 'valid' }));
-  } catch (e) {
-    check(`${label}: modes scene checks ran`, false, e.message.split('\n')[0]);
-  }
-
-  // The params scene (parameter sharing), same pattern: a throw is one failed check.
-  try {
-    const params = await page.evaluate(() => window.convplay.setState({ scene: 'params' }));
-    check(`${label}: params scene: 4,800 conv weights versus 154,140,672 dense`,
-          params.scene === 'params' && params.conv_weights === 4800 && params.dense_weights === 154140672,
-          JSON.stringify({ scene: params.scene, conv: params.conv_weights, dense: params.dense_weights }));
-    if (isolated) {
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(artifacts, 'browser-params.png') });
+  // Each scene's own checks: tests/browser/scenes/<id>.mjs, one module per scene, default export
+  // async (page, ctx) with ctx = { check, label, isolated, artifacts, shot(name) }. A throw is one failed
+  // check, and the checks after it still run. (A stand-in build fails these.)
+  for (const mod of await sceneModules()) {
+    try {
+      await mod.run(page, { check: (name, ok, detail) => check(`${label}: ${mod.id}: ${name}`, ok, detail), label, isolated,
+                            artifacts, shot: async (name) => { await page.waitForTimeout(300); await page.screenshot({ path: path.join(artifacts, `browser-${name}${isolated ? '' : '-no-isolation'}.png`) }); } });
+    } catch (e) {
+      check(`${label}: ${mod.id} scene checks ran`, false, e.message.split('\n')[0]);
     }
-  } catch (e) {
-    check(`${label}: params scene checks ran`, false, e.message.split('\n')[0]);
   }
   // Back to modes for the page checks below, whatever happened above.
   // (the check 'setState({scene:'modes'}) works' above already reports a failure of this call).

@@ -41,5 +41,10 @@ std::string json_get_int(const JsonObject& o, std::string_view key, long long lo
 std::string json_get_bool(const JsonObject& o, std::string_view key, bool& out);
 std::string json_get_choice(const JsonObject& o, std::string_view key, std::initializer_list<std::string_view> choices,
                             std::string& out);
+std::string json_get_number(const JsonObject& o, std::string_view key, double lo, double hi, double& out);
+std::string json_get_string(const JsonObject& o, std::string_view key, size_t max_length, std::string& out);
+// "1, 0, -1; 2 0 -2" → {1,0,-1,2,0,-2}: numbers separated by commas, semicolons or spaces; finite only.
+// Returns "" or a message naming the first bad item (e.g. "'abc' is not a number").
+std::string parse_number_list(std::string_view text, std::vector<float>& out, size_t max_count);
 
 } // namespace convplay
