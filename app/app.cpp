@@ -2,6 +2,7 @@
 
 #include "gl.h"
 #include "platform.h"
+#include "scene_ui.h"
 #include "tensor_view.h"
 
 #include <GLFW/glfw3.h>
@@ -48,19 +49,13 @@ bool App::init(GLFWwindow* window) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr; // no imgui.ini: a page, a test run and the next start all look the same
-  ImGui::StyleColorsLight();
-  ImGuiStyle& style = ImGui::GetStyle();
-  style.WindowRounding = 0.0f;
-  style.FrameRounding = 3.0f;
-  style.GrabRounding = 3.0f;
-  style.FramePadding = ImVec2(6, 4);
-  style.ItemSpacing = ImVec2(8, 6);
-  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
+  apply_theme();
   platform_install_input_hooks(window); // ImGui's backend chains to these
   if (!ImGui_ImplGlfw_InitForOpenGL(window, true) || !ImGui_ImplOpenGL3_Init(platform_glsl_version())) {
     std::fprintf(stderr, "convplay: cannot initialise the ImGui backends\n");
     return false;
   }
+  platform_after_imgui_init(window);
   if (!tensor_views_init(platform_glsl_version())) {
     std::fprintf(stderr, "convplay: cannot build the tensor shaders\n");
     return false;
@@ -76,6 +71,23 @@ bool App::init(GLFWwindow* window) {
   pool_ = std::make_unique<ThreadPool>(0);
 #endif
   return true;
+}
+
+void App::apply_theme() {
+  const int want = author_.dark ? 1 : 0;
+  if (want == theme_applied_) return;
+  theme_applied_ = want;
+  if (want) ImGui::StyleColorsDark();
+  else ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.FramePadding = ImVec2(6, 4);
+  style.ItemSpacing = ImVec2(8, 6);
+  // Light: the near-white of a course page, so an embed sits on it without a frame.
+  style.Colors[ImGuiCol_WindowBg] = want ? ImVec4(0.11f, 0.11f, 0.12f, 1.0f) : ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
 }
 
 void App::rebuild_fonts(float pixel_ratio) {
@@ -128,7 +140,10 @@ std::string App::state_json() const {
       .field("threads", threads_)
       .field("simd", static_cast<bool>(CONVPLAY_SIMD))
       .field("build", CONVPLAY_THREADS ? "threads" : "single")
-      .field("frames", frames_);
+      .field("frames", frames_)
+      .field("notice", notice_)
+      .field("preferred_height", static_cast<long long>(preferred_height_))
+      .field("hash", url_hash());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
   w.raw_field("scenes", scenes + "]");
@@ -147,12 +162,78 @@ std::string App::set_state_json(std::string_view json) {
     if (auto e = select_scene(*id); !e.empty()) return e;
   }
   // Read-only keys are accepted back unchanged, so state() output can be fed to setState().
-  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes"}) in.erase(key);
+  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes", "notice", "preferred_height", "hash"})
+    in.erase(key);
   if (auto e = scene_->apply_state(in); !e.empty()) {
     scene_ = previous;
     return e;
   }
   return {};
+}
+
+std::string App::url_hash() const {
+  UrlPairs pairs{{"scene", scene_->id()}};
+  JsonWriter w;
+  scene_->write_state(w);
+  JsonObject state;
+  std::string error;
+  if (parse_flat_json_object(w.str(), state, error))
+    for (const auto& key : scene_->param_keys())
+      if (auto it = state.find(key); it != state.end()) pairs.emplace_back(key, json_to_url_value(it->second));
+  write_author_options(author_, pairs);
+  return join_url_pairs(pairs);
+}
+
+std::string App::apply_url_hash(std::string_view hash) {
+  std::vector<std::string> problems;
+  AuthorOptions options;
+  JsonObject scene_keys;
+  std::string scene_id;
+  for (const auto& [key, value] : parse_url_hash(hash)) {
+    if (key == "scene") scene_id = value;
+    else if (is_author_key(key)) {
+      if (auto e = apply_author_option(options, key, value); !e.empty()) problems.push_back(e);
+    } else if (key == "notice" || key == "hash") {
+      problems.push_back("'" + key + "' cannot be set");
+    } else {
+      scene_keys[key] = url_value_to_json(value);
+    }
+  }
+  if (!scene_id.empty())
+    if (auto e = select_scene(scene_id); !e.empty()) problems.push_back(e);
+  author_ = options;
+  set_author_options(author_);
+  // All keys at once (they may depend on each other); if that fails, each on its own, so that one bad
+  // value costs only itself.
+  if (!scene_keys.empty() && !scene_->apply_state(scene_keys).empty()) {
+    for (const auto& [key, value] : scene_keys)
+      if (auto e = scene_->apply_state(JsonObject{{key, value}}); !e.empty()) problems.push_back(e);
+  }
+  if (author_.play) (void)scene_->apply_state(JsonObject{{"playing", true}}); // scenes without animation refuse it
+  notice_.clear();
+  for (const auto& p : problems) notice_ += (notice_.empty() ? "" : "; ") + p;
+  if (!notice_.empty()) notice_ = "The address asked for something this version cannot show (defaults used): " + notice_;
+  return notice_;
+}
+
+void App::draw_share_popup() {
+  if (!ImGui::BeginPopup("share")) return;
+  const std::string link = platform_page_url() + "#" + url_hash();
+  const std::string embed = "<iframe src=\"" + link + "\" title=\"Convolution Playground: " + scene_->title() +
+                            "\" width=\"800\" height=\"520\" loading=\"lazy\" allow=\"cross-origin-isolated\" "
+                            "style=\"border:0;max-width:100%\"></iframe>";
+  ImGui::TextUnformatted("Share this view");
+  ImGui::TextDisabled("The address holds the scene and every setting.");
+  if (ImGui::Button("Copy link")) ImGui::SetClipboardText(link.c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Copy embed code")) ImGui::SetClipboardText(embed.c_str());
+  ImGui::SetNextItemWidth(420.0f);
+  ImGui::InputText("##link", const_cast<char*>(link.c_str()), link.size() + 1, ImGuiInputTextFlags_ReadOnly);
+  ImGui::InputTextMultiline("##embed", const_cast<char*>(embed.c_str()), embed.size() + 1, ImVec2(420.0f, 70.0f),
+                            ImGuiInputTextFlags_ReadOnly);
+  ImGui::TextDisabled("Course pages: add &nav=0 to hide the scene list, &theme=dark,\n&hide=intro or &lock=<key> "
+                      "(see the README's section for course authors).");
+  ImGui::EndPopup();
 }
 
 void App::draw_ui() {
@@ -162,29 +243,69 @@ void App::draw_ui() {
   ImGui::Begin("Convolution Playground", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  const float sidebar = std::clamp(vp->WorkSize.x * 0.2f, 150.0f, 230.0f);
-  ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true);
-  ImGui::TextUnformatted("Convolution");
-  ImGui::TextUnformatted("Playground");
-  ImGui::Separator();
-  for (auto& s : scenes_)
-    if (ImGui::Selectable(s->title(), s.get() == scene_)) scene_ = s.get();
-  ImGui::Dummy(ImVec2(0, 12));
-  ImGui::Separator();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
-  else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
-  ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
-  ImGui::PopStyleColor();
-  ImGui::EndChild();
-  ImGui::SameLine();
+  if (author_.nav) {
+    const float sidebar = std::clamp(vp->WorkSize.x * 0.2f, 150.0f, 230.0f);
+    ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true);
+    ImGui::TextUnformatted("Convolution");
+    ImGui::TextUnformatted("Playground");
+    ImGui::Separator();
+    for (auto& s : scenes_)
+      if (ImGui::Selectable(s->title(), s.get() == scene_)) scene_ = s.get();
+    ImGui::Dummy(ImVec2(0, 12));
+    ImGui::Separator();
+    if (ImGui::Button("Share…")) ImGui::OpenPopup("share");
+    draw_share_popup();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
+    else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
+    ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
   ImGui::BeginChild("scene", ImVec2(0, 0), false);
+  if (!notice_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(255, 243, 205, 255));
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(102, 77, 3, 255));
+    const float wrap = ImGui::GetContentRegionAvail().x - 80.0f;
+    const float height = ImGui::CalcTextSize(notice_.c_str(), nullptr, false, wrap).y + ImGui::GetStyle().WindowPadding.y * 2;
+    ImGui::BeginChild("notice", ImVec2(0, height), false);
+    ImGui::PushTextWrapPos(wrap);
+    ImGui::TextUnformatted(notice_.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60.0f);
+    if (ImGui::SmallButton("dismiss")) notice_.clear();
+    ImGui::EndChild();
+    ImGui::PopStyleColor(2);
+  }
+  if (!author_.nav) { // no sidebar: Share and the thread line go above the scene, right-aligned and small
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextUnformatted(threads_ > 0 ? "" : "Runs without threads.");
+    ImGui::PopStyleColor();
+    ImGui::SameLine(std::max(0.0f, ImGui::GetContentRegionAvail().x - 60.0f));
+    if (ImGui::SmallButton("Share…")) ImGui::OpenPopup("share");
+    draw_share_popup();
+  }
+  // Locked parameters stay as the address set them, whatever a scene's widgets did this frame.
+  JsonObject locked_before;
+  if (!author_.lock.empty()) {
+    JsonWriter w;
+    scene_->write_state(w);
+    JsonObject all;
+    std::string error;
+    if (parse_flat_json_object(w.str(), all, error))
+      for (const auto& key : author_.lock)
+        if (auto it = all.find(key); it != all.end()) locked_before.insert(*it);
+  }
   scene_->draw();
+  preferred_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y * 2;
   ImGui::EndChild();
   ImGui::End();
+  if (!locked_before.empty()) (void)scene_->apply_state(locked_before);
 }
 
 bool App::frame() {
+  apply_theme();
   const float ratio = platform_pixel_ratio(window_);
   if (ratio != font_ratio_) rebuild_fonts(ratio);
   ImGui_ImplOpenGL3_NewFrame();
@@ -197,7 +318,8 @@ bool App::frame() {
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(0.98f, 0.98f, 0.97f, 1.0f);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++frames_;

@@ -1,6 +1,7 @@
 // The application: ImGui setup, the scene list and the frame; platform-independent.
 #pragma once
 #include "scene.h"
+#include "url_state.h"
 
 #include <convplay/thread_pool.h>
 
@@ -22,12 +23,20 @@ public:
   std::string state_json() const; // {"scene":..., "threads":..., "simd":..., "frames":..., scene fields}
   std::string set_state_json(std::string_view json); // "" or why not; nothing changes on error
   std::string select_scene(std::string_view id);      // "" or "unknown scene ..."
+  // The address hash: "scene=modes&n=5&…" (the scene, its parameters, the author's options).
+  std::string url_hash() const;
+  // Reads a hash; what it cannot use falls back to the defaults and is listed in the returned notice
+  // (also shown in the app). Never fails as a whole.
+  std::string apply_url_hash(std::string_view hash);
+  const std::string& notice() const { return notice_; }
   long long frames() const { return frames_; }
   static App* instance() { return instance_; }
 
 private:
   void rebuild_fonts(float pixel_ratio);
   void draw_ui();
+  void draw_share_popup();
+  void apply_theme();
 
   GLFWwindow* window_ = nullptr;
   std::vector<std::unique_ptr<Scene>> scenes_;
@@ -36,7 +45,10 @@ private:
   int threads_ = 0;        // worker threads seen running (0 in the single-threaded build)
   long long frames_ = 0;
   float font_ratio_ = 0.0f;
-  std::string notice_;     // one-line message from the last setState or start-up
+  std::string notice_;     // what the address could not set (shown until dismissed)
+  AuthorOptions author_;   // from the address: nav, theme, play, hide, lock
+  int theme_applied_ = -1; // 0 light, 1 dark
+  float preferred_height_ = 0.0f; // content height of the last frame, reported to a host page
   static App* instance_;
 };
 

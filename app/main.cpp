@@ -3,6 +3,7 @@
 //
 // Native options (for development and the tests under Xvfb):
 //   --scene ID           open this scene (as index.html#scene=ID does)
+//   --url HASH           read an address hash, as the page does ("#scene=params&k=3&nav=0")
 //   --state JSON         apply a state object, as window.convplay.setState() does
 //   --size WxH           window size (default 1280x800)
 //   --frames N           draw N frames, then exit 0
@@ -20,11 +21,12 @@ struct Options {
   long frames = 0;          // 0: run until the window closes
   std::string screenshot;
   std::string state;
+  std::string url;
   convplay::app::WindowConfig window;
 };
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "convplay_app: %s\nusage: convplay_app [--scene ID] [--state JSON] [--size WxH] "
+  std::fprintf(stderr, "convplay_app: %s\nusage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] "
                        "[--frames N [--screenshot FILE.png]]\n", message.c_str());
   return 2;
 }
@@ -79,7 +81,7 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--help" || arg == "-h") {
-      std::printf("usage: convplay_app [--scene ID] [--state JSON] [--size WxH] [--frames N [--screenshot FILE.png]]\n");
+      std::printf("usage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] [--frames N [--screenshot FILE.png]]\n");
       return 0;
     } else if (arg == "--frames") {
       const char* v = value("--frames");
@@ -96,6 +98,10 @@ int main(int argc, char** argv) {
       const char* v = value("--state");
       if (!v) return usage_error("--state needs a JSON object");
       options.state = v;
+    } else if (arg == "--url") {
+      const char* v = value("--url");
+      if (!v) return usage_error("--url needs an address hash, e.g. '#scene=params&k=3'");
+      options.url = v;
     } else if (arg == "--size") {
       const char* v = value("--size");
       int w = 0, h = 0;
@@ -113,6 +119,9 @@ int main(int argc, char** argv) {
   static convplay::app::App app; // static: the web main loop outlives main()
   if (!scene.empty()) {
     if (auto e = app.select_scene(scene); !e.empty()) return usage_error(e);
+  }
+  if (!options.url.empty()) { // as the page does with its address: problems become the app's notice
+    if (auto notice = app.apply_url_hash(options.url); !notice.empty()) std::fprintf(stderr, "convplay_app: %s\n", notice.c_str());
   }
   if (!options.state.empty()) {
     if (auto e = app.set_state_json(options.state); !e.empty()) return usage_error("--state: " + e);

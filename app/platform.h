@@ -1,6 +1,8 @@
 // The platform layer: everything that differs between the desktop (platform_native.cpp) and the
 // browser (platform_web.cpp). The rest of the app is written once against these functions.
 #pragma once
+#include <string>
+
 struct GLFWwindow;
 
 namespace convplay::app {
@@ -21,5 +23,7 @@ void platform_request_frame();        // something changed (input, state from JS
 void platform_run(GLFWwindow* window, bool (*frame)(void* user), void* user);
 void platform_destroy_window(GLFWwindow* window); // after platform_run returns (native)
 void platform_install_input_hooks(GLFWwindow* window); // before ImGui's GLFW backend, which chains to them
+void platform_after_imgui_init(GLFWwindow* window);     // after the backends: e.g. the page's clipboard
+std::string platform_page_url(); // the page's address without the hash (for Share links)
 
 } // namespace convplay::app

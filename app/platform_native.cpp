@@ -55,6 +55,11 @@ void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetFramebufferSizeCallback(window, on_size);
 }
 
+void platform_after_imgui_init(GLFWwindow*) {} // GLFW's own clipboard is the desktop's
+
+// What tools/play.sh serves; Share links from the desktop build point there.
+std::string platform_page_url() { return "http://127.0.0.1:8080/index.html"; }
+
 void platform_run(GLFWwindow* window, bool (*frame)(void*), void* user) {
   bool busy = true;
   while (!glfwWindowShouldClose(window)) {

@@ -12,6 +12,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace convplay::app {
@@ -113,6 +114,37 @@ void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetCharCallback(window, on_char);
 }
 
+namespace {
+// Emscripten 3.1.6's GLFW keeps the clipboard to itself: write to the page's (web/loader.js copyText).
+void set_clipboard(void*, const char* text) {
+  EM_ASM({ if (Module["convplayCopy"]) Module["convplayCopy"](UTF8ToString($0)); }, text);
+}
+std::string g_clipboard;
+const char* get_clipboard(void*) { return g_clipboard.c_str(); }
+} // namespace
+
+void platform_after_imgui_init(GLFWwindow*) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.SetClipboardTextFn = [](void* user, const char* text) {
+    g_clipboard = text;
+    set_clipboard(user, text);
+  };
+  io.GetClipboardTextFn = get_clipboard;
+}
+
+std::string platform_page_url() {
+  char* url = reinterpret_cast<char*>(EM_ASM_INT({
+    var href = String(window.location.href).split('#')[0];
+    var bytes = lengthBytesUTF8(href) + 1;
+    var p = _malloc(bytes);
+    stringToUTF8(href, p, bytes);
+    return p;
+  }));
+  std::string s = url ? url : "";
+  std::free(url);
+  return s;
+}
+
 void platform_run(GLFWwindow*, bool (*frame)(void*), void* user) {
   g_frame = frame;
   g_user = user;
@@ -142,4 +174,16 @@ EMSCRIPTEN_KEEPALIVE int cp_set_state_json(const char* json) {
   return g_error.empty() ? 0 : 1;
 }
 EMSCRIPTEN_KEEPALIVE const char* cp_last_error() { return g_error.c_str(); }
+// The address hash for the current state ("scene=modes&n=5&…", no '#'); valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* cp_url_hash() {
+  g_state = convplay::app::App::instance() ? convplay::app::App::instance()->url_hash() : std::string();
+  return g_state.c_str();
+}
+// Reads an address hash; returns the notice listing what could not be used ("" if all was used).
+EMSCRIPTEN_KEEPALIVE const char* cp_apply_url_hash(const char* hash) {
+  auto* app = convplay::app::App::instance();
+  g_error = app ? app->apply_url_hash(hash ? hash : "") : std::string("the app is not running yet");
+  convplay::app::platform_request_frame();
+  return g_error.c_str();
+}
 }

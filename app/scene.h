@@ -23,6 +23,8 @@ public:
   // Applies the keys it knows (all-or-nothing); returns "" or a message for the student or the host page.
   virtual std::string apply_state(const JsonObject& in) = 0;
   virtual bool animating() const { return false; }
+  // The keys of write_state() that are parameters (what the URL hash keeps), not derived results.
+  virtual std::vector<std::string> param_keys() const { return {}; }
 };
 
 // Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).

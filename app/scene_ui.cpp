@@ -6,8 +6,30 @@
 
 namespace convplay::app {
 
+namespace {
+AuthorOptions g_author;
+}
+
+const AuthorOptions& author_options() { return g_author; }
+void set_author_options(const AuthorOptions& options) { g_author = options; }
+
+Control::Control(const char* key) : shown(!g_author.hidden(key)) {
+  if (shown && g_author.locked(key)) {
+    ImGui::BeginDisabled();
+    disabled_ = true;
+  }
+}
+
+Control::~Control() {
+  if (disabled_) ImGui::EndDisabled();
+}
+
 void scene_intro(const char* title, const char* text) {
   ImGui::TextUnformatted(title);
+  if (g_author.hidden("intro")) {
+    ImGui::Dummy(ImVec2(0, 4));
+    return;
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", text);
   ImGui::PopStyleColor();

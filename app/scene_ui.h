@@ -1,6 +1,8 @@
 // Widgets and helpers every scene shares: the intro text, error and hint lines, the key check of
 // apply_state(), the sliding-window animation controls and the "3·0 + 3·1 + … = 12" line.
 #pragma once
+#include "url_state.h"
+
 #include <convplay/json.h>
 
 #include <imgui.h>
@@ -11,7 +13,26 @@
 
 namespace convplay::app {
 
-// Title and a short text in our own words: what the scene shows and what to try.
+// The course author's options (from the URL hash), set by the App; scenes ask through Control.
+const AuthorOptions& author_options();
+void set_author_options(const AuthorOptions& options);
+
+// A control or panel the author may hide (hide=key) or lock (lock=key):
+//   if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", ...);
+// A locked control is drawn disabled.
+class Control {
+public:
+  explicit Control(const char* key);
+  ~Control();
+  Control(const Control&) = delete;
+  Control& operator=(const Control&) = delete;
+  const bool shown;
+
+private:
+  bool disabled_ = false;
+};
+
+// Title and a short text in our own words: what the scene shows and what to try (author key "intro").
 void scene_intro(const char* title, const char* text);
 void error_line(const std::string& message); // red, wrapped; nothing when message is empty
 void hint_line(const char* text);            // grey, wrapped

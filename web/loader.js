@@ -4,11 +4,26 @@
 //
 // window.convplay
 //   ready              Promise: resolves after the first frame is drawn, rejects if loading fails
-//   state()            plain object: scene, threads, simd, build, frames, scenes and the scene's values
+//   state()            plain object: scene, threads, simd, build, frames, scenes, notice, hash,
+//                      preferred_height and the scene's values
 //   setState(partial)  applies some keys, e.g. {scene: 'modes', n: 7, k: 3}; throws an Error saying
 //                      which key is wrong (and changes nothing) on bad input
+//   start()            starts an embed that shows its preview (see below)
 //
-// Extension points for later issues (URL state, embedding, postMessage) are marked "LATER:".
+// The address: the hash holds the scene, its parameters and the author's options ("#scene=params&k=5&
+// nav=0"); it is read at start (what cannot be used becomes a notice in the app), kept current with
+// history.replaceState (no history entries), and read again on hashchange.
+//
+// Embedded (inside an iframe): the page shows a light preview until the embed is scrolled into view or
+// clicked, so a course page with many embeds neither loads them all nor runs out of WebGL contexts; an
+// embed that stays out of view for a while reloads into its preview (its state is in the hash), which
+// frees its context. Keyboard and wheel belong to the embed only while its canvas has focus (a click or
+// Tab gives it focus; Tab leaves it). A parent page talks to it with postMessage:
+//   parent → embed  {type: 'convplay:setState', state: {...}, id}   {type: 'convplay:getState', id}
+//   embed → parent  {type: 'convplay:result', id, ok, state | error}
+//                   {type: 'convplay:ready', state}  {type: 'convplay:state', state}  (hash changed)
+//                   {type: 'convplay:height', height} (CSS pixels the scene would like)
+// Anything else is ignored.
 'use strict';
 (function () {
   const BUILDS = { threads: 'build/wasm-mt/bin/', single: 'build/wasm-st/bin/' };
@@ -25,8 +40,6 @@
     overlayText.textContent = text;
   }
 
-  // #scene=modes&... — the scene now; later issues add every parameter (kept to plain key=value pairs).
-  // LATER: URL state — write state back to the hash (history.replaceState) and listen for hashchange.
   function hashParams() {
     const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
     const out = {};
@@ -66,7 +79,7 @@
 
   function state() {
     if (!module) {
-      return { scene: initial.scene || 'modes', threads: 0, simd: false, build, frames: 0, loading: true };
+      return { scene: initial.scene || 'modes', threads: 0, simd: false, build, frames: 0, loading: true, preview: !started };
     }
     // The core's JSON wins; `build` is known here too, so it is always present.
     return { build, ...JSON.parse(module.UTF8ToString(module._cp_state_json())) };
@@ -82,8 +95,99 @@
     return state();
   }
 
-  window.convplay = { ready, state, setState };
-  // LATER: embedding — a postMessage bridge (origin-checked) that forwards to state()/setState() goes here.
+  let started = false;
+  let startModule = null; // set below once the feature checks pass
+  function start() {
+    if (started || !startModule) return;
+    started = true;
+    startModule();
+  }
+  window.convplay = { ready, state, setState, start };
+
+  // ---- Embedding: where we are, the page around us ----------------------------------------------
+  let inFrame = false;
+  try { inFrame = window.self !== window.top; } catch (e) { inFrame = true; }
+  const toParent = (message) => { if (inFrame) window.parent.postMessage(message, '*'); };
+
+  // Keys and wheel go to the app only while the canvas has focus; these listeners are registered before
+  // Emscripten's GLFW registers its own (on window, capture phase), so they run first and can hide an
+  // event from it: GLFW would otherwise take every key on the page and cancel Backspace and Tab.
+  const focused = () => document.activeElement === canvas;
+  for (const type of ['keydown', 'keypress', 'keyup']) {
+    window.addEventListener(type, (e) => {
+      if (!focused() || e.key === 'Tab') e.stopImmediatePropagation(); // Tab keeps its meaning: leave
+    }, true);
+  }
+  window.addEventListener('wheel', (e) => {
+    if (e.target === canvas && !focused()) e.stopImmediatePropagation(); // the page scrolls instead
+  }, { capture: true, passive: true });
+  canvas.addEventListener('pointerdown', () => { if (!focused()) canvas.focus({ preventScroll: true }); }, true);
+  canvas.addEventListener('focus', () => { canvas.style.touchAction = 'pinch-zoom'; });
+  canvas.addEventListener('blur', () => { canvas.style.touchAction = ''; });
+
+  // The hash: written back (replaceState, throttled) when the state changes; the parent hears of it.
+  let lastHash = null, lastHeight = -1, syncTimer = 0;
+  function syncNow() {
+    syncTimer = 0;
+    if (!module) return;
+    const hash = module.UTF8ToString(module._cp_url_hash());
+    if (hash !== lastHash) {
+      lastHash = hash;
+      if (window.location.hash.replace(/^#/, '') !== hash) {
+        try { history.replaceState(history.state, '', '#' + hash); } catch (e) { /* sandboxed: keep going */ }
+      }
+      toParent({ type: 'convplay:state', state: state() });
+    }
+    const height = state().preferred_height;
+    if (typeof height === 'number' && Math.abs(height - lastHeight) >= 4) {
+      lastHeight = height;
+      toParent({ type: 'convplay:height', height: Math.ceil(height) });
+    }
+  }
+  function scheduleSync() { if (!syncTimer) syncTimer = setTimeout(syncNow, 250); }
+  window.addEventListener('hashchange', () => {
+    if (!module) return;
+    const hash = window.location.hash.replace(/^#/, '');
+    if (hash === lastHash) return;
+    module.ccall('cp_apply_url_hash', 'number', ['string'], [hash]);
+    scheduleSync();
+  });
+
+  // Messages from the parent page. Only from the parent; malformed ones are ignored.
+  const pending = [];
+  function answer(data) {
+    const reply = (msg) => toParent({ type: 'convplay:result', id: data.id, ...msg });
+    try {
+      if (data.type === 'convplay:getState') reply({ ok: true, state: state() });
+      else reply({ ok: true, state: setState(data.state) });
+    } catch (e) {
+      reply({ ok: false, error: String(e && e.message || e) });
+    }
+  }
+  window.addEventListener('message', (event) => {
+    if (!inFrame || event.source !== window.parent) return;
+    const data = event.data;
+    if (!data || typeof data !== 'object' || (data.type !== 'convplay:setState' && data.type !== 'convplay:getState')) return;
+    if (data.type === 'convplay:setState' && (!data.state || typeof data.state !== 'object' || Array.isArray(data.state))) return;
+    if (module) answer(data);
+    else { pending.push(data); start(); } // the parent asked: start now, answer when running
+  });
+
+  function copyText(text) {
+    const fallback = () => {
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
+      area.remove();
+      canvas.focus({ preventScroll: true });
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(fallback);
+    else fallback();
+  }
 
   // The first failure is the one to show: an abort also rejects the module's promise, whose
   // generic message must not replace the abort's own.
@@ -106,42 +210,109 @@
     return;
   }
 
-  const dir = BUILDS[build];
-  const script = document.createElement('script');
-  script.src = dir + 'convplay_app.js';
-  script.onerror = () => fail('The playground is not built yet',
-    'Could not load ' + script.src + '.\nRun tools/play.sh in the repository first: it builds both WebAssembly ' +
-    'variants and serves this page.');
-  script.onload = () => {
-    if (typeof window.createConvplay !== 'function') {
-      fail('The playground failed to load', script.src + ' did not define createConvplay.');
-      return;
-    }
-    window.createConvplay({
-      canvas,
-      locateFile: (file) => dir + file,
-      mainScriptUrlOrBlob: script.src, // threaded build: workers load the same script
-      print: (text) => console.log(text),
-      printErr: (text) => console.warn(text),
-      // Before the instance exists an abort is nearly always a load failure (e.g. the .wasm is missing
-      // or half-built), so the message names the fix; later it is a crash of the running app.
-      onAbort: (what) => fail('The playground stopped', String(what) +
-        (module ? '' : '\nIf the build is missing or incomplete, run tools/play.sh in the repository.')),
-      convplayFirstFrame: () => {
-        overlay.classList.add('hidden');
-        resolveReady(window.convplay);
-      },
-    }).then((instance) => {
-      module = instance;
-      // Runs before the first frame (main() has set up the loop, which draws on the next animation frame).
-      if (initial.scene) {
-        try {
-          setState({ scene: initial.scene });
-        } catch (e) {
-          console.warn('convplay: ' + e.message + ' (from the address #scene=…)');
-        }
+  // Loads and starts the build (once): at once on a page of its own, when in view or clicked in an embed.
+  startModule = () => {
+    overlay.classList.remove('preview');
+    overlayText.textContent = 'Loading…';
+    const dir = BUILDS[build];
+    const script = document.createElement('script');
+    script.src = dir + 'convplay_app.js';
+    script.onerror = () => fail('The playground is not built yet',
+      'Could not load ' + script.src + '.\nRun tools/play.sh in the repository first: it builds both WebAssembly ' +
+      'variants and serves this page.');
+    script.onload = () => {
+      if (typeof window.createConvplay !== 'function') {
+        fail('The playground failed to load', script.src + ' did not define createConvplay.');
+        return;
       }
-    }, (error) => fail('The playground failed to start', String(error && error.message || error)));
+      window.createConvplay({
+        canvas,
+        locateFile: (file) => dir + file,
+        mainScriptUrlOrBlob: script.src, // threaded build: workers load the same script
+        print: (text) => console.log(text),
+        printErr: (text) => console.warn(text),
+        // Before the instance exists an abort is nearly always a load failure (e.g. the .wasm is missing
+        // or half-built), so the message names the fix; later it is a crash of the running app.
+        onAbort: (what) => fail('The playground stopped', String(what) +
+          (module ? '' : '\nIf the build is missing or incomplete, run tools/play.sh in the repository.')),
+        convplayFirstFrame: () => {
+          overlay.classList.add('hidden');
+          resolveReady(window.convplay);
+          syncNow();
+          toParent({ type: 'convplay:ready', state: state() });
+          while (pending.length) answer(pending.shift());
+        },
+        convplayFrame: () => scheduleSync(),
+        convplayCopy: copyText,
+      }).then((instance) => {
+        module = instance;
+        // Runs before the first frame (main() has set up the loop, which draws on the next animation frame).
+        // What the address asks for and cannot be used is shown in the app (state().notice).
+        const notice = module.UTF8ToString(module.ccall('cp_apply_url_hash', 'number', ['string'],
+                                                         [window.location.hash.replace(/^#/, '')]));
+        if (notice) console.warn('convplay: ' + notice);
+        if (!inFrame) canvas.focus({ preventScroll: true });
+      }, (error) => fail('The playground failed to start', String(error && error.message || error)));
+    };
+    document.head.appendChild(script);
   };
-  document.head.appendChild(script);
+
+  // A page of its own starts at once; an embed shows its preview until it is in view or clicked.
+  if (!inFrame) {
+    start();
+    return;
+  }
+  showPreview();
+  if ('IntersectionObserver' in window) {
+    // Start after half of it has been in view for a moment (scrolling past starts nothing); back to the
+    // preview after 10 s out of view (the hash keeps the state), which frees the WebGL context.
+    let dwell = 0, away = 0;
+    new IntersectionObserver((entries) => {
+      const visible = entries.some((e) => e.isIntersecting && e.intersectionRatio >= 0.5);
+      clearTimeout(dwell);
+      clearTimeout(away);
+      if (visible && !started) dwell = setTimeout(start, 500);
+      else if (!visible && started) away = setTimeout(() => window.location.reload(), 10000);
+    }, { threshold: [0, 0.5] }).observe(document.documentElement);
+  }
+
+  // The preview: a picture, the scene's name and a button; built with DOM calls, never from HTML text.
+  function showPreview() {
+    const titles = { modes: 'Shape arithmetic', matmul: 'Convolution as matrix multiplication', params: 'Parameter sharing',
+                     color: 'Colour convolution', features: 'Feature maps', pooling: 'Pooling',
+                     invariance: 'Translational invariance', architecture: 'LeNet and friends' };
+    overlay.classList.add('preview');
+    overlayTitle.textContent = 'Convolution Playground';
+    overlayText.textContent = titles[initial.scene] || 'An interactive lecture on convolutional networks';
+    const svgNS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(svgNS, 'svg');
+    svg.setAttribute('viewBox', '0 0 120 60');
+    svg.setAttribute('class', 'preview-art');
+    svg.setAttribute('aria-hidden', 'true');
+    for (let i = 0; i < 5; ++i) {
+      for (let j = 0; j < 5; ++j) {
+        const r = document.createElementNS(svgNS, 'rect');
+        r.setAttribute('x', String(4 + j * 10)); r.setAttribute('y', String(5 + i * 10));
+        r.setAttribute('width', '9'); r.setAttribute('height', '9');
+        r.setAttribute('fill', i < 3 && j < 3 ? '#f0a46c' : '#c9dcef');
+        svg.appendChild(r);
+      }
+    }
+    for (let i = 0; i < 3; ++i) {
+      for (let j = 0; j < 3; ++j) {
+        const r = document.createElementNS(svgNS, 'rect');
+        r.setAttribute('x', String(78 + j * 12)); r.setAttribute('y', String(12 + i * 12));
+        r.setAttribute('width', '11'); r.setAttribute('height', '11');
+        r.setAttribute('fill', i === 0 && j === 0 ? '#e65014' : '#9fc3e6');
+        svg.appendChild(r);
+      }
+    }
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = 'start';
+    button.textContent = 'Start';
+    button.addEventListener('click', () => start());
+    overlay.insertBefore(svg, overlayTitle);
+    overlay.appendChild(button);
+  }
 })();

@@ -56,6 +56,9 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
+  std::vector<std::string> param_keys() const override {
+    return {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip"};
+  }
 
 private:
   // Axes of the current configuration; index 0 = height (2-D only), 1 = width.

@@ -62,6 +62,9 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
+  std::vector<std::string> param_keys() const override {
+    return {"h", "w", "c", "filters", "k", "stride", "padding", "bias"};
+  }
 
 private:
   Expected<LayerCounts> counts() const {

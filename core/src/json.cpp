@@ -222,6 +222,12 @@ std::string json_get_number(const JsonObject& o, std::string_view key, double lo
 std::string json_get_string(const JsonObject& o, std::string_view key, size_t max_length, std::string& out) {
   auto it = o.find(key);
   if (it == o.end()) return {};
+  if (const double* d = std::get_if<double>(&it->second)) { // "10" in an address reads as a number
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    out = buf;
+    return {};
+  }
   const std::string* s = std::get_if<std::string>(&it->second);
   if (!s) return std::string(key) + " must be a string";
   if (s->size() > max_length) return std::string(key) + " is longer than " + std::to_string(max_length) + " characters";

@@ -8,7 +8,7 @@
 // --root serves another folder that has index.html, web/ and build/wasm-*/bin/ (e.g. a stand-in build);
 // the server is always this checkout's web/server.js.
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure. Always exits: a
-// watchdog ends the run (as a failure) before 3 minutes, and the finally block stops server and browser.
+// watchdog ends the run (as a failure) after 8 minutes, and the finally block stops server and browser.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,6 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { addressChecks, courseChecks, manyEmbedsCheck } from './embed.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
@@ -29,7 +30,7 @@ const artifacts = path.join(root, 'build/test-artifacts'); // a stand-in's scree
 fs.mkdirSync(artifacts, { recursive: true });
 // First wasm compile under SwiftShader takes seconds on 2 cores; a minute means it is stuck.
 const READY_TIMEOUT_MS = 60000;
-const WATCHDOG_MS = 170000; // the whole run must end before 3 minutes
+const WATCHDOG_MS = 480000; // the whole run must end within 8 minutes (2 cores under SwiftShader)
 let passed = 0, failed = 0;
 function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`ok - ${name}`); }
@@ -358,6 +359,10 @@ try {
   });
   await pageChecks(browser, started[0].base, true);
   await pageChecks(browser, started[1].base, false);
+  await addressChecks(browser, started[0].base, check, artifacts);
+  const course = await startServer(['--no-isolation']); // another port: the embeds are cross-origin
+  await courseChecks(browser, course.base, started[1].base, check, artifacts);
+  await manyEmbedsCheck(browser, started[1].base, check);
   await missingFeatureCheck(browser, started[1].base, 'WebGL 2', 'no-webgl2', /WebGL 2/, () => {
     const getContext = HTMLCanvasElement.prototype.getContext;
     HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {

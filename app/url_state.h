@@ -1,0 +1,42 @@
+// The state in the page address: "#scene=params&input=32x32x3&kernel=5&nav=0". Plain key=value pairs
+// (as URLSearchParams reads them: '&' between pairs, percent-encoding, '+' for a space). Values are typed by
+// their text: true/false are booleans, a decimal number is a number, anything else is a string. Nothing
+// here touches the page: the loader passes the hash in and writes the result back with replaceState().
+#pragma once
+#include <convplay/json.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace convplay::app {
+
+using UrlPairs = std::vector<std::pair<std::string, std::string>>;
+
+UrlPairs parse_url_hash(std::string_view hash);   // a leading '#' is skipped; empty keys are dropped
+std::string encode_url_component(std::string_view text); // keeps A–Z a–z 0–9 - _ . ~ , : ; percent-encodes the rest
+JsonValue url_value_to_json(std::string_view text);      // "true" → true, "12.5" → 12.5, "x" → "x"
+std::string json_to_url_value(const JsonValue& value);   // the inverse (numbers shortest round-trip)
+
+// Options for course authors, read from the same hash. Unknown names in hide/lock are kept (a scene asks
+// for them by its own control keys).
+struct AuthorOptions {
+  bool nav = true;           // nav=0: no scene list
+  bool dark = false;         // theme=dark|light
+  bool play = false;         // play=1: start the scene's animation
+  std::vector<std::string> hide; // hide=intro,stride: panels and controls not shown
+  std::vector<std::string> lock; // lock=k,n: controls shown but not changeable
+  bool hidden(std::string_view key) const;
+  bool locked(std::string_view key) const;
+  bool any() const { return !nav || dark || play || !hide.empty() || !lock.empty(); }
+};
+// Keys the application reads itself (not the scene's).
+bool is_author_key(std::string_view key);
+// Applies one author key; "" or a message ("theme must be light or dark").
+std::string apply_author_option(AuthorOptions& options, std::string_view key, std::string_view value);
+void write_author_options(const AuthorOptions& options, UrlPairs& out);
+
+std::string join_url_pairs(const UrlPairs& pairs); // "a=1&b=x%20y" (no '#')
+
+} // namespace convplay::app

@@ -1,0 +1,79 @@
+// The address hash: parsing and encoding (as URLSearchParams does), value typing, author options, and
+// a scene's parameters round-tripping through it.
+#include <catch2/catch.hpp>
+
+#include "scene.h"
+#include "url_state.h"
+
+using namespace convplay;
+using namespace convplay::app;
+
+TEST_CASE("url hash: pairs, percent-encoding and '+' as space", "[url]") {
+  const UrlPairs p = parse_url_hash("#scene=modes&n=7&&title=a+b%20c&flag&=x&bad=%zz");
+  REQUIRE(p.size() == 5);
+  CHECK(p[0] == std::pair<std::string, std::string>{"scene", "modes"});
+  CHECK(p[1].second == "7");
+  CHECK(p[2].second == "a b c");
+  CHECK(p[3] == std::pair<std::string, std::string>{"flag", ""});
+  CHECK(p[4].second == "%zz"); // a stray % stays
+  CHECK(encode_url_component("a b&c=d<script>") == "a%20b%26c%3Dd%3Cscript%3E");
+  CHECK(encode_url_component("conv6k5,relu:1;x") == "conv6k5,relu:1;x");
+  CHECK(parse_url_hash("#" + join_url_pairs({{"t", "x&y=z #"}})).at(0).second == "x&y=z #");
+}
+
+TEST_CASE("url hash: values are typed by their text", "[url]") {
+  CHECK(std::get<bool>(url_value_to_json("true")) == true);
+  CHECK(std::get<bool>(url_value_to_json("false")) == false);
+  CHECK(std::get<double>(url_value_to_json("12")) == 12.0);
+  CHECK(std::get<double>(url_value_to_json("-0.25")) == -0.25);
+  CHECK(std::get<double>(url_value_to_json("1e3")) == 1000.0);
+  for (const char* text : {"32x32x3", "1,0,-1", "12abc", "", ".5", "1.", "nan", "inf", "0x10", "--1"})
+    CHECK(std::get<std::string>(url_value_to_json(text)) == text);
+  CHECK(json_to_url_value(JsonValue{0.1}) == "0.1");
+  CHECK(json_to_url_value(JsonValue{64.0}) == "64");
+  CHECK(json_to_url_value(JsonValue{true}) == "true");
+  CHECK(std::get<double>(url_value_to_json(json_to_url_value(JsonValue{1.0 / 3.0}))) == 1.0 / 3.0);
+}
+
+TEST_CASE("url hash: author options", "[url]") {
+  AuthorOptions o;
+  CHECK(apply_author_option(o, "nav", "0").empty());
+  CHECK(apply_author_option(o, "theme", "dark").empty());
+  CHECK(apply_author_option(o, "hide", "intro,stride").empty());
+  CHECK(apply_author_option(o, "lock", "k").empty());
+  CHECK(!o.nav);
+  CHECK(o.dark);
+  CHECK(o.hidden("intro"));
+  CHECK(!o.hidden("k"));
+  CHECK(o.locked("k"));
+  CHECK(apply_author_option(o, "theme", "purple") == "theme must be light or dark");
+  CHECK(apply_author_option(o, "nav", "maybe") == "nav must be 0 or 1");
+  CHECK(apply_author_option(o, "hide", "a,<b>") == "hide: '<b>' is not a control name");
+  UrlPairs out;
+  write_author_options(o, out);
+  CHECK(join_url_pairs(out) == "nav=0&theme=dark&hide=intro,stride&lock=k");
+}
+
+TEST_CASE("url hash: every scene's parameters are keys of its state and survive the round trip", "[url]") {
+  for (auto& scene : make_scenes()) {
+    INFO("scene " << scene->id());
+    JsonWriter w;
+    scene->write_state(w);
+    JsonObject state;
+    std::string error;
+    REQUIRE(parse_flat_json_object(w.str(), state, error));
+    const auto keys = scene->param_keys();
+    CHECK(!keys.empty());
+    JsonObject params;
+    for (const auto& k : keys) {
+      INFO("key " << k);
+      REQUIRE(state.count(k) == 1);
+      // Through the text of the address and back.
+      params[k] = url_value_to_json(json_to_url_value(state.at(k)));
+    }
+    CHECK(scene->apply_state(params) == "");
+    JsonWriter again;
+    scene->write_state(again);
+    CHECK(again.str() == w.str());
+  }
+}
