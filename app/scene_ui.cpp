@@ -87,10 +87,13 @@ bool Stepper::draw(int count) {
   if (ImGui::Button(">")) set_position(position_ + 1, count);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
-  ImGui::SliderFloat("speed", &speed_, 0.25f, 20.0f, "%.2f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+  ImGui::SliderFloat("##speed", &speed_, 0.25f, 20.0f, "%.2g steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed: steps per second");
   ImGui::SameLine();
-  ImGui::Text("position %d of %d", position_ + 1, count);
+  const std::string where = "position " + std::to_string(position_ + 1) + " of " + std::to_string(count);
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(where.c_str()).x) ImGui::NewLine();
+  ImGui::TextUnformatted(where.c_str());
   ImGui::PopID();
   if (playing_) {
     accumulated_ += static_cast<double>(ImGui::GetIO().DeltaTime) * speed_;
@@ -127,6 +130,7 @@ std::string format_value(float v) {
   else std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(v));
   std::string s = buf;
   if (s == "-0") s = "0";
+  if (!s.empty() && s[0] == '-') s = "\u2212" + s.substr(1); // the typographic minus, as elsewhere in the app
   return s;
 }
 
@@ -136,7 +140,8 @@ std::string multiply_adds(const float* inputs, const float* weights, int n, floa
   for (int i = 0; i < shown; ++i) {
     if (i) s += " + ";
     const std::string x = format_value(inputs[i]), w = format_value(weights[i]);
-    s += (x[0] == '-' ? "(" + x + ")" : x) + "·" + (w[0] == '-' ? "(" + w + ")" : w);
+    const bool xneg = inputs[i] < 0 && x != "0", wneg = weights[i] < 0 && w != "0";
+    s += (xneg ? "(" + x + ")" : x) + "·" + (wneg ? "(" + w + ")" : w);
   }
   if (shown < n) s += " + … (" + std::to_string(n - shown) + " more)";
   if (n == 0) s = "0";

@@ -1,14 +1,20 @@
-// Scene "modes": shape arithmetic of convolution. The student picks sizes, stride, dilation and
-// padding; every output size and formula shown comes from the core (convplay/shape.h).
+// Scene "modes": shape arithmetic of convolution, and the numbers of the lecture's example. The student
+// picks sizes, stride, dilation, padding, cross-correlation or true convolution, or the transposed
+// convolution; every output size and formula comes from the core (convplay/shape.h), every output value
+// from the core's conv2d / conv_transpose2d. The window slides (play, pause, step) with its
+// multiply-adds written out.
 #include "../scene.h"
+#include "../scene_ui.h"
 #include "../tensor_view.h"
 
+#include <convplay/conv.h>
 #include <convplay/shape.h>
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -17,35 +23,174 @@ namespace {
 
 constexpr std::array<const char*, 4> kPaddingNames = {"valid", "same", "full", "explicit"};
 constexpr std::array<Padding, 4> kPaddings = {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit};
+constexpr std::array<const char*, 2> kOpNames = {"conv", "transposed"};
+
+// The lecture's example (the convolution-arithmetic animation): output [[12,12,17],[10,17,19],[9,6,14]].
+constexpr float kLectureInput[5][5] = {{3, 3, 2, 1, 0}, {0, 0, 1, 3, 1}, {3, 1, 2, 2, 3}, {2, 0, 0, 2, 2}, {2, 0, 0, 0, 1}};
+constexpr float kLectureKernel[3][3] = {{0, 1, 2}, {2, 2, 0}, {0, 1, 2}};
+// Above this many multiply-adds the values are not computed live (the shapes still are).
+constexpr double kMaxLiveMacs = 2.0e7;
+constexpr long kMaxDrawnCells = 512L * 512L;
 
 struct Params {
   int dims = 2;           // 1 or 2
   int h = 5, w = 5;       // input height and width (1-D uses w)
   int kh = 3, kw = 3;     // kernel
   int stride = 1, dilation = 1;
-  int padding = 0;        // index into kPaddings
-  int pad_h = 1, pad_w = 1; // explicit padding per side
+  int padding = 0;        // index into kPaddings (convolution)
+  int pad_h = 1, pad_w = 1; // explicit padding per side; for the transposed convolution, P
   bool flip = false;      // true convolution instead of cross-correlation
+  int op = 0;             // 0 convolution, 1 transposed convolution
+  bool operator==(const Params&) const = default;
 };
 
 struct Axis {
+  bool transposed = false;
   AxisSpec spec;
+  TransposedAxisSpec tspec;
   AxisResult result;
   bool ok() const { return result.error == ShapeError::None; }
+  std::string formula_text() const { return transposed ? formula(tspec, result) : formula(spec, result); }
+  std::string error_text() const { return transposed ? describe(tspec, result) : describe(spec, result); }
 };
 
 Axis axis(int input, int kernel, const Params& p, Padding padding, int pad) {
   Axis a;
-  a.spec.input = input;
-  a.spec.kernel = kernel;
-  a.spec.stride = p.stride;
-  a.spec.dilation = p.dilation;
-  a.spec.padding = padding;
-  a.spec.pad_before = pad;
-  a.spec.pad_after = pad;
-  a.spec.flip = p.flip;
-  a.result = conv_axis(a.spec);
+  a.transposed = p.op == 1;
+  if (a.transposed) {
+    a.tspec.input = input;
+    a.tspec.kernel = kernel;
+    a.tspec.stride = p.stride;
+    a.tspec.dilation = p.dilation;
+    a.tspec.padding = pad;
+    a.result = conv_transpose_axis(a.tspec);
+  } else {
+    a.spec.input = input;
+    a.spec.kernel = kernel;
+    a.spec.stride = p.stride;
+    a.spec.dilation = p.dilation;
+    a.spec.padding = padding;
+    a.spec.pad_before = pad;
+    a.spec.pad_after = pad;
+    a.spec.flip = p.flip;
+    a.result = conv_axis(a.spec);
+  }
   return a;
+}
+
+// Small readable integers: the lecture's numbers where they fit, a fixed pattern elsewhere.
+float input_value(int r, int c, const Params& p) {
+  if (p.dims == 1) return c < 5 ? kLectureInput[0][c] : static_cast<float>((c * 7 + 3) % 4);
+  if (r < 5 && c < 5) return kLectureInput[r][c];
+  return static_cast<float>((r * 3 + c * 7 + 1) % 4);
+}
+float kernel_value(int i, int j, const Params& p) {
+  if (p.dims == 1) return j < 3 ? kLectureKernel[0][j] : static_cast<float>((j * 2 + 1) % 3);
+  if (i < 3 && j < 3) return kLectureKernel[i][j];
+  return static_cast<float>((i * 2 + j) % 3);
+}
+
+// Everything drawn, recomputed when the parameters change.
+struct Computed {
+  Params p;
+  bool ok = false;          // shapes possible
+  bool values = false;      // values computed (not too large)
+  std::string error;        // the core's message when !ok or a value computation failed
+  int in_h = 1, in_w = 1, k_h = 1, k_w = 1, out_h = 0, out_w = 0;
+  int pad_top = 0, pad_left = 0, padded_h = 1, padded_w = 1; // convolution: the zero ring
+  double macs = 0;
+  std::vector<float> input, kernel, flipped, padded, output;
+  std::vector<unsigned char> padded_mask;
+};
+
+Computed compute(const Params& p) {
+  Computed c;
+  c.p = p;
+  const bool two_d = p.dims == 2;
+  c.in_h = two_d ? p.h : 1;
+  c.in_w = p.w;
+  c.k_h = two_d ? p.kh : 1;
+  c.k_w = p.kw;
+  const Axis ah = axis(c.in_h, c.k_h, p, two_d ? kPaddings[static_cast<size_t>(p.padding)] : Padding::Valid,
+                       two_d ? p.pad_h : 0);
+  const Axis aw = axis(c.in_w, c.k_w, p, kPaddings[static_cast<size_t>(p.padding)], p.pad_w);
+  if (!ah.ok() || !aw.ok()) {
+    c.error = !aw.ok() ? aw.error_text() : ah.error_text();
+    return c;
+  }
+  c.ok = true;
+  c.out_h = static_cast<int>(ah.result.output);
+  c.out_w = static_cast<int>(aw.result.output);
+  c.macs = static_cast<double>(p.op == 1 ? c.in_h * static_cast<double>(c.in_w) : c.out_h * static_cast<double>(c.out_w)) *
+           c.k_h * c.k_w;
+  if (p.op == 0) {
+    c.pad_top = static_cast<int>(ah.result.pad_before);
+    c.pad_left = static_cast<int>(aw.result.pad_before);
+    c.padded_h = static_cast<int>(ah.result.padded_input);
+    c.padded_w = static_cast<int>(aw.result.padded_input);
+  }
+  if (c.macs > kMaxLiveMacs || static_cast<double>(c.padded_h) * c.padded_w > 4.0e6 ||
+      static_cast<double>(c.out_h) * c.out_w > 4.0e6)
+    return c; // shapes only
+  Tensor x = zeros({1, 1, c.in_h, c.in_w});
+  for (int r = 0; r < c.in_h; ++r)
+    for (int col = 0; col < c.in_w; ++col) x[r * c.in_w + col] = input_value(r, col, p);
+  Tensor w = zeros({1, 1, c.k_h, c.k_w});
+  for (int i = 0; i < c.k_h; ++i)
+    for (int j = 0; j < c.k_w; ++j) w[i * c.k_w + j] = kernel_value(i, j, p);
+  c.input = x.data;
+  c.kernel = w.data;
+  c.flipped = flip_kernel2d(w).data;
+  Expected<Tensor> y = Error{"not computed"};
+  if (p.op == 1) {
+    ConvTranspose2dParams tp;
+    tp.stride_h = tp.stride_w = p.stride;
+    tp.dilation_h = tp.dilation_w = p.dilation;
+    tp.pad_h = two_d ? p.pad_h : 0;
+    tp.pad_w = p.pad_w;
+    y = conv_transpose2d(x, w, nullptr, tp);
+  } else {
+    Conv2dParams cp;
+    cp.stride_h = cp.stride_w = p.stride;
+    cp.dilation_h = cp.dilation_w = p.dilation;
+    cp.padding = kPaddings[static_cast<size_t>(p.padding)];
+    cp.pad_top = cp.pad_bottom = two_d ? p.pad_h : 0;
+    cp.pad_left = cp.pad_right = p.pad_w;
+    cp.flip = p.flip;
+    y = conv2d(x, w, nullptr, cp);
+    auto padded = pad2d(x, c.pad_top, c.padded_h - c.in_h - c.pad_top, c.pad_left, c.padded_w - c.in_w - c.pad_left,
+                        PaddingMode::Zeros);
+    if (!padded) {
+      c.error = padded.error();
+      return c;
+    }
+    c.padded = padded->data;
+    c.padded_mask.assign(c.padded.size(), 0);
+    for (int r = 0; r < c.in_h; ++r)
+      for (int col = 0; col < c.in_w; ++col)
+        c.padded_mask[static_cast<size_t>((r + c.pad_top) * c.padded_w + col + c.pad_left)] = 1;
+  }
+  if (!y) {
+    c.error = y.error();
+    return c;
+  }
+  if (y->dim(2) != c.out_h || y->dim(3) != c.out_w) { // the shape arithmetic and the operator must agree
+    c.error = "internal: output " + shape_string(y->shape) + " differs from the shape arithmetic";
+    return c;
+  }
+  c.output = y->data;
+  c.values = true;
+  return c;
+}
+
+std::string join_values(const std::vector<float>& v) { // plain ASCII numbers, for the state
+  std::string s;
+  char buf[32];
+  for (float x : v) {
+    std::snprintf(buf, sizeof buf, "%g", static_cast<double>(x));
+    s += (s.empty() ? "" : ",") + std::string(buf);
+  }
+  return s;
 }
 
 class ModesScene final : public Scene {
@@ -56,90 +201,147 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
+  bool animating() const override { return stepper_.playing(); }
   std::vector<std::string> param_keys() const override {
-    return {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip"};
+    return {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip", "op", "speed"};
   }
 
 private:
-  // Axes of the current configuration; index 0 = height (2-D only), 1 = width.
-  Axis current(int a) const {
-    return a == 0 ? axis(p_.h, p_.kh, p_, kPaddings[p_.padding], p_.pad_h)
-                  : axis(p_.w, p_.kw, p_, kPaddings[p_.padding], p_.pad_w);
+  const Computed& computed() const {
+    if (!(cache_.p == p_) || !cache_valid_) {
+      cache_ = compute(p_);
+      cache_valid_ = true;
+    }
+    return cache_;
   }
+  // Positions the window takes: output cells (convolution) or input cells (transposed).
+  int positions() const {
+    const Computed& c = computed();
+    if (!c.ok) return 0;
+    return p_.op == 1 ? c.in_h * c.in_w : c.out_h * c.out_w;
+  }
+  std::string window_line(int position) const; // the multiply-adds of one position
   void draw_controls();
   void draw_results();
-  void draw_picture(const Axis& ah, const Axis& aw, bool stacked);
+  void draw_picture(bool stacked);
 
   Params p_;
-  TensorView input_view_, output_view_;
-  int pinned_row_ = -1, pinned_col_ = -1;
+  mutable Computed cache_;
+  mutable bool cache_valid_ = false;
+  Stepper stepper_;
+  TensorView input_view_, kernel_view_, flipped_view_, output_view_;
 };
 
-std::string error_text(const Axis& a) { return describe(a.spec, a.result); }
+std::string ModesScene::window_line(int position) const {
+  const Computed& c = computed();
+  if (!c.values || position < 0) return {};
+  if (p_.op == 1) { // transposed: one input value scattered over a window of the output
+    const int r = position / c.in_w, col = position % c.in_w;
+    const float v = c.input[static_cast<size_t>(position)];
+    return "input (" + std::to_string(r) + ", " + std::to_string(col) + ") = " + format_value(v) + " adds " +
+           format_value(v) + " × kernel to the output window at row " + std::to_string(r * p_.stride - (p_.dims == 2 ? p_.pad_h : 0)) +
+           ", column " + std::to_string(col * p_.stride - p_.pad_w) + " (stride " + std::to_string(p_.stride) +
+           ", minus padding); each output value is the sum of what lands on it.";
+  }
+  const int r = position / c.out_w, col = position % c.out_w;
+  std::vector<float> xs, ws;
+  const std::vector<float>& kernel = p_.flip ? c.flipped : c.kernel;
+  for (int i = 0; i < c.k_h; ++i)
+    for (int j = 0; j < c.k_w; ++j) {
+      const int rr = r * p_.stride + i * p_.dilation, cc = col * p_.stride + j * p_.dilation;
+      xs.push_back(c.padded[static_cast<size_t>(rr * c.padded_w + cc)]);
+      ws.push_back(kernel[static_cast<size_t>(i * c.k_w + j)]);
+    }
+  return multiply_adds(xs.data(), ws.data(), static_cast<int>(xs.size()), c.output[static_cast<size_t>(position)]);
+}
 
 void ModesScene::draw_controls() {
   ImGui::PushItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.6f));
-  ImGui::TextUnformatted("Dimensions");
-  ImGui::SameLine();
-  ImGui::RadioButton("1-D", &p_.dims, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("2-D", &p_.dims, 2);
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
+  if (Control c{"dims"}; c.shown) {
+    ImGui::TextUnformatted("Dimensions");
+    ImGui::SameLine();
+    ImGui::RadioButton("1-D", &p_.dims, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("2-D", &p_.dims, 2);
+  }
+  if (Control c{"op"}; c.shown) {
+    ImGui::TextUnformatted("Operation");
+    ImGui::SameLine();
+    ImGui::RadioButton("convolution", &p_.op, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("transposed convolution", &p_.op, 1);
+  }
   if (p_.dims == 2) {
-    ImGui::SliderInt("input height H", &p_.h, 1, 64, "%d", clamp);
-    ImGui::SliderInt("input width W", &p_.w, 1, 64, "%d", clamp);
-    ImGui::SliderInt("kernel height KH", &p_.kh, 1, 15, "%d", clamp);
-    ImGui::SliderInt("kernel width KW", &p_.kw, 1, 15, "%d", clamp);
+    if (Control c{"h"}; c.shown) ImGui::SliderInt("input height H", &p_.h, 1, 64, "%d", clamp);
+    if (Control c{"w"}; c.shown) ImGui::SliderInt("input width W", &p_.w, 1, 64, "%d", clamp);
+    if (Control c{"kh"}; c.shown) ImGui::SliderInt("kernel height KH", &p_.kh, 1, 15, "%d", clamp);
+    if (Control c{"kw"}; c.shown) ImGui::SliderInt("kernel width KW", &p_.kw, 1, 15, "%d", clamp);
   } else {
-    ImGui::SliderInt("input length N", &p_.w, 1, 64, "%d", clamp);
-    ImGui::SliderInt("kernel size K", &p_.kw, 1, 15, "%d", clamp);
+    if (Control c{"w"}; c.shown) ImGui::SliderInt("input length N", &p_.w, 1, 64, "%d", clamp);
+    if (Control c{"kw"}; c.shown) ImGui::SliderInt("kernel size K", &p_.kw, 1, 15, "%d", clamp);
   }
-  ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
-  ImGui::SliderInt("dilation D", &p_.dilation, 1, 8, "%d", clamp);
-  ImGui::Combo("padding", &p_.padding, kPaddingNames.data(), static_cast<int>(kPaddingNames.size()));
-  if (kPaddings[p_.padding] == Padding::Explicit) {
-    if (p_.dims == 2) ImGui::SliderInt("padding P (rows)", &p_.pad_h, 0, 16, "%d", clamp);
-    ImGui::SliderInt(p_.dims == 2 ? "padding P (columns)" : "padding P", &p_.pad_w, 0, 16, "%d", clamp);
+  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
+  if (Control c{"dilation"}; c.shown) ImGui::SliderInt("dilation D", &p_.dilation, 1, 8, "%d", clamp);
+  const bool explicit_padding = p_.op == 1 || kPaddings[static_cast<size_t>(p_.padding)] == Padding::Explicit;
+  if (p_.op == 0)
+    if (Control c{"padding"}; c.shown)
+      ImGui::Combo("padding", &p_.padding, kPaddingNames.data(), static_cast<int>(kPaddingNames.size()));
+  if (explicit_padding) {
+    if (p_.dims == 2)
+      if (Control c{"pad_h"}; c.shown) ImGui::SliderInt("padding P (rows)", &p_.pad_h, 0, 16, "%d", clamp);
+    if (Control c{"pad_w"}; c.shown)
+      ImGui::SliderInt(p_.dims == 2 ? "padding P (columns)" : "padding P", &p_.pad_w, 0, 16, "%d", clamp);
   }
-  int op = p_.flip ? 1 : 0;
-  ImGui::RadioButton("cross-correlation (deep learning)", &op, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("true convolution (flipped kernel)", &op, 1);
-  p_.flip = op == 1;
+  if (p_.op == 0)
+    if (Control c{"flip"}; c.shown) {
+      int op = p_.flip ? 1 : 0;
+      ImGui::RadioButton("cross-correlation (what deep learning calls convolution)", &op, 0);
+      ImGui::RadioButton("true convolution (the kernel flipped 180°)", &op, 1);
+      p_.flip = op == 1;
+    }
   ImGui::PopItemWidth();
-  ImGui::TextDisabled("Ctrl+click a slider to type a value.");
+  if (ImGui::SmallButton("lecture example: 5 × 5 input, 3 × 3 filter")) {
+    Params lecture;
+    lecture.flip = p_.flip;
+    p_ = lecture;
+    stepper_.set_position(0, 9);
+  }
+  ImGui::SameLine();
+  hint_line("Ctrl+click a slider to type a value.");
 }
 
 void ModesScene::draw_results() {
+  const Computed& c = computed();
   const int first = p_.dims == 2 ? 0 : 1;
   const char* axis_name[2] = {"height", "width"};
-  bool ok = true;
-  for (int a = first; a < 2; ++a) ok = ok && current(a).ok();
   ImGui::Separator();
-  if (ok) {
-    const Axis ah = current(0), aw = current(1);
-    if (p_.dims == 2)
-      ImGui::Text("Output: %lld × %lld", static_cast<long long>(ah.result.output), static_cast<long long>(aw.result.output));
-    else
-      ImGui::Text("Output length: %lld", static_cast<long long>(aw.result.output));
+  auto current = [&](int a) {
+    const bool two_d = p_.dims == 2;
+    return a == 0 ? axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? kPaddings[static_cast<size_t>(p_.padding)] : Padding::Valid,
+                         two_d ? p_.pad_h : 0)
+                  : axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(p_.padding)], p_.pad_w);
+  };
+  if (c.ok) {
+    if (p_.dims == 2) ImGui::Text("Output: %d × %d", c.out_h, c.out_w);
+    else ImGui::Text("Output length: %d", c.out_w);
     for (int a = first; a < 2; ++a) {
-      const Axis ax = current(a);
       ImGui::Bullet();
-      ImGui::TextWrapped("%s%s", p_.dims == 2 ? (std::string(axis_name[a]) + ": ").c_str() : "",
-                         formula(ax.spec, ax.result).c_str());
+      ImGui::TextWrapped("%s%s", p_.dims == 2 ? (std::string(axis_name[a]) + ": ").c_str() : "", current(a).formula_text().c_str());
     }
   } else {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
-    for (int a = first; a < 2; ++a) {
-      const Axis ax = current(a);
-      if (!ax.ok())
-        ImGui::TextWrapped("%s%s", p_.dims == 2 ? (std::string(axis_name[a]) + ": ").c_str() : "", error_text(ax).c_str());
-    }
-    ImGui::PopStyleColor();
+    error_line(c.error);
   }
-
+  if (p_.op == 1) {
+    hint_line("The transposed convolution maps a small input to a larger output (used to upsample, e.g. in "
+              "decoders): each input value scatters a copy of the kernel, scaled by the value, into the output; "
+              "stride spreads the copies apart, padding P crops P from each end. It is the gradient of a "
+              "convolution with the same kernel, and its output size inverts the convolution's.");
+    return;
+  }
+  if (author_options().hidden("table")) return;
   ImGui::Dummy(ImVec2(0, 6));
-  ImGui::TextUnformatted("The three classic modes for this input and kernel (stride and dilation as set):");
+  ImGui::TextWrapped("The three classic modes for this input and kernel (stride and dilation as set):");
   if (ImGui::BeginTable("modes", p_.dims == 2 ? 3 : 2, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("mode", ImGuiTableColumnFlags_WidthFixed);
     if (p_.dims == 2) ImGui::TableSetupColumn("height");
@@ -148,148 +350,193 @@ void ModesScene::draw_results() {
     for (int m = 0; m < 3; ++m) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(kPaddingNames[m]);
+      ImGui::TextUnformatted(kPaddingNames[static_cast<size_t>(m)]);
       for (int a = first; a < 2; ++a) {
         ImGui::TableNextColumn();
-        const Axis ax = a == 0 ? axis(p_.h, p_.kh, p_, kPaddings[m], 0) : axis(p_.w, p_.kw, p_, kPaddings[m], 0);
-        if (ax.ok()) {
-          ImGui::TextWrapped("%s", formula(ax.spec, ax.result).c_str());
-        } else {
-          ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
-          ImGui::TextWrapped("%s", error_text(ax).c_str());
-          ImGui::PopStyleColor();
-        }
+        const Axis ax = a == 0 ? axis(p_.h, p_.kh, p_, kPaddings[static_cast<size_t>(m)], 0) : axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(m)], 0);
+        if (ax.ok()) ImGui::TextWrapped("%s", ax.formula_text().c_str());
+        else error_line(ax.error_text());
       }
     }
     ImGui::EndTable();
   }
 }
 
-void ModesScene::draw_picture(const Axis& ah, const Axis& aw, bool stacked) {
-  // Padded input: the input cells plus the padding ring (hatched); output beside it.
-  const bool two_d = p_.dims == 2;
-  const int ph0 = two_d ? static_cast<int>(ah.result.pad_before) : 0;
-  const int rows = two_d ? static_cast<int>(ah.result.padded_input) : 1;
-  const int pw0 = static_cast<int>(aw.result.pad_before);
-  const int cols = static_cast<int>(aw.result.padded_input);
-  const int in_rows = two_d ? p_.h : 1;
-  if (static_cast<long>(rows) * cols > 512L * 512L) {
-    ImGui::TextDisabled("(the picture is drawn for inputs up to 512 × 512 cells)");
+void ModesScene::draw_picture(bool stacked) {
+  const Computed& c = computed();
+  if (!c.ok) return;
+  const bool transposed = p_.op == 1;
+  const int in_rows = transposed ? c.in_h : c.padded_h, in_cols = transposed ? c.in_w : c.padded_w;
+  if (static_cast<long>(in_rows) * in_cols > kMaxDrawnCells || static_cast<long>(c.out_h) * c.out_w > kMaxDrawnCells) {
+    hint_line("The pictures are drawn for grids up to 512 × 512 cells; the shapes above are still exact.");
     return;
   }
-  std::vector<float> values(static_cast<size_t>(rows) * static_cast<size_t>(cols), 0.0f);
-  std::vector<unsigned char> mask(values.size(), 0);
-  for (int r = 0; r < in_rows; ++r)
-    for (int c = 0; c < p_.w; ++c) {
-      const size_t i = static_cast<size_t>(r + ph0) * static_cast<size_t>(cols) + static_cast<size_t>(c + pw0);
-      values[i] = 1.0f;
-      mask[i] = 1;
-    }
-  input_view_.set(values, rows, cols, ColorMap::Sequential, &mask);
-  const int out_rows = two_d ? static_cast<int>(ah.result.output) : 1;
-  const int out_cols = static_cast<int>(aw.result.output);
-  output_view_.set(std::vector<float>(static_cast<size_t>(out_rows) * static_cast<size_t>(out_cols), 1.0f), out_rows,
-                   out_cols, ColorMap::Sequential);
+  if (!c.values) {
+    if (!c.error.empty()) error_line(c.error);
+    else hint_line("This layer is too large to compute at interactive speed here (more than 20 million multiply-adds); "
+                   "the shapes above are exact.");
+    return;
+  }
+  if (transposed) input_view_.set(c.input, c.in_h, c.in_w, ColorMap::Sequential);
+  else input_view_.set(c.padded, c.padded_h, c.padded_w, ColorMap::Sequential, &c.padded_mask);
+  kernel_view_.set(c.kernel, c.k_h, c.k_w, ColorMap::Sequential);
+  if (p_.flip && !transposed) flipped_view_.set(c.flipped, c.k_h, c.k_w, ColorMap::Sequential);
+  output_view_.set(c.output, c.out_h, c.out_w, ColorMap::Sequential);
 
-  // Stacked (input above output) in the right-hand column, side by side when below the controls.
+  const int count = positions();
+  if (!author_options().hidden("animation")) stepper_.draw(count);
+  int pos = stepper_.position_in(count);
+
   const float avail = ImGui::GetContentRegionAvail().x;
-  const ImVec2 box = stacked ? ImVec2(avail, 300.0f) : ImVec2(std::max(120.0f, avail * 0.5f - 20.0f), 320.0f);
+  const float big = stacked ? std::min(avail * 0.62f, 340.0f) : std::min(avail * 0.36f, 320.0f);
+  const float small = std::min(big * 0.45f, 150.0f);
+  const ImU32 orange = IM_COL32(230, 80, 20, 255), blue = IM_COL32(40, 110, 200, 255);
+
   ImGui::BeginGroup();
-  ImGui::Text("padded input %d × %d (hatched: padding)", rows, cols);
-  input_view_.draw(box, 36.0f, false);
+  ImGui::Text(transposed ? "input %d × %d" : "padded input %d × %d", in_rows, in_cols);
+  const CellHover hin = input_view_.draw(ImVec2(big, big), 40.0f);
   ImGui::EndGroup();
-  if (!stacked) ImGui::SameLine(0, 24);
+  ImGui::SameLine(0, 16);
   ImGui::BeginGroup();
-  ImGui::Text("output %d × %d", out_rows, out_cols);
-  const CellHover hover = output_view_.draw(box, 36.0f, false);
-  if (hover.valid() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    const bool same = hover.row == pinned_row_ && hover.col == pinned_col_;
-    pinned_row_ = same ? -1 : hover.row;
-    pinned_col_ = same ? -1 : hover.col;
+  ImGui::Text("kernel %d × %d", c.k_h, c.k_w);
+  const CellHover hk = kernel_view_.draw(ImVec2(small, small), 36.0f);
+  CellHover hf;
+  if (p_.flip && !transposed) {
+    ImGui::TextUnformatted("flipped 180°");
+    hf = flipped_view_.draw(ImVec2(small, small), 36.0f);
   }
   ImGui::EndGroup();
-  int r = hover.valid() ? hover.row : pinned_row_, c = hover.valid() ? hover.col : pinned_col_;
-  if (r >= out_rows || c >= out_cols) r = c = -1;
-  if (r < 0) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("Hover over an output cell to see the input cells it reads; click to pin.");
-    ImGui::PopStyleColor();
-    return;
-  }
-  // The window of output (r, c) starts at (r·S, c·S) in padded coordinates; taps are D apart.
-  const ImU32 color = IM_COL32(230, 80, 20, 255);
-  output_view_.outline(r, c, r + 1, c + 1, color, 3.0f);
-  const int kr = two_d ? p_.kh : 1;
-  for (int i = 0; i < kr; ++i)
-    for (int j = 0; j < p_.kw; ++j) {
-      const int rr = two_d ? r * p_.stride + i * p_.dilation : 0;
-      const int cc = c * p_.stride + j * p_.dilation;
-      input_view_.outline(rr, cc, rr + 1, cc + 1, color, 2.0f);
+  if (!stacked) ImGui::SameLine(0, 16);
+  ImGui::BeginGroup();
+  ImGui::Text("output %d × %d", c.out_h, c.out_w);
+  const CellHover hout = output_view_.draw(ImVec2(big, big), 40.0f);
+  ImGui::EndGroup();
+
+  // Hovering a cell shows its position; a click moves the window there (and pauses).
+  const CellHover& driver = transposed ? hin : hout;
+  const int driver_cols = transposed ? c.in_w : c.out_w;
+  if (driver.valid()) {
+    pos = driver.row * driver_cols + driver.col;
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+      stepper_.set_position(pos, count);
+      stepper_.set_playing(false);
     }
-  ImGui::TextWrapped("Output cell (%d, %d) reads %d input cells: the kernel placed at row %d, column %d of the padded input.",
-              r, c, kr * p_.kw, two_d ? r * p_.stride : 0, c * p_.stride);
+  }
+  // The window of the current position.
+  const int kr = c.k_h, kc = c.k_w, S = p_.stride, D = p_.dilation;
+  if (transposed) {
+    const int r = pos / c.in_w, col = pos % c.in_w;
+    input_view_.outline(r, col, r + 1, col + 1, orange, 3.0f);
+    const int ph = p_.dims == 2 ? p_.pad_h : 0, pw = p_.pad_w;
+    for (int i = 0; i < kr; ++i)
+      for (int j = 0; j < kc; ++j) {
+        const int rr = r * S - ph + i * D, cc = col * S - pw + j * D;
+        if (rr >= 0 && rr < c.out_h && cc >= 0 && cc < c.out_w) output_view_.outline(rr, cc, rr + 1, cc + 1, orange, 2.0f);
+      }
+  } else {
+    const int r = pos / c.out_w, col = pos % c.out_w;
+    output_view_.outline(r, col, r + 1, col + 1, orange, 3.0f);
+    for (int i = 0; i < kr; ++i)
+      for (int j = 0; j < kc; ++j) {
+        const int rr = r * S + i * D, cc = col * S + j * D;
+        input_view_.outline(rr, cc, rr + 1, cc + 1, orange, 2.0f);
+      }
+    // A hovered input cell: every output cell that reads it.
+    if (hin.valid()) {
+      int readers = 0;
+      for (int orow = 0; orow < c.out_h; ++orow)
+        for (int ocol = 0; ocol < c.out_w; ++ocol) {
+          const int di = hin.row - orow * S, dj = hin.col - ocol * S;
+          if (di < 0 || dj < 0 || di % D || dj % D || di / D >= kr || dj / D >= kc) continue;
+          output_view_.outline(orow, ocol, orow + 1, ocol + 1, blue, 2.0f);
+          ++readers;
+        }
+      input_view_.outline(hin.row, hin.col, hin.row + 1, hin.col + 1, blue, 3.0f);
+      ImGui::TextWrapped("Padded input cell (%d, %d) is read by %d output cell%s (blue): the same kernel weights "
+                         "meet it at every position.", hin.row, hin.col, readers, readers == 1 ? "" : "s");
+    }
+    // A hovered weight: the input cell it multiplies at this position.
+    const CellHover& hw = hk.valid() ? hk : hf;
+    if (hw.valid()) {
+      const int i = hk.valid() && p_.flip ? kr - 1 - hw.row : hw.row, j = hk.valid() && p_.flip ? kc - 1 - hw.col : hw.col;
+      const int rr = r * S + i * D, cc = col * S + j * D;
+      input_view_.outline(rr, cc, rr + 1, cc + 1, blue, 3.0f);
+      (hk.valid() ? kernel_view_ : flipped_view_).outline(hw.row, hw.col, hw.row + 1, hw.col + 1, blue, 3.0f);
+    }
+  }
+  ImGui::Dummy(ImVec2(0, 4));
+  const std::string line = window_line(pos);
+  if (transposed) {
+    ImGui::TextWrapped("%s", line.c_str());
+  } else {
+    const int r = pos / c.out_w, col = pos % c.out_w;
+    ImGui::TextWrapped("output (%d, %d) = %s", r, col, line.c_str());
+    hint_line(p_.flip ? "Each input value under the window times the flipped kernel's weight at the same place, summed."
+                      : "Each input value under the window times the kernel's weight at the same place, summed.");
+  }
 }
 
 void ModesScene::draw() {
-  ImGui::TextUnformatted("Shape arithmetic");
-  ImGui::TextWrapped(
-      "A K-wide filter slides over an N-wide input. Without padding ('valid') it fits N − K + 1 times; "
-      "'same' pads so the output keeps the input's size; 'full' pads K − 1 on each side so every overlap "
-      "counts: N + K − 1. Stride skips positions, dilation spreads the filter's taps apart. Change the "
-      "sliders and watch the formulas.");
-  ImGui::Dummy(ImVec2(0, 4));
-  // Controls and numbers on the left, the picture on the right (stacked when the window is narrow).
+  scene_intro("Shape arithmetic",
+              "A K-wide filter slides over an N-wide input. Without padding ('valid') it fits N − K + 1 times; "
+              "'same' pads so the output keeps the input's size; 'full' pads K − 1 on each side so every overlap "
+              "counts: N + K − 1. Stride skips positions, dilation spreads the filter's taps apart. Press play to "
+              "watch the window slide, hover an input cell, a weight or an output cell, and change the sliders.");
   const bool wide = ImGui::GetContentRegionAvail().x > 900.0f;
   if (wide) {
     ImGui::BeginTable("layout", 2, ImGuiTableFlags_SizingStretchProp);
-    ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-    ImGui::TableSetupColumn("picture", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn("picture", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableNextColumn();
   }
-  draw_controls();
+  if (!author_options().hidden("controls")) draw_controls();
   draw_results();
   if (wide) ImGui::TableNextColumn();
-  const Axis ah = current(0), aw = current(1);
-  if ((p_.dims == 1 || ah.ok()) && aw.ok()) {
-    ImGui::Dummy(ImVec2(0, 6));
-    draw_picture(p_.dims == 2 ? ah : axis(1, 1, Params{}, Padding::Valid, 0), aw, wide);
-  }
+  else ImGui::Dummy(ImVec2(0, 6));
+  draw_picture(wide);
   if (wide) ImGui::EndTable();
-  if (p_.flip)
-    ImGui::TextWrapped("True convolution flips the kernel by 180° before sliding it; the output shape is the "
-                       "same. scipy.signal.convolve2d(A, fliplr(flipud(w))) is what deep-learning libraries "
-                       "call convolution (cross-correlation).");
+  if (p_.flip && p_.op == 0)
+    hint_line("True convolution flips the kernel by 180° before sliding it; the output shape is the same. "
+              "scipy.signal.convolve2d(A, fliplr(flipud(w))) is what deep-learning libraries call convolution "
+              "(it is cross-correlation).");
 }
 
 void ModesScene::write_state(JsonWriter& out) const {
   out.field("dims", p_.dims).field("h", p_.h).field("w", p_.w).field("kh", p_.kh).field("kw", p_.kw)
-      .field("stride", p_.stride).field("dilation", p_.dilation).field("padding", kPaddingNames[p_.padding])
-      .field("pad_h", p_.pad_h).field("pad_w", p_.pad_w).field("flip", p_.flip);
-  const Axis ah = current(0), aw = current(1);
-  const bool ok = aw.ok() && (p_.dims == 1 || ah.ok());
-  if (ok) {
-    out.field("out_h", p_.dims == 2 ? static_cast<long long>(ah.result.output) : 1LL)
-        .field("out_w", static_cast<long long>(aw.result.output))
-        .field("formula_w", formula(aw.spec, aw.result));
-    if (p_.dims == 2) out.field("formula_h", formula(ah.spec, ah.result));
-    out.field("error", "");
+      .field("stride", p_.stride).field("dilation", p_.dilation).field("padding", kPaddingNames[static_cast<size_t>(p_.padding)])
+      .field("pad_h", p_.pad_h).field("pad_w", p_.pad_w).field("flip", p_.flip).field("op", kOpNames[static_cast<size_t>(p_.op)]);
+  stepper_.write_state(out);
+  const Computed& c = computed();
+  if (c.ok) {
+    const bool two_d = p_.dims == 2;
+    const Axis ah = axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? kPaddings[static_cast<size_t>(p_.padding)] : Padding::Valid,
+                         two_d ? p_.pad_h : 0);
+    const Axis aw = axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(p_.padding)], p_.pad_w);
+    out.field("out_h", static_cast<long long>(c.out_h)).field("out_w", static_cast<long long>(c.out_w))
+        .field("formula_w", aw.formula_text());
+    if (two_d) out.field("formula_h", ah.formula_text());
+    // Values for small grids (a test compares them with the lecture and with the core).
+    const bool small = c.values && c.output.size() <= 256;
+    out.field("input", small ? join_values(c.input) : std::string())
+        .field("kernel", small ? join_values(c.kernel) : std::string())
+        .field("output", small ? join_values(c.output) : std::string())
+        .field("window", c.values ? window_line(stepper_.position_in(positions())) : std::string());
+    out.field("error", c.values || c.error.empty() ? std::string() : c.error);
   } else {
-    out.field("error", !aw.ok() ? error_text(aw) : error_text(ah));
+    out.field("error", c.error);
   }
 }
 
 std::string ModesScene::apply_state(const JsonObject& in) {
+  if (auto e = check_keys(in, "modes",
+                          {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip", "n", "k",
+                           "pad", "op", "step", "playing", "speed"},
+                          {"out_h", "out_w", "formula_h", "formula_w", "error", "input", "kernel", "output", "window"});
+      !e.empty())
+    return e;
   Params p = p_;
   int n = -1, k = -1, pad = -1;
-  std::string padding = kPaddingNames[p.padding];
-  for (const auto& [key, value] : in) {
-    static constexpr std::array<std::string_view, 14> known = {"dims", "h", "w", "kh", "kw", "stride", "dilation",
-                                                                "padding", "pad_h", "pad_w", "flip", "n", "k", "pad"};
-    static constexpr std::array<std::string_view, 5> derived = {"out_h", "out_w", "formula_h", "formula_w", "error"};
-    if (std::find(known.begin(), known.end(), key) == known.end() &&
-        std::find(derived.begin(), derived.end(), key) == derived.end())
-      return "unknown key '" + key + "' for scene modes";
-  }
+  std::string padding = kPaddingNames[static_cast<size_t>(p.padding)], op = kOpNames[static_cast<size_t>(p.op)];
   // Stride 0 and dilation 0 are accepted so that the core's message for them can be seen.
   for (auto e : {json_get_int(in, "dims", 1, 2, p.dims), json_get_int(in, "h", 1, 4096, p.h),
                  json_get_int(in, "w", 1, 4096, p.w), json_get_int(in, "kh", 1, 1024, p.kh),
@@ -298,15 +545,19 @@ std::string ModesScene::apply_state(const JsonObject& in) {
                  json_get_int(in, "pad_w", 0, 1024, p.pad_w), json_get_int(in, "n", 1, 4096, n),
                  json_get_int(in, "k", 1, 1024, k), json_get_int(in, "pad", 0, 1024, pad),
                  json_get_bool(in, "flip", p.flip),
-                 json_get_choice(in, "padding", {"valid", "same", "full", "explicit"}, padding)})
+                 json_get_choice(in, "padding", {"valid", "same", "full", "explicit"}, padding),
+                 json_get_choice(in, "op", {"conv", "transposed"}, op)})
     if (!e.empty()) return e;
+  Stepper stepper = stepper_;
+  if (auto e = stepper.apply_state(in); !e.empty()) return e;
   if (n > 0) p.h = p.w = n;
   if (k > 0) p.kh = p.kw = k;
   if (pad >= 0) p.pad_h = p.pad_w = pad;
   for (size_t i = 0; i < kPaddingNames.size(); ++i)
     if (padding == kPaddingNames[i]) p.padding = static_cast<int>(i);
+  p.op = op == "transposed" ? 1 : 0;
   p_ = p;
-  pinned_row_ = pinned_col_ = -1;
+  stepper_ = stepper;
   return {};
 }
 

@@ -2,24 +2,14 @@
 // input changes nothing and says why.
 #include <catch2/catch.hpp>
 
-#include "scene.h"
+#include "scene_test_support.h"
 
 using namespace convplay;
 using namespace convplay::app;
 
-namespace {
-std::string state_of(const Scene& s) {
-  JsonWriter w;
-  s.write_state(w);
-  return w.str();
-}
-std::string apply(Scene& s, const char* json) {
-  JsonObject o;
-  std::string error;
-  if (!parse_flat_json_object(json, o, error)) return error;
-  return s.apply_state(o);
-}
-} // namespace
+using namespace convplay::app::testing;
+using testing::text_of; // state_of below: the state as text
+static std::string state_of(const Scene& s) { return text_of(s); }
 
 TEST_CASE("modes: the lecture's 5x5 input and 3x3 filter give 3x3 (valid), 5x5 (same), 7x7 (full)", "[modes]") {
   auto s = make_modes_scene();
@@ -70,4 +60,36 @@ TEST_CASE("params: an HD image to a dense layer needs more weights than 32 bits 
   CHECK(st.find(R"("dense_weights":163074539520000)") != std::string::npos);
   CHECK(apply(*s, R"({"k":0})") == "k must be between 1 and 1024");
   CHECK(apply(*s, R"({"padding":"explicit"})") == "padding must be one of: valid, same, full");
+}
+
+TEST_CASE("modes: the lecture's numbers, the window written out, and true convolution", "[modes]") {
+  auto s = make_modes_scene();
+  std::string st = state_of(*s);
+  CHECK(st.find(R"("output":"12,12,17,10,17,19,9,6,14")") != std::string::npos);
+  CHECK(st.find("3·0 + 3·1 + 2·2 + 0·2 + 0·2 + 1·0 + 3·0 + 1·1 + 2·2 = 12") != std::string::npos);
+  REQUIRE(apply(*s, R"({"step":5})").empty()); // output (1, 2) = 19
+  CHECK(state_of(*s).find("= 19\"") != std::string::npos);
+  // True convolution: the flipped kernel [[2,1,0],[0,2,2],[2,1,0]]; at (0,0): 3·2+3·1+2·0+0·0+0·2+1·2+3·2+1·1+2·0 = 18.
+  REQUIRE(apply(*s, R"({"flip":true,"step":0})").empty());
+  st = state_of(*s);
+  CHECK(st.find("3·2 + 3·1 + 2·0 + 0·0 + 0·2 + 1·2 + 3·2 + 1·1 + 2·0 = 18") != std::string::npos);
+  CHECK(st.find(R"("output":"18,)") != std::string::npos);
+}
+
+TEST_CASE("modes: transposed convolution inverts the shape of a strided convolution", "[modes]") {
+  auto s = make_modes_scene();
+  // 3×3 input, 3×3 kernel, stride 2, padding 1: (3 − 1)·2 − 2·1 + (3 − 1) + 1 = 5.
+  REQUIRE(apply(*s, R"({"op":"transposed","n":3,"k":3,"stride":2,"pad":1})").empty());
+  const std::string st = state_of(*s);
+  CHECK(st.find(R"("out_h":5,"out_w":5)") != std::string::npos);
+  CHECK(st.find(R"("op":"transposed")") != std::string::npos);
+  CHECK(apply(*s, R"({"op":"sideways"})") == "op must be one of: conv, transposed");
+}
+
+TEST_CASE("modes: a layer too large to compute live keeps its exact shape", "[modes]") {
+  auto s = make_modes_scene();
+  REQUIRE(apply(*s, R"({"n":4096,"k":1024,"padding":"same"})").empty());
+  const std::string st = state_of(*s);
+  CHECK(st.find(R"("out_h":4096,"out_w":4096)") != std::string::npos);
+  CHECK(st.find(R"("output":"")") != std::string::npos);
 }

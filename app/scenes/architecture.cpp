@@ -1,0 +1,616 @@
+// Scene "architecture": LeNet and friends. An editable stack of layers on an input shape, summarised like
+// Keras' model.summary() (output shape, weights, biases, multiply-adds per layer, totals), next to the same
+// network with every conv layer made dense, and exported as torch.nn.Sequential code. Every number and the
+// code come from the core (convplay/network.h); this file lays them out and edits the stack.
+#include "../scene.h"
+#include "../scene_ui.h"
+
+#include <convplay/network.h>
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace convplay::app {
+namespace {
+
+struct Preset {
+  const char* key;  // setState({preset: key})
+  const char* name; // button
+  int c, h, w;
+  const char* stack;
+};
+constexpr std::array<Preset, 5> kPresets = {{
+    {"lenet5", "LeNet-5", 1, 32, 32,
+     "conv6k5,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10"},
+    {"lenet5_1998", "LeNet-5 as in 1998 (tanh, average pooling)", 1, 32, 32,
+     "conv6k5,tanh,avgpool2,conv16k5,tanh,avgpool2,flatten,dense120,tanh,dense84,tanh,dense10"},
+    {"lenet5_mnist", "LeNet-5 on MNIST 28×28 (padding 2)", 1, 28, 28,
+     "conv6k5p2,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10"},
+    {"cifar", "small CIFAR net 3×32×32", 3, 32, 32,
+     "conv32k3same,relu,conv32k3same,relu,pool2,conv64k3same,relu,conv64k3same,relu,pool2,flatten,dense512,relu,"
+     "dense10"},
+    {"alexnet", "AlexNet's first layer on 224×224×3", 3, 224, 224, "conv96k11s4p2,relu,maxpool3s2"},
+}};
+constexpr int kMaxSide = 100000; // input C, H, W
+
+constexpr std::array<const char*, 5> kKindNames = {"conv", "pool", "activation", "flatten", "dense"};
+constexpr std::array<const char*, 3> kPadNames = {"valid", "same", "explicit"};
+constexpr std::array<Padding, 3> kPads = {Padding::Valid, Padding::Same, Padding::Explicit};
+constexpr std::array<const char*, 4> kActNames = {"relu", "sigmoid", "tanh", "leaky relu"};
+constexpr std::array<Activation, 4> kActs = {Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
+                                             Activation::LeakyReLU};
+
+const ImU32 kRed = IM_COL32(190, 30, 30, 255);
+const ImU32 kConvColor = IM_COL32(33, 145, 140, 255), kDenseColor = IM_COL32(190, 75, 45, 255);
+const ImU32 kPoolColor = IM_COL32(90, 110, 190, 255), kFlatColor = IM_COL32(150, 150, 150, 255);
+
+// A new layer of each kind, as "add layer" makes it.
+NetLayer default_layer(LayerKind kind) {
+  NetLayer l;
+  l.kind = kind;
+  switch (kind) {
+  case LayerKind::Conv: l.filters = 8; l.kernel = 3; l.stride = 1; break;
+  case LayerKind::Pool: l.kernel = 2; l.stride = 0; break;
+  case LayerKind::Dense: l.units = 10; break;
+  case LayerKind::Activation:
+  case LayerKind::Flatten: break;
+  }
+  return l;
+}
+
+// "conv 6@5×5" (6 filters 5×5), "max pool 2×2", "dense 120": the table's words for a layer.
+std::string describe_layer(const NetLayer& l) {
+  const std::string k = std::to_string(l.kernel);
+  switch (l.kind) {
+  case LayerKind::Conv: {
+    std::string s = "conv " + std::to_string(l.filters) + "@" + k + "×" + k;
+    if (l.stride != 1) s += ", stride " + std::to_string(l.stride);
+    if (l.padding == Padding::Same) s += ", same";
+    else if (l.padding == Padding::Explicit) s += ", pad " + std::to_string(l.pad);
+    return s;
+  }
+  case LayerKind::Pool: {
+    std::string s = std::string(l.pool == PoolOp::Max ? "max pool " : "avg pool ") + k + "×" + k;
+    if (l.stride != 0 && l.stride != l.kernel) s += ", stride " + std::to_string(l.stride);
+    return s;
+  }
+  case LayerKind::Activation: return l.activation == Activation::LeakyReLU ? "leaky relu" : activation_name(l.activation);
+  case LayerKind::Flatten: return "flatten";
+  case LayerKind::Dense: return "dense " + std::to_string(l.units);
+  }
+  return "?";
+}
+
+std::string ascii_shape(const NetShape& s) { // "28x28x6" for the state (the table writes ×)
+  if (s.flat) return std::to_string(s.c);
+  return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
+}
+
+// The lecture's H×W×C; a flat vector with thousands separators ("200,704").
+std::string shape_display(const NetShape& s) { return s.flat ? format_count(count_of(s.c)) : net_shape_text(s); }
+
+std::string bytes_text(Count c) {
+  if (c.overflow) return format_count(c);
+  const double b = static_cast<double>(c.value);
+  char buf[48];
+  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f B", b);
+  return buf;
+}
+
+std::string ratio_text(double r) {
+  char buf[48];
+  if (r >= 1000.0 && r < 9e18) return format_count(count_of(std::llround(r))) + "×";
+  std::snprintf(buf, sizeof buf, "%.1f×", r);
+  return buf;
+}
+
+class ArchitectureScene final : public Scene {
+public:
+  ArchitectureScene() { load_preset(kPresets[0]); }
+  const char* id() const override { return "architecture"; }
+  const char* title() const override { return "Architecture: LeNet and friends"; }
+  void draw() override;
+  void write_state(JsonWriter& out) const override;
+  std::string apply_state(const JsonObject& in) override;
+  std::vector<std::string> param_keys() const override { return {"c", "h", "w", "stack"}; }
+
+private:
+  NetShape input() const { return {false, c_, h_, w_}; }
+  NetworkReport report() const { return analyze_network(input(), layers_); }
+  void load_preset(const Preset& p);
+  void set_layers(std::vector<NetLayer> layers);
+  void sync_text();
+  void draw_inputs();
+  void draw_strip(const NetworkReport& rep);
+  void draw_table(const NetworkReport& rep);
+  void draw_totals(const NetworkReport& rep);
+  void draw_editor();
+  void draw_pytorch(const NetworkReport& rep);
+  bool add_menu(const char* id, int at); // popup of layer kinds; inserts at `at`
+
+  int c_ = 1, h_ = 32, w_ = 32;
+  std::vector<NetLayer> layers_;
+  int selected_ = 0;          // layer being edited; -1 none
+  int hovered_ = -1;          // layer under the mouse (table or diagram), last frame
+  std::array<char, kMaxNetworkText + 1> text_{};
+  std::string text_error_;    // parse error of the typed layer text (the stack is kept)
+  double copied_at_ = -100.0; // time of the last copy to the clipboard
+};
+
+void ArchitectureScene::load_preset(const Preset& p) {
+  c_ = p.c; h_ = p.h; w_ = p.w;
+  auto parsed = parse_network(p.stack);
+  set_layers(parsed.ok() ? parsed.value() : std::vector<NetLayer>{});
+}
+
+void ArchitectureScene::set_layers(std::vector<NetLayer> layers) {
+  layers_ = std::move(layers);
+  if (selected_ >= static_cast<int>(layers_.size())) selected_ = static_cast<int>(layers_.size()) - 1;
+  text_error_.clear();
+  sync_text();
+}
+
+void ArchitectureScene::sync_text() {
+  const std::string t = network_text(layers_);
+  std::snprintf(text_.data(), text_.size(), "%s", t.c_str());
+}
+
+void ArchitectureScene::draw_inputs() {
+  for (size_t i = 0; i < kPresets.size(); ++i) {
+    const float w = ImGui::CalcTextSize(kPresets[i].name).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (i > 0) {
+      ImGui::SameLine();
+      if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+    }
+    if (ImGui::Button(kPresets[i].name)) load_preset(kPresets[i]);
+  }
+  if (Control ctl{"input"}; ctl.shown) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("input C × H × W");
+    for (auto [label, value, hi] : {std::tuple{"##c", &c_, 4096}, std::tuple{"##h", &h_, kMaxSide},
+                                    std::tuple{"##w", &w_, kMaxSide}}) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+      int v = *value;
+      if (ImGui::InputInt(label, &v, 1, 8)) *value = std::clamp(v, 1, hi);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", label[2] == 'c' ? "channels C (1: grey, 3: colour)" : label[2] == 'h' ? "height H" : "width W");
+    }
+  }
+  if (Control ctl{"stack"}; ctl.shown) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("layers");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1.0f);
+    const bool enter = ImGui::InputText("##stack", text_.data(), text_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (enter || ImGui::IsItemDeactivatedAfterEdit()) {
+      auto parsed = parse_network(text_.data());
+      if (parsed.ok()) set_layers(parsed.value());
+      else text_error_ = parsed.error();
+    }
+    if (!ImGui::IsItemActive() && text_error_.empty()) sync_text();
+    if (!text_error_.empty()) error_line(text_error_ + " (the table still shows the previous layers)");
+    else
+      hint_line("Type the stack and press Enter: conv6k5 = 6 filters 5×5 (s2: stride 2, p2: padding 2, same), "
+                "pool2 / avgpool2 (s: stride), relu / sigmoid / tanh, flatten, dense120 — or click a row below to edit it.");
+  }
+}
+
+// The network as blocks: each image as a slab (height ∝ H, thickness ∝ log C), flat vectors as bars.
+void ArchitectureScene::draw_strip(const NetworkReport& rep) {
+  const float strip_h = 120.0f, label_h = ImGui::GetTextLineHeight() * 2.2f;
+  ImGui::BeginChild("strip", ImVec2(0, strip_h + label_h + 18.0f), false, ImGuiWindowFlags_HorizontalScrollbar);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 o(ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y + 4.0f); // room for the outline
+  double max_h = 1.0, max_flat = 1.0;
+  auto consider = [&](const NetShape& s) {
+    if (s.flat) max_flat = std::max(max_flat, static_cast<double>(s.c));
+    else max_h = std::max(max_h, static_cast<double>(std::max(s.h, s.w)));
+  };
+  consider(rep.input);
+  for (const auto& l : rep.layers)
+    if (l.computed && l.error.empty()) consider(l.output);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  float x = o.x;
+  int strip_hover = -1;
+  // Block for shape s of layer i (-1: the input); returns its width.
+  auto block = [&](const NetShape& s, int i, ImU32 color, const std::string& caption) {
+    const bool hot = i >= 0 && (i == hovered_ || i == selected_);
+    float w, h;
+    if (s.flat) {
+      h = 10.0f + (strip_h - 10.0f) * static_cast<float>(std::log1p(static_cast<double>(s.c)) / std::log1p(max_flat));
+      w = 10.0f;
+    } else {
+      h = 8.0f + (strip_h - 8.0f) * static_cast<float>(std::sqrt(static_cast<double>(s.h) / max_h));
+      w = 6.0f + 5.0f * static_cast<float>(std::log2(static_cast<double>(s.c)));
+    }
+    const float cap_w = std::max(ImGui::CalcTextSize(caption.c_str()).x, ImGui::CalcTextSize(shape_display(s).c_str()).x);
+    const float cell = std::max(w + 8.0f, cap_w + 10.0f);
+    const float bx = x + (cell - w) * 0.5f, by = o.y + (strip_h - h) * 0.5f;
+    dl->AddRectFilled(ImVec2(bx, by), ImVec2(bx + w, by + h), color);
+    if (hot) dl->AddRect(ImVec2(bx - 3, by - 3), ImVec2(bx + w + 3, by + h + 3), IM_COL32(230, 80, 20, 255), 0, 0, 3.0f);
+    const std::string shape = shape_display(s);
+    dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(shape.c_str()).x) * 0.5f, o.y + strip_h + 2), text, shape.c_str());
+    dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(caption.c_str()).x) * 0.5f,
+                       o.y + strip_h + 2 + ImGui::GetTextLineHeight()), dim, caption.c_str());
+    if (ImGui::IsMouseHoveringRect(ImVec2(x, o.y), ImVec2(x + cell, o.y + strip_h + label_h)) &&
+        ImGui::IsWindowHovered()) {
+      strip_hover = i;
+      if (i >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) selected_ = i;
+    }
+    x += cell + 6.0f;
+  };
+  block(rep.input, -1, IM_COL32(120, 120, 120, 255), "input");
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const NetLayer& l = layers_[i];
+    const NetLayerReport& r = rep.layers[i];
+    if (!r.computed) break;
+    if (!r.error.empty()) {
+      const char* msg = "does not fit";
+      dl->AddText(ImVec2(x, o.y + strip_h * 0.5f - 8), kRed, msg);
+      dl->AddText(ImVec2(x, o.y + strip_h + 2 + ImGui::GetTextLineHeight()), dim, layer_text(l).c_str());
+      x += ImGui::CalcTextSize(msg).x + 10.0f;
+      break;
+    }
+    if (l.kind == LayerKind::Activation) continue; // same shape as the layer before
+    const ImU32 color = l.kind == LayerKind::Conv ? kConvColor : l.kind == LayerKind::Dense ? kDenseColor
+                        : l.kind == LayerKind::Pool ? kPoolColor : kFlatColor;
+    block(r.output, static_cast<int>(i), color, layer_text(l));
+  }
+  ImGui::Dummy(ImVec2(x - o.x, strip_h + label_h + 4));
+  ImGui::EndChild();
+  if (strip_hover >= 0) {
+    hovered_ = strip_hover;
+    const NetLayerReport& r = rep.layers[static_cast<size_t>(strip_hover)];
+    ImGui::SetTooltip("layer %d: %s\n%s → %s", strip_hover + 1, describe_layer(layers_[static_cast<size_t>(strip_hover)]).c_str(),
+                      shape_display(r.input).c_str(), shape_display(r.output).c_str());
+  }
+}
+
+void ArchitectureScene::draw_table(const NetworkReport& rep) {
+  // Narrow windows scroll the table sideways (its height fits all rows); wide ones size it to its columns.
+  const bool scroll = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 62.0f;
+  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
+                               (scroll ? ImGuiTableFlags_ScrollX : ImGuiTableFlags_NoHostExtendX);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float rows = static_cast<float>(layers_.size() + 3); // header, input, layers, total
+  const ImVec2 outer = scroll ? ImVec2(0.0f, rows * (ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y) +
+                                                 style.ScrollbarSize + 4.0f)
+                              : ImVec2(0.0f, 0.0f);
+  int row_hover = -1;
+  if (ImGui::BeginTable("summary", 8, flags, outer)) {
+    ImGui::TableSetupColumn("#");
+    ImGui::TableSetupColumn("layer");
+    ImGui::TableSetupColumn("output H×W×C");
+    ImGui::TableSetupColumn("weights");
+    ImGui::TableSetupColumn("biases");
+    ImGui::TableSetupColumn("multiply-adds");
+    ImGui::TableSetupColumn("activations");
+    ImGui::TableSetupColumn("dense instead");
+    ImGui::TableHeadersRow();
+    auto right = [](const std::string& s, ImU32 color = 0) { // right-aligned number in the current cell
+      const float w = ImGui::CalcTextSize(s.c_str()).x;
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetColumnWidth() - w));
+      if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
+      ImGui::TextUnformatted(s.c_str());
+      if (color) ImGui::PopStyleColor();
+    };
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
+    ImGui::TableNextColumn(); ImGui::TextUnformatted(shape_display(rep.input).c_str());
+    ImGui::TableNextColumn(); ImGui::TableNextColumn(); ImGui::TableNextColumn();
+    ImGui::TableNextColumn(); right(format_count(count_mul(count_of(c_), count_mul(count_of(h_), count_of(w_)))), dim);
+    ImGui::TableNextColumn();
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const NetLayerReport& r = rep.layers[i];
+      const int idx = static_cast<int>(i);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      char label[16];
+      std::snprintf(label, sizeof label, "%d", idx + 1);
+      if (ImGui::Selectable(label, idx == selected_ || idx == hovered_,
+                            ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+        selected_ = idx;
+      if (ImGui::IsItemHovered()) row_hover = idx;
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(describe_layer(layers_[i]).c_str());
+      ImGui::TableNextColumn();
+      if (!r.computed) {
+        ImGui::TextDisabled("—");
+        continue;
+      }
+      if (!r.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextUnformatted("does not fit (see below)");
+        ImGui::PopStyleColor();
+        continue;
+      }
+      ImGui::TextUnformatted(shape_display(r.output).c_str());
+      const bool weighted = layers_[i].kind == LayerKind::Conv || layers_[i].kind == LayerKind::Dense;
+      ImGui::TableNextColumn(); right(weighted ? format_count(r.weights) : "0", weighted ? 0 : dim);
+      ImGui::TableNextColumn(); right(weighted ? format_count(r.biases) : "0", weighted ? 0 : dim);
+      ImGui::TableNextColumn(); right(weighted ? format_count(r.macs) : "0", weighted ? 0 : dim);
+      ImGui::TableNextColumn(); right(format_count(r.activations), dim);
+      ImGui::TableNextColumn(); right(weighted ? format_count(r.dense_parameters) : "0", weighted ? 0 : dim);
+    }
+    if (rep.ok()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TableNextColumn(); ImGui::TextUnformatted("total");
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(shape_display(rep.output).c_str());
+      ImGui::TableNextColumn(); right(format_count(rep.weights));
+      ImGui::TableNextColumn(); right(format_count(rep.biases));
+      ImGui::TableNextColumn(); right(format_count(rep.macs));
+      ImGui::TableNextColumn(); right(format_count(rep.activations));
+      ImGui::TableNextColumn(); right(format_count(rep.dense_parameters));
+    }
+    ImGui::EndTable();
+  }
+  hovered_ = row_hover;
+}
+
+void ArchitectureScene::draw_totals(const NetworkReport& rep) {
+  if (!rep.ok()) {
+    error_line(rep.error);
+    if (rep.error_layer >= 0)
+      hint_line("The layers before it keep their numbers; the ones after it wait until it fits (a smaller kernel, "
+                "padding, a larger input, or one pooling layer fewer).");
+    return;
+  }
+  const Count bytes = count_mul(rep.parameters, count_of(4));
+  ImGui::TextWrapped("Total: %s parameters (%s weights + %s biases) = %s as float32.", format_count(rep.parameters).c_str(),
+                     format_count(rep.weights).c_str(), format_count(rep.biases).c_str(), bytes_text(bytes).c_str());
+  ImGui::TextWrapped("Per image: %s multiply-adds, %s activation values.", format_count(rep.macs).c_str(),
+                     format_count(rep.activations).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, kDenseColor);
+  ImGui::TextWrapped("Dense layers only: %s parameters, %s as many.", format_count(rep.dense_parameters).c_str(),
+                     ratio_text(rep.dense_ratio).c_str());
+  ImGui::PopStyleColor();
+  hint_line("That network has the same output size at every layer, but each conv layer is replaced by the dense "
+            "layer that connects all its inputs to all its outputs (the column 'dense instead'). Pooling, "
+            "activations and flatten have no weights in either.");
+  if (rep.any_overflow()) error_line("Some counts do not fit in 64 bits; they are shown as 'more than 9.2·10^18'.");
+}
+
+bool ArchitectureScene::add_menu(const char* id, int at) {
+  bool added = false;
+  if (ImGui::BeginPopup(id)) {
+    for (size_t k = 0; k < kKindNames.size(); ++k)
+      if (ImGui::Selectable(kKindNames[k])) {
+        if (layers_.size() < kMaxNetworkLayers) {
+          layers_.insert(layers_.begin() + at, default_layer(static_cast<LayerKind>(k)));
+          selected_ = at;
+          added = true;
+        }
+      }
+    ImGui::EndPopup();
+  }
+  return added;
+}
+
+void ArchitectureScene::draw_editor() {
+  const int n = static_cast<int>(layers_.size());
+  bool changed = false;
+  const bool full = layers_.size() >= kMaxNetworkLayers;
+  if (selected_ >= n) selected_ = n - 1;
+  if (selected_ < 0) {
+    ImGui::TextUnformatted("No layer selected.");
+  } else {
+    NetLayer& l = layers_[static_cast<size_t>(selected_)];
+    ImGui::Text("Layer %d: %s", selected_ + 1, layer_text(l).c_str());
+    ImGui::BeginDisabled(selected_ == 0);
+    if (ImGui::Button("move up")) { std::swap(l, layers_[static_cast<size_t>(selected_ - 1)]); --selected_; changed = true; }
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(selected_ == n - 1);
+    if (!changed && ImGui::Button("move down")) { std::swap(l, layers_[static_cast<size_t>(selected_ + 1)]); ++selected_; changed = true; }
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (!changed && ImGui::Button("remove")) {
+      layers_.erase(layers_.begin() + selected_);
+      if (selected_ >= static_cast<int>(layers_.size())) selected_ = static_cast<int>(layers_.size()) - 1;
+      changed = true;
+    }
+  }
+  if (!changed && selected_ >= 0) {
+    NetLayer& l = layers_[static_cast<size_t>(selected_)];
+    const NetLayer before = l;
+    ImGui::PushItemWidth(ImGui::GetFontSize() * 8.0f);
+    int kind = static_cast<int>(l.kind);
+    if (ImGui::Combo("kind", &kind, kKindNames.data(), static_cast<int>(kKindNames.size())) && kind != static_cast<int>(l.kind))
+      l = default_layer(static_cast<LayerKind>(kind));
+    auto int_field = [](const char* label, int64_t& v, int lo, int hi) {
+      int x = static_cast<int>(std::clamp<int64_t>(v, lo, hi));
+      if (ImGui::InputInt(label, &x)) v = std::clamp(x, lo, hi);
+    };
+    switch (l.kind) {
+    case LayerKind::Conv: {
+      int_field("filters", l.filters, 1, 100000);
+      int_field("kernel K", l.kernel, 1, 1024);
+      int_field("stride S", l.stride, 1, 1024);
+      int mode = l.padding == Padding::Same ? 1 : l.padding == Padding::Explicit ? 2 : 0;
+      if (ImGui::Combo("padding", &mode, kPadNames.data(), static_cast<int>(kPadNames.size())))
+        l.padding = kPads[static_cast<size_t>(mode)];
+      if (l.padding == Padding::Explicit) int_field("zeros per side P", l.pad, 0, 1024);
+      break;
+    }
+    case LayerKind::Pool: {
+      int op = l.pool == PoolOp::Max ? 0 : 1;
+      ImGui::RadioButton("max", &op, 0);
+      ImGui::SameLine();
+      ImGui::RadioButton("average", &op, 1);
+      l.pool = op == 0 ? PoolOp::Max : PoolOp::Avg;
+      int_field("size K", l.kernel, 1, 1024);
+      int64_t stride = l.stride == 0 ? l.kernel : l.stride;
+      int_field("stride S", stride, 1, 1024);
+      l.stride = stride == l.kernel ? 0 : stride;
+      break;
+    }
+    case LayerKind::Activation: {
+      int a = 0;
+      for (size_t i = 0; i < kActs.size(); ++i)
+        if (kActs[i] == l.activation) a = static_cast<int>(i);
+      for (size_t i = 0; i < kActs.size(); ++i) {
+        if (i > 0) ImGui::SameLine();
+        ImGui::RadioButton(kActNames[i], &a, static_cast<int>(i));
+      }
+      l.activation = kActs[static_cast<size_t>(a)];
+      break;
+    }
+    case LayerKind::Flatten: hint_line("C×H×W values in one row, channel by channel (PyTorch's order)."); break;
+    case LayerKind::Dense: int_field("units", l.units, 1, 1000000); break;
+    }
+    ImGui::PopItemWidth();
+    changed = !(l == before);
+  }
+  ImGui::BeginDisabled(full);
+  if (ImGui::Button("insert layer after")) ImGui::OpenPopup("insert_after");
+  ImGui::SameLine();
+  if (ImGui::Button("add layer at the end")) ImGui::OpenPopup("add_end");
+  ImGui::EndDisabled();
+  if (add_menu("insert_after", selected_ + 1)) changed = true;
+  if (add_menu("add_end", static_cast<int>(layers_.size()))) changed = true;
+  if (full) hint_line("At most 64 layers.");
+  if (changed) {
+    sync_text();
+    text_error_.clear();
+  }
+}
+
+void ArchitectureScene::draw_pytorch(const NetworkReport& rep) {
+  if (!rep.ok()) {
+    hint_line("The PyTorch code appears when every layer fits.");
+    return;
+  }
+  const auto code = pytorch_code(input(), layers_);
+  if (!code.ok()) return error_line(code.error());
+  if (ImGui::Button("export as PyTorch")) {
+    ImGui::SetClipboardText(code->c_str());
+    copied_at_ = ImGui::GetTime();
+  }
+  ImGui::SameLine();
+  if (ImGui::GetTime() - copied_at_ < 2.5) ImGui::TextUnformatted("copied to the clipboard");
+  else hint_line("copies this code; run it to check the shapes and the parameter count");
+  std::vector<char> buf(code->begin(), code->end());
+  buf.push_back('\0');
+  const float lines = static_cast<float>(std::count(code->begin(), code->end(), '\n') + 1);
+  ImGui::InputTextMultiline("##pytorch", buf.data(), buf.size(),
+                            ImVec2(-1.0f, std::min(lines, 24.0f) * ImGui::GetTextLineHeight() + 8.0f),
+                            ImGuiInputTextFlags_ReadOnly);
+}
+
+void ArchitectureScene::draw() {
+  scene_intro("Architecture: LeNet and friends",
+              "A network is a stack of layers, each turning one shape into the next. LeNet-5 reads a 32×32 "
+              "image with two rounds of conv + pooling, then three dense layers. The table counts every "
+              "layer's weights, biases and multiply-adds, like Keras' model.summary(). Try: make the second "
+              "conv's kernel 15 (it no longer fits), give the CIFAR net a 224×224 input and watch the first "
+              "dense layer explode, or compare with the same network built from dense layers only.");
+  draw_inputs();
+  const NetworkReport rep = report();
+  draw_strip(rep);
+  // The summary and its totals; the layer editor beside it when there is room, else below.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  ImGui::BeginGroup();
+  const float x0 = ImGui::GetCursorScreenPos().x;
+  draw_table(rep);
+  const float table_w = std::max(ImGui::GetItemRectSize().x, std::min(avail, 560.0f));
+  ImGui::PushTextWrapPos(x0 + table_w - ImGui::GetWindowPos().x + ImGui::GetScrollX());
+  draw_totals(rep);
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  if (avail - table_w > ImGui::GetFontSize() * 20.0f) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+  else ImGui::Separator();
+  ImGui::BeginGroup();
+  if (Control ctl{"edit"}; ctl.shown) draw_editor();
+  ImGui::EndGroup();
+  ImGui::Separator();
+  if (Control ctl{"pytorch"}; ctl.shown) draw_pytorch(report()); // after this frame's edits
+}
+
+void ArchitectureScene::write_state(JsonWriter& out) const {
+  out.field("c", c_).field("h", h_).field("w", w_).field("stack", network_text(layers_));
+  const NetworkReport rep = report();
+  auto count = [&](const std::string& key, Count v) {
+    if (v.overflow) out.raw_field(key, "null");
+    else out.field(key, static_cast<long long>(v.value));
+  };
+  out.field("layers", static_cast<int>(layers_.size()));
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const NetLayerReport& r = rep.layers[i];
+    if (!r.computed || !r.error.empty()) break;
+    const std::string n = std::to_string(i + 1);
+    out.field("shape_" + n, ascii_shape(r.output));
+    count("params_" + n, r.parameters);
+    count("macs_" + n, r.macs);
+  }
+  out.field("error", rep.error).field("error_layer", rep.error_layer + 1);
+  if (!rep.ok()) return;
+  out.field("out", ascii_shape(rep.output));
+  count("total_params", rep.parameters);
+  count("total_weights", rep.weights);
+  count("total_biases", rep.biases);
+  count("total_macs", rep.macs);
+  count("total_activations", rep.activations);
+  count("dense_params", rep.dense_parameters);
+  out.field("dense_ratio", rep.dense_ratio);
+  const auto code = pytorch_code(input(), layers_);
+  out.field("pytorch", code.ok() ? code.value() : std::string());
+}
+
+bool derived_key(std::string_view key) {
+  for (std::string_view prefix : {"shape_", "params_", "macs_"}) {
+    if (key.substr(0, prefix.size()) != prefix || key.size() == prefix.size()) continue;
+    const std::string_view rest = key.substr(prefix.size());
+    if (rest.size() <= 3 && std::all_of(rest.begin(), rest.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return true;
+  }
+  return false;
+}
+
+std::string ArchitectureScene::apply_state(const JsonObject& in) {
+  JsonObject rest;
+  for (const auto& entry : in)
+    if (!derived_key(entry.first)) rest.insert(entry);
+  if (auto e = check_keys(rest, "architecture", {"c", "h", "w", "stack", "preset"},
+                          {"layers", "error", "error_layer", "out", "total_params", "total_weights", "total_biases",
+                           "total_macs", "total_activations", "dense_params", "dense_ratio", "pytorch"});
+      !e.empty())
+    return e;
+  int c = c_, h = h_, w = w_;
+  std::string stack = network_text(layers_), preset;
+  if (auto e = json_get_choice(in, "preset", {"lenet5", "lenet5_1998", "lenet5_mnist", "cifar", "alexnet"}, preset);
+      !e.empty())
+    return e;
+  for (const Preset& p : kPresets)
+    if (preset == p.key) c = p.c, h = p.h, w = p.w, stack = p.stack;
+  for (auto e : {json_get_int(in, "c", 1, 4096, c), json_get_int(in, "h", 1, kMaxSide, h),
+                 json_get_int(in, "w", 1, kMaxSide, w), json_get_string(in, "stack", kMaxNetworkText, stack)})
+    if (!e.empty()) return e;
+  auto parsed = parse_network(stack);
+  if (!parsed.ok()) return "stack: " + parsed.error();
+  c_ = c; h_ = h; w_ = w;
+  set_layers(parsed.value());
+  const NetworkReport rep = report();
+  if (rep.error_layer >= 0) selected_ = rep.error_layer; // open the layer that does not fit in the editor
+  else if (selected_ < 0 && !layers_.empty()) selected_ = 0;
+  return {};
+}
+
+} // namespace
+
+std::unique_ptr<Scene> make_architecture_scene() { return std::make_unique<ArchitectureScene>(); }
+
+} // namespace convplay::app
