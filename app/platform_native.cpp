@@ -1,5 +1,6 @@
 // Desktop platform: GLFW window with an OpenGL 3.0 context. The web counterpart is platform_web.cpp.
 #include "platform.h"
+#include "image_source.h"
 
 #include <GLFW/glfw3.h>
 #include <cstdio>
@@ -14,6 +15,12 @@ void on_scroll(GLFWwindow*, double, double) { platform_request_frame(); }
 void on_key(GLFWwindow*, int, int, int, int) { platform_request_frame(); }
 void on_char(GLFWwindow*, unsigned) { platform_request_frame(); }
 void on_size(GLFWwindow*, int, int) { platform_request_frame(); }
+// A file dropped on the window: the student's own picture (the scenes that use pictures switch to it;
+// what went wrong is shown there). Only the first file of a multiple drop.
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  if (count > 0 && paths && paths[0]) (void)load_user_image_file(paths[0]);
+  platform_request_frame();
+}
 } // namespace
 
 GLFWwindow* platform_create_window(const WindowConfig& config) {
@@ -53,6 +60,7 @@ void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetKeyCallback(window, on_key);
   glfwSetCharCallback(window, on_char);
   glfwSetFramebufferSizeCallback(window, on_size);
+  glfwSetDropCallback(window, on_drop);
 }
 
 void platform_after_imgui_init(GLFWwindow*) {} // GLFW's own clipboard is the desktop's

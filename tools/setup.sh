@@ -55,6 +55,27 @@ if [[ ! -f "$imgui_dir/imgui.cpp" || ! -f "$imgui_dir/backends/imgui_impl_glfw.c
   [[ -f "$imgui_dir/imgui.cpp" ]] || { say "error: the imgui source package has no imgui.cpp"; exit 1; }
 fi
 
+# --- Sample pictures (Debian's python3-skimage, unpacked, not installed) -----------------------
+# scikit-image's sample photographs (the cat, the astronaut, ...) for the scenes 'color' and 'features'.
+# Only the .deb is fetched and unpacked into build/deps/skimage; nothing is installed, nothing vendored.
+skimage_dir="$root/build/deps/skimage"
+skimage_stamp="$skimage_dir/.convplay-stamp"
+if [[ ! -f "$skimage_stamp" ]]; then
+  apt_update
+  tmp=$(mktemp -d)
+  say "fetching the python3-skimage package (sample pictures)"
+  (cd "$tmp" && { apt-get download python3-skimage >&2 2>/dev/null || as_root apt-get download python3-skimage >&2; })
+  deb=$(ls "$tmp"/python3-skimage_*.deb | head -n1)
+  rm -rf "$skimage_dir" && mkdir -p "$skimage_dir"
+  dpkg-deb -x "$deb" "$skimage_dir"
+  rm -rf "$tmp"
+  data="$skimage_dir/usr/lib/python3/dist-packages/skimage/data"
+  for f in chelsea.png astronaut.png coffee.png camera.png; do
+    [[ -f "$data/$f" ]] || { say "error: python3-skimage has no $f"; exit 1; }
+  done
+  basename "$deb" > "$skimage_stamp"
+fi
+
 # --- npm packages (pinned by package-lock.json) -------------------------------
 if (( want_test )) && [[ -f "$root/package-lock.json" ]]; then
   stamp="$root/node_modules/.convplay-lock"

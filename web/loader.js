@@ -246,6 +246,7 @@
         convplayCopy: copyText,
       }).then((instance) => {
         module = instance;
+        if (window.installImageInput) window.installImageInput(instance, canvas); // file picker, drag and drop
         // Runs before the first frame (main() has set up the loop, which draws on the next animation frame).
         // What the address asks for and cannot be used is shown in the app (state().notice).
         const notice = module.UTF8ToString(module.ccall('cp_apply_url_hash', 'number', ['string'],

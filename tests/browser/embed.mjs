@@ -171,8 +171,11 @@ export async function manyEmbedsCheck(browser, embedBase, check) {
     }
     return n;
   };
-  await page.waitForTimeout(3000);
-  const atTop = await live();
+  let atTop = 0; // the first embed is in view: it starts (wait for it, up to 30 s on a busy machine)
+  for (let t = 0; t < 30 && atTop === 0; ++t) {
+    await page.waitForTimeout(1000);
+    atTop = await live();
+  }
   let most = atTop;
   for (let y = 0; y < 20 * 540; y += 700) { // scroll through the page quickly
     await page.evaluate((v) => window.scrollTo(0, v), y);

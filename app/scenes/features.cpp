@@ -1,0 +1,629 @@
+// Scene "features": a convolution layer. A bank of C2 filters, each K×K×C1, slides over the input
+// (H×W×C1: a picture in grey, C1 = 1, or in colour, C1 = 3); each filter gives one feature map, and the
+// C2 maps stacked are the output H'×W'×C2 = σ(W ∗ x + b). The filters come from the core's filter bank
+// (convplay/image.h), the layer from Conv2dPlan (the core's fast conv2d), the activation from layers.h,
+// the counts from count_layer. This file lays them out.
+#include "../image_source.h"
+#include "../scene.h"
+#include "../scene_ui.h"
+#include "../tensor_view.h"
+
+#include <convplay/conv.h>
+#include <convplay/conv2d_plan.h>
+#include <convplay/counts.h>
+#include <convplay/image.h>
+#include <convplay/layers.h>
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace convplay::app {
+namespace {
+
+constexpr int kMaxMaps = 8, kMinSide = 4;
+constexpr std::array<const char*, 4> kActs = {"none", "relu", "sigmoid", "tanh"};
+constexpr std::array<const char*, 4> kActFormula = {"identity", "ReLU", "sigmoid", "tanh"};
+constexpr std::array<const char*, 2> kViews = {"side", "stack"};
+constexpr std::array<const char*, 2> kPaddings = {"valid", "same"};
+// The bank's filters plus the student's own ("custom").
+const std::vector<std::string>& filter_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> v;
+    for (auto n : filter_names()) v.emplace_back(n);
+    v.emplace_back("custom");
+    return v;
+  }();
+  return ids;
+}
+
+std::string format6(float v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%.6g", static_cast<double>(v));
+  return std::string(buf) == "-0" ? "0" : buf;
+}
+std::string join_numbers(const std::vector<float>& v, const char* sep, size_t plane = 0) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) s += plane && i % plane == 0 ? "; " : sep;
+    s += format6(v[i]);
+  }
+  return s;
+}
+
+struct Params {
+  std::string image = "cat";
+  int size = 64;
+  int channels = 1; // C1: 1 (grey) or 3 (colour)
+  int k = 3;
+  int maps = 4;     // C2
+  std::array<std::string, kMaxMaps> filters = {"sobel_x", "sobel_y", "gaussian", "laplacian", "identity", "sharpen", "box", "gabor"};
+  std::array<float, kMaxMaps> bias{};
+  int act = 1;      // index into kActs
+  int view = 0;     // index into kViews
+  int padding = 0;  // index into kPaddings
+  std::vector<float> custom = {0, 1, 2, -1, 0, 1, -2, -1, 0}; // K·K (spread over colour by luminance) or C1·K·K
+  int map = 0, row = 0, col = 0; // the selected output value
+  bool operator==(const Params&) const = default;
+};
+
+struct Result {
+  std::string status = "ready", note, error;
+  Tensor x;     // (C1, H, W)
+  Tensor w;     // (C2, C1, K, K)
+  Tensor pre;   // (1, C2, OH, OW): W ∗ x + b
+  Tensor y;     // σ(pre)
+  LayerCounts counts;
+  int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0;
+};
+
+// The custom weights as (C1, K, K): K·K numbers spread over colour by luminance, or C1·K·K as they are.
+Expected<Tensor> custom_weights(const std::vector<float>& v, int k, int c1) {
+  const size_t kk = static_cast<size_t>(k * k);
+  Tensor pattern = zeros({k, k});
+  if (v.size() == kk) {
+    pattern.data = v;
+    if (c1 == 1) {
+      pattern.shape = {1, k, k};
+      return pattern;
+    }
+    return spread_over_channels(pattern, kLumaWeights);
+  }
+  if (c1 == 3 && v.size() == 3 * kk) {
+    Tensor t = zeros({3, k, k});
+    t.data = v;
+    return t;
+  }
+  return Error{"custom weights: need " + std::to_string(kk) + " numbers (" + std::to_string(k) + "×" + std::to_string(k) + ")" +
+               (c1 == 3 ? " or " + std::to_string(3 * kk) + " (" + std::to_string(k) + "×" + std::to_string(k) + "×3)" : std::string()) +
+               ", got " + std::to_string(v.size())};
+}
+
+Expected<Tensor> filter_weights(const Params& p, const std::string& name) { // (C1, K, K)
+  if (name == "custom") return custom_weights(p.custom, p.k, p.channels);
+  auto f = make_filter(name, p.k);
+  if (!f.ok()) return f;
+  if (p.channels == 3) return spread_over_channels(*f, kLumaWeights);
+  Tensor t = *f;
+  t.shape = {1, p.k, p.k};
+  return t;
+}
+
+class FeaturesScene final : public Scene {
+public:
+  const char* id() const override { return "features"; }
+  const char* title() const override { return "Feature maps"; }
+  void draw() override;
+  void write_state(JsonWriter& out) const override;
+  std::string apply_state(const JsonObject& in) override;
+  bool animating() const override { return result().status == "loading"; }
+  std::vector<std::string> param_keys() const override {
+    std::vector<std::string> keys = {"image", "size", "channels", "k", "maps", "filters", "biases", "act", "view", "padding",
+                                     "map", "row", "col"};
+    for (int m = 0; m < p_.maps; ++m)
+      if (p_.filters[static_cast<size_t>(m)] == "custom") {
+        keys.push_back("custom");
+        break;
+      }
+    return keys;
+  }
+
+private:
+  const Result& result() const;
+  void draw_controls();
+  void draw_maps(const Result& r);
+  void draw_selected(const Result& r);
+  static std::string validate(const Params& p);
+
+  Params p_;
+  std::string message_;
+  std::string custom_edit_;
+  bool custom_active_ = false;
+  int seen_user_serial_ = 0;
+  RgbView photo_;
+  TensorView input_;
+  std::array<TensorView, kMaxMaps> map_views_, kernel_views_;
+  mutable Result cache_;
+  mutable Params cache_params_;
+  mutable int cache_generation_ = -1;
+};
+
+// "" if every filter can be made at this K and C1, else the first problem.
+std::string FeaturesScene::validate(const Params& p) {
+  for (int m = 0; m < p.maps; ++m)
+    if (auto w = filter_weights(p, p.filters[static_cast<size_t>(m)]); !w.ok()) return "map " + std::to_string(m + 1) + ": " + w.error();
+  return {};
+}
+
+const Result& FeaturesScene::result() const {
+  Params key = p_;
+  key.map = key.row = key.col = 0; // the selection does not change the maps
+  if (cache_generation_ == image_generation() && cache_params_ == key) return cache_;
+  Result r;
+  auto img = get_image(p_.image, p_.size);
+  r.note = img.note;
+  if (img.status != ImageResult::Status::Ready) {
+    r.status = img.status == ImageResult::Status::Loading ? "loading" : "error";
+    if (r.status == "error") r.error = img.note;
+  } else {
+    if (p_.channels == 1) {
+      auto g = to_grey(img.image);
+      r.x = g.ok() ? std::move(g.value()) : Tensor{};
+    } else {
+      r.x = std::move(img.image);
+    }
+    r.h = static_cast<int>(r.x.dim(1));
+    r.w_ = static_cast<int>(r.x.dim(2));
+    ConvLayerSpec spec;
+    spec.channels = p_.channels; spec.height = r.h; spec.width = r.w_;
+    spec.out_channels = p_.maps; spec.kernel_h = spec.kernel_w = p_.k;
+    spec.padding = p_.padding == 1 ? Padding::Same : Padding::Valid;
+    auto counts = count_layer(spec);
+    const std::string problem = validate(p_);
+    if (!counts.ok() || !problem.empty()) {
+      r.status = "error";
+      r.error = !counts.ok() ? counts.error() : problem;
+    } else {
+      r.counts = *counts;
+      r.oh = static_cast<int>(r.counts.out_h);
+      r.ow = static_cast<int>(r.counts.out_w);
+      r.w = zeros({p_.maps, p_.channels, p_.k, p_.k});
+      const size_t per = static_cast<size_t>(p_.channels * p_.k * p_.k);
+      for (int m = 0; m < p_.maps; ++m) {
+        auto w = filter_weights(p_, p_.filters[static_cast<size_t>(m)]);
+        std::copy(w->data.begin(), w->data.end(), r.w.data.begin() + static_cast<std::ptrdiff_t>(m * per));
+      }
+      // 'same' as conv.h: (K−1)/2 before, the rest after
+      r.pad = p_.padding == 1 ? (p_.k - 1) / 2 : 0;
+      Conv2dPlanSpec ps;
+      ps.C = p_.channels; ps.H = r.h; ps.W = r.w_; ps.M = p_.maps; ps.KH = ps.KW = p_.k;
+      ps.pad_top = ps.pad_left = r.pad;
+      ps.pad_bottom = ps.pad_right = p_.padding == 1 ? p_.k - 1 - r.pad : 0;
+      Conv2dPlan plan(ps, r.w.data.data(), p_.bias.data());
+      if (!plan.ok()) {
+        r.status = "error";
+        r.error = plan.error();
+      } else {
+        r.pre = zeros({1, p_.maps, plan.out_h(), plan.out_w()});
+        plan.run(r.x.data.data(), r.pre.data.data(), nullptr);
+        r.oh = static_cast<int>(plan.out_h());
+        r.ow = static_cast<int>(plan.out_w());
+        r.y = p_.act == 0 ? r.pre : activation(r.pre, p_.act == 1 ? Activation::ReLU : p_.act == 2 ? Activation::Sigmoid : Activation::Tanh);
+      }
+    }
+  }
+  cache_ = std::move(r);
+  cache_params_ = key;
+  cache_generation_ = image_generation();
+  return cache_;
+}
+
+void FeaturesScene::draw_controls() {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float item = std::min(220.0f, avail * 0.22f);
+  ImGui::PushItemWidth(item);
+  if (Control c{"image"}; c.shown) {
+    const ImageChoice* current = find_image_choice(p_.image);
+    if (ImGui::BeginCombo("input", current ? current->label : p_.image.c_str())) {
+      for (const auto& choice : image_choices()) {
+        if (std::string_view(choice.id) == "user" && !has_user_image()) continue;
+        if (ImGui::Selectable(choice.label, p_.image == choice.id)) {
+          p_.image = choice.id;
+          seen_user_serial_ = user_image_status().serial;
+        }
+      }
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (image_picker_available()) {
+      if (ImGui::Button("Open your own image…")) open_image_picker();
+    } else {
+      ImGui::TextDisabled("(or drop an image file on the window)");
+    }
+  }
+  if (Control c{"channels"}; c.shown) {
+    ImGui::TextUnformatted("input channels C1:");
+    ImGui::SameLine();
+    ImGui::RadioButton("1 (grey)", &p_.channels, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("3 (colour)", &p_.channels, 3);
+    ImGui::SameLine(0, 24);
+  }
+  if (Control c{"size"}; c.shown) {
+    ImGui::SliderInt("size", &p_.size, kMinSide, kImageMaxSide, "%d px", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the picture's longer side; small sizes show the numbers");
+  }
+  if (Control c{"k"}; c.shown) {
+    int k = p_.k;
+    if (ImGui::SliderInt("kernel K", &k, 3, 7, "%d", ImGuiSliderFlags_AlwaysClamp) && k != p_.k) {
+      if (k % 2 == 0) k += k > p_.k ? 1 : -1; // the bank's filters have a centre: odd K
+      Params p = p_;
+      if (p.custom.size() % static_cast<size_t>(p_.k * p_.k) == 0) {
+        const int planes = static_cast<int>(p.custom.size()) / (p_.k * p_.k);
+        Tensor w = zeros({planes, p_.k, p_.k});
+        w.data = p.custom;
+        if (auto moved = recentre_kernel(w, k); moved.ok()) p.custom = moved->data;
+      }
+      p.k = std::clamp(k, 3, 7);
+      p_ = p;
+    }
+    ImGui::SameLine();
+  }
+  if (Control c{"maps"}; c.shown) ImGui::SliderInt("filters C2", &p_.maps, 1, kMaxMaps, "%d", ImGuiSliderFlags_AlwaysClamp);
+
+  if (Control c{"act"}; c.shown) {
+    ImGui::SetNextItemWidth(item * 0.6f);
+    ImGui::Combo("activation σ", &p_.act, kActs.data(), static_cast<int>(kActs.size()));
+    ImGui::SameLine();
+  }
+  if (Control c{"padding"}; c.shown) {
+    ImGui::SetNextItemWidth(item * 0.5f);
+    ImGui::Combo("padding", &p_.padding, kPaddings.data(), static_cast<int>(kPaddings.size()));
+  }
+  if (Control c{"view"}; c.shown) {
+    ImGui::SameLine(0, 24);
+    ImGui::TextUnformatted("maps:");
+    ImGui::SameLine();
+    ImGui::RadioButton("side by side", &p_.view, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("as a stack", &p_.view, 1);
+  }
+  if (Control c{"custom"}; c.shown) {
+    if (!custom_active_) custom_edit_ = join_numbers(p_.custom, ", ", p_.custom.size() == static_cast<size_t>(3 * p_.k * p_.k) ? static_cast<size_t>(p_.k * p_.k) : 0);
+    char buf[4096];
+    std::snprintf(buf, sizeof buf, "%s", custom_edit_.c_str());
+    ImGui::TextUnformatted("filter 'custom':");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - 420.0f, 160.0f, 420.0f));
+    const bool enter = ImGui::InputText("##custom", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+    custom_edit_ = buf;
+    custom_active_ = ImGui::IsItemActive();
+    ImGui::SameLine();
+    if (enter || ImGui::Button("set custom weights")) {
+      custom_active_ = false;
+      std::vector<float> v;
+      Params p = p_;
+      if (auto e = parse_number_list(custom_edit_, v, static_cast<size_t>(3 * 7 * 7 + 1)); !e.empty()) {
+        message_ = "custom weights: " + e + "; the old weights are kept";
+      } else if (auto w = custom_weights(v, p.k, p.channels); !w.ok()) {
+        message_ = w.error() + "; the old weights are kept";
+      } else {
+        p_.custom = std::move(v);
+        message_.clear();
+      }
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("(K·K numbers, row by row)");
+  }
+  ImGui::PopItemWidth();
+}
+
+void FeaturesScene::draw() {
+  scene_intro("Feature maps: the convolution layer",
+              "A convolution layer is a bank of filters. Each filter (K×K×C1: one K×K slice per input channel) "
+              "slides over the input and gives one feature map; the C2 maps, stacked, are the layer's output, "
+              "H'×W'×C2, and become the next layer's input channels. Each map adds its own bias, then the "
+              "activation σ. Pick a filter for each map, change the bias and the activation, switch to colour, "
+              "hover over a map to see one value computed.");
+  follow_user_image(p_.image, seen_user_serial_); // a new picture of the student's: show it
+  draw_controls();
+  error_line(message_);
+  const Result& r = result();
+  if (r.status == "loading") {
+    hint_line(("Loading the picture (" + r.note + ")").c_str());
+    return;
+  }
+  if (r.status == "error") {
+    error_line(r.error);
+    return;
+  }
+  // The layer as a formula, with every shape
+  const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
+  ImGui::Text("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(p_.act)]);
+  ImGui::TextWrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d", r.h,
+              r.w_, c1, c1, k, k, c2, c2, r.oh, r.ow, c2);
+  ImGui::TextWrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2, c2,
+              format_count(r.counts.conv_parameters).c_str(), format_count(r.counts.conv_macs).c_str());
+  if (r.counts.conv_macs.value > 50'000'000)
+    hint_line("That is a lot of arithmetic for one change: the maps are recomputed only when something changes.");
+  hint_line(r.note.c_str());
+  draw_maps(r);
+}
+
+void FeaturesScene::draw_maps(const Result& r) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x * 2.0f;
+  const float in_w = std::clamp(avail * 0.24f, 120.0f, 260.0f);
+  const int plane_out = r.oh * r.ow;
+  // Input on the left
+  ImGui::BeginGroup();
+  ImGui::Text("input x: %d×%d×%d", r.h, r.w_, p_.channels);
+  CellHover in_hover;
+  if (p_.channels == 3) {
+    photo_.set(r.x);
+    in_hover = photo_.draw(ImVec2(in_w, in_w));
+  } else {
+    input_.set(std::vector<float>(r.x.data.begin(), r.x.data.end()), r.h, r.w_, ColorMap::Sequential);
+    in_hover = input_.draw(ImVec2(in_w, in_w), 36.0f);
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine(0, gap);
+
+  // Maps: side by side (each with its filter, bias and kernel) or as a stack
+  ImGui::BeginGroup();
+  const float right = ImGui::GetContentRegionAvail().x;
+  int hovered_map = -1;
+  CellHover map_hover;
+  const size_t per = static_cast<size_t>(p_.channels * p_.k * p_.k);
+  for (int m = 0; m < p_.maps; ++m) {
+    const std::vector<float> map(r.y.data.begin() + static_cast<std::ptrdiff_t>(m) * plane_out,
+                                 r.y.data.begin() + static_cast<std::ptrdiff_t>(m + 1) * plane_out);
+    map_views_[static_cast<size_t>(m)].set(map, r.oh, r.ow, p_.act == 0 || p_.act == 3 ? ColorMap::Diverging : ColorMap::Sequential);
+    // The kernel's first slice (grey) or its luminance-summed slices (colour) as a K×K grid
+    std::vector<float> kernel(static_cast<size_t>(p_.k * p_.k), 0.0f);
+    for (size_t i = 0; i < per; ++i) kernel[i % kernel.size()] += r.w.data[static_cast<size_t>(m) * per + i];
+    kernel_views_[static_cast<size_t>(m)].set(kernel, p_.k, p_.k, ColorMap::Diverging);
+  }
+  if (p_.view == 0) {
+    const int per_row = std::clamp(static_cast<int>(right / 170.0f), 1, 4);
+    const float card = (right - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+    for (int m = 0; m < p_.maps; ++m) {
+      if (m % per_row) ImGui::SameLine(0, gap);
+      ImGui::BeginGroup();
+      ImGui::PushID(m);
+      ImGui::SetNextItemWidth(card * 0.62f);
+      auto& name = p_.filters[static_cast<size_t>(m)];
+      if (Control c{"filters"}; c.shown) {
+        if (ImGui::BeginCombo("##filter", name.c_str())) {
+          for (const auto& id : filter_ids()) {
+            if (ImGui::Selectable(id.c_str(), id == name)) {
+              Params p = p_;
+              p.filters[static_cast<size_t>(m)] = id;
+              if (auto w = filter_weights(p, id); w.ok()) {
+                name = id;
+                message_.clear();
+              } else {
+                message_ = "map " + std::to_string(m + 1) + ": " + w.error();
+              }
+            }
+          }
+          ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(card * 0.38f - ImGui::GetStyle().ItemSpacing.x);
+      }
+      if (Control c{"biases"}; c.shown)
+        ImGui::SliderFloat("##bias", &p_.bias[static_cast<size_t>(m)], -2.0f, 2.0f, "b = %.2f");
+      const float kside = std::min(card * 0.3f, 16.0f * static_cast<float>(p_.k));
+      kernel_views_[static_cast<size_t>(m)].draw(ImVec2(kside, kside), 20.0f, p_.k <= 3);
+      ImGui::SameLine();
+      ImGui::BeginGroup();
+      ImGui::Text("map %d", m + 1);
+      ImGui::TextDisabled("%d×%d", r.oh, r.ow);
+      ImGui::EndGroup();
+      const CellHover h = map_views_[static_cast<size_t>(m)].draw(ImVec2(card, std::min(card, 150.0f)), 36.0f);
+      if (h.valid()) {
+        hovered_map = m;
+        map_hover = h;
+      }
+      ImGui::PopID();
+      ImGui::EndGroup();
+    }
+  } else {
+    // A stack: map C2 at the back, map 1 (or the selected one) in front
+    const float step = std::clamp(120.0f / static_cast<float>(std::max(p_.maps - 1, 1)), 8.0f, 24.0f);
+    const float side = std::min(right - step * static_cast<float>(p_.maps - 1) - 10.0f, 280.0f);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::Text("the %d maps stacked: one tensor H'×W'×C2 = %d×%d×%d, the next layer's input (its C1 = %d)", p_.maps, r.oh, r.ow,
+                p_.maps, p_.maps);
+    const float top = ImGui::GetCursorScreenPos().y - origin.y;
+    const int front = std::clamp(p_.map, 0, p_.maps - 1);
+    std::vector<int> order;
+    for (int m = p_.maps - 1; m >= 0; --m)
+      if (m != front) order.push_back(m);
+    order.push_back(front);
+    float bottom = 0;
+    for (int m : order) {
+      const float dx = step * static_cast<float>(m), dy = step * static_cast<float>(p_.maps - 1 - m);
+      ImGui::SetCursorScreenPos(ImVec2(origin.x + dx, origin.y + top + dy));
+      const CellHover h = map_views_[static_cast<size_t>(m)].draw(ImVec2(side, side), 36.0f, m == front);
+      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(90, 90, 90, 255));
+      ImGui::GetWindowDrawList()->AddText(ImVec2(ImGui::GetItemRectMax().x + 3, ImGui::GetItemRectMin().y),
+                                          ImGui::GetColorU32(ImGuiCol_Text), std::to_string(m + 1).c_str());
+      bottom = std::max(bottom, ImGui::GetItemRectMax().y);
+      if (m == front && h.valid()) {
+        hovered_map = m;
+        map_hover = h;
+      }
+    }
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom + 4));
+    ImGui::Dummy(ImVec2(right, 0));
+    hint_line("Each map's filter and bias are set in the side-by-side view; choose which map is in front:");
+    ImGui::SetNextItemWidth(160);
+    int shown = front + 1;
+    if (ImGui::SliderInt("map in front", &shown, 1, p_.maps)) p_.map = shown - 1;
+  }
+  ImGui::EndGroup();
+
+  // The selected value: hovering a map, or hovering the input (the map stays), else the pinned one
+  int sel_map = std::clamp(p_.map, 0, p_.maps - 1), sel_row = std::clamp(p_.row, 0, r.oh - 1), sel_col = std::clamp(p_.col, 0, r.ow - 1);
+  if (hovered_map >= 0) {
+    sel_map = hovered_map;
+    sel_row = map_hover.row;
+    sel_col = map_hover.col;
+  } else if (in_hover.valid()) {
+    sel_row = std::clamp(in_hover.row - (p_.k - 1) / 2 + r.pad, 0, r.oh - 1);
+    sel_col = std::clamp(in_hover.col - (p_.k - 1) / 2 + r.pad, 0, r.ow - 1);
+  }
+  if ((hovered_map >= 0 || in_hover.valid()) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    p_.map = sel_map;
+    p_.row = sel_row;
+    p_.col = sel_col;
+  }
+  const ImU32 hi = IM_COL32(255, 140, 0, 255);
+  map_views_[static_cast<size_t>(sel_map)].outline(sel_row, sel_col, sel_row + 1, sel_col + 1, hi, 2.5f);
+  const int r0 = sel_row - r.pad, c0 = sel_col - r.pad;
+  if (p_.channels == 3) photo_.outline(r0, c0, r0 + p_.k, c0 + p_.k, hi, 2.0f);
+  else input_.outline(r0, c0, r0 + p_.k, c0 + p_.k, hi, 2.0f);
+
+  // One value written out
+  const int kk = p_.k * p_.k;
+  std::vector<float> window(per, 0.0f);
+  for (int c = 0; c < p_.channels; ++c)
+    for (int i = 0; i < p_.k; ++i)
+      for (int j = 0; j < p_.k; ++j) {
+        const int y = r0 + i, x = c0 + j;
+        if (y >= 0 && y < r.h && x >= 0 && x < r.w_)
+          window[static_cast<size_t>(c * kk + i * p_.k + j)] = r.x[(static_cast<int64_t>(c) * r.h + y) * r.w_ + x];
+      }
+  const int64_t at = static_cast<int64_t>(sel_map) * plane_out + sel_row * r.ow + sel_col;
+  const float pre = r.pre[at], post = r.y[at], b = p_.bias[static_cast<size_t>(sel_map)];
+  // Σ w·x alone (without the bias) is pre − b; written as the products and that sum
+  std::string line = multiply_adds(window.data(), r.w.data.data() + static_cast<size_t>(sel_map) * per, static_cast<int>(per), pre - b, 5);
+  ImGui::TextWrapped("map %d at (%d, %d), %s on the %d×%d×%d window:  W·x = %s", sel_map + 1, sel_row, sel_col,
+                     p_.filters[static_cast<size_t>(sel_map)].c_str(), p_.k, p_.k, p_.channels, line.c_str());
+  ImGui::Text("+ b = %s  →  %s(%s) = %s", format_value(b).c_str(), kActFormula[static_cast<size_t>(p_.act)],
+              format_value(pre).c_str(), format_value(post).c_str());
+}
+
+void FeaturesScene::write_state(JsonWriter& out) const {
+  const Result& r = result();
+  std::string filters;
+  std::vector<float> biases;
+  for (int m = 0; m < p_.maps; ++m) {
+    filters += (m ? "," : "") + p_.filters[static_cast<size_t>(m)];
+    biases.push_back(p_.bias[static_cast<size_t>(m)]);
+  }
+  out.field("image", p_.image).field("size", p_.size).field("channels", p_.channels).field("k", p_.k).field("maps", p_.maps)
+      .field("filters", filters).field("biases", join_numbers(biases, ","))
+      .field("act", kActs[static_cast<size_t>(p_.act)]).field("view", kViews[static_cast<size_t>(p_.view)])
+      .field("padding", kPaddings[static_cast<size_t>(p_.padding)])
+      .field("custom", join_numbers(p_.custom, ",", p_.custom.size() == static_cast<size_t>(3 * p_.k * p_.k) ? static_cast<size_t>(p_.k * p_.k) : 0));
+  const bool ready = r.status == "ready";
+  const int map = std::clamp(p_.map, 0, p_.maps - 1);
+  const int row = ready ? std::clamp(p_.row, 0, std::max(r.oh - 1, 0)) : p_.row, col = ready ? std::clamp(p_.col, 0, std::max(r.ow - 1, 0)) : p_.col;
+  out.field("map", map).field("row", row).field("col", col);
+  out.field("image_status", r.status).field("note", r.note).field("user_note", user_image_status().message).field("error", r.error.empty() ? message_ : r.error);
+  out.field("h", r.h).field("w", r.w_).field("out_h", r.oh).field("out_w", r.ow).field("out_c", p_.maps);
+  out.field("w_shape", std::to_string(p_.channels) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.maps));
+  out.field("weight_count", p_.channels * p_.k * p_.k * p_.maps);
+  out.field("parameters", ready ? r.counts.conv_parameters.value : 0LL);
+  if (ready && r.oh > 0 && r.ow > 0) {
+    const int64_t at = (static_cast<int64_t>(map) * r.oh + row) * r.ow + col;
+    out.field("pre", static_cast<double>(r.pre[at])).field("value", static_cast<double>(r.y[at]));
+  } else {
+    out.raw_field("pre", "null").raw_field("value", "null");
+  }
+}
+
+std::string FeaturesScene::apply_state(const JsonObject& in) {
+  if (auto e = check_keys(in, "features",
+                          {"image", "size", "channels", "k", "maps", "filters", "biases", "act", "view", "padding", "custom",
+                           "map", "row", "col"},
+                          {"image_status", "note", "error", "h", "w", "out_h", "out_w", "out_c", "w_shape", "weight_count",
+                           "parameters", "pre", "value", "user_note"});
+      !e.empty())
+    return e;
+  Params p = p_;
+  std::string act = kActs[static_cast<size_t>(p.act)], view = kViews[static_cast<size_t>(p.view)],
+              padding = kPaddings[static_cast<size_t>(p.padding)], filters, biases, custom;
+  for (auto e : {json_get_choice(in, "image", {"cat", "astronaut", "coffee", "camera", "circles", "user"}, p.image),
+                 json_get_int(in, "size", kMinSide, kImageMaxSide, p.size), json_get_int(in, "channels", 1, 3, p.channels),
+                 json_get_int(in, "k", 3, 7, p.k), json_get_int(in, "maps", 1, kMaxMaps, p.maps),
+                 json_get_choice(in, "act", {"none", "relu", "sigmoid", "tanh"}, act),
+                 json_get_choice(in, "view", {"side", "stack"}, view), json_get_choice(in, "padding", {"valid", "same"}, padding),
+                 json_get_string(in, "filters", 400, filters), json_get_string(in, "biases", 400, biases),
+                 json_get_string(in, "custom", 4000, custom), json_get_int(in, "map", 0, kMaxMaps - 1, p.map),
+                 json_get_int(in, "row", 0, kImageMaxSide, p.row), json_get_int(in, "col", 0, kImageMaxSide, p.col)})
+    if (!e.empty()) return e;
+  if (p.channels == 2) return "channels must be 1 (grey) or 3 (colour)";
+  if (p.k % 2 == 0) return "k must be odd (3, 5 or 7): the bank's filters have a centre";
+  if (p.image == "user" && !has_user_image()) return "image 'user': no image of your own yet (open one or drop a file first)";
+  const bool image_given = in.count("image") > 0;
+  for (size_t i = 0; i < kActs.size(); ++i)
+    if (act == kActs[i]) p.act = static_cast<int>(i);
+  p.view = view == "stack" ? 1 : 0;
+  p.padding = padding == "same" ? 1 : 0;
+  if (in.count("filters")) {
+    std::vector<std::string> names;
+    size_t start = 0;
+    while (start <= filters.size()) {
+      size_t end = filters.find(',', start);
+      if (end == std::string::npos) end = filters.size();
+      std::string n = filters.substr(start, end - start);
+      n.erase(0, n.find_first_not_of(' '));
+      n.erase(n.find_last_not_of(' ') + 1);
+      if (std::find(filter_ids().begin(), filter_ids().end(), n) == filter_ids().end()) {
+        std::string list;
+        for (const auto& id : filter_ids()) list += (list.empty() ? "" : ", ") + id;
+        return "filters: '" + n + "' is not a filter (one of: " + list + ")";
+      }
+      names.push_back(n);
+      start = end + 1;
+    }
+    if (names.size() > static_cast<size_t>(kMaxMaps)) return "filters: at most " + std::to_string(kMaxMaps) + " maps";
+    if (!in.count("maps")) p.maps = static_cast<int>(names.size());
+    else if (names.size() != static_cast<size_t>(p.maps))
+      return "filters: " + std::to_string(names.size()) + " names for maps = " + std::to_string(p.maps);
+    for (size_t i = 0; i < names.size(); ++i) p.filters[i] = names[i];
+  }
+  if (in.count("biases")) {
+    std::vector<float> v;
+    if (auto e = parse_number_list(biases, v, kMaxMaps + 1); !e.empty()) return "biases: " + e;
+    if (v.size() != static_cast<size_t>(p.maps))
+      return "biases: " + std::to_string(v.size()) + " numbers for " + std::to_string(p.maps) + " maps";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (std::fabs(v[i]) > 100.0f) return "biases: each must be between -100 and 100";
+      p.bias[i] = v[i];
+    }
+  }
+  if (in.count("custom")) {
+    std::vector<float> v;
+    if (auto e = parse_number_list(custom, v, 3 * 7 * 7 + 1); !e.empty()) return "custom weights: " + e;
+    if (auto w = custom_weights(v, p.k, p.channels); !w.ok()) return w.error();
+    p.custom = std::move(v);
+  } else if (p.k != p_.k && p.custom.size() % static_cast<size_t>(p_.k * p_.k) == 0) {
+    const int planes = static_cast<int>(p.custom.size()) / (p_.k * p_.k);
+    Tensor w = zeros({planes, p_.k, p_.k});
+    w.data = p.custom;
+    if (auto moved = recentre_kernel(w, p.k); moved.ok()) p.custom = moved->data;
+  }
+  if (p.map >= p.maps) return "map must be below maps (" + std::to_string(p.maps) + ")";
+  if (auto e = validate(p); !e.empty()) return e;
+  p_ = p;
+  if (image_given) seen_user_serial_ = user_image_status().serial; // an explicit choice wins over an older upload
+  message_.clear();
+  custom_active_ = false;
+  return {};
+}
+
+} // namespace
+
+std::unique_ptr<Scene> make_features_scene() { return std::make_unique<FeaturesScene>(); }
+
+} // namespace convplay::app
