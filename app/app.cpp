@@ -35,6 +35,7 @@ App::~App() {
 
 void App::shutdown() {
   if (!window_) return;
+  set_app_thread_pool(nullptr);
   scenes_.clear(); // their GL objects go while the context exists
   scene_ = nullptr;
   ImGui_ImplOpenGL3_Shutdown();
@@ -70,6 +71,7 @@ bool App::init(GLFWwindow* window) {
 #else
   pool_ = std::make_unique<ThreadPool>(0);
 #endif
+  set_app_thread_pool(pool_.get());
   return true;
 }
 

@@ -8,7 +8,11 @@ namespace convplay::app {
 
 namespace {
 AuthorOptions g_author;
+ThreadPool* g_pool = nullptr;
 }
+
+ThreadPool* app_thread_pool() { return g_pool; }
+void set_app_thread_pool(ThreadPool* pool) { g_pool = pool; }
 
 const AuthorOptions& author_options() { return g_author; }
 void set_author_options(const AuthorOptions& options) { g_author = options; }

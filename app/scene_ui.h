@@ -4,6 +4,7 @@
 #include "url_state.h"
 
 #include <convplay/json.h>
+#include <convplay/thread_pool.h>
 
 #include <imgui.h>
 
@@ -12,6 +13,10 @@
 #include <string_view>
 
 namespace convplay::app {
+
+// The application's thread pool (null in tests: run serially), for scenes that compute big layers.
+ThreadPool* app_thread_pool();
+void set_app_thread_pool(ThreadPool* pool);
 
 // The course author's options (from the URL hash), set by the App; scenes ask through Control.
 const AuthorOptions& author_options();

@@ -1,17 +1,8 @@
 // The example course page's side of the embed protocol (see web/loader.js): it sizes each iframe to the
 // height its scene asks for, logs what the embeds report, and changes the first embed's state.
-// ?embed=http://127.0.0.1:PORT/ serves the embeds from another origin (the browser test does this).
 'use strict';
 (function () {
   const frames = [...document.querySelectorAll('iframe')];
-  const base = new URLSearchParams(window.location.search).get('embed');
-  if (base) {
-    let url = null;
-    try { url = new URL(base); } catch (e) { url = null; }
-    if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
-      for (const f of frames) f.src = new URL('index.html' + new URL(f.src).hash, url).href;
-    }
-  }
   const log = document.getElementById('log');
   const seen = window.courseMessages = []; // for the browser test
   window.addEventListener('message', (event) => {

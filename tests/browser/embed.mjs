@@ -1,12 +1,14 @@
 // Browser checks of the address hash and of embedding (issue: embedding in course pages).
 //   addressChecks: every scene's parameters round-trip through the hash; a bad hash gives defaults and a notice.
-//   courseChecks:  web/course.html from one server, its embeds from another (cross-origin, no isolation):
+//   courseChecks:  web/course.html from one server (its embeds pointed at the other, as a course site points at
+//                  wherever the playground is hosted), the embeds from another (cross-origin, no isolation):
 //                  all three run without threads, the wheel scrolls the page until the embed is clicked, Tab
 //                  leaves the embed, keys typed on the page stay there, postMessage changes the state.
 //   manyEmbedsCheck: a page with 20 embeds starts only the ones in view.
 import path from 'node:path';
 
 async function ready(frameOrPage, timeout = 60000) {
+  await frameOrPage.waitForFunction(() => !!window.convplay, null, { timeout }); // the loader has run
   return frameOrPage.evaluate((ms) => Promise.race([
     window.convplay.ready.then(() => window.convplay.state()),
     new Promise((_, reject) => setTimeout(() => reject(new Error('not ready in time')), ms)),
@@ -78,7 +80,7 @@ export async function courseChecks(browser, courseBase, embedBase, check, artifa
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${courseBase}/web/course.html?embed=${encodeURIComponent(embedBase + '/')}`);
+  await page.goto(`${courseBase}/web/course.html`);
   const ids = ['embed-modes', 'embed-params', 'embed-pooling'];
   const states = {};
   for (const id of ids) {

@@ -360,8 +360,16 @@ try {
   await pageChecks(browser, started[0].base, true);
   await pageChecks(browser, started[1].base, false);
   await addressChecks(browser, started[0].base, check, artifacts);
-  const course = await startServer(['--no-isolation']); // another port: the embeds are cross-origin
+  // The example course page served from another port (another origin), its iframes pointed at the
+  // playground's server, as a course site would point at wherever the playground is hosted.
+  const courseRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-course-'));
+  fs.cpSync(path.join(repo, 'web'), path.join(courseRoot, 'web'), { recursive: true });
+  fs.copyFileSync(path.join(repo, 'index.html'), path.join(courseRoot, 'index.html'));
+  const courseHtml = path.join(courseRoot, 'web/course.html');
+  fs.writeFileSync(courseHtml, fs.readFileSync(courseHtml, 'utf8').replaceAll('src="../index.html', `src="${started[1].base}/index.html`));
+  const course = await startServer(['--no-isolation'], courseRoot);
   await courseChecks(browser, course.base, started[1].base, check, artifacts);
+  fs.rmSync(courseRoot, { recursive: true, force: true });
   await manyEmbedsCheck(browser, started[1].base, check);
   await missingFeatureCheck(browser, started[1].base, 'WebGL 2', 'no-webgl2', /WebGL 2/, () => {
     const getContext = HTMLCanvasElement.prototype.getContext;
