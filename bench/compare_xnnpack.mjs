@@ -1,6 +1,11 @@
 // Convolution Playground against XNNPACK (inside @tensorflow/tfjs-backend-wasm) in one run, on this
 // machine, with the same shapes, inputs and timing rules; prints the ratio per shape (>1: we are faster).
 //   node bench/compare_xnnpack.mjs [--shapes FILE] [--threads 1,2] [--reps R] [--min-sample-ms X]
+//                                  [--ids s2,s3] [--ours-st JS] [--ours-mt JS] [--rounds R] [--json]
+// --rounds R: R rounds per thread count, alternating which side runs first, and per shape the median
+// of the rounds' medians (a busy machine then slows both sides alike).
+// --ours-st / --ours-mt: other builds of convplay-bench.js (default build/wasm-st, build/wasm-mt);
+// --json prints the rows as JSON lines too (with the load average at the start of each side).
 // Needs both WebAssembly builds (tools/play.sh or tools/test.sh builds them) and `npm ci`.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,9 +15,26 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback; };
-const shapes = path.resolve(opt('--shapes', path.join(root, 'bench/shapes.json')));
+let shapes = path.resolve(opt('--shapes', path.join(root, 'bench/shapes.json')));
 const threadCounts = opt('--threads', '1,2').split(',').map(Number);
 const timing = ['--reps', opt('--reps', '15'), '--min-sample-ms', opt('--min-sample-ms', '10')];
+const ids = opt('--ids', '');
+if (ids && fs.existsSync(shapes)) {
+  // Both sides get the same subset: a filtered copy of the shapes file (s7* = prefix).
+  const want = ids.split(',');
+  const sel = JSON.parse(fs.readFileSync(shapes, 'utf8'))
+    .filter((s) => want.some((w) => (w.endsWith('*') ? s.id.startsWith(w.slice(0, -1)) : s.id === w)));
+  shapes = path.join((await import('node:os')).tmpdir(), `convplay-shapes-${process.pid}.json`);
+  fs.writeFileSync(shapes, JSON.stringify(sel));
+}
+const idArgs = [];
+const oursSt = path.resolve(root, opt('--ours-st', 'build/wasm-st/bin/convplay-bench.js'));
+const oursMt = path.resolve(root, opt('--ours-mt', 'build/wasm-mt/bin/convplay-bench.js'));
+const wantJson = argv.includes('--json');
+const rounds = Math.max(1, Number(opt('--rounds', '1')));
+const median = (v) => { const a = [...v].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
+const os = await import('node:os');
+const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 if (!fs.existsSync(shapes)) { console.error(`compare_xnnpack: no shapes file ${shapes}`); process.exit(2); }
 
 function runLines(args) {
@@ -24,16 +46,29 @@ function runLines(args) {
 const rows = [];
 for (const t of threadCounts) {
   // Ours: the single-threaded build for 1 thread (what pages without isolation get), the threaded one otherwise.
-  const build = t === 1 ? 'build/wasm-st/bin/convplay-bench.js' : 'build/wasm-mt/bin/convplay-bench.js';
-  if (!fs.existsSync(path.join(root, build))) { console.error(`compare_xnnpack: ${build} is missing: build it first`); process.exit(2); }
+  const build = t === 1 ? oursSt : oursMt;
+  if (!fs.existsSync(build)) { console.error(`compare_xnnpack: ${build} is missing: build it first`); process.exit(2); }
   console.error(`running convplay (${build}) and XNNPACK with ${t} thread(s)…`);
-  const ours = runLines(['--no-experimental-fetch', build, '--shapes', shapes, '--threads', String(t), '--json', ...timing]);
-  const theirs = runLines([path.join(root, 'bench/tfjs_xnnpack.cjs'), '--shapes', shapes, '--threads', String(t), ...timing]);
+  const runOurs = () => runLines(['--no-experimental-fetch', build, '--shapes', shapes, '--threads', String(t), '--json', ...idArgs, ...timing]);
+  const runTheirs = () => runLines([path.join(root, 'bench/tfjs_xnnpack.cjs'), '--shapes', shapes, '--threads', String(t), ...timing]);
+  const oursRounds = [], theirsRounds = [], loads = [];
+  for (let r = 0; r < rounds; ++r) {
+    loads.push(load());
+    if (r % 2 === 0) { oursRounds.push(runOurs()); theirsRounds.push(runTheirs()); }
+    else { theirsRounds.push(runTheirs()); oursRounds.push(runOurs()); }
+  }
+  const loadOurs = loads.join(' / '), loadTheirs = loadOurs;
+  const merge = (all) => all[0].map((first) => {
+    const same = all.map((list) => list.find((q) => q.shape === first.shape)).filter(Boolean);
+    return { ...first, median_ms: median(same.map((q) => q.median_ms)) };
+  });
+  const ours = merge(oursRounds), theirs = merge(theirsRounds);
   for (const o of ours) {
     const x = theirs.find((r) => r.shape === o.shape);
     if (!x) continue;
     rows.push({ shape: o.shape, threads: t, ours: o.median_ms, xnnpack: x.median_ms, xnnpack_threads: x.threads,
-                ratio: x.median_ms / o.median_ms, agree: Math.abs(o.abssum - x.abssum) <= 1e-4 * Math.abs(x.abssum) });
+                ratio: x.median_ms / o.median_ms, agree: Math.abs(o.abssum - x.abssum) <= 1e-4 * Math.abs(x.abssum),
+                kernel: o.kernel, load_ours: loadOurs, load_xnnpack: loadTheirs });
   }
 }
 
@@ -49,5 +84,10 @@ for (const t of threadCounts) {
     const geo = Math.exp(sel.reduce((a, r) => a + Math.log(r.ratio), 0) / sel.length);
     console.log(`\ngeometric mean speed-up over s2–s6, ${t} thread(s): ${geo.toFixed(2)}× (minimum ${Math.min(...sel.map((r) => r.ratio)).toFixed(2)}×)`);
   }
+}
+if (wantJson) for (const r of rows) console.log(JSON.stringify(r));
+for (const t of threadCounts) {
+  const r = rows.find((q) => q.threads === t);
+  if (r) console.log(`load average (1, 5, 15 min) at the start of each round, ${t} thread(s): ${r.load_ours}`);
 }
 console.log(`\nmachine: ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}`);

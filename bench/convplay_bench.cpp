@@ -3,12 +3,19 @@
 // (implementation, shape, threads), so run_all.sh --extra can put us beside XNNPACK, ONNX Runtime Web,
 // oneDNN and SciPy.
 //
-//   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--reps R] [--min-sample-ms X] [--json]
+//   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--impl direct,im2col,toeplitz]
+//                  [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]
 //   ... | convplay-bench            shapes in the harness' text form on stdin: id op N C H W M K pad S
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
+// --impl picks the lecture's three ways (convplay/three_ways.h): direct (default; the planned kernel,
+// weights packed once, as the other libraries' operators), im2col (im2col matrix + GEMM) and toeplitz
+// (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
+// the matrix included. peak_bytes = what the method allocates besides the input (output included);
+// a method needing more than --max-bytes (default 1 GiB) is skipped with a message.
 #include <convplay/conv2d_plan.h>
 #include <convplay/json.h>
 #include <convplay/thread_pool.h>
+#include <convplay/three_ways.h>
 
 #include <algorithm>
 #include <chrono>
@@ -123,23 +130,40 @@ int main(int argc, char** argv) {
   long reps = std::atol(env("REPS", "15").c_str());
   double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
   bool json = false;
+  std::string impls = "direct";
+  double max_bytes = 1024.0 * 1024.0 * 1024.0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has = i + 1 < argc;
     if (a == "--shapes" && has) shapes_path = argv[++i];
     else if (a == "--threads" && has) threads = std::atol(argv[++i]);
     else if (a == "--ids" && has) ids = argv[++i];
+    else if (a == "--impl" && has) impls = argv[++i];
+    else if (a == "--max-bytes" && has) max_bytes = std::atof(argv[++i]);
     else if (a == "--reps" && has) reps = std::atol(argv[++i]);
     else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
     else if (a == "--json") json = true;
     else if (a == "--help") {
-      std::printf("usage: convplay-bench [--shapes FILE] [--threads N] [--ids LIST] [--reps R] [--min-sample-ms X] [--json]\n");
+      std::printf("usage: convplay-bench [--shapes FILE] [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz]\n"
+                  "                      [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n");
       return 0;
     } else return fail("unknown or incomplete option '" + a + "' (see --help)");
   }
   if (threads < 1 || threads > 64) return fail("--threads must be between 1 and 64");
   if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
   if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
+  if (!(max_bytes >= 1) || max_bytes > 9e18) return fail("--max-bytes must be a positive number of bytes");
+  std::vector<convplay::ConvMethod> methods;
+  {
+    std::stringstream ss(impls);
+    std::string name;
+    while (std::getline(ss, name, ',')) {
+      auto m = convplay::parse_conv_method(name);
+      if (!m) return fail("--impl: " + m.error());
+      methods.push_back(*m);
+    }
+    if (methods.empty()) return fail("--impl: give at least one of direct, im2col, toeplitz");
+  }
 
   std::vector<Shape> shapes;
   std::string error;
@@ -152,7 +176,8 @@ int main(int argc, char** argv) {
 
   // threads = computing threads: the caller takes part, so the pool has threads − 1 workers.
   convplay::ThreadPool pool(static_cast<size_t>(threads - 1));
-  if (!json) std::printf("%-14s %-10s %8s %10s %10s %9s %14s\n", "shape", "impl", "threads", "median_ms", "min_ms", "GFLOP/s", "abssum");
+  if (!json) std::printf("%-14s %-10s %8s %10s %10s %9s %14s %12s\n", "shape", "impl", "threads", "median_ms", "min_ms", "GFLOP/s", "abssum",
+                          "peak_bytes");
   for (const Shape& s : shapes) {
     if (!id_selected(s.id, ids)) continue;
     if (s.op != "conv") {
@@ -161,28 +186,59 @@ int main(int argc, char** argv) {
     }
     const auto x = deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0);
     const auto w = deterministic(static_cast<size_t>(s.M * s.C * s.K * s.K), 7919);
-    convplay::Conv2dPlanSpec spec;
-    spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
-    spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
-    convplay::Conv2dPlan plan(spec, w.data(), nullptr);
-    if (!plan.ok()) return fail(s.id + ": " + plan.error());
-    std::vector<float> y(static_cast<size_t>(plan.output_size()));
-    const Timing t = time_it([&] { plan.run(x.data(), y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
-    double checksum = 0, abssum = 0;
-    for (float v : y) { checksum += v; abssum += std::fabs(v); }
-    const double gflops = s.flop() / (t.median_ms * 1e6);
-    if (json) {
-      std::printf("{\"impl\":\"convplay-direct\",\"shape\":\"%s\",\"op\":\"conv\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
-                  "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":1,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
-                  "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
-                  "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld}\n",
-                  s.id.c_str(), s.N, s.C, s.H, s.W, s.M, s.K, s.pad.c_str(), s.Ho(), s.Wo(), threads, t.median_ms,
-                  t.min_ms, t.max_ms, t.reps, t.inner, s.flop(), gflops, checksum, abssum, plan.kernel_name(),
-                  static_cast<long long>(plan.workspace_bytes()), static_cast<long long>(y.size() * sizeof(float)));
-    } else {
-      std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g\n", s.id.c_str(), "direct", threads, t.median_ms, t.min_ms, gflops, abssum);
+    for (const convplay::ConvMethod method : methods) {
+      const std::string impl = std::string("convplay-") + convplay::conv_method_name(method);
+      std::vector<float> y;
+      Timing t{};
+      std::string kernel;
+      long long workspace = 0, peak = 0;
+      if (method == convplay::ConvMethod::Direct) {
+        convplay::Conv2dPlanSpec spec;
+        spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
+        spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
+        convplay::Conv2dPlan plan(spec, w.data(), nullptr);
+        if (!plan.ok()) return fail(s.id + ": " + plan.error());
+        y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
+        t = time_it([&] { plan.run(x.data(), y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+        kernel = plan.kernel_name();
+        workspace = plan.workspace_bytes();
+        peak = workspace + static_cast<long long>(y.size() * sizeof(float));
+      } else {
+        const convplay::Tensor xt{{s.N, s.C, s.H, s.W}, x}, wt{{s.M, s.C, s.K, s.K}, w};
+        convplay::Conv2dParams params;
+        params.padding = convplay::Padding::Explicit;
+        params.pad_top = params.pad_bottom = params.pad_left = params.pad_right = s.p();
+        const auto limit = static_cast<int64_t>(max_bytes);
+        auto first = convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit);
+        if (!first) {
+          std::fprintf(stderr, "convplay-bench: %s: %s skipped: %s\n", s.id.c_str(), impl.c_str(), first.error().c_str());
+          continue;
+        }
+        kernel = first->kernel;
+        peak = first->bytes_allocated;
+        workspace = peak - static_cast<long long>(first->output.data.size() * sizeof(float));
+        t = time_it([&] { (void)convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit); },
+                    static_cast<int>(reps), min_sample_ms);
+        y = std::move(first->output.data);
+      }
+      double checksum = 0, abssum = 0;
+      for (float v : y) { checksum += v; abssum += std::fabs(v); }
+      const double gflops = s.flop() / (t.median_ms * 1e6);
+      if (json) {
+        std::printf("{\"impl\":\"%s\",\"shape\":\"%s\",\"op\":\"conv\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
+                    "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":1,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
+                    "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
+                    "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld,"
+                    "\"peak_bytes\":%lld}\n",
+                    impl.c_str(), s.id.c_str(), s.N, s.C, s.H, s.W, s.M, s.K, s.pad.c_str(), s.Ho(), s.Wo(), threads,
+                    t.median_ms, t.min_ms, t.max_ms, t.reps, t.inner, s.flop(), gflops, checksum, abssum, kernel.c_str(),
+                    workspace, static_cast<long long>(y.size() * sizeof(float)), peak);
+      } else {
+        std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g %12lld\n", s.id.c_str(), convplay::conv_method_name(method),
+                    threads, t.median_ms, t.min_ms, gflops, abssum, peak);
+      }
+      std::fflush(stdout);
     }
-    std::fflush(stdout);
   }
   return 0;
 }

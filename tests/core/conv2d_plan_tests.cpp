@@ -43,17 +43,21 @@ TEST_CASE("fast conv2d equals the nested-loop reference on random shapes", "[con
   convplay::ThreadPool pool0(0), pool1(1), pool3(3);
   convplay::ThreadPool* pools[] = {&pool0, &pool1, &pool3};
   int checked = 0;
-  for (int trial = 0; trial < 150; ++trial) {
-    Case c{pick(1, 3), pick(1, 5), pick(1, 24), pick(1, 40), pick(1, 9), pick(1, 5), pick(1, 7),
+  const auto isas = convplay::Conv2dPlan::instruction_sets();
+  for (int trial = 0; trial < 300; ++trial) {
+    // Every instruction set this machine has (the best one on two trials in three), every tile.
+    const std::string isa = trial % 3 == 0 ? isas[static_cast<size_t>(trial / 3) % isas.size()] : "";
+    Case c{pick(1, 3), pick(1, 5), pick(1, 24), pick(1, 40), pick(1, 17), pick(1, 5), pick(1, 7),
            pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 1) == 1};
     if (c.H + c.pt + c.pb < c.KH || c.W + c.pl + c.pr < c.KW) continue;
     std::vector<float> x(static_cast<size_t>(c.N * c.C * c.H * c.W)), w(static_cast<size_t>(c.M * c.C * c.KH * c.KW)),
         b(static_cast<size_t>(c.M));
     for (auto* v : {&x, &w, &b}) for (float& f : *v) f = value(rng);
     const auto want = reference(c, x, w, b);
-    convplay::Conv2dPlanSpec spec{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr};
+    convplay::Conv2dPlanSpec spec{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr, isa};
     convplay::Conv2dPlan plan(spec, w.data(), c.bias ? b.data() : nullptr);
     REQUIRE(plan.ok());
+    CHECK(plan.workspace_bytes() == convplay::Conv2dPlan::workspace_bytes_for(spec));
     std::vector<float> first;
     for (auto* pool : pools) {
       std::vector<float> y(static_cast<size_t>(plan.output_size()), NAN);
@@ -71,11 +75,11 @@ TEST_CASE("fast conv2d equals the nested-loop reference on random shapes", "[con
     }
     ++checked;
   }
-  CHECK(checked > 100);
+  CHECK(checked > 200);
 }
 
 TEST_CASE("large layers take the threaded path and still match exactly across thread counts", "[conv2d_plan]") {
-  // 2^20 multiply-adds and more run on the pool (smaller ones stay on the caller).
+  // 2^17 multiply-adds and more run on the pool (smaller ones stay on the caller).
   const convplay::Conv2dPlanSpec spec{2, 8, 40, 37, 9, 3, 3, 1, 1, 1, 1};
   std::vector<float> x(2 * 8 * 40 * 37), w(9 * 8 * 9);
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1.0f;
@@ -100,4 +104,7 @@ TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]"
   CHECK(big.error() == "kernel 3×3 is larger than the padded input 2×2");
   convplay::Conv2dPlan neg({1, 1, 2, 2, 1, 1, 1, -1, 0, 0, 0}, w, nullptr);
   CHECK(neg.error() == "padding must not be negative");
+  convplay::Conv2dPlan isa({1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, "neon"}, w, nullptr);
+  CHECK(isa.error() == "no kernels for instruction set 'neon' on this machine");
+  CHECK(convplay::Conv2dPlan::instruction_sets().back() == "scalar");
 }

@@ -5,6 +5,8 @@
 #include <convplay/thread_pool.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 TEST_CASE("parallel_for runs every index exactly once", "[thread_pool]") {
@@ -26,4 +28,21 @@ TEST_CASE("the workers really run", "[thread_pool]") {
   convplay::ThreadPool pool(2);
   // Two workers and the caller; in the single-threaded WebAssembly build, the caller alone.
   CHECK(pool.probe_running_threads() == (convplay::ThreadPool::threads_supported() ? 3u : 1u));
+}
+
+TEST_CASE("back-to-back tiny loops and loops after the workers fell asleep", "[thread_pool]") {
+  // The hand-over: a call that starts while a worker still leaves the previous one, and a call that
+  // must wake sleeping workers (the poll ends after 0.5 ms).
+  for (std::size_t workers : {1u, 3u}) {
+    convplay::ThreadPool pool(workers);
+    std::atomic<long> sum{0};
+    long want = 0;
+    for (int call = 0; call < 3000; ++call) {
+      const std::size_t n = 2 + static_cast<std::size_t>(call % 5);
+      pool.parallel_for(n, [&](std::size_t i) { sum.fetch_add(static_cast<long>(i) + 1); });
+      want += static_cast<long>(n * (n + 1) / 2);
+      if (call % 500 == 499) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+    CHECK(sum.load() == want);
+  }
 }

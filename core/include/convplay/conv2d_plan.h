@@ -6,6 +6,11 @@
 // run() equals, for every n, m, oh, ow:
 //   y[n][m][oh][ow] = bias[m] + sum over c, kh, kw of w[m][c][kh][kw] * xpad[n][c][oh + kh][ow + kw]
 // and gives the same bits whatever the number of threads.
+// The kernel (src/kernels/conv2d_direct_f32*) keeps MB output channels × NB vectors of output columns
+// in registers; the plan picks the tile that wastes least for M (WebAssembly: 5×2, 4×2, 3×3 or 1×4
+// vectors of 4; AVX2: 6×2 vectors of 8). run() splits the work into chunks of output rows × channel
+// blocks (block fastest, so a chunk's input rows stay in cache) and hands them to the pool in items
+// of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the calling thread.
 #pragma once
 #include <convplay/thread_pool.h>
 
@@ -20,6 +25,9 @@ struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
   int64_t M = 1, KH = 1, KW = 1;      // M filters of C × KH × KW
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  // Instruction set of the kernels: "" = the best this machine has; else one of instruction_sets()
+  // (tests run every kernel; the bench compares them).
+  std::string isa;
 };
 
 class Conv2dPlan {
@@ -34,6 +42,10 @@ public:
   const char* kernel_name() const { return kernel_name_; }
   // Bytes this plan holds besides input and output: packed weights and the padded-input buffer.
   int64_t workspace_bytes() const;
+  // The same, predicted from the spec alone (valid specs; allocates nothing).
+  static int64_t workspace_bytes_for(const Conv2dPlanSpec& spec);
+  // Instruction sets with kernels on this machine, best first: e.g. {"avx2fma", "sse2", "scalar"}.
+  static std::vector<std::string> instruction_sets();
   // x: N×C×H×W, y: N×M×OH×OW. pool may be null (serial).
   void run(const float* x, float* y, ThreadPool* pool);
 
@@ -41,7 +53,7 @@ private:
   Conv2dPlanSpec spec_;
   std::string error_;
   int64_t oh_ = 0, ow_ = 0, hp_ = 0, wp_ = 0;
-  int mb_ = 4;                          // output channels per register block
+  int mb_ = 1;                          // output channels per register block (the kernel's tile)
   std::vector<float> packed_w_, packed_bias_, padded_;
   void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
   const char* kernel_name_ = "";

@@ -68,23 +68,24 @@ public:
       job_ = &job;
       count_ = n;
       next_.store(0);
-      done_ = 0;
+      done_.store(0);
       ++generation_;
       published_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
-    const std::size_t mine = run_indices(job, n);
-    std::unique_lock lock(mutex_);
-    done_ += mine;
-    // Also wait for every worker to leave run_indices, so none can touch next_ of the following call.
-    // Spin a little first: most parallel loops here end within microseconds of each other.
-    for (const auto until = spin_deadline(); !(done_ == count_ && active_ == 0) && std::chrono::steady_clock::now() < until;) {
-      lock.unlock();
-      std::this_thread::yield();
-      lock.lock();
+    done_.fetch_add(run_indices(job, n), std::memory_order_acq_rel);
+    // 1. Wait until every index has run. Lock-free polling first (a worker finishing its last index
+    //    must not queue behind a caller that polls under the mutex: in WebAssembly a contended mutex
+    //    puts the thread to sleep for tens of microseconds), then sleep.
+    wait_until([&] { return done_.load(std::memory_order_acquire) == n; });
+    // 2. Close the job: from now on no worker can join it (workers join under the mutex).
+    {
+      std::lock_guard lock(mutex_);
+      job_ = nullptr;
     }
-    finished_.wait(lock, [this] { return done_ == count_ && active_ == 0; });
-    job_ = nullptr;
+    // 3. Wait for workers still inside run_indices (they find no index left), so none can touch
+    //    next_ of the following call.
+    wait_until([&] { return active_.load(std::memory_order_acquire) == 0; });
   }
 
   // Number of distinct threads (caller included) seen running a parallel_for of workers()+1 items:
@@ -125,19 +126,33 @@ private:
         std::this_thread::yield();
       {
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || (generation_ != seen && job_ != nullptr); });
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
         if (stopping_) return;
         seen = generation_;
+        // Woken too late: the caller already finished that loop alone. Poll for the next one instead
+        // of sleeping again (else a worker whose wake-up is slower than the loops, as in WebAssembly,
+        // would never take part again).
+        if (job_ == nullptr) continue;
         job = job_;
         count = count_;
-        ++active_;
+        active_.fetch_add(1, std::memory_order_acq_rel);
       }
-      const std::size_t ran = run_indices(*job, count);
-      std::lock_guard lock(mutex_);
-      done_ += ran;
-      --active_;
-      if (done_ == count_ && active_ == 0) finished_.notify_one();
+      done_.fetch_add(run_indices(*job, count), std::memory_order_acq_rel);
+      active_.fetch_sub(1, std::memory_order_acq_rel);
+      // The caller may be asleep in wait_until: take the mutex once so the notification cannot fall
+      // between its check and its wait.
+      { std::lock_guard lock(mutex_); }
+      finished_.notify_one();
     }
+  }
+
+  // Polls done() for a while (yielding), then sleeps on finished_ until it holds.
+  template <class Pred> void wait_until(Pred done) {
+    for (const auto until = spin_deadline(); !done() && std::chrono::steady_clock::now() < until;)
+      std::this_thread::yield();
+    if (done()) return;
+    std::unique_lock lock(mutex_);
+    finished_.wait(lock, done);
   }
 
   std::vector<std::thread> threads_;
@@ -145,8 +160,8 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_, finished_;
   const std::function<void(std::size_t)>* job_ = nullptr;
-  std::size_t count_ = 0, done_ = 0, generation_ = 0, active_ = 0;
-  std::atomic<std::size_t> next_{0};
+  std::size_t count_ = 0, generation_ = 0;
+  std::atomic<std::size_t> next_{0}, done_{0}, active_{0};
   std::atomic<std::size_t> published_{0}; // generation_, readable without the lock
   // How long a thread polls before it sleeps: a sleeping thread takes tens of microseconds to wake
   // (more in WebAssembly workers), longer than many layers take; a yield is almost free in WebAssembly,

@@ -22,18 +22,31 @@ struct Conv2dDirectArgs {
 
 using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t oh);
 
-// Kernels named by data type, operation, tile and instruction set (file = function name).
-void conv2d_direct_f32_mb4_row__scalar(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
-void conv2d_direct_f32_mb1_row__scalar(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
+// The row kernels of one instruction set: a few register tiles (MB channels × NB vectors) with their
+// relative speed per channel (measured on the bench shapes); the plan picks, for a layer of M filters,
+// the tile that wastes least: the smallest ceil(M/MB)·MB / speed. The single-channel tile (MB = 1,
+// wide) serves layers with fewer filters, e.g. one image and one kernel. Named by data type,
+// operation, tile and instruction set; the file is conv2d_direct_f32__<isa>.cpp.
+struct Conv2dDirectTile {
+  Conv2dRowKernel rows[5] = {}; // for kernel widths 1, 3, 5, 7, and any (kernel_width_index)
+  int mb = 1;
+  double speed = 1.0;
+  const char* name = "";
+};
+inline int kernel_width_index(int64_t KW) { return KW == 1 ? 0 : KW == 3 ? 1 : KW == 5 ? 2 : KW == 7 ? 3 : 4; }
+struct Conv2dDirectKernels {
+  Conv2dDirectTile tiles[4];
+  int count = 0;
+};
+
+Conv2dDirectKernels conv2d_direct_f32_kernels__scalar();
 #if defined(__wasm_simd128__)
-void conv2d_direct_f32_mb4_row__wasmsimd(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
-void conv2d_direct_f32_mb1_row__wasmsimd(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
+Conv2dDirectKernels conv2d_direct_f32_kernels__wasmsimd();
 #endif
 #if defined(__x86_64__) || defined(__i386__)
-void conv2d_direct_f32_mb4_row__sse2(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
-void conv2d_direct_f32_mb1_row__sse2(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
-void conv2d_direct_f32_mb4_row__avx2fma(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
-void conv2d_direct_f32_mb1_row__avx2fma(const Conv2dDirectArgs&, int64_t, int64_t, int64_t);
+Conv2dDirectKernels conv2d_direct_f32_kernels__sse2();
+Conv2dDirectKernels conv2d_direct_f32_kernels__avx2fma();
+Conv2dDirectKernels conv2d_direct_f32_kernels__avx512f();
 #endif
 
 } // namespace convplay::kernels

@@ -38,6 +38,17 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
     for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
 }
 
+// Full tiles of NB vectors, then of fewer, down to one vector.
+template <class S, int MB, int NB, int KWC>
+inline int64_t conv2d_direct_tiles(const Conv2dDirectArgs& a, const float* x_row, const float* w_block,
+                                   const float* bias_block, float* const* y_rows, int channels, int64_t ow) {
+  constexpr int L = S::L;
+  for (; ow + NB * L <= a.OW; ow += NB * L)
+    conv2d_direct_tile<S, MB, NB, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  if constexpr (NB > 1) return conv2d_direct_tiles<S, MB, NB - 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  return ow;
+}
+
 template <class S, int MB, int NB, int KWC>
 inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
   constexpr int L = S::L;
@@ -51,36 +62,49 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
     y_rows[m] = a.y + ((n * a.M + mm) * a.OH + oh) * a.OW;
   }
   const float* x_row = a.x + n * a.C * a.Hp * a.Wp + oh * a.Wp;
-  int64_t ow = 0;
-  for (; ow + NB * L <= a.OW; ow += NB * L)
-    conv2d_direct_tile<S, MB, NB, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
-  if constexpr (NB > 1)
-    for (; ow + L <= a.OW; ow += L) conv2d_direct_tile<S, MB, 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
-  if constexpr (L > 1)
+  int64_t ow = conv2d_direct_tiles<S, MB, NB, KWC>(a, x_row, w_block, bias_block, y_rows, channels, 0);
+  if constexpr (L > 1) {
+    if (ow < a.OW && a.OW >= L) {
+      // The last columns: one vector ending at OW, overlapping columns already written with the same
+      // values (same arithmetic in the same order), instead of a scalar loop.
+      conv2d_direct_tile<S, MB, 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, a.OW - L);
+      ow = a.OW;
+    }
     for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1, KWC>(a, x_row, w_block, bias_block, y_rows, channels, ow);
-}
-
-// The common kernel widths get their own unrolled copy.
-template <class S, int MB, int NB>
-inline void conv2d_direct_row(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t oh) {
-  switch (a.KW) {
-  case 1: return conv2d_direct_row_kw<S, MB, NB, 1>(a, n, block, oh);
-  case 3: return conv2d_direct_row_kw<S, MB, NB, 3>(a, n, block, oh);
-  case 5: return conv2d_direct_row_kw<S, MB, NB, 5>(a, n, block, oh);
-  case 7: return conv2d_direct_row_kw<S, MB, NB, 7>(a, n, block, oh);
-  default: return conv2d_direct_row_kw<S, MB, NB, 0>(a, n, block, oh);
   }
 }
 
 } // namespace convplay::kernels
 
-// Defines conv2d_direct_f32_mb4_row__<isa> and conv2d_direct_f32_mb1_row__<isa> for wrapper S.
-#define CONVPLAY_DEFINE_CONV2D_DIRECT(isa, S, NB4, NB1)                                                      \
+#define CONVPLAY_STR(x) #x
+#define CONVPLAY_XSTR(x) CONVPLAY_STR(x)
+// Declares the row kernels conv2d_direct_f32_<MB>x<NB>v_row_k<KW>__<isa> for wrapper S: one function
+// per common kernel width (1, 3, 5, 7; unrolled) and k0 for any width. Separate functions, not one
+// switch: in WebAssembly each is compiled (and tiered up to V8's optimizing compiler) on its own,
+// and a small function tiers up within the benchmark's warm-up even on a busy machine.
+#define CONVPLAY_DEFINE_CONV2D_ROW(isa, S, MB, NB)                                                          \
   namespace convplay::kernels {                                                                             \
-  void conv2d_direct_f32_mb4_row__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) {      \
-    conv2d_direct_row<S, 4, NB4>(a, n, b, oh);                                                              \
+  void conv2d_direct_f32_##MB##x##NB##v_row_k1__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) { \
+    conv2d_direct_row_kw<S, MB, NB, 1>(a, n, b, oh);                                                        \
   }                                                                                                         \
-  void conv2d_direct_f32_mb1_row__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) {      \
-    conv2d_direct_row<S, 1, NB1>(a, n, b, oh);                                                              \
+  void conv2d_direct_f32_##MB##x##NB##v_row_k3__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) { \
+    conv2d_direct_row_kw<S, MB, NB, 3>(a, n, b, oh);                                                        \
   }                                                                                                         \
+  void conv2d_direct_f32_##MB##x##NB##v_row_k5__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) { \
+    conv2d_direct_row_kw<S, MB, NB, 5>(a, n, b, oh);                                                        \
+  }                                                                                                         \
+  void conv2d_direct_f32_##MB##x##NB##v_row_k7__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) { \
+    conv2d_direct_row_kw<S, MB, NB, 7>(a, n, b, oh);                                                        \
+  }                                                                                                         \
+  void conv2d_direct_f32_##MB##x##NB##v_row_k0__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t oh) { \
+    conv2d_direct_row_kw<S, MB, NB, 0>(a, n, b, oh);                                                        \
+  }                                                                                                         \
+  }
+// A tile entry for the kernels table.
+#define CONVPLAY_CONV2D_TILE(isa, MB, NB, speed)                                                            \
+  Conv2dDirectTile {                                                                                        \
+    {conv2d_direct_f32_##MB##x##NB##v_row_k1__##isa, conv2d_direct_f32_##MB##x##NB##v_row_k3__##isa,        \
+     conv2d_direct_f32_##MB##x##NB##v_row_k5__##isa, conv2d_direct_f32_##MB##x##NB##v_row_k7__##isa,        \
+     conv2d_direct_f32_##MB##x##NB##v_row_k0__##isa},                                                       \
+        MB, speed, "conv2d_direct_f32_" #MB "x" #NB "v_row__" #isa                                          \
   }

@@ -1,5 +1,15 @@
 // Compiled with -mavx2 -mfma (core/CMakeLists.txt); called only when the CPU reports both.
+// 16 YMM registers and fused multiply-add (no temporary): 6×2 = 12 FMA chains + 2 inputs + splat.
 #include "conv2d_direct_f32.inl"
 #if defined(__AVX2__) && defined(__FMA__)
-CONVPLAY_DEFINE_CONV2D_DIRECT(avx2fma, SimdAvx2Fma, 2, 4)
+CONVPLAY_DEFINE_CONV2D_ROW(avx2fma, SimdAvx2Fma, 6, 2)
+CONVPLAY_DEFINE_CONV2D_ROW(avx2fma, SimdAvx2Fma, 4, 2)
+CONVPLAY_DEFINE_CONV2D_ROW(avx2fma, SimdAvx2Fma, 3, 3)
+CONVPLAY_DEFINE_CONV2D_ROW(avx2fma, SimdAvx2Fma, 1, 4)
+namespace convplay::kernels {
+Conv2dDirectKernels conv2d_direct_f32_kernels__avx2fma() {
+  return {{CONVPLAY_CONV2D_TILE(avx2fma, 6, 2, 1.0), CONVPLAY_CONV2D_TILE(avx2fma, 4, 2, 0.8),
+           CONVPLAY_CONV2D_TILE(avx2fma, 3, 3, 0.8), CONVPLAY_CONV2D_TILE(avx2fma, 1, 4, 0.4)}, 4};
+}
+} // namespace convplay::kernels
 #endif

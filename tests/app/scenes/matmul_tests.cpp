@@ -1,0 +1,75 @@
+// Scene "matmul": the Toeplitz matrix's sizes as the lecture counts them, T·x equal to the convolution,
+// and the three ways giving the same output with the Toeplitz matrix the largest.
+#include "../scene_test_support.h"
+
+#include <cmath>
+
+namespace convplay::app {
+std::unique_ptr<Scene> make_matmul_scene(); // app/scenes/matmul.cpp
+}
+
+using namespace convplay;
+using namespace convplay::app;
+using namespace convplay::app::testing;
+
+TEST_CASE("matmul: a 4-vector and a 2-tap filter give a 3x4 matrix with 6 zeros and 2 distinct weights", "[matmul]") {
+  auto s = make_matmul_scene();
+  REQUIRE(apply(*s, R"({"dims":1,"n":4,"k":2,"padding":"valid"})").empty());
+  auto st = state(*s);
+  CHECK(num(st, "rows") == 3);
+  CHECK(num(st, "cols") == 4);
+  CHECK(num(st, "entries") == 12);
+  CHECK(num(st, "nonzeros") == 6);
+  CHECK(num(st, "zeros") == 6);
+  CHECK(num(st, "distinct_weights") == 2);
+  CHECK(std::get<bool>(st.at("equal")));
+  // 'full' pads K − 1 on each side: 5 rows; 'same' keeps 4.
+  REQUIRE(apply(*s, R"({"padding":"full"})").empty());
+  CHECK(num(state(*s), "rows") == 5);
+  REQUIRE(apply(*s, R"({"padding":"same","stride":2})").empty());
+  CHECK(num(state(*s), "rows") == 2);
+  CHECK(std::get<bool>(state(*s).at("equal")));
+}
+
+TEST_CASE("matmul: the 2-D doubly blocked matrix of a 4x4 image and a 2x2 kernel is 9x16", "[matmul]") {
+  auto s = make_matmul_scene();
+  REQUIRE(apply(*s, R"({"dims":2,"n":4,"k":2})").empty());
+  auto st = state(*s);
+  CHECK(num(st, "rows") == 9);
+  CHECK(num(st, "cols") == 16);
+  CHECK(num(st, "nonzeros") == 36); // 4 taps in each of 9 rows
+  CHECK(num(st, "distinct_weights") == 4);
+  CHECK(std::get<bool>(st.at("equal")));
+}
+
+TEST_CASE("matmul: the three ways agree; the Toeplitz matrix takes the most memory; too big is refused", "[matmul]") {
+  auto s = make_matmul_scene();
+  REQUIRE(apply(*s, R"({"layer_size":12,"layer_c":2,"layer_m":4,"layer_k":3})").empty());
+  auto st = state(*s);
+  for (const char* m : {"direct", "im2col", "toeplitz"}) {
+    INFO(m);
+    CHECK(str(st, (std::string(m) + "_error").c_str()) == "");
+    CHECK(num(st, (std::string(m) + "_ms").c_str()) > 0);
+  }
+  const double a = num(st, "direct_abssum");
+  CHECK(a > 0);
+  CHECK(num(st, "im2col_abssum") == Approx(a).epsilon(1e-5));
+  CHECK(num(st, "toeplitz_abssum") == Approx(a).epsilon(1e-5));
+  // T is (4·10·10) × (2·12·12) floats = 400 × 288 × 4 bytes.
+  CHECK(num(st, "toeplitz_bytes") >= 400.0 * 288 * 4);
+  CHECK(num(st, "toeplitz_bytes") > num(st, "im2col_bytes"));
+  CHECK(num(st, "im2col_bytes") > num(st, "direct_bytes"));
+  // 128×128×16 → 64 filters: T would be 64·126·126 × 16·128·128 floats, about 4 TB: refused, not allocated.
+  REQUIRE(apply(*s, R"({"layer_size":128,"layer_c":16,"layer_m":64,"layer_k":3})").empty());
+  st = state(*s);
+  CHECK(str(st, "toeplitz_error").find("limit") != std::string::npos);
+  CHECK(str(st, "direct_error") == "");
+}
+
+TEST_CASE("matmul: bad input is refused and changes nothing", "[matmul]") {
+  auto s = make_matmul_scene();
+  const std::string before = text_of(*s);
+  CHECK(apply(*s, R"({"n":0})") == "n must be between 1 and 64");
+  CHECK(apply(*s, R"({"padding":"circular"})") == "padding must be one of: valid, same, full");
+  CHECK(apply(*s, R"({"matrix":1})") == "unknown key 'matrix' for scene matmul");
+}
