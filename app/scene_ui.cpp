@@ -91,8 +91,8 @@ bool Stepper::draw(int count) {
   if (ImGui::Button(">")) set_position(position_ + 1, count);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
-  ImGui::SliderFloat("##speed", &speed_, 0.25f, 20.0f, "%.2g steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.5f);
+  ImGui::SliderFloat("##speed", &speed_, 0.25f, 20.0f, "%.2g / s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed: steps per second");
   ImGui::SameLine();
   const std::string where = "position " + std::to_string(position_ + 1) + " of " + std::to_string(count);

@@ -219,15 +219,15 @@ void InvarianceScene::draw_controls() {
   // Keep the pattern inside when it grows or the input shrinks.
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   ImGui::PushItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x * 0.35f));
-  ImGui::SliderInt("input size n", &p.n, kMinSide, kMaxSide, "%d", clamp);
+  if (Control c{"n"}; c.shown) ImGui::SliderInt("input size n", &p.n, kMinSide, kMaxSide, "%d", clamp);
   ImGui::SameLine();
-  ImGui::InputInt("dense seed", &p.seed);
+  if (Control c{"seed"}; c.shown) ImGui::InputInt("dense seed", &p.seed);
   p.seed = std::clamp(p.seed, 0, 1000000);
   p.x = std::min(p.x, p.n - pattern_w(p.pattern));
   p.y = std::min(p.y, p.n - pattern_h(p.pattern));
-  ImGui::SliderInt("x (column)", &p.x, 0, p.n - pattern_w(p.pattern), "%d", clamp);
+  if (Control c{"x"}; c.shown) ImGui::SliderInt("x (column)", &p.x, 0, p.n - pattern_w(p.pattern), "%d", clamp);
   ImGui::SameLine();
-  ImGui::SliderInt("y (row)", &p.y, 0, p.n - pattern_h(p.pattern), "%d", clamp);
+  if (Control c{"y"}; c.shown) ImGui::SliderInt("y (row)", &p.y, 0, p.n - pattern_h(p.pattern), "%d", clamp);
   ImGui::PopItemWidth();
   if (!(p == p_)) message_ = set_params(p);
   error_line(message_);

@@ -2,6 +2,7 @@
 // dense layer that maps the same input to the same output needs a weight per (input, output) pair.
 // Every count comes from the core (convplay/counts.h); this file only lays them out.
 #include "../scene.h"
+#include "../scene_ui.h"
 
 #include <convplay/counts.h>
 
@@ -81,11 +82,10 @@ private:
 };
 
 void ParamsScene::draw() {
-  ImGui::TextUnformatted("Parameter sharing");
-  ImGui::TextWrapped(
-      "A convolution layer slides the same few filters over every position of the image, so its weights "
-      "do not grow with the image. A dense (fully connected) layer producing the same output from the same "
-      "input needs one weight for every input–output pair. Pick a case or change the sizes.");
+  scene_intro("Parameter sharing",
+              "A convolution layer slides the same few filters over every position of the image, so its weights "
+              "do not grow with the image. A dense (fully connected) layer producing the same output from the same "
+              "input needs one weight for every input–output pair. Pick a case or change the sizes.");
   for (size_t i = 0; i < kPresets.size(); ++i) {
     if (i > 0) ImGui::SameLine();
     if (ImGui::Button(kPresets[i].name)) p_ = kPresets[i].p;
@@ -93,18 +93,18 @@ void ParamsScene::draw() {
   ImGui::Dummy(ImVec2(0, 4));
   ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
-  ImGui::SliderInt("input height H", &p_.h, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  if (Control c{"h"}; c.shown) ImGui::SliderInt("input height H", &p_.h, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine();
-  ImGui::SliderInt("input width W", &p_.w, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt("channels C1", &p_.c, 1, 512, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  if (Control c{"w"}; c.shown) ImGui::SliderInt("input width W", &p_.w, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  if (Control c{"c"}; c.shown) ImGui::SliderInt("channels C1", &p_.c, 1, 512, "%d", clamp | ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine();
-  ImGui::SliderInt("filters C2", &p_.filters, 1, 1024, "%d", clamp | ImGuiSliderFlags_Logarithmic);
-  ImGui::SliderInt("kernel K", &p_.k, 1, 15, "%d", clamp);
+  if (Control c{"filters"}; c.shown) ImGui::SliderInt("filters C2", &p_.filters, 1, 1024, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  if (Control c{"k"}; c.shown) ImGui::SliderInt("kernel K", &p_.k, 1, 15, "%d", clamp);
   ImGui::SameLine();
-  ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
-  ImGui::Combo("padding", &p_.mode, kModes.data(), static_cast<int>(kModes.size()));
+  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
+  if (Control c{"padding"}; c.shown) ImGui::Combo("padding", &p_.mode, kModes.data(), static_cast<int>(kModes.size()));
   ImGui::SameLine();
-  ImGui::Checkbox("one bias per filter", &p_.bias);
+  if (Control c{"bias"}; c.shown) ImGui::Checkbox("one bias per filter", &p_.bias);
   ImGui::PopItemWidth();
   ImGui::Separator();
 

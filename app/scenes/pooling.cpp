@@ -277,17 +277,17 @@ void PoolingScene::draw_controls() {
   ImGui::PushItemWidth(std::clamp((ImGui::GetContentRegionAvail().x - 2.0f * label_w) * 0.5f - 12.0f, 60.0f, 220.0f));
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   if (p.input != 2) {
-    ImGui::SliderInt("height H", &p.h, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+    if (Control c{"h"}; c.shown) ImGui::SliderInt("height H", &p.h, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
-    ImGui::SliderInt("width W", &p.w, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+    if (Control c{"w"}; c.shown) ImGui::SliderInt("width W", &p.w, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
   }
-  ImGui::SliderInt("window K", &p.size, 1, 16, "%d", clamp);
+  if (Control c{"size"}; c.shown) ImGui::SliderInt("window K", &p.size, 1, 16, "%d", clamp);
   ImGui::SameLine();
-  ImGui::SliderInt("stride S", &p.stride, 1, 16, "%d", clamp);
-  ImGui::SliderInt("padding P", &p.padding, 0, std::max(0, p.size / 2), "%d", clamp);
+  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p.stride, 1, 16, "%d", clamp);
+  if (Control c{"padding"}; c.shown) ImGui::SliderInt("padding P", &p.padding, 0, std::max(0, p.size / 2), "%d", clamp);
   if (p.op == 1) {
     ImGui::SameLine();
-    ImGui::Checkbox("padding counts in the mean", &p.count_pad);
+    if (Control c{"count_pad"}; c.shown) ImGui::Checkbox("padding counts in the mean", &p.count_pad);
   }
   ImGui::PopItemWidth();
   if (p.padding > p.size / 2) p.padding = p.size / 2; // a smaller window pulls the padding down with it
