@@ -90,6 +90,11 @@ EM_JS(char*, cp_sample_url, (const char* file), {
   return p;
 });
 
+// True under Node (the WebAssembly test runs), where the samples are read from the disk.
+EM_JS(int, cp_in_node, (), {
+  return (typeof process === "object" && process.versions && process.versions.node) ? 1 : 0;
+});
+
 void on_sample_loaded(void* arg, void* buffer, int size) {
   auto* name = static_cast<std::string*>(arg);
   SampleState& s = g_samples[*name];
@@ -134,29 +139,38 @@ Expected<std::vector<unsigned char>> read_file(const std::string& path) {
   return bytes;
 }
 
+// Natively and under Node: the file in CONVPLAY_SAMPLES_DIR (build/deps/skimage, from tools/setup.sh).
+void read_sample_from_disk(SampleState& s, const char* file) {
+  const std::string dir = CONVPLAY_SAMPLES_DIR;
+  auto bytes = dir.empty() ? Expected<std::vector<unsigned char>>(Error{"no sample folder"}) : read_file(dir + "/" + file);
+  if (!bytes.ok()) {
+    s.status = SampleState::Status::Failed;
+    s.error = "sample picture " + std::string(file) + " not found (" + bytes.error() +
+              "): run tools/setup.sh, which fetches Debian's python3-skimage into build/deps/skimage";
+  } else if (auto d = decode(bytes->data(), bytes->size()); d.ok()) {
+    s.decoded = std::move(d.value());
+    s.status = SampleState::Status::Ready;
+  } else {
+    s.status = SampleState::Status::Failed;
+    s.error = "sample picture " + std::string(file) + ": " + d.error();
+  }
+}
+
 // The decoded sample, or nullptr with status Loading/Failed in `out`.
 const Decoded* sample(const char* file, ImageResult& out) {
   SampleState& s = g_samples[file];
   if (s.status == SampleState::Status::NotStarted) {
 #ifdef __EMSCRIPTEN__
-    s.status = SampleState::Status::Loading;
-    char* url = cp_sample_url(file);
-    emscripten_async_wget_data(url, new std::string(file), on_sample_loaded, on_sample_failed);
-    std::free(url);
-#else
-    const std::string dir = CONVPLAY_SAMPLES_DIR;
-    auto bytes = dir.empty() ? Expected<std::vector<unsigned char>>(Error{"no sample folder"}) : read_file(dir + "/" + file);
-    if (!bytes.ok()) {
-      s.status = SampleState::Status::Failed;
-      s.error = "sample picture " + std::string(file) + " not found (" + bytes.error() +
-                "): run tools/setup.sh, which fetches Debian's python3-skimage into build/deps/skimage";
-    } else if (auto d = decode(bytes->data(), bytes->size()); d.ok()) {
-      s.decoded = std::move(d.value());
-      s.status = SampleState::Status::Ready;
+    if (!cp_in_node()) { // the page: fetch it from beside the .wasm
+      s.status = SampleState::Status::Loading;
+      char* url = cp_sample_url(file);
+      emscripten_async_wget_data(url, new std::string(file), on_sample_loaded, on_sample_failed);
+      std::free(url);
     } else {
-      s.status = SampleState::Status::Failed;
-      s.error = "sample picture " + std::string(file) + ": " + d.error();
+      read_sample_from_disk(s, file); // the tests under Node (NODERAWFS)
     }
+#else
+    read_sample_from_disk(s, file);
 #endif
   }
   switch (s.status) {
