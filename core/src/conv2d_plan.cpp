@@ -74,6 +74,10 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
     error_ = "every size must be at least 1";
     return;
   }
+  if (s.SH != 1 || s.SW != 1 || s.groups != 1) {
+    error_ = "the fast kernels cover stride 1 and groups 1 only";
+    return;
+  }
   if (s.pad_top < 0 || s.pad_bottom < 0 || s.pad_left < 0 || s.pad_right < 0) {
     error_ = "padding must not be negative";
     return;

@@ -28,6 +28,8 @@ struct Conv2dPlanSpec {
   // Instruction set of the kernels: "" = the best this machine has; else one of instruction_sets()
   // (tests run every kernel; the bench compares them).
   std::string isa;
+  int64_t SH = 1, SW = 1; // stride
+  int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C
 };
 
 class Conv2dPlan {
