@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include "background.h"
 #include "gl.h"
 #include "platform.h"
 #include "scene_ui.h"
@@ -35,6 +36,7 @@ App::~App() {
 
 void App::shutdown() {
   if (!window_) return;
+  set_background_mode(BackgroundMode::Inline); // finishes queued work, which may use the pool
   set_app_thread_pool(nullptr);
   scenes_.clear(); // their GL objects go while the context exists
   scene_ = nullptr;
@@ -72,6 +74,9 @@ bool App::init(GLFWwindow* window) {
   pool_ = std::make_unique<ThreadPool>(0);
 #endif
   set_app_thread_pool(pool_.get());
+  // Long work (a scene's timing of a real layer) leaves the main thread: to a worker thread where the
+  // build has threads, else cut into one step per frame.
+  set_background_mode(ThreadPool::threads_supported() ? BackgroundMode::Thread : BackgroundMode::Stepped);
   return true;
 }
 
@@ -325,7 +330,8 @@ bool App::frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++frames_;
-  return scene_->animating();
+  const bool working = background_poll(); // Stepped mode: the next task runs here, after the frame
+  return scene_->animating() || working;
 }
 
 } // namespace convplay::app

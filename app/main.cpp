@@ -9,6 +9,7 @@
 //   --frames N           draw N frames, then exit 0
 //   --screenshot FILE    with --frames: write the last frame as a PNG
 #include "app.h"
+#include "background.h"
 #include "platform.h"
 
 #include <cstdio>
@@ -129,6 +130,8 @@ int main(int argc, char** argv) {
   GLFWwindow* window = convplay::app::platform_create_window(options.window);
   if (!window) return 1;
   if (!app.init(window)) return 1;
+  // A scripted run draws what a student would see once the work is done: nothing in the background.
+  if (options.frames > 0) convplay::app::set_background_mode(convplay::app::BackgroundMode::Inline);
   static Options kept = options;
   static Loop loop{&app, &kept, window};
   convplay::app::platform_run(window, frame, &loop); // on the web, never returns

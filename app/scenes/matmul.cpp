@@ -3,6 +3,7 @@
 // 2-D doubly-blocked form and the im2col view; the sizes, zeros and distinct weights; and the three ways
 // timed on a real layer (direct, im2col + GEMM, Toeplitz), time and memory side by side. Every matrix,
 // product, count and timing comes from the core (matrix_views.h, counts.h, three_ways.h).
+#include "../background.h"
 #include "../scene.h"
 #include "../scene_ui.h"
 #include "../tensor_view.h"
@@ -16,9 +17,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -140,8 +143,17 @@ Example build_example(const Params& p) {
   return e;
 }
 
-Timing measure(const Params& p) {
+// The layer's counts and its input and weights (deterministic, so reruns give the same sums).
+struct TimingJob {
+  Params p;
   Timing t;
+  Tensor x, w;
+  std::atomic<int> steps_done{0};
+  std::atomic<bool> cancelled{false}; // a newer layer was asked for: skip what is left
+};
+
+void prepare(TimingJob& job) {
+  const Params& p = job.p;
   ConvLayerSpec spec;
   spec.channels = p.layer_c;
   spec.height = spec.width = p.layer_size;
@@ -149,38 +161,53 @@ Timing measure(const Params& p) {
   spec.kernel_h = spec.kernel_w = p.layer_k;
   auto counts = count_layer(spec);
   if (!counts) {
-    t.counts_error = counts.error();
-    return t;
+    job.t.counts_error = counts.error();
+    return;
   }
-  t.counts = *counts;
-  Tensor x = zeros({1, p.layer_c, p.layer_size, p.layer_size});
-  Tensor w = zeros({p.layer_m, p.layer_c, p.layer_k, p.layer_k});
-  for (int64_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>((i * 37 % 101) - 50) / 50.0f;
-  for (int64_t i = 0; i < w.numel(); ++i) w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
-  Conv2dParams cp;
+  job.t.counts = *counts;
+  job.x = zeros({1, p.layer_c, p.layer_size, p.layer_size});
+  job.w = zeros({p.layer_m, p.layer_c, p.layer_k, p.layer_k});
+  for (int64_t i = 0; i < job.x.numel(); ++i) job.x[i] = static_cast<float>((i * 37 % 101) - 50) / 50.0f;
+  for (int64_t i = 0; i < job.w.numel(); ++i) job.w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
+}
+
+// One of the three ways, repeated until 30 ms have passed (a browser's clock ticks in 0.1 ms steps
+// without isolation).
+void measure_method(TimingJob& job, size_t m) {
+  Timing& t = job.t;
+  if (!t.counts_error.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
+  double elapsed_ms = 0;
+  int reps = 0;
+  Expected<ConvMethodRun> r = Error{"not run"};
+  do {
+    r = run_conv_method(kMethods[m], job.x, job.w, nullptr, Conv2dParams{}, app_thread_pool(), kMemoryLimit);
+    ++reps;
+    elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  } while (r && elapsed_ms < 30.0 && reps < 1000);
+  if (!r) {
+    t.error[m] = r.error();
+    return;
+  }
+  t.ms[m] = elapsed_ms / reps;
+  t.bytes[m] = r->bytes_allocated;
+  double s = 0;
+  for (float v : r->output.data) s += std::fabs(v);
+  t.abssum[m] = s;
+}
+
+// Three background tasks, one per way (app/background.h: off the main thread where there are threads,
+// one per frame where there are not). The scene reads job->t only once steps_done reaches 3.
+void submit_timing(const std::shared_ptr<TimingJob>& job) {
   for (size_t m = 0; m < kMethods.size(); ++m) {
-    // Repeated until 30 ms have passed: a browser's clock ticks in 0.1 ms steps without isolation.
-    const auto start = std::chrono::steady_clock::now();
-    double elapsed_ms = 0;
-    int reps = 0;
-    Expected<ConvMethodRun> r = Error{"not run"};
-    do {
-      r = run_conv_method(kMethods[m], x, w, nullptr, cp, app_thread_pool(), kMemoryLimit);
-      ++reps;
-      elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    } while (r && elapsed_ms < 30.0 && reps < 1000);
-    if (!r) {
-      t.error[m] = r.error();
-      continue;
-    }
-    t.ms[m] = elapsed_ms / reps;
-    t.bytes[m] = r->bytes_allocated;
-    double s = 0;
-    for (float v : r->output.data) s += std::fabs(v);
-    t.abssum[m] = s;
+    background_submit([job, m] {
+      if (!job->cancelled.load()) {
+        if (m == 0) prepare(*job);
+        measure_method(*job, m);
+      }
+      if (job->steps_done.fetch_add(1) + 1 == static_cast<int>(kMethods.size())) job->t.measured = true;
+    });
   }
-  t.measured = true;
-  return t;
 }
 
 std::vector<unsigned char> nonzero_mask(const Tensor& t) {
@@ -210,16 +237,25 @@ private:
     }
     return example_;
   }
+  // The timing of the current layer: the last finished measurement; a new one is started when the
+  // layer changed (or "measure again"), and picked up here when it is done.
   const Timing& timing() const {
-    const bool layer_same = timing_params_.layer_size == p_.layer_size && timing_params_.layer_c == p_.layer_c &&
-                            timing_params_.layer_m == p_.layer_m && timing_params_.layer_k == p_.layer_k;
-    if (!timing_valid_ || !layer_same) {
-      timing_ = measure(p_);
-      timing_params_ = p_;
-      timing_valid_ = true;
+    const bool layer_same = job_ && job_->p.layer_size == p_.layer_size && job_->p.layer_c == p_.layer_c &&
+                            job_->p.layer_m == p_.layer_m && job_->p.layer_k == p_.layer_k;
+    if (!layer_same || remeasure_) {
+      if (job_) job_->cancelled = true;
+      job_ = std::make_shared<TimingJob>();
+      job_->p = p_;
+      remeasure_ = false;
+      submit_timing(job_); // Inline mode (tests): done on return
+    }
+    if (job_->steps_done.load() == static_cast<int>(kMethods.size()) && adopted_ != job_.get()) {
+      timing_ = job_->t;
+      adopted_ = job_.get();
     }
     return timing_;
   }
+  bool timing_pending() const { return !job_ || adopted_ != job_.get(); }
   void draw_example();
   void draw_timing();
 
@@ -227,9 +263,10 @@ private:
   mutable Example example_;
   mutable Params example_params_;
   mutable bool example_valid_ = false;
-  mutable Timing timing_;
-  mutable Params timing_params_;
-  mutable bool timing_valid_ = false;
+  mutable Timing timing_;                  // shown: the last finished measurement
+  mutable std::shared_ptr<TimingJob> job_; // the latest asked for (running, queued or done)
+  mutable const TimingJob* adopted_ = nullptr;
+  mutable bool remeasure_ = false;
   Stepper stepper_;
   TensorView t_view_, x_view_, y_view_, cols_view_, wrow_view_, ycols_view_;
 };
@@ -339,8 +376,14 @@ void MatmulScene::draw_timing() {
   changed |= ImGui::SliderInt("kernel K", &p_.layer_k, 1, 7, "%d", clamp);
   ImGui::PopItemWidth();
   (void)changed;
-  if (ImGui::SmallButton("measure again")) timing_valid_ = false;
+  if (ImGui::SmallButton("measure again")) remeasure_ = true;
   const Timing& t = timing();
+  if (timing_pending()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled(background_mode() == BackgroundMode::Thread ? "measuring on a background thread…"
+                                                                      : "measuring, one way per frame…");
+    if (!t.measured) return;
+  }
   if (!t.counts_error.empty()) {
     error_line(t.counts_error);
     return;
@@ -434,6 +477,7 @@ void MatmulScene::write_state(JsonWriter& out) const {
       .field("distinct_weights", p_.dims == 2 ? p_.k * p_.k : p_.k).field("equal", e.ok && e.equal)
       .field("error", e.ok ? std::string() : e.error);
   const Timing& t = timing();
+  out.field("timing_pending", timing_pending());
   for (size_t m = 0; m < 3; ++m) {
     const std::string name = conv_method_name(kMethods[m]);
     out.field(name + "_ms", t.ms[m]).field(name + "_bytes", static_cast<long long>(t.bytes[m]))
@@ -448,7 +492,7 @@ std::string MatmulScene::apply_state(const JsonObject& in) {
                           {"rows", "cols", "entries", "nonzeros", "zeros", "distinct_weights", "equal", "error",
                            "direct_ms", "direct_bytes", "direct_abssum", "direct_error", "im2col_ms", "im2col_bytes",
                            "im2col_abssum", "im2col_error", "toeplitz_ms", "toeplitz_bytes", "toeplitz_abssum",
-                           "toeplitz_error"});
+                           "toeplitz_error", "timing_pending"});
       !e.empty())
     return e;
   Params p = p_;
