@@ -67,6 +67,52 @@ constexpr int64_t kParallelMacs = 1 << 17;
 constexpr int64_t kItemMacs = 1 << 14;
 // Input rows of one task should stay in L1/L2 while all channel blocks pass over them.
 constexpr int64_t kTaskInputBytes = 48 << 10;
+// A padded (image, group) slice up to this size is copied and computed by one task (stays in L2).
+constexpr int64_t kFusedSliceBytes = 256 << 10;
+
+// Where the kernels read the input: the padded size, and each padded row stored as SW phases of
+// `phase` floats (columns p, p + SW, ... in phase p; one phase of wp floats when SW = 1), `pitch`
+// floats per row. The input is copied (padded, deinterleaved) unless it can be read in place.
+struct PlanGeometry {
+  int64_t hp = 0, wp = 0, oh = 0, ow = 0, phase = 0, pitch = 0;
+  bool copy = false;
+};
+// For a spec whose sizes and strides are at least 1 and whose kernel fits the padded input.
+PlanGeometry plan_geometry(const Conv2dPlanSpec& s) {
+  PlanGeometry g;
+  g.hp = s.H + s.pad_top + s.pad_bottom;
+  g.wp = s.W + s.pad_left + s.pad_right;
+  g.oh = (g.hp - s.KH) / s.SH + 1;
+  g.ow = (g.wp - s.KW) / s.SW + 1;
+  g.phase = (g.wp + s.SW - 1) / s.SW;
+  g.pitch = g.phase * s.SW;
+  g.copy = g.hp != s.H || g.wp != s.W || s.SW > 1;
+  return g;
+}
+
+// Copies padded row columns [pad_left, pad_left + W) from src into the SW phases of dst.
+void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left, int64_t SW, int64_t phase) {
+  if (SW == 2) {
+    // One pass: src[2i] and src[2i + 1] go to the two phases (which is which depends on pad_left).
+    float* even = dst + (pad_left & 1) * phase + (pad_left >> 1);
+    float* odd = dst + (1 - (pad_left & 1)) * phase + ((pad_left + 1) >> 1);
+    int64_t i = 0;
+    for (; 2 * i + 1 < W; ++i) {
+      even[i] = src[2 * i];
+      odd[i] = src[2 * i + 1];
+    }
+    if (2 * i < W) even[i] = src[2 * i];
+    return;
+  }
+  for (int64_t p = 0; p < SW; ++p) {
+    // First padded column of phase p inside the input: pc ≡ p (mod SW), pc ≥ pad_left.
+    const int64_t pc0 = pad_left <= p ? p : p + (pad_left - p + SW - 1) / SW * SW;
+    float* d = dst + p * phase + pc0 / SW;
+    const float* sp = src + (pc0 - pad_left);
+    const int64_t count = pc0 - pad_left < W ? (W - (pc0 - pad_left) + SW - 1) / SW : 0;
+    for (int64_t i = 0; i < count; ++i) d[i] = sp[i * SW];
+  }
+}
 } // namespace
 
 Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const float* bias) : spec_(s) {
@@ -74,56 +120,76 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
     error_ = "every size must be at least 1";
     return;
   }
-  if (s.SH != 1 || s.SW != 1 || s.groups != 1) {
-    error_ = "the fast kernels cover stride 1 and groups 1 only";
+  if (s.SH < 1 || s.SW < 1) {
+    error_ = "stride must be at least 1";
+    return;
+  }
+  if (s.groups < 1 || s.C % s.groups != 0 || s.M % s.groups != 0) {
+    error_ = "groups (" + std::to_string(s.groups) + ") must be at least 1 and divide C (" + std::to_string(s.C) +
+             ") and M (" + std::to_string(s.M) + ")";
     return;
   }
   if (s.pad_top < 0 || s.pad_bottom < 0 || s.pad_left < 0 || s.pad_right < 0) {
     error_ = "padding must not be negative";
     return;
   }
-  hp_ = s.H + s.pad_top + s.pad_bottom;
-  wp_ = s.W + s.pad_left + s.pad_right;
-  if (hp_ < s.KH || wp_ < s.KW) {
-    error_ = "kernel " + std::to_string(s.KH) + "×" + std::to_string(s.KW) + " is larger than the padded input " +
-             std::to_string(hp_) + "×" + std::to_string(wp_);
-    return;
-  }
-  oh_ = hp_ - s.KH + 1;
-  ow_ = wp_ - s.KW + 1;
-  int64_t taps = 0, tmp = 0, padded = 0;
-  if (!mul_ok(s.C, s.KH * s.KW, taps) || !mul_ok(taps, s.M + 16, tmp) || !mul_ok(s.N * s.C, hp_ * wp_, padded) ||
-      !mul_ok(s.N * s.M, oh_ * ow_, tmp) || padded > std::numeric_limits<int32_t>::max()) {
+  int64_t hp = 0, wp = 0;
+  if (__builtin_add_overflow(s.H, s.pad_top, &hp) || __builtin_add_overflow(hp, s.pad_bottom, &hp) ||
+      __builtin_add_overflow(s.W, s.pad_left, &wp) || __builtin_add_overflow(wp, s.pad_right, &wp)) {
     error_ = "the layer is too large";
     return;
   }
-  const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, oh_ > 0 ? ow_ : 1);
+  if (hp < s.KH || wp < s.KW) {
+    error_ = "kernel " + std::to_string(s.KH) + "×" + std::to_string(s.KW) + " is larger than the padded input " +
+             std::to_string(hp) + "×" + std::to_string(wp);
+    return;
+  }
+  const PlanGeometry geo = plan_geometry(s);
+  const int64_t cg = s.C / s.groups, mg = s.M / s.groups;
+  int64_t taps = 0, tmp = 0, padded = 0;
+  if (!mul_ok(cg, s.KH * s.KW, taps) || !mul_ok(taps, s.M + 16 * s.groups, tmp) ||
+      !mul_ok(s.N * s.C, geo.hp * geo.pitch, padded) || !mul_ok(s.N * s.M, geo.oh * geo.ow, tmp) ||
+      padded > std::numeric_limits<int32_t>::max()) {
+    error_ = "the layer is too large";
+    return;
+  }
+  oh_ = geo.oh;
+  ow_ = geo.ow;
+  hp_ = geo.hp;
+  wp_ = geo.pitch;
+  const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, ow_);
   if (!ks) {
     error_ = "no kernels for instruction set '" + s.isa + "' on this machine";
     return;
   }
-  const kernels::Conv2dDirectTile& tile = choose_tile(*ks, s.M);
+  const kernels::Conv2dDirectTile& tile = choose_tile(*ks, mg);
   mb_ = tile.mb;
-  row_ = tile.rows[kernels::kernel_width_index(s.KW)];
-  kernel_name_ = tile.name;
-  // Pack weights as blocks × taps × MB (channel fastest), zero-filled past M, so one tile reads them in order.
-  const int64_t blocks = (s.M + mb_ - 1) / mb_;
-  packed_w_.assign(static_cast<size_t>(blocks * taps * mb_), 0.0f);
-  packed_bias_.assign(static_cast<size_t>(blocks * mb_), 0.0f);
+  row_ = (s.SW == 1 ? tile.rows : tile.strided_rows)[kernels::kernel_width_index(s.KW)];
+  kernel_name_ = s.SW == 1 ? tile.name : tile.strided_name;
+  // Pack weights per group as blocks × taps × MB (channel fastest), zero-filled past the group's
+  // filters, so one tile reads them in order.
+  const int64_t blocks = (mg + mb_ - 1) / mb_;
+  packed_w_.assign(static_cast<size_t>(s.groups * blocks * taps * mb_), 0.0f);
+  packed_bias_.assign(static_cast<size_t>(s.groups * blocks * mb_), 0.0f);
   for (int64_t m = 0; m < s.M; ++m) {
-    for (int64_t t = 0; t < taps; ++t)
-      packed_w_[static_cast<size_t>(((m / mb_) * taps + t) * mb_ + m % mb_)] = weights[m * taps + t];
-    if (bias) packed_bias_[static_cast<size_t>(m)] = bias[m];
+    const int64_t block = m / mg * blocks + m % mg / mb_, lane = m % mg % mb_; // block of all groups' blocks
+    for (int64_t t = 0; t < taps; ++t) packed_w_[static_cast<size_t>((block * taps + t) * mb_ + lane)] = weights[m * taps + t];
+    if (bias) packed_bias_[static_cast<size_t>(block * mb_ + lane)] = bias[m];
   }
-  if (hp_ != s.H || wp_ != s.W) padded_.assign(static_cast<size_t>(padded), 0.0f); // borders stay zero
+  kw_offset_.resize(static_cast<size_t>(s.KW));
+  for (int64_t kw = 0; kw < s.KW; ++kw) kw_offset_[static_cast<size_t>(kw)] = kw % s.SW * geo.phase + kw / s.SW;
+  if (geo.copy) padded_.assign(static_cast<size_t>(padded), 0.0f); // borders stay zero
 }
 
 int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
-  const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, s.W + s.pad_left + s.pad_right - s.KW + 1);
-  const int64_t mb = ks ? choose_tile(*ks, s.M).mb : 1, blocks = (s.M + mb - 1) / mb;
-  const int64_t hp = s.H + s.pad_top + s.pad_bottom, wp = s.W + s.pad_left + s.pad_right;
-  const int64_t padded = hp != s.H || wp != s.W ? s.N * s.C * hp * wp : 0;
-  return (blocks * s.C * s.KH * s.KW * mb + blocks * mb + padded) * static_cast<int64_t>(sizeof(float));
+  if (s.SH < 1 || s.SW < 1 || s.groups < 1) return 0; // not a valid spec (and no division by zero)
+  const PlanGeometry geo = plan_geometry(s);
+  const int64_t mg = s.M / s.groups;
+  const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, geo.ow);
+  const int64_t mb = ks ? choose_tile(*ks, mg).mb : 1, blocks = s.groups * ((mg + mb - 1) / mb);
+  const int64_t padded = geo.copy ? s.N * s.C * geo.hp * geo.pitch : 0;
+  return (blocks * (s.C / s.groups) * s.KH * s.KW * mb + blocks * mb + padded) * static_cast<int64_t>(sizeof(float)) +
+         s.KW * static_cast<int64_t>(sizeof(int64_t));
 }
 
 std::vector<std::string> Conv2dPlan::instruction_sets() {
@@ -133,13 +199,15 @@ std::vector<std::string> Conv2dPlan::instruction_sets() {
 }
 
 int64_t Conv2dPlan::workspace_bytes() const {
-  return static_cast<int64_t>((packed_w_.size() + packed_bias_.size() + padded_.size()) * sizeof(float));
+  return static_cast<int64_t>((packed_w_.size() + packed_bias_.size() + padded_.size()) * sizeof(float) +
+                              kw_offset_.size() * sizeof(int64_t));
 }
 
 void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   if (!ok()) return;
   const Conv2dPlanSpec& s = spec_;
-  const int64_t macs = s.N * s.M * oh_ * ow_ * s.C * s.KH * s.KW;
+  const int64_t G = s.groups, cg = s.C / G, mg = s.M / G;
+  const int64_t macs = s.N * s.M * oh_ * ow_ * cg * s.KH * s.KW;
   ThreadPool* p = macs >= kParallelMacs && pool && pool->workers() > 0 ? pool : nullptr;
   const int64_t threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
   // Runs items [0, n) on the pool, or serially.
@@ -147,48 +215,81 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
     if (p && n > 1) p->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
     else for (int64_t i = 0; i < n; ++i) f(i);
   };
-  const float* xin = x;
-  if (!padded_.empty()) {
-    // Copy the input inside the zero border (the border was zeroed once, at planning), in strips of
-    // rows so that two threads share even a three-channel image evenly.
+  // Copies input rows [h0, h1) of plane (image n, channel c) = n·C + c inside the zero border of the
+  // padded buffer (the border was zeroed once, at planning), each row split into its SW phases.
+  const int64_t phase = wp_ / s.SW;
+  auto copy_rows = [&](int64_t plane, int64_t h0, int64_t h1) {
+    const float* src = x + plane * s.H * s.W;
+    float* dst = padded_.data() + (plane * hp_ + s.pad_top) * wp_;
+    for (int64_t h = h0; h < h1; ++h) {
+      if (s.SW == 1) std::memcpy(dst + h * wp_ + s.pad_left, src + h * s.W, static_cast<std::size_t>(s.W) * sizeof(float));
+      else deinterleave_row(src + h * s.W, dst + h * wp_, s.W, s.pad_left, s.SW, phase);
+    }
+  };
+  const bool copy = !padded_.empty();
+  // Fused: when there are many small (image, group) slices (depthwise layers, batches of small
+  // images), a task owns one slice: it copies the slice's input and computes all of its outputs while
+  // the copy is still in cache, instead of a separate copy pass through memory.
+  const bool fused = copy && cg * hp_ * wp_ * static_cast<int64_t>(sizeof(float)) <= kFusedSliceBytes &&
+                     s.N * G >= (p ? 4 * threads : 1);
+  if (copy && !fused) {
+    // In strips of rows, so that two threads share even a three-channel image evenly.
     const int64_t planes = s.N * s.C;
     const int64_t strips = std::clamp<int64_t>(p ? 8 * threads / planes : 1, 1, s.H);
     const int64_t strip_rows = (s.H + strips - 1) / strips;
     run_items(planes * strips, [&](int64_t i) {
-      const int64_t plane = i / strips, h0 = (i % strips) * strip_rows;
-      const float* src = x + plane * s.H * s.W;
-      float* dst = padded_.data() + plane * hp_ * wp_ + s.pad_top * wp_ + s.pad_left;
-      for (int64_t h = h0; h < std::min(s.H, h0 + strip_rows); ++h)
-        std::memcpy(dst + h * wp_, src + h * s.W, static_cast<std::size_t>(s.W) * sizeof(float));
+      const int64_t h0 = (i % strips) * strip_rows;
+      copy_rows(i / strips, h0, std::min(s.H, h0 + strip_rows));
     });
-    xin = padded_.data();
   }
+  const int64_t blocks = (mg + mb_ - 1) / mb_, taps = cg * s.KH * s.KW;
   Conv2dDirectArgs a;
-  a.x = xin;
+  a.x = copy ? padded_.data() : x;
   a.w = packed_w_.data();
   a.bias = packed_bias_.data();
   a.y = y;
-  a.C = s.C; a.Hp = hp_; a.Wp = wp_; a.M = s.M; a.KH = s.KH; a.KW = s.KW; a.OH = oh_; a.OW = ow_;
-  const int64_t blocks = (s.M + mb_ - 1) / mb_;
+  a.kw_offset = kw_offset_.data();
+  a.C = cg; a.Hp = hp_; a.Wp = wp_; a.M = mg; a.KH = s.KH; a.KW = s.KW; a.OH = oh_; a.OW = ow_;
+  a.SH = s.SH;
+  a.x_image = s.C * hp_ * wp_;
+  a.y_image = s.M * oh_ * ow_;
   const Conv2dRowKernel kernel = row_;
-  // A task is a chunk of output rows of one image and one channel block, channel block fastest: the
-  // chunk's input rows (at most kTaskInputBytes) stay in cache while every block passes over them.
-  const int64_t row_bytes = s.C * wp_ * static_cast<int64_t>(sizeof(float));
-  int64_t rows = std::clamp<int64_t>(kTaskInputBytes / std::max<int64_t>(row_bytes, 1) - (s.KH - 1), 1, oh_);
-  if (p) {
+  // Output rows [r0, r1) of one image, one group and one channel block.
+  auto compute = [&](int64_t n, int64_t g, int64_t block, int64_t r0, int64_t r1) {
+    Conv2dDirectArgs ag = a;
+    ag.x += g * cg * hp_ * wp_;
+    ag.w += g * blocks * taps * mb_;
+    ag.bias += g * blocks * mb_;
+    ag.y += g * mg * oh_ * ow_;
+    for (int64_t r = r0; r < r1; ++r) kernel(ag, n, block, r);
+  };
+  // A chunk of output rows: its input rows (at most kTaskInputBytes) stay in cache while every
+  // channel block of the group passes over them.
+  const int64_t row_bytes = cg * wp_ * static_cast<int64_t>(sizeof(float));
+  int64_t rows = std::clamp<int64_t>((kTaskInputBytes / std::max<int64_t>(row_bytes, 1) - s.KH) / s.SH + 1, 1, oh_);
+  if (p && !fused) {
     // Enough tasks for the threads to finish together: at least 16 per thread when rows allow.
-    const int64_t want_chunks = (16 * threads + s.N * blocks - 1) / (s.N * blocks);
+    const int64_t want_chunks = (16 * threads + s.N * G * blocks - 1) / (s.N * G * blocks);
     rows = std::min(rows, std::max<int64_t>(1, oh_ / std::max<int64_t>(want_chunks, 1)));
     // ...but a chunk's output rows span at least four cache lines per channel: narrow rows (LeNet's
     // 10 columns) split one per task would put two threads' rows in the same cache lines.
     rows = std::clamp<int64_t>((256 / static_cast<int64_t>(sizeof(float)) + ow_ - 1) / ow_, rows, oh_);
   }
   const int64_t chunks = (oh_ + rows - 1) / rows;
-  const int64_t tasks = s.N * chunks * blocks;
+  // Fused: a task is one (image, group) slice, copied then computed chunk by chunk, block fastest.
+  // Else a task is one chunk of one image, group and block, block fastest.
+  const int64_t tasks = fused ? s.N * G : s.N * G * chunks * blocks;
   auto task = [&](int64_t t) {
+    if (fused) {
+      const int64_t n = t / G, g = t % G;
+      for (int64_t c = 0; c < cg; ++c) copy_rows(n * s.C + g * cg + c, 0, s.H);
+      for (int64_t r0 = 0; r0 < oh_; r0 += rows)
+        for (int64_t block = 0; block < blocks; ++block) compute(n, g, block, r0, std::min(oh_, r0 + rows));
+      return;
+    }
     const int64_t block = t % blocks, rest = t / blocks;
-    const int64_t n = rest / chunks, r0 = (rest % chunks) * rows;
-    for (int64_t r = r0; r < std::min(oh_, r0 + rows); ++r) kernel(a, n, block, r);
+    const int64_t image_group = rest / chunks, r0 = (rest % chunks) * rows;
+    compute(image_group / G, image_group % G, block, r0, std::min(oh_, r0 + rows));
   };
   if (!p) {
     for (int64_t t = 0; t < tasks; ++t) task(t);

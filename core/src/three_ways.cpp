@@ -52,7 +52,7 @@ struct Layer {
   std::vector<int64_t> out_shape;
   PaddingMode mode = PaddingMode::Zeros;
   bool flip = false;
-  bool fast_direct() const { return g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1; }
+  bool fast_direct() const { return g.dilation_h == 1 && g.dilation_w == 1; }
   bool any_pad() const { return g.pad_top || g.pad_bottom || g.pad_left || g.pad_right; }
   int64_t hp() const { return g.H + g.pad_top + g.pad_bottom; }
   int64_t wp() const { return g.W + g.pad_left + g.pad_right; }
@@ -83,19 +83,22 @@ Expected<Layer> layer_of(const std::vector<int64_t>& xs, const std::vector<int64
   return L;
 }
 
-// The fast direct kernel's spec for one group (all images when groups = 1, else one image at a time).
-// Padding modes other than zeros are applied by copying the input into a padded buffer first.
+// The fast direct kernel's spec (every image and group, any stride). Padding modes other than zeros
+// are applied by copying the input into a padded buffer first.
 Conv2dPlanSpec direct_spec(const Layer& L) {
   const Conv2dGeometry& g = L.g;
   const bool copy = L.mode != PaddingMode::Zeros && L.any_pad();
   Conv2dPlanSpec s;
-  s.N = g.groups == 1 ? g.N : 1;
-  s.C = g.C / g.groups;
+  s.N = g.N;
+  s.C = g.C;
   s.H = copy ? L.hp() : g.H;
   s.W = copy ? L.wp() : g.W;
-  s.M = g.M / g.groups;
+  s.M = g.M;
   s.KH = g.KH;
   s.KW = g.KW;
+  s.SH = g.stride_h;
+  s.SW = g.stride_w;
+  s.groups = g.groups;
   if (!copy) {
     s.pad_top = g.pad_top; s.pad_bottom = g.pad_bottom; s.pad_left = g.pad_left; s.pad_right = g.pad_right;
   }
@@ -110,7 +113,7 @@ ConvMethodMemory memory_of(ConvMethod method, const Layer& L) {
   switch (method) {
   case ConvMethod::Direct:
     if (L.fast_direct()) {
-      m.workspace_bytes = sat_mul(g.groups, Conv2dPlan::workspace_bytes_for(direct_spec(L)));
+      m.workspace_bytes = Conv2dPlan::workspace_bytes_for(direct_spec(L));
       if (L.mode != PaddingMode::Zeros && L.any_pad())
         m.workspace_bytes = sat_add(m.workspace_bytes, sat_mul({g.N, g.C, L.hp(), L.wp(), kFloat}));
       if (L.flip) m.workspace_bytes = sat_add(m.workspace_bytes, sat_mul({g.M, Cg, g.KH, g.KW, kFloat}));
@@ -177,7 +180,7 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
   const int64_t Cg = g.C / g.groups, Mg = g.M / g.groups, P = g.OH * g.OW;
   const auto t0 = std::chrono::steady_clock::now();
   if (!L.fast_direct()) {
-    // Strides and dilations other than 1: plain loops, one output plane per task.
+    // Dilations other than 1: plain loops, one output plane per task.
     r.kernel = "conv2d_direct_f32_loops__scalar";
     parallel(L.macs() >= kParallelMacs ? pool : nullptr, g.N * g.M, [&](int64_t plane) {
       const int64_t n = plane / g.M, m = plane % g.M, c0 = (m / Mg) * Cg;
@@ -199,7 +202,7 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
     });
     return;
   }
-  // Stride 1: the fast kernel (Conv2dPlan), one plan per group.
+  // Dilation 1: the fast kernel (Conv2dPlan), any stride and groups.
   std::vector<float> flipped, padded;
   const float* w = wt.w;
   if (L.flip) {
@@ -226,19 +229,11 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
     xin = padded.data();
   }
   const Conv2dPlanSpec spec = direct_spec(L);
-  std::vector<Conv2dPlan> plans;
-  plans.reserve(static_cast<size_t>(g.groups));
-  for (int64_t gi = 0; gi < g.groups; ++gi) plans.emplace_back(spec, w + gi * Mg * Cg * g.KH * g.KW, bias ? bias + gi * Mg : nullptr);
+  Conv2dPlan plan(spec, w, bias);
   r.build_ms = ms_since(t0);
-  r.kernel = plans[0].kernel_name();
-  if (g.groups == 1) {
-    plans[0].run(xin, y, pool);
-  } else {
-    for (int64_t n = 0; n < g.N; ++n)
-      for (int64_t gi = 0; gi < g.groups; ++gi)
-        plans[static_cast<size_t>(gi)].run(xin + (n * g.C + gi * Cg) * H * W, y + (n * g.M + gi * Mg) * P, pool);
-  }
-  for (const auto& p : plans) r.bytes_allocated += p.workspace_bytes();
+  r.kernel = plan.kernel_name();
+  plan.run(xin, y, pool);
+  r.bytes_allocated += plan.workspace_bytes();
   r.bytes_allocated += static_cast<int64_t>((flipped.size() + padded.size()) * sizeof(float));
 }
 

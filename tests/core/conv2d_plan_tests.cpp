@@ -1,8 +1,11 @@
-// The fast convolution (convplay/conv2d_plan.h) against a plain nested-loop reference, on random
-// shapes that hit every SIMD remainder (output widths 1..40), channel blocks of 1..4 and more, every
-// padding, and 0..3 worker threads. The seed is printed; rerun one with --rng-seed N.
+// The fast convolution (convplay/conv2d_plan.h) against the reference conv2d (convplay/conv.h), on
+// random shapes that hit every SIMD remainder (output widths 1..70), channel blocks of 1..4 and more,
+// strides 1..3 (rows and columns apart), groups 1, 2 and depthwise (M = C, 2·C, 3·C), kernel sizes
+// 1, 3, 5, 7 and others, every padding, every instruction set, and 0..3 worker threads; results must
+// be bit-identical whatever the number of threads. The seed is printed; rerun one with --rng-seed N.
 #include <catch2/catch.hpp>
 
+#include <convplay/conv.h>
 #include <convplay/conv2d_plan.h>
 
 #include <cmath>
@@ -10,87 +13,130 @@
 #include <vector>
 
 namespace {
-struct Case { int64_t N, C, H, W, M, KH, KW, pt, pb, pl, pr; bool bias; };
+struct Case {
+  int64_t N, C, H, W, M, KH, KW, pt, pb, pl, pr;
+  bool bias;
+  int64_t SH = 1, SW = 1, G = 1;
+};
 
+convplay::Tensor tensor(std::vector<int64_t> shape, std::vector<float> data) { return {std::move(shape), std::move(data)}; }
+
+// The reference conv2d (accumulates in double).
 std::vector<float> reference(const Case& c, const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& b) {
-  const int64_t OH = c.H + c.pt + c.pb - c.KH + 1, OW = c.W + c.pl + c.pr - c.KW + 1;
-  std::vector<float> y(static_cast<size_t>(c.N * c.M * OH * OW));
-  for (int64_t n = 0; n < c.N; ++n)
-    for (int64_t m = 0; m < c.M; ++m)
-      for (int64_t oh = 0; oh < OH; ++oh)
-        for (int64_t ow = 0; ow < OW; ++ow) {
-          double acc = c.bias ? b[static_cast<size_t>(m)] : 0.0;
-          for (int64_t ci = 0; ci < c.C; ++ci)
-            for (int64_t kh = 0; kh < c.KH; ++kh)
-              for (int64_t kw = 0; kw < c.KW; ++kw) {
-                const int64_t ih = oh + kh - c.pt, iw = ow + kw - c.pl;
-                if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W) continue;
-                acc += static_cast<double>(w[static_cast<size_t>(((m * c.C + ci) * c.KH + kh) * c.KW + kw)]) *
-                       x[static_cast<size_t>(((n * c.C + ci) * c.H + ih) * c.W + iw)];
-              }
-          y[static_cast<size_t>(((n * c.M + m) * OH + oh) * OW + ow)] = static_cast<float>(acc);
-        }
-  return y;
+  convplay::Conv2dParams p;
+  p.stride_h = c.SH; p.stride_w = c.SW; p.groups = c.G;
+  p.padding = convplay::Padding::Explicit;
+  p.pad_top = c.pt; p.pad_bottom = c.pb; p.pad_left = c.pl; p.pad_right = c.pr;
+  const convplay::Tensor bias = tensor({c.M}, b);
+  auto y = convplay::conv2d(tensor({c.N, c.C, c.H, c.W}, x), tensor({c.M, c.C / c.G, c.KH, c.KW}, w),
+                            c.bias ? &bias : nullptr, p);
+  REQUIRE(y.ok());
+  return y->data;
 }
+
+convplay::Conv2dPlanSpec spec_of(const Case& c, const std::string& isa) {
+  convplay::Conv2dPlanSpec s{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr, isa};
+  s.SH = c.SH; s.SW = c.SW; s.groups = c.G;
+  return s;
+}
+
+std::string describe(const Case& c) {
+  return "N" + std::to_string(c.N) + " C" + std::to_string(c.C) + " " + std::to_string(c.H) + "x" + std::to_string(c.W) +
+         " M" + std::to_string(c.M) + " K" + std::to_string(c.KH) + "x" + std::to_string(c.KW) + " pad " +
+         std::to_string(c.pt) + "," + std::to_string(c.pb) + "," + std::to_string(c.pl) + "," + std::to_string(c.pr) +
+         " stride " + std::to_string(c.SH) + "," + std::to_string(c.SW) + " groups " + std::to_string(c.G) +
+         (c.bias ? " bias" : "");
+}
+
+// Plans c with the instruction set, runs it serially and on every pool, compares with the reference
+// (within float32 rounding of the double-precision sums) and with the serial run (bit for bit).
+void check_case(const Case& c, const std::string& isa, std::mt19937& rng, std::initializer_list<convplay::ThreadPool*> pools) {
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  std::vector<float> x(static_cast<size_t>(c.N * c.C * c.H * c.W)),
+      w(static_cast<size_t>(c.M * (c.C / c.G) * c.KH * c.KW)), b(static_cast<size_t>(c.M));
+  for (auto* v : {&x, &w, &b}) for (float& f : *v) f = value(rng);
+  const auto want = reference(c, x, w, b);
+  const convplay::Conv2dPlanSpec spec = spec_of(c, isa);
+  convplay::Conv2dPlan plan(spec, w.data(), c.bias ? b.data() : nullptr);
+  INFO(describe(c) << " isa '" << isa << "' kernel " << plan.kernel_name());
+  REQUIRE(plan.ok());
+  CHECK(plan.workspace_bytes() == convplay::Conv2dPlan::workspace_bytes_for(spec));
+  std::vector<float> first;
+  for (convplay::ThreadPool* pool : pools) {
+    std::vector<float> y(static_cast<size_t>(plan.output_size()), NAN);
+    plan.run(x.data(), y.data(), pool);
+    INFO("workers " << (pool ? pool->workers() : 0));
+    REQUIRE(y.size() == want.size());
+    for (size_t k = 0; k < y.size(); ++k) {
+      if (std::fabs(y[k] - want[k]) <= 1e-4f * (1.0f + std::fabs(want[k]))) continue;
+      const int64_t OW = plan.out_w(), OH = plan.out_h(), ki = static_cast<int64_t>(k);
+      FAIL("output n " << ki / (c.M * OH * OW) << " m " << ki / (OH * OW) % c.M << " oh " << ki / OW % OH << " ow "
+                       << ki % OW << ": " << y[k] << ", want " << want[k]);
+    }
+    if (first.empty()) first = y;
+    else REQUIRE(y == first); // bit-identical whatever the number of threads
+  }
+}
+
+int64_t pick_in(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
 } // namespace
 
-TEST_CASE("fast conv2d equals the nested-loop reference on random shapes", "[conv2d_plan]") {
+TEST_CASE("fast conv2d equals the reference on random shapes, strides and groups", "[conv2d_plan]") {
   const auto seed = Catch::rngSeed();
   std::mt19937 rng(seed);
   INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
-  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-  convplay::ThreadPool pool0(0), pool1(1), pool3(3);
-  convplay::ThreadPool* pools[] = {&pool0, &pool1, &pool3};
-  int checked = 0;
+  auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
+  // At most 4 workers alive at once (the threaded WebAssembly tests pre-spawn 4).
+  convplay::ThreadPool pool1(1), pool3(3);
+  const int64_t kernel_sizes[] = {1, 3, 5, 7, 1, 3, 5, 7, 2, 4, 6, 9};
+  int checked = 0, strided = 0, grouped = 0, depthwise = 0;
   const auto isas = convplay::Conv2dPlan::instruction_sets();
-  for (int trial = 0; trial < 300; ++trial) {
+  for (int trial = 0; trial < 400; ++trial) {
     // Every instruction set this machine has (the best one on two trials in three), every tile.
     const std::string isa = trial % 3 == 0 ? isas[static_cast<size_t>(trial / 3) % isas.size()] : "";
-    Case c{pick(1, 3), pick(1, 5), pick(1, 24), pick(1, 40), pick(1, 17), pick(1, 5), pick(1, 7),
-           pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 1) == 1};
-    if (c.H + c.pt + c.pb < c.KH || c.W + c.pl + c.pr < c.KW) continue;
-    std::vector<float> x(static_cast<size_t>(c.N * c.C * c.H * c.W)), w(static_cast<size_t>(c.M * c.C * c.KH * c.KW)),
-        b(static_cast<size_t>(c.M));
-    for (auto* v : {&x, &w, &b}) for (float& f : *v) f = value(rng);
-    const auto want = reference(c, x, w, b);
-    convplay::Conv2dPlanSpec spec{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr, isa};
-    convplay::Conv2dPlan plan(spec, w.data(), c.bias ? b.data() : nullptr);
-    REQUIRE(plan.ok());
-    CHECK(plan.workspace_bytes() == convplay::Conv2dPlan::workspace_bytes_for(spec));
-    std::vector<float> first;
-    for (auto* pool : pools) {
-      std::vector<float> y(static_cast<size_t>(plan.output_size()), NAN);
-      plan.run(x.data(), y.data(), pool);
-      INFO("trial " << trial << ": N" << c.N << " C" << c.C << " " << c.H << "x" << c.W << " M" << c.M << " K" << c.KH
-                    << "x" << c.KW << " pad " << c.pt << "," << c.pb << "," << c.pl << "," << c.pr << " workers "
-                    << pool->workers() << " kernel " << plan.kernel_name());
-      REQUIRE(y.size() == want.size());
-      for (size_t i = 0; i < y.size(); ++i) {
-        INFO("output index " << i);
-        REQUIRE(std::fabs(y[i] - want[i]) <= 1e-4f * (1.0f + std::fabs(want[i])));
-      }
-      if (first.empty()) first = y;
-      else REQUIRE(y == first); // bit-identical whatever the number of threads
+    Case c{pick(1, 3), pick(1, 5), pick(1, 20), pick(1, 40), pick(1, 17), kernel_sizes[pick(0, 11)],
+           kernel_sizes[pick(0, 11)], pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 3), pick(0, 1) == 1};
+    if (trial % 4 == 0) c.W = pick(41, 140); // wide rows: every remainder of the widest tiles
+    if (trial % 2 == 1) { c.SH = pick(1, 3); c.SW = pick(1, 3); }
+    switch (trial % 5) {
+    case 1: c.G = 2; c.C = 2 * pick(1, 3); c.M = 2 * pick(1, 8); break;          // two groups
+    case 2: case 3: c.G = c.C = pick(1, 12); c.M = c.C * pick(1, 3); break;      // depthwise, M = C, 2C, 3C
+    default: break;
     }
+    if (c.H + c.pt + c.pb < c.KH || c.W + c.pl + c.pr < c.KW) continue;
+    check_case(c, isa, rng, {nullptr, &pool1, &pool3});
     ++checked;
+    strided += c.SH > 1 || c.SW > 1;
+    grouped += c.G > 1;
+    depthwise += c.G > 1 && c.G == c.C;
   }
-  CHECK(checked > 200);
+  CHECK(checked > 250);
+  CHECK(strided > 100);
+  CHECK(grouped > 150);
+  CHECK(depthwise > 100);
 }
 
-TEST_CASE("large layers take the threaded path and still match exactly across thread counts", "[conv2d_plan]") {
+TEST_CASE("large strided and grouped layers take the threaded path and match the reference", "[conv2d_plan]") {
   // 2^17 multiply-adds and more run on the pool (smaller ones stay on the caller).
-  const convplay::Conv2dPlanSpec spec{2, 8, 40, 37, 9, 3, 3, 1, 1, 1, 1};
-  std::vector<float> x(2 * 8 * 40 * 37), w(9 * 8 * 9);
-  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 37) % 101) / 50.0f - 1.0f;
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 13) % 29) / 14.0f - 1.0f;
-  convplay::Conv2dPlan plan(spec, w.data(), nullptr);
-  REQUIRE(plan.ok());
-  convplay::ThreadPool serial(0), threaded(3);
-  std::vector<float> a(static_cast<size_t>(plan.output_size())), b(a.size());
-  plan.run(x.data(), a.data(), &serial);
-  plan.run(x.data(), b.data(), &threaded);
-  CHECK(a == b);
+  const auto seed = Catch::rngSeed();
+  std::mt19937 rng(seed + 1);
+  INFO("seed " << seed);
+  const Case cases[] = {
+      {2, 8, 40, 37, 9, 3, 3, 1, 1, 1, 1, false},               // stride 1, groups 1
+      {2, 8, 41, 77, 9, 3, 3, 1, 1, 1, 1, true, 2, 2, 1},       // stride 2
+      {1, 6, 45, 90, 12, 5, 7, 2, 2, 3, 3, true, 3, 2, 2},      // unequal strides, two groups
+      {2, 16, 40, 67, 16, 3, 3, 1, 1, 1, 1, true, 1, 1, 16},    // depthwise
+      {2, 16, 48, 70, 32, 3, 3, 0, 1, 0, 1, false, 2, 2, 16},   // depthwise stride 2, M = 2C
+      {1, 24, 57, 57, 24, 5, 5, 2, 2, 2, 2, true, 2, 3, 24},    // depthwise K5, strides 2 and 3
+      {3, 1, 64, 100, 1, 7, 7, 3, 3, 3, 3, false, 2, 2, 1},     // single channel K7 stride 2
+  };
+  const auto isas = convplay::Conv2dPlan::instruction_sets();
+  // 0..3 workers; at most 4 alive at once (the threaded WebAssembly tests pre-spawn 4).
+  for (int first_workers : {1, 2}) {
+    convplay::ThreadPool a(static_cast<size_t>(first_workers)), b(first_workers == 1 ? 3 : 0);
+    for (const Case& c : cases)
+      for (const std::string& isa : isas) check_case(c, isa, rng, {nullptr, &a, &b});
+  }
 }
 
 TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]") {
@@ -107,4 +153,34 @@ TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]"
   convplay::Conv2dPlan isa({1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, "neon"}, w, nullptr);
   CHECK(isa.error() == "no kernels for instruction set 'neon' on this machine");
   CHECK(convplay::Conv2dPlan::instruction_sets().back() == "scalar");
+  std::vector<float> x(64, 1.0f), y(64, 0.0f);
+  for (int64_t bad : {0, -1}) {
+    convplay::Conv2dPlanSpec s{1, 1, 4, 4, 1, 1, 1};
+    s.SH = bad;
+    convplay::Conv2dPlan rows(s, w, nullptr);
+    CHECK(rows.error() == "stride must be at least 1");
+    s.SH = 1;
+    s.SW = bad;
+    convplay::Conv2dPlan cols(s, w, nullptr);
+    CHECK(cols.error() == "stride must be at least 1");
+    cols.run(x.data(), y.data(), nullptr); // does nothing
+    CHECK(cols.output_size() == 0);
+    CHECK(convplay::Conv2dPlan::workspace_bytes_for(s) == 0);
+  }
+  convplay::Conv2dPlanSpec g{1, 6, 4, 4, 4, 1, 1};
+  g.groups = 4; // divides M, not C
+  CHECK(convplay::Conv2dPlan(g, w9.data(), nullptr).error() == "groups (4) must be at least 1 and divide C (6) and M (4)");
+  g.groups = 3; // divides C, not M
+  CHECK_FALSE(convplay::Conv2dPlan(g, w9.data(), nullptr).ok());
+  g.groups = 0;
+  CHECK_FALSE(convplay::Conv2dPlan(g, w9.data(), nullptr).ok());
+  CHECK(convplay::Conv2dPlan::workspace_bytes_for(g) == 0);
+  g.groups = -2;
+  CHECK_FALSE(convplay::Conv2dPlan(g, w9.data(), nullptr).ok());
+  // Stride larger than the kernel and the input: one output, the rest of the input unread.
+  convplay::Conv2dPlanSpec s{1, 1, 4, 4, 1, 1, 1};
+  s.SH = s.SW = 9;
+  convplay::Conv2dPlan one(s, w, nullptr);
+  REQUIRE(one.ok());
+  CHECK(one.output_size() == 1);
 }

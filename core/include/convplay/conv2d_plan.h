@@ -1,16 +1,21 @@
 // convplay/conv2d_plan.h — the fast forward convolution as an operator: planned once (checks the
 // shape, packs the weights, picks the kernel for this machine), run many times.
 //
-// Covers NCHW float32, stride 1, dilation 1, groups 1, zero padding of any width per side, with or
-// without bias. Other configurations are for the reference implementation.
-// run() equals, for every n, m, oh, ow:
-//   y[n][m][oh][ow] = bias[m] + sum over c, kh, kw of w[m][c][kh][kw] * xpad[n][c][oh + kh][ow + kw]
+// Covers NCHW float32, any stride (SH, SW ≥ 1), dilation 1, groups (depthwise included), zero
+// padding of any width per side, with or without bias. Other configurations (dilation, padding modes
+// other than zeros) are for the reference implementation.
+// run() equals, for every n, m, oh, ow, with g = m / (M/groups) the filter's group:
+//   y[n][m][oh][ow] = bias[m] + sum over c < C/groups, kh, kw (in that order) of
+//                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
 // The kernel (src/kernels/conv2d_direct_f32*) keeps MB output channels × NB vectors of output columns
-// in registers; the plan picks the tile that wastes least for M (WebAssembly: 5×2, 4×2, 3×3 or 1×4
-// vectors of 4; AVX2: 6×2 vectors of 8). run() splits the work into chunks of output rows × channel
-// blocks (block fastest, so a chunk's input rows stay in cache) and hands them to the pool in items
-// of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the calling thread.
+// in registers; the plan picks the tile that wastes least for the M/groups filters of a group
+// (WebAssembly: 5×2, 4×2, 3×3 or 1×4 vectors of 4; AVX2: 6×2 vectors of 8; depthwise with one filter
+// per group: the single-channel 1×4 tile). With SW > 1 the padded copy of the input stores each row as
+// SW column phases, so every tap reads a contiguous slice. run() splits the work into chunks of output
+// rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
+// them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
+// calling thread.
 #pragma once
 #include <convplay/thread_pool.h>
 
@@ -28,23 +33,24 @@ struct Conv2dPlanSpec {
   // Instruction set of the kernels: "" = the best this machine has; else one of instruction_sets()
   // (tests run every kernel; the bench compares them).
   std::string isa;
-  int64_t SH = 1, SW = 1; // stride
-  int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C
+  int64_t SH = 1, SW = 1; // stride, at least 1
+  int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C (M = C or a multiple)
 };
 
 class Conv2dPlan {
 public:
-  // Empty plan on error; error() says why (sizes, overflow).
-  Conv2dPlan(const Conv2dPlanSpec& spec, const float* weights /* M×C×KH×KW */, const float* bias /* M, or null */);
+  // Empty plan on error; error() says why (sizes, stride, groups, overflow).
+  Conv2dPlan(const Conv2dPlanSpec& spec, const float* weights /* M×(C/groups)×KH×KW */, const float* bias /* M, or null */);
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
   int64_t out_h() const { return oh_; }
   int64_t out_w() const { return ow_; }
   int64_t output_size() const { return spec_.N * spec_.M * oh_ * ow_; }
   const char* kernel_name() const { return kernel_name_; }
-  // Bytes this plan holds besides input and output: packed weights and the padded-input buffer.
+  // Bytes this plan holds besides input and output: packed weights, the padded (deinterleaved) input
+  // buffer and the per-tap column offsets.
   int64_t workspace_bytes() const;
-  // The same, predicted from the spec alone (valid specs; allocates nothing).
+  // The same, predicted from the spec alone (valid specs; 0 for zero strides or groups; allocates nothing).
   static int64_t workspace_bytes_for(const Conv2dPlanSpec& spec);
   // Instruction sets with kernels on this machine, best first: e.g. {"avx2fma", "sse2", "scalar"}.
   static std::vector<std::string> instruction_sets();
@@ -54,9 +60,10 @@ public:
 private:
   Conv2dPlanSpec spec_;
   std::string error_;
-  int64_t oh_ = 0, ow_ = 0, hp_ = 0, wp_ = 0;
+  int64_t oh_ = 0, ow_ = 0, hp_ = 0, wp_ = 0; // wp_: floats per row of the padded buffer (SW phases)
   int mb_ = 1;                          // output channels per register block (the kernel's tile)
   std::vector<float> packed_w_, packed_bias_, padded_;
+  std::vector<int64_t> kw_offset_;      // where tap kw reads in a padded row, relative to the output column
   void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
   const char* kernel_name_ = "";
 };

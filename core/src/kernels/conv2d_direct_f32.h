@@ -1,10 +1,13 @@
-// Direct 2-D convolution micro-kernels (float32, NCHW, stride 1, dilation 1, groups 1).
+// Direct 2-D convolution micro-kernels (float32, NCHW, any stride, dilation 1, one group per call).
 //
-// The convolution is an implicit GEMM: with stride 1, row (c, kh, kw) of the im2col matrix for output
-// row oh is the contiguous slice x[c][oh + kh][kw : kw + OW] of the padded input, so the kernel reads
-// it in place. One call computes one output row oh for a block of MB output channels:
+// The convolution is an implicit GEMM: row (c, kh, kw) of the im2col matrix for output row oh is,
+// with stride 1, the contiguous slice x[c][oh + kh][kw : kw + OW] of the padded input, so the kernel
+// reads it in place. With column stride SW the plan stores each padded row as SW phases (columns
+// p, p + SW, p + 2·SW, ... in phase p), so column ow·SW + kw is at phase kw % SW, index ow + kw / SW:
+// again contiguous in ow, at the per-tap offset kw_offset[kw]. Row stride SH: input row oh·SH + kh.
+// One call computes one output row oh for a block of MB output channels of one group:
 //   for m in block, for ow in [0, OW):
-//     y[n][m][oh][ow] = bias[m] + sum over c, kh, kw (in that order) of w[m][c][kh][kw] * x[n][c][oh+kh][ow+kw]
+//     y[n][m][oh][ow] = bias[m] + sum over c, kh, kw (in that order) of w[m][c][kh][kw] * x[n][c][oh·SH+kh][ow·SW+kw]
 // Register tile: MB channels × NB vectors of output columns; the summation order is fixed, so the
 // result does not depend on how rows are split between threads.
 #pragma once
@@ -13,11 +16,14 @@
 namespace convplay::kernels {
 
 struct Conv2dDirectArgs {
-  const float* x = nullptr;    // padded input, N × C × Hp × Wp
-  const float* w = nullptr;    // packed weights: blocks × (C·KH·KW) × MB, zero rows past M
-  const float* bias = nullptr; // packed bias: blocks × MB (zeros where the layer has none)
-  float* y = nullptr;          // output, N × M × OH × OW
-  int64_t C = 0, Hp = 0, Wp = 0, M = 0, KH = 0, KW = 0, OH = 0, OW = 0;
+  const float* x = nullptr;          // padded input of the group: channel c, row r of image n at x + n·x_image + (c·Hp + r)·Wp
+  const float* w = nullptr;          // packed weights of the group: blocks × (C·KH·KW) × MB, zero rows past M
+  const float* bias = nullptr;       // packed bias of the group: blocks × MB (zeros where the layer has none)
+  float* y = nullptr;                // output of the group: filter m, row oh of image n at y + n·y_image + (m·OH + oh)·OW
+  const int64_t* kw_offset = nullptr; // KW entries: where tap kw's slice starts in a row (kw when SW = 1)
+  int64_t C = 0, Hp = 0, Wp = 0, M = 0, KH = 0, KW = 0, OH = 0, OW = 0; // C, M: of one group; Wp: row pitch
+  int64_t SH = 1;                    // row stride
+  int64_t x_image = 0, y_image = 0;  // floats per image of the whole input and output (all groups)
 };
 
 using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t oh);
@@ -28,10 +34,12 @@ using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_
 // wide) serves layers with fewer filters, e.g. one image and one kernel. Named by data type,
 // operation, tile and instruction set; the file is conv2d_direct_f32__<isa>.cpp.
 struct Conv2dDirectTile {
-  Conv2dRowKernel rows[5] = {}; // for kernel widths 1, 3, 5, 7, and any (kernel_width_index)
+  Conv2dRowKernel rows[5] = {};         // column stride 1, for kernel widths 1, 3, 5, 7, and any (kernel_width_index)
+  Conv2dRowKernel strided_rows[5] = {}; // the same for column strides > 1 (reads at kw_offset)
   int mb = 1;
   double speed = 1.0;
-  const char* name = "";
+  const char* name = "";         // of the stride-1 kernels
+  const char* strided_name = ""; // of the strided ones
 };
 inline int kernel_width_index(int64_t KW) { return KW == 1 ? 0 : KW == 3 ? 1 : KW == 5 ? 2 : KW == 7 ? 3 : 4; }
 struct Conv2dDirectKernels {
