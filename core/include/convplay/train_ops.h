@@ -1,0 +1,49 @@
+// convplay/train_ops.h — the fast dense layer and the fast backward passes that training needs,
+// with the semantics, shapes and errors of the references in layers.h and conv.h (so a caller can
+// switch between them), computed by the packed GEMM of gemm.h on the thread pool.
+//
+// Results have the same bits for any number of threads (every output element is summed in an order
+// fixed by the shapes alone) and match the double-precision references to float32 rounding of the
+// sums. Bad shapes are errors, never crashes.
+//
+//   dense_fast            y = x·wᵀ + b                          (GEMM; one input row: GEMV)
+//   dense_backward_fast   grad_x = grad_y·w, grad_w = grad_yᵀ·x, grad_b = Σ_n grad_y
+//   conv2d_backward_fast  grad_b[m] = Σ_{n,oh,ow} grad_y[n][m][oh][ow]
+//                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (GEMM, im2col packed straight from x, or
+//                                                              the transposed product when its tiles
+//                                                              waste less; images summed in chunks fixed
+//                                                              by the shapes, then the chunks in order)
+//                         grad_x = col2im(wᵀ · GY_n)            (GEMM per image, then the columns added
+//                                                              back onto the image, any padding)
+//     for 4-D x, stride 1, dilation 1, groups 1, zero padding, cross-correlation (what LeNet-5 uses);
+//     every other configuration runs the reference conv2d_backward (conv2d_backward_fast_covers says which).
+#pragma once
+#include <convplay/conv.h>
+#include <convplay/layers.h>
+#include <convplay/tensor.h>
+#include <convplay/thread_pool.h>
+
+#include <string>
+
+namespace convplay {
+
+struct TrainOpsOptions {
+  ThreadPool* pool = nullptr;  // null: the calling thread only
+  std::string isa;             // "" = the best GEMM kernels here; else one of GemmKernel::instruction_sets()
+  bool input_gradient = true;  // false: skip grad_input (a network's first layer), left empty
+};
+
+// dense() of layers.h: x (N, IN) or (IN), w (OUT, IN), bias (OUT) or null.
+Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& options = {});
+// dense_backward() of layers.h.
+Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                             const TrainOpsOptions& options = {});
+
+// True when conv2d_backward_fast runs its own kernels for these shapes and parameters (else it runs
+// the reference).
+bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv2dParams& params);
+// conv2d_backward() of conv.h.
+Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                             const Conv2dParams& params, const TrainOpsOptions& options = {});
+
+} // namespace convplay

@@ -1,0 +1,190 @@
+// The threaded packed matrix product (see convplay/gemm.h): pack op(A) and op(B) in the tile layout
+// of src/kernels/gemm_f32.h, then one MR × NR tile per call, each tile on one thread.
+#include <convplay/gemm.h>
+
+#include "kernels/gemm_f32.h"
+
+#include <algorithm>
+
+namespace convplay {
+namespace {
+// Products with fewer multiply-adds run on the calling thread (handing work over costs microseconds).
+constexpr int64_t kParallelMacs = 1 << 17;
+// Packing of fewer floats runs on the calling thread.
+constexpr int64_t kParallelFloats = 1 << 14;
+// Rows per parallel item of the GEMV path.
+constexpr int64_t kGemvRows = 32;
+
+struct IsaSet {
+  const char* isa;
+  kernels::GemmKernels k;
+};
+// Compile-time on WebAssembly, at run time on x86-64 (AVX2 + FMA only if the CPU has them); best first.
+const std::vector<IsaSet>& available_sets() {
+  static const std::vector<IsaSet> list = [] {
+    std::vector<IsaSet> v;
+#if defined(__wasm_simd128__)
+    v.push_back({"wasmsimd", kernels::gemm_f32_kernels__wasmsimd()});
+#elif defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      v.push_back({"avx2fma", kernels::gemm_f32_kernels__avx2fma()});
+    v.push_back({"sse2", kernels::gemm_f32_kernels__sse2()});
+#endif
+    v.push_back({"scalar", kernels::gemm_f32_kernels__scalar()});
+    return v;
+  }();
+  return list;
+}
+
+std::string num(int64_t v) { return std::to_string(v); }
+
+bool fits(std::initializer_list<int64_t> factors) {
+  int64_t r = 1;
+  for (int64_t f : factors)
+    if (__builtin_mul_overflow(r, f, &r) || r > kMaxTensorElements) return false;
+  return true;
+}
+
+// for (i = 0; i < n; ++i) f(i), on the pool when there is one.
+template <class F> void parallel(ThreadPool* pool, int64_t n, F&& f) {
+  if (pool) pool->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
+  else for (int64_t i = 0; i < n; ++i) f(i);
+}
+
+// Both packings: Z (X × K) in groups of `width` along X, dst[g][k][i] = Z[g·width + i][k] (zero past X),
+// where Z[x][k] is src[k·ld + x] when k_major, else src[x·ld + k]. A is Z = op(A) with groups of MR
+// rows; B is Z = op(B)ᵀ with groups of NR columns.
+void pack_groups(const float* src, int64_t ld, bool k_major, int64_t X, int64_t K, int64_t width, float* dst,
+                 ThreadPool* pool) {
+  parallel(pool, (X + width - 1) / width, [&](int64_t g) {
+    const int64_t x0 = g * width, n = std::min(width, X - x0);
+    float* d = dst + g * width * K;
+    if (k_major) { // a group's values of one k are contiguous
+      for (int64_t k = 0; k < K; ++k, d += width) {
+        std::copy(src + k * ld + x0, src + k * ld + x0 + n, d);
+        std::fill(d + n, d + width, 0.0f);
+      }
+      return;
+    }
+    for (int64_t i = 0; i < width; ++i)
+      for (int64_t k = 0; k < K; ++k) d[k * width + i] = i < n ? src[(x0 + i) * ld + k] : 0.0f;
+  });
+}
+} // namespace
+
+std::vector<std::string> GemmKernel::instruction_sets() {
+  std::vector<std::string> names;
+  for (const IsaSet& s : available_sets()) names.emplace_back(s.isa);
+  return names;
+}
+
+Expected<GemmKernel> GemmKernel::for_isa(const std::string& isa) {
+  std::string known;
+  for (const IsaSet& s : available_sets()) {
+    if (isa.empty() || isa == s.isa) {
+      GemmKernel g;
+      g.set_ = &s.k;
+      g.mr_ = s.k.mr;
+      g.nr_ = s.k.nr;
+      g.name_ = s.k.gemm_name;
+      g.isa_ = s.isa;
+      return g;
+    }
+    known += (known.empty() ? "" : ", ") + std::string(s.isa);
+  }
+  return Error{"no GEMM kernels for instruction set '" + isa + "' here (there are: " + known + ")"};
+}
+
+void GemmKernel::pack_a(const float* a, int64_t lda, bool transposed, int64_t M, int64_t K, float* dst,
+                        ThreadPool* pool) const {
+  pack_groups(a, lda, transposed, M, K, mr_, dst, M * K >= kParallelFloats ? pool : nullptr);
+}
+
+void GemmKernel::pack_b(const float* b, int64_t ldb, bool transposed, int64_t K, int64_t N, float* dst,
+                        ThreadPool* pool) const {
+  pack_groups(b, ldb, !transposed, N, K, nr_, dst, N * K >= kParallelFloats ? pool : nullptr);
+}
+
+void GemmKernel::run_tiles(const float* packed_a, const float* packed_b, const float* row_bias, float* c, int64_t ldc,
+                           int64_t M, int64_t N, int64_t K, ThreadPool* pool) const {
+  const kernels::GemmArgs args{packed_a, packed_b, row_bias, c, ldc, M, N, K};
+  ThreadPool* p = M * N * K >= kParallelMacs ? pool : nullptr;
+  // Items are a panel × a range of blocks, panel-major (a panel stays in cache while the A blocks
+  // pass over it); with few panels the blocks are split so every thread gets work.
+  const int64_t bl = blocks(M), pn = panels(N), threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
+  const int64_t splits = std::min(bl, std::max<int64_t>(1, (4 * threads + pn - 1) / pn));
+  const int64_t per_item = (bl + splits - 1) / splits;
+  parallel(p, pn * splits, [&](int64_t item) {
+    const int64_t q = item / splits, b0 = (item % splits) * per_item;
+    for (int64_t blk = b0; blk < std::min(bl, b0 + per_item); ++blk) set_->tile(args, blk, q);
+  });
+}
+
+void GemmKernel::gemv(const float* a, int64_t lda, const float* x, const float* bias, int64_t bias_div, float* y,
+                      int64_t K, int64_t r0, int64_t r1) const {
+  const kernels::GemvArgs args{a, x, bias, y, lda, K, bias_div};
+  set_->gemv(args, r0, r1);
+}
+
+std::string gemm(const GemmSpec& s, const float* a, int64_t lda, const float* b, int64_t ldb, const float* bias,
+                 float* c, int64_t ldc, ThreadPool* pool) {
+  if (s.M < 1 || s.N < 1 || s.K < 1)
+    return "gemm sizes M " + num(s.M) + ", N " + num(s.N) + ", K " + num(s.K) + " must be at least 1";
+  if (!a || !b || !c) return "gemm operands must not be null";
+  if ((s.bias == GemmBias::None) != (bias == nullptr))
+    return s.bias == GemmBias::None ? "gemm got a bias but the spec says none" : "gemm bias is missing";
+  const int64_t a_row = s.transpose_a ? s.M : s.K, b_row = s.transpose_b ? s.K : s.N;
+  if (lda < a_row) return "lda " + num(lda) + " is shorter than a row of A (" + num(a_row) + ")";
+  if (ldb < b_row) return "ldb " + num(ldb) + " is shorter than a row of B (" + num(b_row) + ")";
+  if (ldc < s.N) return "ldc " + num(ldc) + " is shorter than a row of C (" + num(s.N) + ")";
+  if (!fits({s.M + 16, s.K}) || !fits({s.K, s.N + 64}) || !fits({s.M, ldc}) ||
+      !fits({s.transpose_a ? s.K : s.M, lda}) || !fits({s.transpose_b ? s.N : s.K, ldb}))
+    return "gemm operands this large exceed the limit of " + num(kMaxTensorElements) + " elements";
+  auto kernel = GemmKernel::for_isa(s.isa);
+  if (!kernel) return kernel.error();
+  const GemmKernel& k = *kernel;
+  int64_t macs = 0;
+  if (__builtin_mul_overflow(s.M * s.N, s.K, &macs)) macs = kMaxTensorElements;
+  ThreadPool* p = macs >= kParallelMacs ? pool : nullptr;
+
+  // One row of C with B stored N × K, or one column with A stored M × K: rows of a stored matrix
+  // times a vector, which the GEMV kernel reads as they are (no packing, no padded tile).
+  if ((s.M == 1 && !s.transpose_a && s.transpose_b) || (s.N == 1 && !s.transpose_a)) {
+    const bool row = s.M == 1 && s.transpose_b;
+    const int64_t rows = row ? s.N : s.M;
+    std::vector<float> x;
+    const float* xv = row ? a : b;
+    if (!row && !s.transpose_b && s.K > 1) { // the column of B, gathered
+      x.resize(static_cast<size_t>(s.K));
+      for (int64_t kk = 0; kk < s.K; ++kk) x[static_cast<size_t>(kk)] = b[kk * ldb];
+      xv = x.data();
+    }
+    // The GEMV writes y contiguously: a column of C is strided unless ldc = 1.
+    std::vector<float> y;
+    float* yv = c;
+    if (!row && ldc != 1) {
+      y.resize(static_cast<size_t>(rows));
+      yv = y.data();
+    }
+    const bool per_output = row ? s.bias == GemmBias::PerColumn : s.bias == GemmBias::PerRow;
+    const int64_t bias_div = per_output ? 1 : rows; // else a single bias value serves every output
+    parallel(p, (rows + kGemvRows - 1) / kGemvRows, [&](int64_t i) {
+      k.gemv(row ? b : a, row ? ldb : lda, xv, bias, bias_div, yv, s.K, i * kGemvRows, std::min(rows, (i + 1) * kGemvRows));
+    });
+    if (yv != c)
+      for (int64_t m = 0; m < rows; ++m) c[m * ldc] = y[static_cast<size_t>(m)];
+    return {};
+  }
+
+  std::vector<float> pa(static_cast<size_t>(k.packed_a_size(s.M, s.K)));
+  std::vector<float> pb(static_cast<size_t>(k.packed_b_size(s.K, s.N)));
+  k.pack_a(a, lda, s.transpose_a, s.M, s.K, pa.data(), p);
+  k.pack_b(b, ldb, s.transpose_b, s.K, s.N, pb.data(), p);
+  k.run_tiles(pa.data(), pb.data(), s.bias == GemmBias::PerRow ? bias : nullptr, c, ldc, s.M, s.N, s.K, p);
+  if (s.bias == GemmBias::PerColumn)
+    for (int64_t m = 0; m < s.M; ++m)
+      for (int64_t n = 0; n < s.N; ++n) c[m * ldc + n] += bias[n];
+  return {};
+}
+
+} // namespace convplay

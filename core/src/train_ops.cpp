@@ -1,0 +1,262 @@
+// The fast dense layer and backward passes (see convplay/train_ops.h). Shapes the fast paths do not
+// take, bad ones included, go to the references of layers.cpp and conv.cpp, which name the problem.
+#include <convplay/train_ops.h>
+
+#include <convplay/gemm.h>
+
+#include <algorithm>
+
+namespace convplay {
+namespace {
+// A conv backward pass with fewer multiply-adds runs on the calling thread.
+constexpr int64_t kParallelMacs = 1 << 17;
+// The weight gradient sums images in at most this many chunks (fixed by the shapes, not the threads):
+// enough to share among threads, few enough that their partial sums stay small.
+constexpr int64_t kMaxWeightChunks = 16;
+// ... and each chunk has at least about this many multiply-adds.
+constexpr int64_t kChunkMacs = 1 << 18;
+
+inline size_t at(int64_t i) { return static_cast<size_t>(i); }
+
+template <class F> void parallel(ThreadPool* pool, int64_t n, F&& f) {
+  if (pool) pool->parallel_for(at(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
+  else for (int64_t i = 0; i < n; ++i) f(i);
+}
+
+bool data_matches(const Tensor& t) {
+  int64_t n = 0;
+  return checked_numel(t.shape, n) && n == t.numel();
+}
+
+// (N, IN, OUT) of a dense layer the fast path takes; false sends the call to the reference.
+bool dense_sizes(const Tensor& x, const Tensor& w, int64_t& N, int64_t& IN, int64_t& OUT) {
+  if ((x.rank() != 1 && x.rank() != 2) || w.rank() != 2 || !data_matches(x) || !data_matches(w)) return false;
+  N = x.rank() == 2 ? x.dim(0) : 1;
+  IN = x.shape.back();
+  OUT = w.dim(0);
+  int64_t n = 0;
+  return N >= 1 && IN >= 1 && OUT >= 1 && w.dim(1) == IN && checked_numel({N, OUT}, n) && n <= kMaxTensorElements;
+}
+
+std::vector<int64_t> dense_output_shape(const Tensor& x, int64_t N, int64_t OUT) {
+  return x.rank() == 2 ? std::vector<int64_t>{N, OUT} : std::vector<int64_t>{OUT};
+}
+
+// ---- conv2d backward ----------------------------------------------------------------------------
+
+struct ConvDims {
+  int64_t N, C, H, W, M, KH, KW, pt, pl, OH, OW;
+  int64_t P() const { return OH * OW; }     // output pixels per channel
+  int64_t CKK() const { return C * KH * KW; } // taps per filter
+  // Output columns ow whose tap kw falls inside the input row: [ow_lo, ow_hi).
+  int64_t ow_lo(int64_t kw) const { return std::clamp<int64_t>(pl - kw, 0, OW); }
+  int64_t ow_hi(int64_t kw) const { return std::clamp<int64_t>(W + pl - kw, ow_lo(kw), OW); }
+};
+
+// im2col(x_n) (CKK × P) packed in groups of `width` taps, the layout of both GEMM operands (A: row
+// blocks of MR, B: column panels of NR): dst[group][p][i] = x_n[c][oh + kh − pt][ow + kw − pl] for
+// tap j = group·width + i = (c, kh, kw) and p = (oh, ow); zero outside the image and past CKK.
+// Tap by tap, so each input row is read front to back (faster than gathering a group per pixel).
+void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, ThreadPool* pool) {
+  const int64_t CKK = d.CKK(), P = d.P();
+  parallel(pool, (CKK + width - 1) / width, [&](int64_t group) {
+    for (int64_t i = 0; i < width; ++i) {
+      float* col = dst + group * width * P + i; // pixel p at col[p·width]
+      const int64_t j = group * width + i;
+      if (j >= CKK) {
+        for (int64_t p = 0; p < P; ++p) col[p * width] = 0.0f;
+        continue;
+      }
+      const int64_t c = j / (d.KH * d.KW), kh = j / d.KW % d.KH, kw = j % d.KW;
+      const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
+      for (int64_t oh = 0; oh < d.OH; ++oh) {
+        float* out = col + oh * d.OW * width;
+        const int64_t ih = oh + kh - d.pt;
+        if (ih < 0 || ih >= d.H) {
+          for (int64_t ow = 0; ow < d.OW; ++ow) out[ow * width] = 0.0f;
+          continue;
+        }
+        const float* row = xn + (c * d.H + ih) * d.W;
+        for (int64_t ow = 0; ow < lo; ++ow) out[ow * width] = 0.0f;
+        for (int64_t ow = lo; ow < hi; ++ow) out[ow * width] = row[ow + kw - d.pl];
+        for (int64_t ow = hi; ow < d.OW; ++ow) out[ow * width] = 0.0f;
+      }
+    }
+  });
+}
+
+// grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
+// when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
+// by the shapes alone; each chunk sums its images in order, then the chunks are added in order.
+void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x, const float* gy, float* gw,
+                          ThreadPool* pool) {
+  const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
+  // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
+  const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
+  const int64_t cost_t = k.blocks(CKK) * k.mr() * k.panels(d.M) * k.nr() + 8 * k.blocks(CKK) * k.mr();
+  const bool transposed = cost_t < cost;
+  const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
+  const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
+  const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
+  if (macs < kParallelMacs) pool = nullptr;
+  ThreadPool* outer = chunks > 1 ? pool : nullptr;
+  ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
+  std::vector<float> partial(at(chunks * MC));
+  parallel(outer, chunks, [&](int64_t ch) {
+    std::vector<float> pa(at(k.packed_a_size(rows, P))), pb(at(k.packed_b_size(P, cols))), image(at(MC));
+    float* sum = partial.data() + ch * MC;
+    for (int64_t n = ch * per_chunk; n < std::min(d.N, (ch + 1) * per_chunk); ++n) {
+      const float* xn = x + n * d.C * d.H * d.W;
+      const float* gyn = gy + n * d.M * P;
+      if (transposed) {
+        pack_im2col(d, k.mr(), xn, pa.data(), inner);
+        k.pack_b(gyn, P, true, P, d.M, pb.data(), inner);
+      } else {
+        k.pack_a(gyn, P, false, d.M, P, pa.data(), inner);
+        pack_im2col(d, k.nr(), xn, pb.data(), inner);
+      }
+      const bool first = n == ch * per_chunk;
+      k.run_tiles(pa.data(), pb.data(), nullptr, first ? sum : image.data(), cols, rows, cols, P, inner);
+      if (!first)
+        for (int64_t i = 0; i < MC; ++i) sum[i] += image[at(i)];
+    }
+  });
+  for (int64_t m = 0; m < d.M; ++m)
+    for (int64_t j = 0; j < CKK; ++j) {
+      const int64_t i = transposed ? j * d.M + m : m * CKK + j;
+      float acc = partial[at(i)];
+      for (int64_t ch = 1; ch < chunks; ++ch) acc += partial[at(ch * MC + i)];
+      gw[m * CKK + j] = acc;
+    }
+}
+
+// grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
+// pixel; they are added onto the input pixel under it, taps in order. Images in parallel (or, with
+// few images, the tiles and channels of one image).
+void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w, const float* gy, float* gx,
+                         ThreadPool* pool) {
+  const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P;
+  if (macs < kParallelMacs) pool = nullptr;
+  const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
+  ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
+  ThreadPool* inner = outer ? nullptr : pool;
+  std::vector<float> wt(at(k.packed_a_size(CKK, d.M)));
+  k.pack_a(w, CKK, true, CKK, d.M, wt.data(), pool);
+  parallel(outer, d.N, [&](int64_t n) {
+    std::vector<float> pb(at(k.packed_b_size(d.M, P))), cols(at(CKK * P));
+    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.data(), inner);
+    k.run_tiles(wt.data(), pb.data(), nullptr, cols.data(), P, CKK, P, d.M, inner);
+    parallel(inner, d.C, [&](int64_t c) {
+      float* plane = gx + (n * d.C + c) * d.H * d.W;
+      std::fill(plane, plane + d.H * d.W, 0.0f);
+      for (int64_t kh = 0; kh < d.KH; ++kh)
+        for (int64_t kw = 0; kw < d.KW; ++kw) {
+          const float* src = cols.data() + ((c * d.KH + kh) * d.KW + kw) * P;
+          const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
+          for (int64_t oh = 0; oh < d.OH; ++oh) {
+            const int64_t ih = oh + kh - d.pt;
+            if (ih < 0 || ih >= d.H) continue;
+            float* dst = plane + ih * d.W + kw - d.pl + lo; // input pixel of output column lo
+            const float* from = src + oh * d.OW + lo;
+            for (int64_t i = 0; i < hi - lo; ++i) dst[i] += from[i];
+          }
+        }
+    });
+  });
+}
+
+// grad_b[m] = Σ_n Σ_p grad_y[n][m][p]: each plane by the GEMV kernel (times a vector of ones), the
+// planes of a channel in double.
+void conv_bias_gradient(const ConvDims& d, const GemmKernel& k, const float* gy, float* gb, ThreadPool* pool) {
+  const int64_t P = d.P(), planes = d.N * d.M;
+  constexpr int64_t kRows = 64;
+  const std::vector<float> ones(at(P), 1.0f);
+  std::vector<float> sums(at(planes));
+  parallel(planes * P >= kParallelMacs ? pool : nullptr, (planes + kRows - 1) / kRows, [&](int64_t i) {
+    k.gemv(gy, P, ones.data(), nullptr, 1, sums.data(), P, i * kRows, std::min(planes, (i + 1) * kRows));
+  });
+  for (int64_t m = 0; m < d.M; ++m) {
+    double acc = 0.0;
+    for (int64_t n = 0; n < d.N; ++n) acc += sums[at(n * d.M + m)];
+    gb[m] = static_cast<float>(acc);
+  }
+}
+} // namespace
+
+Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& o) {
+  int64_t N = 0, IN = 0, OUT = 0;
+  if (!dense_sizes(x, w, N, IN, OUT) || (bias && (bias->rank() != 1 || bias->numel() != OUT || bias->dim(0) != OUT)))
+    return dense(x, w, bias); // the reference names the problem
+  Tensor y = zeros(dense_output_shape(x, N, OUT));
+  GemmSpec s{N, OUT, IN, false, true, bias ? GemmBias::PerColumn : GemmBias::None, o.isa};
+  if (auto e = gemm(s, x.data.data(), IN, w.data.data(), IN, bias ? bias->data.data() : nullptr, y.data.data(), OUT,
+                    o.pool);
+      !e.empty())
+    return Error{e};
+  return y;
+}
+
+Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const TrainOpsOptions& o) {
+  int64_t N = 0, IN = 0, OUT = 0;
+  if (!dense_sizes(x, w, N, IN, OUT) || gy.shape != dense_output_shape(x, N, OUT) || !data_matches(gy))
+  {
+    auto r = dense_backward(x, w, with_bias, gy); // the reference names the problem
+    if (r && !o.input_gradient) r->input = Tensor{};
+    return r;
+  }
+  DenseGradients g;
+  if (o.input_gradient) g.input = zeros(x.shape);
+  g.weight = zeros(w.shape);
+  // grad_x (N × IN) = grad_y (N × OUT) · w (OUT × IN); grad_w (OUT × IN) = grad_yᵀ · x (N × IN).
+  std::string e = gemm({OUT, IN, N, true, false, GemmBias::None, o.isa}, gy.data.data(), OUT, x.data.data(), IN,
+                       nullptr, g.weight.data.data(), IN, o.pool);
+  if (o.input_gradient && e.empty())
+    e = gemm({N, IN, OUT, false, false, GemmBias::None, o.isa}, gy.data.data(), OUT, w.data.data(), IN, nullptr,
+             g.input.data.data(), IN, o.pool);
+  if (!e.empty()) return Error{e};
+  if (with_bias) {
+    g.bias = zeros({OUT});
+    for (int64_t out = 0; out < OUT; ++out) {
+      double acc = 0.0;
+      for (int64_t n = 0; n < N; ++n) acc += gy[n * OUT + out];
+      g.bias[out] = static_cast<float>(acc);
+    }
+  }
+  return g;
+}
+
+bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv2dParams& p) {
+  return x_shape.size() == 4 && p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 &&
+         p.groups == 1 && p.padding_mode == PaddingMode::Zeros && !p.flip;
+}
+
+Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const Conv2dParams& p, const TrainOpsOptions& o) {
+  auto reference = [&]() -> Expected<ConvGradients> {
+    auto r = conv2d_backward(x, w, with_bias, gy, p);
+    if (r && !o.input_gradient) r->input = Tensor{};
+    return r;
+  };
+  if (!conv2d_backward_fast_covers(x.shape, p) || !data_matches(x) || !data_matches(w) || !data_matches(gy))
+    return reference();
+  auto g = conv2d_geometry(x.shape, w.shape, p);
+  if (!g || gy.shape != std::vector<int64_t>{g->N, g->M, g->OH, g->OW}) return reference();
+  auto kernel = GemmKernel::for_isa(o.isa);
+  if (!kernel) return Error{kernel.error()};
+  const ConvDims d{g->N, g->C, g->H, g->W, g->M, g->KH, g->KW, g->pad_top, g->pad_left, g->OH, g->OW};
+  ConvGradients out;
+  out.weight = zeros(w.shape);
+  conv_weight_gradient(d, *kernel, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
+  if (o.input_gradient) {
+    out.input = zeros(x.shape);
+    conv_input_gradient(d, *kernel, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
+  }
+  if (with_bias) {
+    out.bias = zeros({g->M});
+    conv_bias_gradient(d, *kernel, gy.data.data(), out.bias.data.data(), o.pool);
+  }
+  return out;
+}
+
+} // namespace convplay

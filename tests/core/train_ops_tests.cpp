@@ -1,0 +1,317 @@
+// The fast dense layer and backward passes (convplay/train_ops.h) against the references of layers.h
+// and conv.h: random shapes across the GEMM tile remainders, every padding (also wider than the
+// kernel), every instruction set, 0..3 worker threads with bit-identical results, LeNet-5's layers at
+// batch 64, and the errors and fallbacks. Tolerance: float rounding of the sums, scaled by Σ|terms|
+// (the reference run on absolute values). The seed is printed; rerun one with --rng-seed N.
+// A hidden [.bench] case times the fast operators against the references on LeNet-5.
+// convplay_core_fast_tests has no golden files: test_support.h's read_golden() is not used here.
+#ifndef CONVPLAY_TEST_DATA_DIR
+#define CONVPLAY_TEST_DATA_DIR ""
+#endif
+#include "test_support.h"
+
+#include <convplay/conv2d_plan.h>
+#include <convplay/gemm.h>
+#include <convplay/train_ops.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace convplay::test {
+using Pools = std::vector<std::unique_ptr<ThreadPool>>;
+Pools make_pools(); // gemm_tests.cpp: 0..3 workers (0, 1 and 3 in WebAssembly)
+} // namespace convplay::test
+
+namespace {
+using convplay::Conv2dParams;
+using convplay::test::Pools;
+using convplay::Padding;
+using convplay::test::random_tensor;
+using convplay::test::uniform;
+using convplay::Tensor;
+using convplay::TrainOpsOptions;
+
+constexpr double kRel = 2e-5; // of Σ|terms|
+
+Tensor absolute(Tensor t) {
+  for (float& v : t.data) v = std::fabs(v);
+  return t;
+}
+
+// |got − want| ≤ kRel·scale + 1e-6 element by element; names the first that is not.
+void check_scaled(const char* what, const Tensor& got, const Tensor& want, const Tensor& scale) {
+  INFO(what);
+  REQUIRE(got.shape == want.shape);
+  REQUIRE(got.data.size() == want.data.size());
+  for (size_t i = 0; i < got.data.size(); ++i) {
+    INFO("element " << i << " of " << convplay::shape_string(got.shape) << ": " << got.data[i] << " vs expected "
+                    << want.data[i]);
+    REQUIRE(std::fabs(got.data[i] - want.data[i]) <= kRel * scale.data[i] + 1e-6);
+  }
+}
+
+void check_same_bits(const char* what, const Tensor& a, const Tensor& b) {
+  INFO(what << " differs between thread counts");
+  REQUIRE(a.shape == b.shape);
+  REQUIRE(a.data.size() == b.data.size());
+  REQUIRE((a.data.empty() || std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0));
+}
+
+// Forward and backward of one dense layer on every pool, against the references.
+void check_dense(const Pools& pools, const Tensor& x, const Tensor& w, const Tensor* bias, const Tensor& gy,
+                 const std::string& isa) {
+  Tensor b_abs = bias ? absolute(*bias) : Tensor{};
+  auto want_y = convplay::dense(x, w, bias);
+  auto scale_y = convplay::dense(absolute(x), absolute(w), bias ? &b_abs : nullptr);
+  auto want_g = convplay::dense_backward(x, w, bias != nullptr, gy);
+  auto scale_g = convplay::dense_backward(absolute(x), absolute(w), bias != nullptr, absolute(gy));
+  REQUIRE(want_y.ok());
+  REQUIRE(want_g.ok());
+  Tensor first_y;
+  convplay::DenseGradients first_g;
+  for (const auto& pool : pools) {
+    INFO("workers " << pool->workers() << " isa '" << isa << "'");
+    const TrainOpsOptions o{pool.get(), isa};
+    auto y = convplay::dense_fast(x, w, bias, o);
+    auto g = convplay::dense_backward_fast(x, w, bias != nullptr, gy, o);
+    REQUIRE(y.ok());
+    REQUIRE(g.ok());
+    check_scaled("y", *y, *want_y, *scale_y);
+    check_scaled("grad_input", g->input, want_g->input, scale_g->input);
+    check_scaled("grad_weight", g->weight, want_g->weight, scale_g->weight);
+    check_scaled("grad_bias", g->bias, want_g->bias, scale_g->bias);
+    if (pool == pools.front()) {
+      first_y = *y;
+      first_g = *g;
+      continue;
+    }
+    check_same_bits("y", *y, first_y);
+    check_same_bits("grad_input", g->input, first_g.input);
+    check_same_bits("grad_weight", g->weight, first_g.weight);
+    check_same_bits("grad_bias", g->bias, first_g.bias);
+  }
+}
+
+void check_conv(const Pools& pools, const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                const Conv2dParams& p, const std::string& isa) {
+  REQUIRE(convplay::conv2d_backward_fast_covers(x.shape, p));
+  auto want = convplay::conv2d_backward(x, w, with_bias, gy, p);
+  auto scale = convplay::conv2d_backward(absolute(x), absolute(w), with_bias, absolute(gy), p);
+  REQUIRE(want.ok());
+  convplay::ConvGradients first;
+  for (const auto& pool : pools) {
+    INFO("workers " << pool->workers() << " isa '" << isa << "'");
+    auto g = convplay::conv2d_backward_fast(x, w, with_bias, gy, p, {pool.get(), isa});
+    REQUIRE(g.ok());
+    check_scaled("grad_input", g->input, want->input, scale->input);
+    check_scaled("grad_weight", g->weight, want->weight, scale->weight);
+    check_scaled("grad_bias", g->bias, want->bias, scale->bias);
+    if (pool == pools.front()) {
+      first = *g;
+      continue;
+    }
+    check_same_bits("grad_input", g->input, first.input);
+    check_same_bits("grad_weight", g->weight, first.weight);
+    check_same_bits("grad_bias", g->bias, first.bias);
+  }
+}
+
+Conv2dParams explicit_padding(int64_t t, int64_t b, int64_t l, int64_t r) {
+  Conv2dParams p;
+  p.padding = Padding::Explicit;
+  p.pad_top = t; p.pad_bottom = b; p.pad_left = l; p.pad_right = r;
+  return p;
+}
+
+// grad_output of conv2d(x, w) (random values of its shape), or empty when the layer does not fit.
+Tensor conv_grad_output(std::mt19937& rng, const Tensor& x, const Tensor& w, const Conv2dParams& p) {
+  auto g = convplay::conv2d_geometry(x.shape, w.shape, p);
+  if (!g) return {};
+  return random_tensor(rng, {g->N, g->M, g->OH, g->OW});
+}
+} // namespace
+
+TEST_CASE("dense_fast and dense_backward_fast equal the references", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  const auto seed = Catch::rngSeed();
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  const auto isas = convplay::GemmKernel::instruction_sets();
+  for (size_t i = 0; i < isas.size(); ++i) {
+    std::mt19937 rng = convplay::test::seeded_rng(0x7a41, static_cast<int64_t>(i));
+    const int64_t nr = convplay::GemmKernel::for_isa(isas[i])->nr();
+    for (int trial = 0; trial < 40; ++trial) {
+      const bool vector = trial % 8 == 0; // x (IN) instead of (N, IN)
+      const int64_t N = vector ? 1 : uniform(rng, 1, 20), IN = uniform(rng, 1, 3 * nr + 2), OUT = uniform(rng, 1, 3 * nr + 2);
+      INFO("trial " << trial << ": N " << N << " IN " << IN << " OUT " << OUT << (vector ? " (vector)" : ""));
+      Tensor x = random_tensor(rng, vector ? std::vector<int64_t>{IN} : std::vector<int64_t>{N, IN});
+      Tensor w = random_tensor(rng, {OUT, IN}), b = random_tensor(rng, {OUT});
+      Tensor gy = random_tensor(rng, vector ? std::vector<int64_t>{OUT} : std::vector<int64_t>{N, OUT});
+      check_dense(pools, x, w, trial % 3 == 0 ? nullptr : &b, gy, trial % 2 == 0 ? "" : isas[i]);
+    }
+  }
+}
+
+TEST_CASE("conv2d_backward_fast equals conv2d_backward on random shapes and paddings", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  const auto seed = Catch::rngSeed();
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  const auto isas = convplay::GemmKernel::instruction_sets();
+  int checked = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    std::mt19937 rng = convplay::test::seeded_rng(0x7a42, trial);
+    const std::string isa = trial % 2 == 0 ? "" : isas[static_cast<size_t>(trial / 2) % isas.size()];
+    const int64_t N = uniform(rng, 1, 3), C = uniform(rng, 1, 4), H = uniform(rng, 1, 14), W = uniform(rng, 1, 14);
+    const int64_t M = uniform(rng, 1, 13), KH = uniform(rng, 1, 5), KW = uniform(rng, 1, 5);
+    Conv2dParams p;
+    switch (trial % 4) {
+    case 0: p.padding = Padding::Valid; break;
+    case 1: p.padding = Padding::Same; break;
+    default: // up to K + 1 on a side: also wider than the K − 1 of a full convolution
+      p = explicit_padding(uniform(rng, 0, KH + 1), uniform(rng, 0, KH + 1), uniform(rng, 0, KW + 1), uniform(rng, 0, KW + 1));
+    }
+    Tensor x = random_tensor(rng, {N, C, H, W}), w = random_tensor(rng, {M, C, KH, KW});
+    Tensor gy = conv_grad_output(rng, x, w, p);
+    if (gy.data.empty()) continue;
+    INFO("trial " << trial << ": x " << convplay::shape_string(x.shape) << " w " << convplay::shape_string(w.shape)
+                  << " pad " << p.pad_top << "," << p.pad_bottom << "," << p.pad_left << "," << p.pad_right
+                  << " padding " << static_cast<int>(p.padding));
+    check_conv(pools, x, w, trial % 3 != 0, gy, p, isa);
+    ++checked;
+  }
+  CHECK(checked > 60);
+}
+
+TEST_CASE("LeNet-5 layers at batch 64 and larger images take the threaded paths", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  std::mt19937 rng = convplay::test::seeded_rng(0x7a43, 0);
+  struct ConvCase { std::vector<int64_t> x, w; int64_t pad; };
+  const ConvCase convs[] = {{{64, 1, 28, 28}, {6, 1, 5, 5}, 2},  // LeNet-5 conv1
+                            {{64, 6, 14, 14}, {16, 6, 5, 5}, 0}, // conv2
+                            {{1, 3, 40, 37}, {8, 3, 5, 5}, 1},   // one image: the pool inside it
+                            {{2, 3, 33, 30}, {7, 3, 3, 3}, 0}};  // two chunks of the weight gradient
+  for (const ConvCase& c : convs) {
+    INFO("x " << convplay::shape_string(c.x) << " w " << convplay::shape_string(c.w) << " pad " << c.pad);
+    const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
+    Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w);
+    check_conv(pools, x, w, true, conv_grad_output(rng, x, w, p), p, "");
+  }
+  for (auto [in, out] : {std::pair<int64_t, int64_t>{400, 120}, {120, 84}, {84, 10}}) {
+    INFO("dense " << in << " → " << out);
+    Tensor x = random_tensor(rng, {64, in}), w = random_tensor(rng, {out, in}), b = random_tensor(rng, {out});
+    check_dense(pools, x, w, &b, random_tensor(rng, {64, out}), "");
+  }
+}
+
+TEST_CASE("train ops: bad shapes are errors, other configurations run the reference", "[train_ops]") {
+  std::mt19937 rng = convplay::test::seeded_rng(0x7a44, 0);
+  Tensor x = random_tensor(rng, {2, 3, 8, 8}), w = random_tensor(rng, {4, 3, 3, 3}), gy = random_tensor(rng, {2, 4, 6, 6});
+  const Conv2dParams valid;
+  CHECK(convplay::conv2d_backward_fast(x, w, true, gy, valid).ok());
+  CHECK(!convplay::conv2d_backward_fast(x, w, true, random_tensor(rng, {2, 4, 6, 5}), valid).ok());
+  CHECK(!convplay::conv2d_backward_fast(x, random_tensor(rng, {4, 2, 3, 3}), true, gy, valid).ok());
+  CHECK(!convplay::conv2d_backward_fast(random_tensor(rng, {2, 3, 2, 2}), w, true, gy, valid).ok());
+  CHECK(!convplay::conv2d_backward_fast(random_tensor(rng, {1, 2, 3, 8, 8}), w, true, gy, valid).ok());
+  Tensor short_x = x;
+  short_x.data.pop_back(); // data that does not match its shape
+  CHECK(!convplay::conv2d_backward_fast(short_x, w, true, gy, valid).ok());
+  auto bad_isa = convplay::conv2d_backward_fast(x, w, true, gy, valid, {nullptr, "nonesuch"});
+  REQUIRE(!bad_isa.ok());
+  CHECK(bad_isa.error().find("nonesuch") != std::string::npos);
+  // Stride 2 is the reference's: the same numbers exactly.
+  Conv2dParams strided;
+  strided.stride_h = strided.stride_w = 2;
+  CHECK(!convplay::conv2d_backward_fast_covers(x.shape, strided));
+  Tensor gy2 = random_tensor(rng, {2, 4, 3, 3});
+  auto fast = convplay::conv2d_backward_fast(x, w, true, gy2, strided);
+  auto ref = convplay::conv2d_backward(x, w, true, gy2, strided);
+  REQUIRE(fast.ok());
+  CHECK(fast->weight.data == ref->weight.data);
+  CHECK(fast->input.data == ref->input.data);
+  // Without the input gradient (a first layer).
+  TrainOpsOptions no_input;
+  no_input.input_gradient = false;
+  auto g = convplay::conv2d_backward_fast(x, w, false, gy, valid, no_input);
+  REQUIRE(g.ok());
+  CHECK(g->input.data.empty());
+  CHECK(g->bias.data.empty());
+  CHECK(g->weight.shape == w.shape);
+
+  Tensor dx = random_tensor(rng, {5, 7}), dw = random_tensor(rng, {3, 7}), db = random_tensor(rng, {3});
+  CHECK(convplay::dense_fast(dx, dw, &db).ok());
+  CHECK(!convplay::dense_fast(dx, random_tensor(rng, {3, 6}), &db).ok());
+  CHECK(!convplay::dense_fast(dx, dw, &dw).ok());
+  CHECK(!convplay::dense_fast(random_tensor(rng, {2, 5, 7}), dw, nullptr).ok());
+  CHECK(!convplay::dense_fast(dx, dw, &db, {nullptr, "nonesuch"}).ok());
+  CHECK(!convplay::dense_backward_fast(dx, dw, true, random_tensor(rng, {5, 4})).ok());
+  CHECK(!convplay::dense_backward_fast(dx, dw, true, random_tensor(rng, {3})).ok());
+  auto dg = convplay::dense_backward_fast(dx, dw, true, random_tensor(rng, {5, 3}), no_input);
+  REQUIRE(dg.ok());
+  CHECK(dg->input.data.empty());
+}
+
+// Run with: convplay_core_fast_tests "[train_ops_bench]" (hidden from the default run).
+TEST_CASE("train ops timing on LeNet-5 at batch 64", "[.bench][train_ops_bench]") {
+  std::mt19937 rng(1);
+  using Clock = std::chrono::steady_clock;
+  // The best of `reps` runs after a warm-up: on a shared machine the median of a multi-millisecond
+  // operator mostly measures how often the scheduler took its core away.
+  auto best_ms = [](int reps, auto&& f) {
+    f();
+    double best = 1e300;
+    for (int i = 0; i < reps; ++i) {
+      const auto t0 = Clock::now();
+      f();
+      best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    return best;
+  };
+  const int workers = convplay::ThreadPool::threads_supported() ? 1 : 0; // 2 cores here
+  convplay::ThreadPool serial(0), parallel(static_cast<std::size_t>(workers));
+  std::printf("%-34s %12s %12s %12s %9s\n", "operator (LeNet-5, batch 64)", "reference", "fast 1 thr",
+              workers ? "fast 2 thr" : "-", "speed-up");
+  auto row = [&](const char* name, double ref, const std::function<void(convplay::ThreadPool*)>& fast) {
+    const double t1 = best_ms(20, [&] { fast(&serial); });
+    const double t2 = workers ? best_ms(20, [&] { fast(&parallel); }) : t1;
+    std::printf("%-34s %9.3f ms %9.3f ms %9.3f ms %8.1fx\n", name, ref, t1, t2, ref / std::min(t1, t2));
+  };
+  struct ConvLayer { const char* name; std::vector<int64_t> x, w; int64_t pad; bool input_gradient; };
+  for (const ConvLayer& c : {ConvLayer{"conv1 1→6 K5 28×28 pad 2, backward", {64, 1, 28, 28}, {6, 1, 5, 5}, 2, true},
+                             ConvLayer{"  the same without grad_input", {64, 1, 28, 28}, {6, 1, 5, 5}, 2, false},
+                             ConvLayer{"conv2 6→16 K5 14×14, backward", {64, 6, 14, 14}, {16, 6, 5, 5}, 0, true}}) {
+    const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
+    Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w), b = random_tensor(rng, {c.w[0]});
+    Tensor gy = conv_grad_output(rng, x, w, p);
+    const double ref = best_ms(3, [&] { (void)convplay::conv2d_backward(x, w, true, gy, p); });
+    TrainOpsOptions o;
+    o.input_gradient = c.input_gradient;
+    row(c.name, ref, [&](convplay::ThreadPool* pool) {
+      o.pool = pool;
+      (void)convplay::conv2d_backward_fast(x, w, true, gy, p, o);
+    });
+    if (!c.input_gradient) continue;
+    // The fast forward convolution of the same layer, for scale (a backward pass is two such products).
+    const double fref = best_ms(3, [&] { (void)convplay::conv2d(x, w, &b, p); });
+    convplay::Conv2dPlan plan({c.x[0], c.x[1], c.x[2], c.x[3], c.w[0], c.w[2], c.w[3], c.pad, c.pad, c.pad, c.pad},
+                              w.data.data(), b.data.data());
+    std::vector<float> y(static_cast<size_t>(plan.output_size()));
+    row("  forward (Conv2dPlan)", fref, [&](convplay::ThreadPool* pool) { plan.run(x.data.data(), y.data(), pool); });
+  }
+  for (auto [in, out] : {std::pair<int64_t, int64_t>{400, 120}, {120, 84}, {84, 10}}) {
+    Tensor x = random_tensor(rng, {64, in}), w = random_tensor(rng, {out, in}), b = random_tensor(rng, {out});
+    Tensor gy = random_tensor(rng, {64, out});
+    char name[64];
+    std::snprintf(name, sizeof name, "dense %lld→%lld forward", static_cast<long long>(in), static_cast<long long>(out));
+    row(name, best_ms(5, [&] { (void)convplay::dense(x, w, &b); }),
+        [&](convplay::ThreadPool* pool) { (void)convplay::dense_fast(x, w, &b, {pool}); });
+    std::snprintf(name, sizeof name, "dense %lld→%lld backward", static_cast<long long>(in), static_cast<long long>(out));
+    row(name, best_ms(5, [&] { (void)convplay::dense_backward(x, w, true, gy); }),
+        [&](convplay::ThreadPool* pool) { (void)convplay::dense_backward_fast(x, w, true, gy, {pool}); });
+  }
+}
