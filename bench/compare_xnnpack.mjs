@@ -66,7 +66,7 @@ for (const t of threadCounts) {
   for (const o of ours) {
     const x = theirs.find((r) => r.shape === o.shape);
     if (!x) continue;
-    rows.push({ shape: o.shape, threads: t, ours: o.median_ms, xnnpack: x.median_ms, xnnpack_threads: x.threads,
+    rows.push({ shape: o.shape, op: o.op, threads: t, ours: o.median_ms, xnnpack: x.median_ms, xnnpack_threads: x.threads,
                 ratio: x.median_ms / o.median_ms, agree: Math.abs(o.abssum - x.abssum) <= 1e-4 * Math.abs(x.abssum),
                 kernel: o.kernel, load_ours: loadOurs, load_xnnpack: loadTheirs });
   }
@@ -78,12 +78,17 @@ for (const r of rows) {
   console.log(`| ${r.shape} | ${r.threads}${r.xnnpack_threads !== r.threads ? ` (XNNPACK ${r.xnnpack_threads})` : ''} | ` +
               `${r.ours.toPrecision(3)} | ${r.xnnpack.toPrecision(3)} | ${r.ratio.toFixed(2)}× | ${r.agree ? 'yes' : 'NO'} |`);
 }
+// "<geometric mean>× (minimum <min>×)" of the rows' speed-ups.
+const summary = (sel) => `${Math.exp(sel.reduce((a, r) => a + Math.log(r.ratio), 0) / sel.length).toFixed(2)}× ` +
+                         `(minimum ${Math.min(...sel.map((r) => r.ratio)).toFixed(2)}×)`;
 for (const t of threadCounts) {
   const sel = rows.filter((r) => r.threads === t && /^s[2-6]$/.test(r.shape));
-  if (sel.length) {
-    const geo = Math.exp(sel.reduce((a, r) => a + Math.log(r.ratio), 0) / sel.length);
-    console.log(`\ngeometric mean speed-up over s2–s6, ${t} thread(s): ${geo.toFixed(2)}× (minimum ${Math.min(...sel.map((r) => r.ratio)).toFixed(2)}×)`);
-  }
+  if (sel.length) console.log(`\ngeometric mean speed-up over s2–s6, ${t} thread(s): ${summary(sel)}`);
+}
+for (const t of threadCounts) {
+  // Pooling (the maxpool / avgpool shapes, p1_max … p2_avg in bench/shapes.json) has a line of its own.
+  const sel = rows.filter((r) => r.threads === t && (r.op === 'maxpool' || r.op === 'avgpool'));
+  if (sel.length) console.log(`pooling, ${t} thread(s): geometric mean speed-up over ${sel.map((r) => r.shape).join(', ')}: ${summary(sel)}`);
 }
 if (wantJson) for (const r of rows) console.log(JSON.stringify(r));
 for (const t of threadCounts) {

@@ -12,8 +12,12 @@
 // (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
 // the matrix included. peak_bytes = what the method allocates besides the input (output included);
 // a method needing more than --max-bytes (default 1 GiB) is skipped with a message.
+// Shapes with op maxpool / avgpool (K×K window, stride S, no padding, as the harness) run the planned
+// pooling (convplay/pool2d_plan.h) once whatever --impl says, as impl convplay-pool; their flop is the
+// harness' N·C·Ho·Wo·K·K (one operation per tap).
 #include <convplay/conv2d_plan.h>
 #include <convplay/json.h>
+#include <convplay/pool2d_plan.h>
 #include <convplay/thread_pool.h>
 #include <convplay/three_ways.h>
 
@@ -34,10 +38,15 @@ namespace {
 struct Shape {
   std::string id, op, pad = "valid";
   long N = 1, C = 1, H = 1, W = 1, M = 1, K = 1, S = 1;
+  bool pooling() const { return op == "maxpool" || op == "avgpool"; }
   long p() const { return pad == "same" ? (K - 1) / 2 : pad == "full" ? K - 1 : 0; }
-  long Ho() const { return H + 2 * p() - K + 1; }
-  long Wo() const { return W + 2 * p() - K + 1; }
-  double flop() const { return 2.0 * static_cast<double>(N * Ho() * Wo() * M * C * K * K); }
+  long Ho() const { return pooling() ? (H - K) / S + 1 : H + 2 * p() - K + 1; }
+  long Wo() const { return pooling() ? (W - K) / S + 1 : W + 2 * p() - K + 1; }
+  long Mo() const { return pooling() ? C : M; } // output channels
+  double flop() const {
+    const double taps = static_cast<double>(N * Ho() * Wo() * Mo() * K * K);
+    return pooling() ? taps : 2.0 * taps * static_cast<double>(C);
+  }
 };
 
 int fail(const std::string& message) {
@@ -121,6 +130,35 @@ void read_text_shapes(std::istream& in, std::vector<Shape>& out) {
   }
 }
 
+// One measured (implementation, shape, threads).
+struct Row {
+  std::string impl, label, kernel; // label: the short name of the text table
+  Timing t;
+  std::vector<float> y;            // the output
+  long long workspace, peak;
+};
+
+void print_row(const Shape& s, long threads, const Row& r, bool json) {
+  double checksum = 0, abssum = 0;
+  for (float v : r.y) { checksum += v; abssum += std::fabs(v); }
+  const double gflops = s.flop() / (r.t.median_ms * 1e6);
+  if (json) {
+    std::printf("{\"impl\":\"%s\",\"shape\":\"%s\",\"op\":\"%s\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
+                "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":%ld,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
+                "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
+                "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld,"
+                "\"peak_bytes\":%lld}\n",
+                r.impl.c_str(), s.id.c_str(), s.op.c_str(), s.N, s.C, s.H, s.W, s.Mo(), s.K, s.pooling() ? "valid" : s.pad.c_str(),
+                s.pooling() ? s.S : 1L, s.Ho(), s.Wo(), threads, r.t.median_ms, r.t.min_ms, r.t.max_ms, r.t.reps, r.t.inner,
+                s.flop(), gflops, checksum, abssum, r.kernel.c_str(), r.workspace,
+                static_cast<long long>(r.y.size() * sizeof(float)), r.peak);
+  } else {
+    std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g %12lld\n", s.id.c_str(), r.label.c_str(), threads,
+                r.t.median_ms, r.t.min_ms, gflops, abssum, r.peak);
+  }
+  std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -180,29 +218,38 @@ int main(int argc, char** argv) {
                           "peak_bytes");
   for (const Shape& s : shapes) {
     if (!id_selected(s.id, ids)) continue;
-    if (s.op != "conv") {
+    if (s.op != "conv" && !s.pooling()) {
       std::fprintf(stderr, "convplay-bench: %s: %s has no fast kernel yet, skipped\n", s.id.c_str(), s.op.c_str());
       continue;
     }
     const auto x = deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0);
+    if (s.pooling()) {
+      convplay::Pool2dPlanSpec spec;
+      spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.KH = spec.KW = s.K; spec.SH = spec.SW = s.S;
+      spec.op = s.op == "maxpool" ? convplay::PoolOp::Max : convplay::PoolOp::Avg;
+      const convplay::Pool2dPlan plan(spec);
+      if (!plan.ok()) return fail(s.id + ": " + plan.error());
+      Row row{"convplay-pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
+      row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+      row.workspace = plan.workspace_bytes();
+      row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
+      print_row(s, threads, row, json);
+      continue;
+    }
     const auto w = deterministic(static_cast<size_t>(s.M * s.C * s.K * s.K), 7919);
     for (const convplay::ConvMethod method : methods) {
-      const std::string impl = std::string("convplay-") + convplay::conv_method_name(method);
-      std::vector<float> y;
-      Timing t{};
-      std::string kernel;
-      long long workspace = 0, peak = 0;
+      Row row{std::string("convplay-") + convplay::conv_method_name(method), convplay::conv_method_name(method), "", {}, {}, 0, 0};
       if (method == convplay::ConvMethod::Direct) {
         convplay::Conv2dPlanSpec spec;
         spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
         spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
         convplay::Conv2dPlan plan(spec, w.data(), nullptr);
         if (!plan.ok()) return fail(s.id + ": " + plan.error());
-        y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
-        t = time_it([&] { plan.run(x.data(), y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
-        kernel = plan.kernel_name();
-        workspace = plan.workspace_bytes();
-        peak = workspace + static_cast<long long>(y.size() * sizeof(float));
+        row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
+        row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+        row.kernel = plan.kernel_name();
+        row.workspace = plan.workspace_bytes();
+        row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
       } else {
         const convplay::Tensor xt{{s.N, s.C, s.H, s.W}, x}, wt{{s.M, s.C, s.K, s.K}, w};
         convplay::Conv2dParams params;
@@ -211,33 +258,17 @@ int main(int argc, char** argv) {
         const auto limit = static_cast<int64_t>(max_bytes);
         auto first = convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit);
         if (!first) {
-          std::fprintf(stderr, "convplay-bench: %s: %s skipped: %s\n", s.id.c_str(), impl.c_str(), first.error().c_str());
+          std::fprintf(stderr, "convplay-bench: %s: %s skipped: %s\n", s.id.c_str(), row.impl.c_str(), first.error().c_str());
           continue;
         }
-        kernel = first->kernel;
-        peak = first->bytes_allocated;
-        workspace = peak - static_cast<long long>(first->output.data.size() * sizeof(float));
-        t = time_it([&] { (void)convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit); },
-                    static_cast<int>(reps), min_sample_ms);
-        y = std::move(first->output.data);
+        row.kernel = first->kernel;
+        row.peak = first->bytes_allocated;
+        row.workspace = row.peak - static_cast<long long>(first->output.data.size() * sizeof(float));
+        row.t = time_it([&] { (void)convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit); },
+                        static_cast<int>(reps), min_sample_ms);
+        row.y = std::move(first->output.data);
       }
-      double checksum = 0, abssum = 0;
-      for (float v : y) { checksum += v; abssum += std::fabs(v); }
-      const double gflops = s.flop() / (t.median_ms * 1e6);
-      if (json) {
-        std::printf("{\"impl\":\"%s\",\"shape\":\"%s\",\"op\":\"conv\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
-                    "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":1,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
-                    "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
-                    "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld,"
-                    "\"peak_bytes\":%lld}\n",
-                    impl.c_str(), s.id.c_str(), s.N, s.C, s.H, s.W, s.M, s.K, s.pad.c_str(), s.Ho(), s.Wo(), threads,
-                    t.median_ms, t.min_ms, t.max_ms, t.reps, t.inner, s.flop(), gflops, checksum, abssum, kernel.c_str(),
-                    workspace, static_cast<long long>(y.size() * sizeof(float)), peak);
-      } else {
-        std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g %12lld\n", s.id.c_str(), convplay::conv_method_name(method),
-                    threads, t.median_ms, t.min_ms, gflops, abssum, peak);
-      }
-      std::fflush(stdout);
+      print_row(s, threads, row, json);
     }
   }
   return 0;

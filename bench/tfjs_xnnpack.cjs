@@ -1,5 +1,7 @@
 // XNNPACK, as browsers run it inside @tensorflow/tfjs-backend-wasm, timed on the shapes file with the
 // same inputs and timing rules as convplay-bench. One JSON line per shape on stdout.
+// Convolutions (op conv) and pooling (op maxpool / avgpool: K×K window, stride S, 'valid', and flop =
+// N·C·Ho·Wo·K·K, as ../shared/perf-anchors/bench/common.js counts it).
 //   node bench/tfjs_xnnpack.cjs --shapes FILE [--threads N] [--reps R] [--min-sample-ms X]
 // --threads 1 uses the SIMD binary; N > 1 the threaded SIMD binary, which tfjs never picks under Node
 // on its own, so two things are adjusted here (see the comments below).
@@ -82,27 +84,41 @@ function timeIt(fn) {
   await tf.ready();
   const used = wasm.getThreadsCount();
   const shapes = JSON.parse(fs.readFileSync(shapesPath, 'utf8'));
+  // NCHW → NHWC, tfjs' layout.
+  const nhwc = (a, N, C, H, W) => {
+    const out = new Float32Array(a.length);
+    for (let n = 0; n < N; ++n) for (let c = 0; c < C; ++c) for (let h = 0; h < H; ++h) for (let w = 0; w < W; ++w)
+      out[((n * H + h) * W + w) * C + c] = a[((n * C + c) * H + h) * W + w];
+    return out;
+  };
+  const pooling = (op) => op === 'maxpool' || op === 'avgpool';
   for (const s of shapes) {
-    if (s.op !== 'conv') continue;
-    const p = s.pad === 'same' ? (s.K - 1) >> 1 : s.pad === 'full' ? s.K - 1 : 0;
-    const xs = deterministic(s.N * s.C * s.H * s.W, 0), ws = deterministic(s.M * s.C * s.K * s.K, 7919);
-    // NCHW → NHWC and OIHW → HWIO, tfjs' layouts.
-    const xh = new Float32Array(xs.length), wh = new Float32Array(ws.length);
-    for (let n = 0; n < s.N; ++n) for (let c = 0; c < s.C; ++c) for (let h = 0; h < s.H; ++h) for (let w = 0; w < s.W; ++w)
-      xh[((n * s.H + h) * s.W + w) * s.C + c] = xs[((n * s.C + c) * s.H + h) * s.W + w];
-    for (let o = 0; o < s.M; ++o) for (let i = 0; i < s.C; ++i) for (let h = 0; h < s.K; ++h) for (let w = 0; w < s.K; ++w)
-      wh[((h * s.K + w) * s.C + i) * s.M + o] = ws[((o * s.C + i) * s.K + h) * s.K + w];
-    const x = tf.tensor4d(xh, [s.N, s.H, s.W, s.C]), w = tf.tensor4d(wh, [s.K, s.K, s.C, s.M]);
-    const pad = s.pad === 'full' ? [[0, 0], [p, p], [p, p], [0, 0]] : s.pad;
-    const run = () => tf.conv2d(x, w, 1, pad);
+    if (s.op !== 'conv' && !pooling(s.op)) continue;
+    const x = tf.tensor4d(nhwc(deterministic(s.N * s.C * s.H * s.W, 0), s.N, s.C, s.H, s.W), [s.N, s.H, s.W, s.C]);
+    let run, w = null, flop;
+    if (pooling(s.op)) {
+      run = s.op === 'maxpool' ? () => tf.maxPool(x, s.K, s.S, 'valid') : () => tf.avgPool(x, s.K, s.S, 'valid');
+      flop = s.N * s.C * (Math.floor((s.H - s.K) / s.S) + 1) * (Math.floor((s.W - s.K) / s.S) + 1) * s.K * s.K;
+    } else {
+      const p = s.pad === 'same' ? (s.K - 1) >> 1 : s.pad === 'full' ? s.K - 1 : 0;
+      const ws = deterministic(s.M * s.C * s.K * s.K, 7919);
+      // OIHW → HWIO, tfjs' filter layout.
+      const wh = new Float32Array(ws.length);
+      for (let o = 0; o < s.M; ++o) for (let i = 0; i < s.C; ++i) for (let h = 0; h < s.K; ++h) for (let k = 0; k < s.K; ++k)
+        wh[((h * s.K + k) * s.C + i) * s.M + o] = ws[((o * s.C + i) * s.K + h) * s.K + k];
+      w = tf.tensor4d(wh, [s.K, s.K, s.C, s.M]);
+      const pad = s.pad === 'full' ? [[0, 0], [p, p], [p, p], [0, 0]] : s.pad;
+      run = () => tf.conv2d(x, w, 1, pad);
+      flop = 2 * s.N * (s.H + 2 * p - s.K + 1) * (s.W + 2 * p - s.K + 1) * s.M * s.C * s.K * s.K;
+    }
     const y = run();
     let abssum = 0;
     for (const v of y.dataSync()) abssum += Math.abs(v);
     y.dispose();
     const t = timeIt(() => run().dispose());
-    const flop = 2 * s.N * (s.H + 2 * p - s.K + 1) * (s.W + 2 * p - s.K + 1) * s.M * s.C * s.K * s.K;
-    console.log(JSON.stringify({ impl: `xnnpack-tfjs-wasm(${threads > 1 ? 'threaded-simd' : 'simd'})`, shape: s.id,
+    console.log(JSON.stringify({ impl: `xnnpack-tfjs-wasm(${threads > 1 ? 'threaded-simd' : 'simd'})`, shape: s.id, op: s.op,
       threads: used, ...t, flop, gflops: flop / (t.median_ms * 1e6), abssum }));
-    x.dispose(); w.dispose();
+    x.dispose();
+    if (w) w.dispose();
   }
 })().then(() => process.exit(0), (e) => { console.error(e && e.stack || e); process.exit(1); });
