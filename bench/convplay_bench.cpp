@@ -22,30 +22,82 @@
 #include <convplay/three_ways.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <malloc.h> // malloc_usable_size (glibc, Emscripten)
 #include <memory>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
+
+// What the implementations really allocate: every operator new is counted (bytes live and their high
+// mark), so each row can show alloc_peak_bytes, measured from plan or method start through its first
+// run, next to the peak_bytes it reports (the rule: at most twice output plus workspace).
+namespace alloc_count {
+std::atomic<long long> live{0}, high{0};
+void* note(void* p) {
+  if (!p) throw std::bad_alloc();
+  const long long now = live.fetch_add(static_cast<long long>(malloc_usable_size(p))) + static_cast<long long>(malloc_usable_size(p));
+  for (long long h = high.load(); now > h && !high.compare_exchange_weak(h, now);) {}
+  return p;
+}
+void forget(void* p) {
+  if (!p) return;
+  live.fetch_sub(static_cast<long long>(malloc_usable_size(p)));
+  std::free(p);
+}
+void* aligned(std::size_t n, std::align_val_t a) {
+  const auto al = static_cast<std::size_t>(a);
+  return note(std::aligned_alloc(al, (std::max<std::size_t>(n, 1) + al - 1) / al * al));
+}
+// Bytes allocated at the highest point since start(), above what was live at start().
+struct Scope {
+  long long base = live.load();
+  Scope() { high.store(base); }
+  long long peak() const { return high.load() - base; }
+};
+} // namespace alloc_count
+
+void* operator new(std::size_t n) { return alloc_count::note(std::malloc(n ? n : 1)); }
+void* operator new[](std::size_t n) { return alloc_count::note(std::malloc(n ? n : 1)); }
+void* operator new(std::size_t n, std::align_val_t a) { return alloc_count::aligned(n, a); }
+void* operator new[](std::size_t n, std::align_val_t a) { return alloc_count::aligned(n, a); }
+void operator delete(void* p) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p) noexcept { alloc_count::forget(p); }
+void operator delete(void* p, std::size_t) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p, std::size_t) noexcept { alloc_count::forget(p); }
+void operator delete(void* p, std::align_val_t) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { alloc_count::forget(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { alloc_count::forget(p); }
 
 namespace {
 
 struct Shape {
   std::string id, op, pad = "valid";
   long N = 1, C = 1, H = 1, W = 1, M = 1, K = 1, S = 1;
+  long G = 1; // conv groups (our own shapes files; depthwise when G = C); the shared harness has none
   bool pooling() const { return op == "maxpool" || op == "avgpool"; }
-  long p() const { return pad == "same" ? (K - 1) / 2 : pad == "full" ? K - 1 : 0; }
-  long Ho() const { return pooling() ? (H - K) / S + 1 : H + 2 * p() - K + 1; }
-  long Wo() const { return pooling() ? (W - K) / S + 1 : W + 2 * p() - K + 1; }
+  // Padding per side as PyTorch pads (symmetric, also with a stride).
+  long p() const { return pooling() ? 0 : pad == "same" ? (K - 1) / 2 : pad == "full" ? K - 1 : 0; }
+  long Ho() const { return (H + 2 * p() - K) / S + 1; }
+  long Wo() const { return (W + 2 * p() - K) / S + 1; }
   long Mo() const { return pooling() ? C : M; } // output channels
   double flop() const {
     const double taps = static_cast<double>(N * Ho() * Wo() * Mo() * K * K);
-    return pooling() ? taps : 2.0 * taps * static_cast<double>(C);
+    return pooling() ? taps : 2.0 * taps * static_cast<double>(C / G);
+  }
+  std::string check() const { // "" or why the shape cannot run
+    if (N < 1 || C < 1 || H < 1 || W < 1 || M < 1 || K < 1 || S < 1 || G < 1) return "sizes, K, S and G must be at least 1";
+    if (!pooling() && (C % G || M % G)) return "groups G must divide C and M";
+    if (H + 2 * p() < K || W + 2 * p() < K) return "the window is larger than the (padded) input";
+    return {};
   }
 };
 
@@ -111,7 +163,7 @@ bool read_json_shapes(const std::string& path, std::vector<Shape>& out, std::str
     auto str = [&](const char* k, std::string& v) { if (auto it = o.find(k); it != o.end()) if (auto p = std::get_if<std::string>(&it->second)) v = *p; };
     auto num = [&](const char* k, long& v) { if (auto it = o.find(k); it != o.end()) if (auto p = std::get_if<double>(&it->second)) v = static_cast<long>(*p); };
     str("id", s.id); str("op", s.op); str("pad", s.pad);
-    num("N", s.N); num("C", s.C); num("H", s.H); num("W", s.W); num("M", s.M); num("K", s.K); num("S", s.S);
+    num("N", s.N); num("C", s.C); num("H", s.H); num("W", s.W); num("M", s.M); num("K", s.K); num("S", s.S); num("G", s.G);
     if (s.id.empty() || s.op.empty()) { error = path + ": a shape without id or op"; return false; }
     out.push_back(s);
   }
@@ -136,6 +188,7 @@ struct Row {
   Timing t;
   std::vector<float> y;            // the output
   long long workspace, peak;
+  long long alloc_peak = -1;       // measured by alloc_count (-1: not measured)
 };
 
 void print_row(const Shape& s, long threads, const Row& r, bool json) {
@@ -144,14 +197,15 @@ void print_row(const Shape& s, long threads, const Row& r, bool json) {
   const double gflops = s.flop() / (r.t.median_ms * 1e6);
   if (json) {
     std::printf("{\"impl\":\"%s\",\"shape\":\"%s\",\"op\":\"%s\",\"N\":%ld,\"C\":%ld,\"H\":%ld,\"W\":%ld,"
-                "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":%ld,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
+                "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":%ld,\"G\":%ld,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
                 "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
                 "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld,"
-                "\"peak_bytes\":%lld}\n",
+                "\"peak_bytes\":%lld,\"alloc_peak_bytes\":%lld,\"alloc_within_2x\":%s}\n",
                 r.impl.c_str(), s.id.c_str(), s.op.c_str(), s.N, s.C, s.H, s.W, s.Mo(), s.K, s.pooling() ? "valid" : s.pad.c_str(),
-                s.pooling() ? s.S : 1L, s.Ho(), s.Wo(), threads, r.t.median_ms, r.t.min_ms, r.t.max_ms, r.t.reps, r.t.inner,
+                s.S, s.pooling() ? 1L : s.G, s.Ho(), s.Wo(), threads, r.t.median_ms, r.t.min_ms, r.t.max_ms, r.t.reps, r.t.inner,
                 s.flop(), gflops, checksum, abssum, r.kernel.c_str(), r.workspace,
-                static_cast<long long>(r.y.size() * sizeof(float)), r.peak);
+                static_cast<long long>(r.y.size() * sizeof(float)), r.peak, r.alloc_peak,
+                r.alloc_peak >= 0 && r.alloc_peak <= 2 * r.peak ? "true" : "false");
   } else {
     std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g %12lld\n", s.id.c_str(), r.label.c_str(), threads,
                 r.t.median_ms, r.t.min_ms, gflops, abssum, r.peak);
@@ -222,41 +276,54 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "convplay-bench: %s: %s has no fast kernel yet, skipped\n", s.id.c_str(), s.op.c_str());
       continue;
     }
+    if (auto e = s.check(); !e.empty()) return fail(s.id + ": " + e);
     const auto x = deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0);
     if (s.pooling()) {
       convplay::Pool2dPlanSpec spec;
       spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.KH = spec.KW = s.K; spec.SH = spec.SW = s.S;
       spec.op = s.op == "maxpool" ? convplay::PoolOp::Max : convplay::PoolOp::Avg;
+      const alloc_count::Scope scope;
       const convplay::Pool2dPlan plan(spec);
       if (!plan.ok()) return fail(s.id + ": " + plan.error());
       Row row{"convplay-pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
+      plan.run(x.data(), row.y.data(), &pool);
+      row.alloc_peak = scope.peak();
       row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
       row.workspace = plan.workspace_bytes();
       row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
       print_row(s, threads, row, json);
       continue;
     }
-    const auto w = deterministic(static_cast<size_t>(s.M * s.C * s.K * s.K), 7919);
+    const auto w = deterministic(static_cast<size_t>(s.M * (s.C / s.G) * s.K * s.K), 7919);
     for (const convplay::ConvMethod method : methods) {
       Row row{std::string("convplay-") + convplay::conv_method_name(method), convplay::conv_method_name(method), "", {}, {}, 0, 0};
       if (method == convplay::ConvMethod::Direct) {
         convplay::Conv2dPlanSpec spec;
         spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
         spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
+        spec.SH = spec.SW = s.S;
+        spec.groups = s.G;
+        const alloc_count::Scope scope;
         convplay::Conv2dPlan plan(spec, w.data(), nullptr);
         if (!plan.ok()) return fail(s.id + ": " + plan.error());
         row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
+        plan.run(x.data(), row.y.data(), &pool);
+        row.alloc_peak = scope.peak();
         row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
         row.kernel = plan.kernel_name();
         row.workspace = plan.workspace_bytes();
         row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
       } else {
-        const convplay::Tensor xt{{s.N, s.C, s.H, s.W}, x}, wt{{s.M, s.C, s.K, s.K}, w};
+        const convplay::Tensor xt{{s.N, s.C, s.H, s.W}, x}, wt{{s.M, s.C / s.G, s.K, s.K}, w};
         convplay::Conv2dParams params;
+        params.stride_h = params.stride_w = s.S;
+        params.groups = s.G;
         params.padding = convplay::Padding::Explicit;
         params.pad_top = params.pad_bottom = params.pad_left = params.pad_right = s.p();
         const auto limit = static_cast<int64_t>(max_bytes);
+        const alloc_count::Scope scope;
         auto first = convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit);
+        row.alloc_peak = scope.peak();
         if (!first) {
           std::fprintf(stderr, "convplay-bench: %s: %s skipped: %s\n", s.id.c_str(), row.impl.c_str(), first.error().c_str());
           continue;

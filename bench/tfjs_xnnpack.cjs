@@ -1,6 +1,6 @@
 // XNNPACK, as browsers run it inside @tensorflow/tfjs-backend-wasm, timed on the shapes file with the
 // same inputs and timing rules as convplay-bench. One JSON line per shape on stdout.
-// Convolutions (op conv) and pooling (op maxpool / avgpool: K×K window, stride S, 'valid', and flop =
+// Convolutions (op conv, with stride S and groups G = 1 or depthwise when given) and pooling (op maxpool / avgpool: K×K window, stride S, 'valid', and flop =
 // N·C·Ho·Wo·K·K, as ../shared/perf-anchors/bench/common.js counts it).
 //   node bench/tfjs_xnnpack.cjs --shapes FILE [--threads N] [--reps R] [--min-sample-ms X]
 // --threads 1 uses the SIMD binary; N > 1 the threaded SIMD binary, which tfjs never picks under Node
@@ -100,16 +100,34 @@ function timeIt(fn) {
       run = s.op === 'maxpool' ? () => tf.maxPool(x, s.K, s.S, 'valid') : () => tf.avgPool(x, s.K, s.S, 'valid');
       flop = s.N * s.C * (Math.floor((s.H - s.K) / s.S) + 1) * (Math.floor((s.W - s.K) / s.S) + 1) * s.K * s.K;
     } else {
-      const p = s.pad === 'same' ? (s.K - 1) >> 1 : s.pad === 'full' ? s.K - 1 : 0;
-      const ws = deterministic(s.M * s.C * s.K * s.K, 7919);
-      // OIHW → HWIO, tfjs' filter layout.
-      const wh = new Float32Array(ws.length);
-      for (let o = 0; o < s.M; ++o) for (let i = 0; i < s.C; ++i) for (let h = 0; h < s.K; ++h) for (let k = 0; k < s.K; ++k)
-        wh[((h * s.K + k) * s.C + i) * s.M + o] = ws[((o * s.C + i) * s.K + h) * s.K + k];
-      w = tf.tensor4d(wh, [s.K, s.K, s.C, s.M]);
-      const pad = s.pad === 'full' ? [[0, 0], [p, p], [p, p], [0, 0]] : s.pad;
-      run = () => tf.conv2d(x, w, 1, pad);
-      flop = 2 * s.N * (s.H + 2 * p - s.K + 1) * (s.W + 2 * p - s.K + 1) * s.M * s.C * s.K * s.K;
+      // Stride S and groups G (our own shapes files; 1 in the shared harness'). Padding is given
+      // explicitly, symmetric as PyTorch and convplay pad: tfjs' 'same' pads 0/1 at stride 2.
+      const S = s.S || 1, G = s.G || 1, p = s.pad === 'same' ? (s.K - 1) >> 1 : s.pad === 'full' ? s.K - 1 : 0;
+      const Cg = s.C / G;
+      if (G !== 1 && !(G === s.C && s.M % s.C === 0)) {
+        console.error(`tfjs_xnnpack: ${s.id}: groups ${G} other than 1 or depthwise are not in tfjs, skipped`);
+        x.dispose();
+        continue;
+      }
+      const ws = deterministic(s.M * Cg * s.K * s.K, 7919);
+      const pad = [[0, 0], [p, p], [p, p], [0, 0]];
+      if (G === 1) {
+        // OIHW → HWIO, tfjs' filter layout.
+        const wh = new Float32Array(ws.length);
+        for (let o = 0; o < s.M; ++o) for (let i = 0; i < s.C; ++i) for (let h = 0; h < s.K; ++h) for (let k = 0; k < s.K; ++k)
+          wh[((h * s.K + k) * s.C + i) * s.M + o] = ws[((o * s.C + i) * s.K + h) * s.K + k];
+        w = tf.tensor4d(wh, [s.K, s.K, s.C, s.M]);
+        run = () => tf.conv2d(x, w, S, pad);
+      } else {
+        // Depthwise: output channel c·mult + q reads input channel c; tfjs' filter is [K, K, C, mult].
+        const mult = s.M / s.C, wh = new Float32Array(ws.length);
+        for (let c = 0; c < s.C; ++c) for (let q = 0; q < mult; ++q) for (let h = 0; h < s.K; ++h) for (let k = 0; k < s.K; ++k)
+          wh[((h * s.K + k) * s.C + c) * mult + q] = ws[((c * mult + q) * s.K + h) * s.K + k];
+        w = tf.tensor4d(wh, [s.K, s.K, s.C, mult]);
+        run = () => tf.depthwiseConv2d(x, w, S, pad);
+      }
+      const ho = Math.floor((s.H + 2 * p - s.K) / S) + 1, wo = Math.floor((s.W + 2 * p - s.K) / S) + 1;
+      flop = 2 * s.N * ho * wo * s.M * Cg * s.K * s.K;
     }
     const y = run();
     let abssum = 0;
