@@ -91,9 +91,12 @@ bool Stepper::draw(int count) {
   if (ImGui::Button(">")) set_position(position_ + 1, count);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.5f);
-  ImGui::SliderFloat("##speed", &speed_, 0.25f, 20.0f, "%.2g / s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  // The value is written beside the slider, not on it: the grab would cover it.
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.0f);
+  ImGui::SliderFloat("##speed", &speed_, 0.25f, 20.0f, "", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed: steps per second");
+  ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::Text("%.2g steps/s", static_cast<double>(speed_));
   ImGui::SameLine();
   const std::string where = "position " + std::to_string(position_ + 1) + " of " + std::to_string(count);
   if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(where.c_str()).x) ImGui::NewLine();
