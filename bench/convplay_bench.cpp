@@ -101,8 +101,10 @@ struct Shape {
   }
 };
 
+const char* g_name = "convplay-bench"; // or "convplay bench", as the user typed it
+
 int fail(const std::string& message) {
-  std::fprintf(stderr, "convplay-bench: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: %s\n", g_name, message.c_str());
   return 2;
 }
 
@@ -177,7 +179,7 @@ void read_text_shapes(std::istream& in, std::vector<Shape>& out) {
     std::istringstream ss(line);
     Shape s;
     ss >> s.id >> s.op >> s.N >> s.C >> s.H >> s.W >> s.M >> s.K >> s.pad >> s.S;
-    if (!ss) { std::fprintf(stderr, "convplay-bench: bad shape line: %s\n", line.c_str()); continue; }
+    if (!ss) { std::fprintf(stderr, "%s: bad shape line: %s\n", g_name, line.c_str()); continue; }
     out.push_back(s);
   }
 }
@@ -215,7 +217,10 @@ void print_row(const Shape& s, long threads, const Row& r, bool json) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+// The benchmark's entry (bench_main.cpp's main, and `convplay bench` natively): argv[0] is the
+// command's name, options follow.
+int convplay_bench_main(int argc, char** argv) {
+  if (argc > 0 && std::string(argv[0]) == "bench") g_name = "convplay bench";
   auto env = [](const char* k, const char* d) { const char* v = std::getenv(k); return std::string(v && *v ? v : d); };
   std::string shapes_path, ids;
   long threads = std::atol(env("THREADS", "1").c_str());
@@ -236,8 +241,10 @@ int main(int argc, char** argv) {
     else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
     else if (a == "--json") json = true;
     else if (a == "--help") {
-      std::printf("usage: convplay-bench [--shapes FILE] [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz]\n"
-                  "                      [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n");
+      std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz]\n"
+                  "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n"
+                  "Shapes: a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, and G,\n"
+                  "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name);
       return 0;
     } else return fail("unknown or incomplete option '" + a + "' (see --help)");
   }
@@ -273,7 +280,7 @@ int main(int argc, char** argv) {
   for (const Shape& s : shapes) {
     if (!id_selected(s.id, ids)) continue;
     if (s.op != "conv" && !s.pooling()) {
-      std::fprintf(stderr, "convplay-bench: %s: %s has no fast kernel yet, skipped\n", s.id.c_str(), s.op.c_str());
+      std::fprintf(stderr, "%s: %s: %s has no fast kernel yet, skipped\n", g_name, s.id.c_str(), s.op.c_str());
       continue;
     }
     if (auto e = s.check(); !e.empty()) return fail(s.id + ": " + e);
@@ -325,7 +332,7 @@ int main(int argc, char** argv) {
         auto first = convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit);
         row.alloc_peak = scope.peak();
         if (!first) {
-          std::fprintf(stderr, "convplay-bench: %s: %s skipped: %s\n", s.id.c_str(), row.impl.c_str(), first.error().c_str());
+          std::fprintf(stderr, "%s: %s: %s skipped: %s\n", g_name, s.id.c_str(), row.impl.c_str(), first.error().c_str());
           continue;
         }
         row.kernel = first->kernel;

@@ -2,6 +2,7 @@
 //   convplay shape ...   output shape, parameter counts (conv vs dense), MACs, memory, matrix sizes
 //   convplay conv  ...   conv1d/conv2d/conv_transpose2d of .npy arrays (PyTorch layouts)
 //   convplay pool  ...   max/avg pooling of a .npy array
+//   convplay bench ...   the speed benchmark (bench/convplay_bench.cpp; its own options and messages)
 // Any error prints one line "convplay: <message>" on stderr, exits with status 2, and writes nothing
 // (outputs go to temporary files renamed into place only when everything has succeeded).
 #include "args.h"
@@ -39,6 +40,8 @@ const char* kUsage =
     "                 [--transposed [--output-padding P|PH,PW]] --out y.npy\n"
     "  convplay pool  --input x.npy --op max|avg --kernel K|KHxKW [--stride S|SH,SW] [--padding P|PH,PW]\n"
     "                 [--dilation D|DH,DW] [--ceil-mode] [--exclude-pad] --out y.npy [--indices i.npy]\n"
+    "  convplay bench --shapes FILE [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz] [--json]\n"
+    "                 (convplay bench --help for all its options)\n"
     "Arrays use PyTorch's layouts: x (N,C,H,W) or (C,H,W), w (M,C/groups,KH,KW), bias (M); a 2-D x (H,W)\n"
     "with a 2-D w (KH,KW) is one image and one filter (scipy.signal.convolve2d). 1-D: x (N,C,L), (C,L) or (L)\n"
     "with w (M,C/groups,K) or (K), --padding P or PL,PR. Inputs float32/float64 .npy; outputs float32 (indices int64).\n"
@@ -324,8 +327,11 @@ int run_shape(const Options& o) {
 }
 } // namespace
 
+int convplay_bench_main(int argc, char** argv); // bench/convplay_bench.cpp
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "bench") return convplay_bench_main(argc - 1, argv + 1);
   if (!args.empty() && (args[0] == "help" || std::find(args.begin(), args.end(), "--help") != args.end() ||
                         std::find(args.begin(), args.end(), "-h") != args.end())) {
     std::cout << kUsage;
@@ -345,9 +351,9 @@ int main(int argc, char** argv) {
       spec.with_value = {"input", "op", "kernel", "stride", "padding", "dilation", "out", "indices"};
       spec.flags = {"ceil-mode", "exclude-pad"};
     } else if (cmd.empty()) {
-      throw Failure{"no command given (shape, conv or pool); try convplay --help"};
+      throw Failure{"no command given (shape, conv, pool or bench); try convplay --help"};
     } else {
-      throw Failure{"unknown command '" + cmd + "' (shape, conv or pool); try convplay --help"};
+      throw Failure{"unknown command '" + cmd + "' (shape, conv, pool or bench); try convplay --help"};
     }
     const Options o = need(cli::parse_options(args, spec));
     if (cmd == "shape") return run_shape(o);

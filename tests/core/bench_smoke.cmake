@@ -1,0 +1,76 @@
+# The benchmark runs and says the right things (cmake -P): its outputs agree with the other
+# implementations' (abssum of the shared harness' deterministic inputs, as XNNPACK and PyTorch print
+# them), every row has the fields run_all.sh reads, the allocation rule holds, and bad input is one
+# line on stderr with status 2.
+#   cmake "-DBENCH=cmd|args" -DSRC=<repository> -DWORK=<scratch dir> -P bench_smoke.cmake
+string(REPLACE "|" ";" BENCH "${BENCH}") # '|' separates the command's words (a ';' would split add_test's)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+set(failures 0)
+function(fail message)
+  message(SEND_ERROR "${message}")
+  math(EXPR n "${failures} + 1")
+  set(failures ${n} PARENT_SCOPE)
+endfunction()
+
+# 1. The harness' shapes and our stride/depthwise shapes, every way, a short timing.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1,s2,p2_max,p2_avg --impl direct,im2col
+                        --reps 2 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes_extra.json --ids x1_s2,x2_dw --reps 2 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc2 OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
+if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0)
+  fail("the bench failed (${rc}, ${rc2}): ${err} ${err2}")
+endif()
+string(APPEND out "${out2}")
+# shape → abssum printed by XNNPACK and PyTorch for the same inputs (../shared/perf-anchors/baseline,
+# tfjs_xnnpack.cjs for the x shapes)
+foreach(pair "s1|2491.196" "s2|1392.783" "p2_max|395.0937" "p2_avg|96.48724" "x1_s2|145210.6" "x2_dw|40211.05")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 shape)
+  list(GET pair 1 abssum)
+  string(REGEX MATCHALL "[^\n]*\"shape\":\"${shape}\"[^\n]*" rows "${out}")
+  list(LENGTH rows count)
+  if(count EQUAL 0)
+    fail("no row for ${shape}: ${out}")
+  endif()
+  foreach(row IN LISTS rows)
+    if(NOT row MATCHES "\"abssum\":${abssum}[,}]")
+      fail("${shape}: abssum is not ${abssum}: ${row}")
+    endif()
+    foreach(field impl threads median_ms min_ms max_ms flop gflops peak_bytes alloc_peak_bytes)
+      if(NOT row MATCHES "\"${field}\":")
+        fail("${shape}: no field ${field}: ${row}")
+      endif()
+    endforeach()
+    if(NOT row MATCHES "\"alloc_within_2x\":true")
+      fail("${shape}: allocates more than twice its output plus workspace: ${row}")
+    endif()
+  endforeach()
+endforeach()
+if(NOT out MATCHES "\"impl\":\"convplay-im2col\",\"shape\":\"s2\"")
+  fail("--impl im2col gave no s2 row")
+endif()
+
+# 2. Bad input: one line on stderr, status 2.
+file(WRITE ${WORK}/bad_groups.json "[{\"id\":\"g\",\"op\":\"conv\",\"N\":1,\"C\":6,\"H\":8,\"W\":8,\"M\":4,\"K\":3,\"G\":4}]")
+file(WRITE ${WORK}/not_json.json "this is not json")
+foreach(case "--threads must be|--shapes;${SRC}/bench/shapes.json;--threads;0"
+             "cannot open|--shapes;${WORK}/missing.json"
+             "groups G must divide C and M|--shapes;${WORK}/bad_groups.json"
+             "not_json.json|--shapes;${WORK}/not_json.json"
+             "unknown or incomplete option|--frobnicate")
+  string(REPLACE "|" ";" case "${case}")
+  list(GET case 0 expected)
+  list(REMOVE_AT case 0)
+  execute_process(COMMAND ${BENCH} ${case} RESULT_VARIABLE rc OUTPUT_VARIABLE o ERROR_VARIABLE e)
+  string(REGEX MATCHALL "\n" newlines "${e}")
+  list(LENGTH newlines lines)
+  if(NOT rc EQUAL 2 OR NOT e MATCHES "${expected}" OR NOT lines EQUAL 1)
+    fail("'${case}': expected status 2 and one line with '${expected}', got ${rc}: ${e}")
+  endif()
+endforeach()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} bench check(s) failed")
+endif()
+message(STATUS "bench: outputs agree with XNNPACK's and PyTorch's, allocations within 2x, bad input refused")
