@@ -2,10 +2,6 @@
 // that hit every MR/NR remainder, both transposes, every bias, padded row strides, the GEMV paths
 // (one row, one column), every instruction set and 0..3 worker threads (bit-identical across them).
 // The seed is printed; rerun one with --rng-seed N.
-// convplay_core_fast_tests has no golden files: test_support.h's read_golden() is not used here.
-#ifndef CONVPLAY_TEST_DATA_DIR
-#define CONVPLAY_TEST_DATA_DIR ""
-#endif
 #include "test_support.h"
 
 #include <convplay/gemm.h>

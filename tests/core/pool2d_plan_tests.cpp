@@ -3,9 +3,6 @@
 // windows 1..4, strides 1..4, padding, ceil_mode, both divisors, every instruction set and 0..3 worker
 // threads. Max must give the reference's bits (NaN, ±∞ and signed zeros included); avg within a few
 // ulp; every instruction set and thread count the same bits (an average's NaN: any NaN). The seed is printed; rerun with --rng-seed N.
-#ifndef CONVPLAY_TEST_DATA_DIR
-#define CONVPLAY_TEST_DATA_DIR "" // the fast tests read no golden files (test_support.h's reader wants one)
-#endif
 #include "test_support.h"
 
 #include <convplay/pool.h>

@@ -4,10 +4,6 @@
 // batch 64, and the errors and fallbacks. Tolerance: float rounding of the sums, scaled by Σ|terms|
 // (the reference run on absolute values). The seed is printed; rerun one with --rng-seed N.
 // A hidden [.bench] case times the fast operators against the references on LeNet-5.
-// convplay_core_fast_tests has no golden files: test_support.h's read_golden() is not used here.
-#ifndef CONVPLAY_TEST_DATA_DIR
-#define CONVPLAY_TEST_DATA_DIR ""
-#endif
 #include "test_support.h"
 
 #include <convplay/conv2d_plan.h>
