@@ -32,7 +32,7 @@ TEST_CASE("the workers really run", "[thread_pool]") {
 
 TEST_CASE("back-to-back tiny loops and loops after the workers fell asleep", "[thread_pool]") {
   // The hand-over: a call that starts while a worker still leaves the previous one, and a call that
-  // must wake sleeping workers (the poll ends after 0.5 ms).
+  // must wake sleeping workers (the poll ends after ThreadPool::idle_poll()).
   for (std::size_t workers : {1u, 3u}) {
     convplay::ThreadPool pool(workers);
     std::atomic<long> sum{0};
@@ -45,4 +45,42 @@ TEST_CASE("back-to-back tiny loops and loops after the workers fell asleep", "[t
     }
     CHECK(sum.load() == want);
   }
+}
+
+TEST_CASE("every worker takes part again after idle gaps shorter and longer than its poll", "[thread_pool]") {
+  // In WebAssembly a worker polls only a few microseconds before it sleeps, so most loops that follow
+  // a pause must wake it: each probe needs every thread to run one of its items.
+  convplay::ThreadPool pool(2);
+  const std::size_t want = convplay::ThreadPool::threads_supported() ? 3u : 1u;
+  const auto poll = convplay::ThreadPool::idle_poll();
+  for (const auto gap : {std::chrono::microseconds(0), poll / 2, poll * 4, std::chrono::microseconds(3000)}) {
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      std::this_thread::sleep_for(gap);
+      INFO("gap " << gap.count() << " us, repeat " << repeat);
+      CHECK(pool.probe_running_threads() == want);
+    }
+  }
+}
+
+TEST_CASE("a parallel_for called while another thread's loop holds the pool runs on its caller, without waiting",
+          "[thread_pool]") {
+  if (!convplay::ThreadPool::threads_supported()) return; // no second thread to hold the pool
+  convplay::ThreadPool pool(2);
+  std::atomic<bool> release{false}, holding{false};
+  std::thread other([&] {
+    pool.parallel_for(3, [&](std::size_t) {
+      holding = true;
+      while (!release.load()) std::this_thread::yield(); // keeps the pool busy until the check is done
+    });
+  });
+  while (!holding.load()) std::this_thread::yield();
+  std::vector<std::thread::id> where(50);
+  pool.parallel_for(where.size(), [&](std::size_t i) { where[i] = std::this_thread::get_id(); });
+  release = true;
+  other.join();
+  for (const auto& id : where) CHECK(id == std::this_thread::get_id());
+  // and the pool still works for everyone afterwards
+  std::vector<std::atomic<int>> hits(100);
+  pool.parallel_for(hits.size(), [&](std::size_t i) { hits[i].fetch_add(1); });
+  for (auto& h : hits) CHECK(h.load() == 1);
 }

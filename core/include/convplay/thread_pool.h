@@ -54,6 +54,22 @@ public:
 
   std::size_t workers() const noexcept { return threads_.size(); } // threads started besides the caller
 
+  // How long an idle worker polls for the next loop before it sleeps (a sleeping thread takes 10–20 µs
+  // to wake, as long as a small layer). Natively a poll yields the core (sched_yield), so it polls
+  // 0.5 ms. In WebAssembly a yield gives nothing up (Emscripten's sched_yield only runs queued calls):
+  // when the machine is busy and the caller shares a core with the worker, every poll takes the core
+  // from the caller. Measured with both threads on one core (taskset; 1 thread: s3 0.244 ms, s5
+  // 7.79 ms): polling 0.5 ms made 2 threads take s3 0.38 ms and s5 8.9 ms, polling 5 µs 0.25 and
+  // 8.0 (s2, 0.019 ms alone, pays the wake-up instead: 0.020 → 0.025); on an idle machine 5 µs still
+  // catches back-to-back loops (s2 0.012 ms either way).
+  static constexpr std::chrono::microseconds idle_poll() {
+#if defined(__EMSCRIPTEN__)
+    return std::chrono::microseconds(5);
+#else
+    return std::chrono::microseconds(500);
+#endif
+  }
+
   // Parallel version of: for (i = 0; i < n; ++i) f(i). Blocks until every index has run.
   template <class F> void parallel_for(std::size_t n, F&& f) {
     if (n == 0) return;
@@ -62,7 +78,14 @@ public:
       return;
     }
     std::function<void(std::size_t)> job = [&f](std::size_t i) { f(i); };
-    std::unique_lock call_lock(call_mutex_); // one parallel_for at a time
+    // One parallel_for at a time. Another thread's loop already holds the pool (e.g. the app's
+    // background work while the main thread computes): run this one on the caller instead of
+    // waiting for it, so the browser's main thread never blocks on the pool. Same results either way.
+    std::unique_lock call_lock(call_mutex_, std::try_to_lock);
+    if (!call_lock.owns_lock()) {
+      for (std::size_t i = 0; i < n; ++i) f(i);
+      return;
+    }
     {
       std::lock_guard lock(mutex_);
       job_ = &job;
@@ -119,9 +142,8 @@ private:
     for (;;) {
       const std::function<void(std::size_t)>* job = nullptr;
       std::size_t count = 0;
-      // Spin briefly before sleeping: waking a sleeping thread costs tens of microseconds, more
-      // than many of the layers here take.
-      for (const auto until = spin_deadline();
+      // Poll briefly for the next loop before sleeping (see idle_poll()).
+      for (const auto until = std::chrono::steady_clock::now() + idle_poll();
            published_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until;)
         std::this_thread::yield();
       {
@@ -146,10 +168,11 @@ private:
     }
   }
 
-  // Polls done() for a while (yielding), then sleeps on finished_ until it holds.
+  // Polls done() for up to 0.5 ms (yielding), then sleeps on finished_ until it holds. The caller
+  // waits here for items that workers are running, which is short unless a worker was descheduled.
   template <class Pred> void wait_until(Pred done) {
-    for (const auto until = spin_deadline(); !done() && std::chrono::steady_clock::now() < until;)
-      std::this_thread::yield();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(500);
+    while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
     if (done()) return;
     std::unique_lock lock(mutex_);
     finished_.wait(lock, done);
@@ -163,12 +186,6 @@ private:
   std::size_t count_ = 0, generation_ = 0;
   std::atomic<std::size_t> next_{0}, done_{0}, active_{0};
   std::atomic<std::size_t> published_{0}; // generation_, readable without the lock
-  // How long a thread polls before it sleeps: a sleeping thread takes tens of microseconds to wake
-  // (more in WebAssembly workers), longer than many layers take; a yield is almost free in WebAssembly,
-  // so the limit is in time, not in iterations.
-  static std::chrono::steady_clock::time_point spin_deadline() {
-    return std::chrono::steady_clock::now() + std::chrono::microseconds(500);
-  }
   bool stopping_ = false;
 };
 
