@@ -94,7 +94,8 @@ struct Shape {
     return pooling() ? taps : 2.0 * taps * static_cast<double>(C / G);
   }
   std::string check() const { // "" or why the shape cannot run
-    if (N < 1 || C < 1 || H < 1 || W < 1 || M < 1 || K < 1 || S < 1 || G < 1) return "sizes, K, S and G must be at least 1";
+    if (N < 1 || C < 1 || H < 1 || W < 1 || K < 1 || S < 1 || G < 1) return "sizes, K, S and G must be at least 1";
+    if (!pooling() && M < 1) return "M, the number of filters, must be at least 1"; // pooling rows have M 0
     if (!pooling() && (C % G || M % G)) return "groups G must divide C and M";
     if (H + 2 * p() < K || W + 2 * p() < K) return "the window is larger than the (padded) input";
     return {};

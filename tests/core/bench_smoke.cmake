@@ -48,6 +48,14 @@ foreach(pair "s1|2491.196" "s2|1392.783" "p2_max|395.0937" "p2_avg|96.48724" "x1
     endif()
   endforeach()
 endforeach()
+# 1b. The harness' text form on stdin (run_all.sh --extra), as shapes_to_txt.py writes it: pooling has M 0.
+file(WRITE ${WORK}/shapes.txt "s1 conv 1 1 28 28 6 5 valid 1\np2_avg avgpool 1 6 28 28 0 2 - 2\n")
+execute_process(COMMAND ${BENCH} --reps 2 --min-sample-ms 0 --json INPUT_FILE ${WORK}/shapes.txt
+                RESULT_VARIABLE rc3 OUTPUT_VARIABLE out3 ERROR_VARIABLE err3)
+if(NOT rc3 EQUAL 0 OR NOT out3 MATCHES "\"shape\":\"s1\"[^\n]*\"abssum\":2491.196"
+   OR NOT out3 MATCHES "\"shape\":\"p2_avg\"[^\n]*\"abssum\":96.48724")
+  fail("the text form on stdin (${rc3}): ${out3} ${err3}")
+endif()
 if(NOT out MATCHES "\"impl\":\"convplay-im2col\",\"shape\":\"s2\"")
   fail("--impl im2col gave no s2 row")
 endif()
