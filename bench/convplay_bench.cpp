@@ -102,6 +102,12 @@ struct Shape {
   }
 };
 
+// Rows name the build, so run_all.sh can put native and WebAssembly side by side in one table.
+#if defined(__EMSCRIPTEN__)
+constexpr const char* kImplPrefix = "convplay-wasm-";
+#else
+constexpr const char* kImplPrefix = "convplay-";
+#endif
 const char* g_name = "convplay-bench"; // or "convplay bench", as the user typed it
 
 int fail(const std::string& message) {
@@ -293,7 +299,7 @@ int convplay_bench_main(int argc, char** argv) {
       const alloc_count::Scope scope;
       const convplay::Pool2dPlan plan(spec);
       if (!plan.ok()) return fail(s.id + ": " + plan.error());
-      Row row{"convplay-pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
+      Row row{std::string(kImplPrefix) + "pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
       plan.run(x.data(), row.y.data(), &pool);
       row.alloc_peak = scope.peak();
       row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
@@ -304,7 +310,7 @@ int convplay_bench_main(int argc, char** argv) {
     }
     const auto w = deterministic(static_cast<size_t>(s.M * (s.C / s.G) * s.K * s.K), 7919);
     for (const convplay::ConvMethod method : methods) {
-      Row row{std::string("convplay-") + convplay::conv_method_name(method), convplay::conv_method_name(method), "", {}, {}, 0, 0};
+      Row row{std::string(kImplPrefix) + convplay::conv_method_name(method), convplay::conv_method_name(method), "", {}, {}, 0, 0};
       if (method == convplay::ConvMethod::Direct) {
         convplay::Conv2dPlanSpec spec;
         spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;

@@ -56,7 +56,7 @@ if(NOT rc3 EQUAL 0 OR NOT out3 MATCHES "\"shape\":\"s1\"[^\n]*\"abssum\":2491.19
    OR NOT out3 MATCHES "\"shape\":\"p2_avg\"[^\n]*\"abssum\":96.48724")
   fail("the text form on stdin (${rc3}): ${out3} ${err3}")
 endif()
-if(NOT out MATCHES "\"impl\":\"convplay-im2col\",\"shape\":\"s2\"")
+if(NOT out MATCHES "\"impl\":\"convplay-(wasm-)?im2col\",\"shape\":\"s2\"")
   fail("--impl im2col gave no s2 row")
 endif()
 
