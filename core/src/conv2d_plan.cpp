@@ -84,8 +84,10 @@ PlanGeometry plan_geometry(const Conv2dPlanSpec& s) {
   g.wp = s.W + s.pad_left + s.pad_right;
   g.oh = (g.hp - s.KH) / s.SH + 1;
   g.ow = (g.wp - s.KW) / s.SW + 1;
-  g.phase = (g.wp + s.SW - 1) / s.SW;
-  g.pitch = g.phase * s.SW;
+  g.phase = g.wp / s.SW + (g.wp % s.SW != 0); // columns per phase
+  // Only phases below the padded width hold columns (kw % SW < KW ≤ wp too): a stride wider than the
+  // row costs no more than the row. pitch < 2·wp.
+  g.pitch = g.phase * std::min(s.SW, g.wp);
   g.copy = g.hp != s.H || g.wp != s.W || s.SW > 1;
   return g;
 }
@@ -104,12 +106,17 @@ void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left,
     if (2 * i < W) even[i] = src[2 * i];
     return;
   }
-  for (int64_t p = 0; p < SW; ++p) {
-    // First padded column of phase p inside the input: pc ≡ p (mod SW), pc ≥ pad_left.
-    const int64_t pc0 = pad_left <= p ? p : p + (pad_left - p + SW - 1) / SW * SW;
+  // Phases at or past the padded width hold no column (see plan_geometry); the arithmetic below
+  // cannot overflow for any stride.
+  for (int64_t p = 0; p < std::min(SW, pad_left + W); ++p) {
+    // First padded column of phase p inside the input: pc0 = pad_left + off ≡ p (mod SW).
+    int64_t off = (p - pad_left) % SW;
+    if (off < 0) off += SW;
+    if (off >= W) continue;
+    const int64_t pc0 = pad_left + off;
     float* d = dst + p * phase + pc0 / SW;
-    const float* sp = src + (pc0 - pad_left);
-    const int64_t count = pc0 - pad_left < W ? (W - (pc0 - pad_left) + SW - 1) / SW : 0;
+    const float* sp = src + off;
+    const int64_t count = (W - off - 1) / SW + 1;
     for (int64_t i = 0; i < count; ++i) d[i] = sp[i * SW];
   }
 }
@@ -147,9 +154,11 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
   const PlanGeometry geo = plan_geometry(s);
   const int64_t cg = s.C / s.groups, mg = s.M / s.groups;
   int64_t taps = 0, tmp = 0, padded = 0;
-  if (!mul_ok(cg, s.KH * s.KW, taps) || !mul_ok(taps, s.M + 16 * s.groups, tmp) ||
-      !mul_ok(s.N * s.C, geo.hp * geo.pitch, padded) || !mul_ok(s.N * s.M, geo.oh * geo.ow, tmp) ||
-      padded > std::numeric_limits<int32_t>::max()) {
+  int64_t kk = 0, nc = 0, rows = 0, nm = 0, plane = 0, groups16 = 0, mpad = 0;
+  if (!mul_ok(s.KH, s.KW, kk) || !mul_ok(cg, kk, taps) || !mul_ok(16, s.groups, groups16) ||
+      __builtin_add_overflow(s.M, groups16, &mpad) || !mul_ok(taps, mpad, tmp) || !mul_ok(s.N, s.C, nc) ||
+      !mul_ok(geo.hp, geo.pitch, rows) || !mul_ok(nc, rows, padded) || !mul_ok(s.N, s.M, nm) ||
+      !mul_ok(geo.oh, geo.ow, plane) || !mul_ok(nm, plane, tmp) || padded > std::numeric_limits<int32_t>::max()) {
     error_ = "the layer is too large";
     return;
   }
@@ -186,10 +195,21 @@ int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
   const PlanGeometry geo = plan_geometry(s);
   const int64_t mg = s.M / s.groups;
   const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, geo.ow);
-  const int64_t mb = ks ? choose_tile(*ks, mg).mb : 1, blocks = s.groups * ((mg + mb - 1) / mb);
-  const int64_t padded = geo.copy ? s.N * s.C * geo.hp * geo.pitch : 0;
-  return (blocks * (s.C / s.groups) * s.KH * s.KW * mb + blocks * mb + padded) * static_cast<int64_t>(sizeof(float)) +
-         s.KW * static_cast<int64_t>(sizeof(int64_t));
+  const int64_t mb = ks ? choose_tile(*ks, mg).mb : 1;
+  // Saturates instead of overflowing: a layer too large to count is too large to run.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t blocks = 0, w = 0, padded = 0, t = 0, total = 0;
+  if (!mul_ok(s.groups, (mg + mb - 1) / mb, blocks) || !mul_ok(blocks, s.C / s.groups, w) || !mul_ok(w, s.KH, w) ||
+      !mul_ok(w, s.KW, w) || !mul_ok(w, mb, w))
+    return kMax;
+  if (geo.copy && (!mul_ok(s.N, s.C, padded) || !mul_ok(padded, geo.hp, padded) || !mul_ok(padded, geo.pitch, padded)))
+    return kMax;
+  if (!geo.copy) padded = 0;
+  if (!mul_ok(blocks, mb, t) || __builtin_add_overflow(w, t, &total) || __builtin_add_overflow(total, padded, &total) ||
+      !mul_ok(total, static_cast<int64_t>(sizeof(float)), total) || !mul_ok(s.KW, static_cast<int64_t>(sizeof(int64_t)), t) ||
+      __builtin_add_overflow(total, t, &total))
+    return kMax;
+  return total;
 }
 
 std::vector<std::string> Conv2dPlan::instruction_sets() {
@@ -217,7 +237,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   };
   // Copies input rows [h0, h1) of plane (image n, channel c) = n·C + c inside the zero border of the
   // padded buffer (the border was zeroed once, at planning), each row split into its SW phases.
-  const int64_t phase = wp_ / s.SW;
+  const int64_t phase = plan_geometry(s).phase;
   auto copy_rows = [&](int64_t plane, int64_t h0, int64_t h1) {
     const float* src = x + plane * s.H * s.W;
     float* dst = padded_.data() + (plane * hp_ + s.pad_top) * wp_;

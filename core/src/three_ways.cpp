@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <stdexcept>
 
 namespace convplay {
 namespace {
@@ -230,6 +231,7 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
   }
   const Conv2dPlanSpec spec = direct_spec(L);
   Conv2dPlan plan(spec, w, bias);
+  if (!plan.ok()) throw std::runtime_error(plan.error()); // never a silent all-zero output
   r.build_ms = ms_since(t0);
   r.kernel = plan.kernel_name();
   plan.run(xin, y, pool);
@@ -432,6 +434,8 @@ Expected<ConvMethodRun> run_conv_method(ConvMethod method, const Tensor& x, cons
     r.ms = ms_since(t0);
   } catch (const std::bad_alloc&) {
     return Error{std::string(display_name(method)) + ": out of memory allocating " + format_bytes(mem.total_bytes())};
+  } catch (const std::runtime_error& e) { // the fast kernel refused the layer
+    return Error{std::string(display_name(method)) + ": " + e.what()};
   }
   return r;
 }

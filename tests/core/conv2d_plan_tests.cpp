@@ -9,6 +9,7 @@
 #include <convplay/conv2d_plan.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -137,6 +138,32 @@ TEST_CASE("large strided and grouped layers take the threaded path and match the
     for (const Case& c : cases)
       for (const std::string& isa : isas) check_case(c, isa, rng, {nullptr, &a, &b});
   }
+}
+
+TEST_CASE("strides wider than the input cost no more than the input, however large", "[conv2d_plan]") {
+  std::mt19937 rng(11);
+  // One output column (or row) per image: the stride only says no second window fits.
+  for (const int64_t stride : {int64_t{17}, int64_t{4096}, int64_t{1} << 40, int64_t{1} << 60}) {
+    INFO("stride " << stride);
+    for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
+      check_case({1, 2, 16, 16, 3, 2, 2, 0, 0, 1, 0, true, 1, stride}, isa, rng, {});
+      check_case({2, 2, 9, 7, 2, 3, 3, 1, 1, 1, 1, false, stride, stride}, isa, rng, {});
+    }
+    convplay::Conv2dPlanSpec s{1, 1, 16, 16, 1, 2, 2};
+    s.SW = stride;
+    // The padded copy holds at most the padded width's phases: 16 rows × 16 columns here.
+    CHECK(convplay::Conv2dPlan::workspace_bytes_for(s) < 4096);
+  }
+  convplay::Conv2dPlanSpec s{1, 1, 16, 16, 1, 2, 2};
+  s.SW = s.SH = std::numeric_limits<int64_t>::max();
+  const float w[4] = {1, 2, 3, 4};
+  convplay::Conv2dPlan plan(s, w, nullptr);
+  REQUIRE(plan.ok());
+  CHECK(plan.out_h() == 1);
+  CHECK(plan.out_w() == 1);
+  std::vector<float> x(256, 1.0f), y(1, 0.0f);
+  plan.run(x.data(), y.data(), nullptr);
+  CHECK(y[0] == 10.0f);
 }
 
 TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]") {

@@ -171,3 +171,18 @@ TEST_CASE("format_bytes", "[three_ways]") {
   CHECK(convplay::format_bytes(256 << 20) == "256 MB");
   CHECK(convplay::format_bytes(int64_t{3} << 29) == "1.50 GB");
 }
+
+TEST_CASE("a stride wider than the image: one window, no huge buffer, the same output every way", "[three_ways]") {
+  const convplay::Tensor x{{1, 1, 16, 16}, std::vector<float>(256, 1.0f)}, w{{1, 1, 2, 2}, {1, 2, 3, 4}};
+  convplay::Conv2dParams p;
+  p.stride_h = 16;
+  p.stride_w = int64_t{1} << 60;
+  for (const ConvMethod method : {ConvMethod::Direct, ConvMethod::Im2colGemm, ConvMethod::Toeplitz}) {
+    INFO(convplay::conv_method_name(method));
+    auto r = convplay::run_conv_method(method, x, w, nullptr, p, nullptr, int64_t{1} << 30);
+    REQUIRE(r.ok());
+    REQUIRE(r->output.data.size() == 1);
+    CHECK(r->output.data[0] == 10.0f);
+    CHECK(r->bytes_allocated < (int64_t{1} << 20));
+  }
+}
