@@ -7,6 +7,8 @@
 #include <algorithm>
 
 namespace convplay::kernels {
+// Internal linkage, as simd.h: one copy per instruction-set file.
+namespace {
 
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
 // kernel width at compile time (1, 3, 5, 7: the inner loop unrolls); 0 reads it from the arguments.
@@ -76,6 +78,7 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
   }
 }
 
+} // namespace
 } // namespace convplay::kernels
 
 #define CONVPLAY_STR(x) #x

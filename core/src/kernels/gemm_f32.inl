@@ -7,6 +7,8 @@
 #include <algorithm>
 
 namespace convplay::kernels {
+// Internal linkage, as simd.h: one copy per instruction-set file.
+namespace {
 
 template <class S, int MR, int NB>
 inline void gemm_f32_tile(const GemmArgs& a, int64_t block, int64_t panel) {
@@ -78,6 +80,7 @@ inline void gemv_f32(const GemvArgs& a, int64_t r0, int64_t r1) {
   for (; r < r1; ++r) gemv_f32_rows<S, 1>(a, r);
 }
 
+} // namespace
 } // namespace convplay::kernels
 
 // Defines gemm_f32_kernels__<isa>() for wrapper S with an MR × NB-vector tile.

@@ -23,10 +23,9 @@ struct Pool2dArgs {
   float* y = nullptr;       // output, planes × OH × OW
   int64_t H = 0, W = 0, OH = 0, OW = 0, KH = 1, KW = 1, SH = 1, SW = 1, PH = 0, PW = 0;
   bool count_include_pad = true;
-  // Columns [ow_lo, ow_hi) have windows inside the input's width; vector loads for the columns before
-  // ow_vec_hi (≤ ow_hi) stay inside the input row (a stride-2 load of an odd-width window reads one
-  // float past its last tap).
-  int64_t ow_lo = 0, ow_hi = 0, ow_vec_hi = 0;
+  // Columns [ow_lo, ow_hi) have windows inside the input's width (vector loads there read no further
+  // than the last output's last tap).
+  int64_t ow_lo = 0, ow_hi = 0;
 };
 
 using Pool2dRowsKernel = void (*)(const Pool2dArgs& args, int64_t plane, int64_t oh0, int64_t oh1);

@@ -17,6 +17,8 @@
 #include <algorithm>
 
 namespace convplay::kernels {
+// Internal linkage, as simd.h: one copy per instruction-set file.
+namespace {
 
 // The operations pooling needs beyond simd.h: deinterleaving, pseudo-max, a NaN test.
 struct PoolScalar {
@@ -206,6 +208,7 @@ inline void pool2d_rows(const Pool2dArgs& a, int64_t plane, int64_t oh0, int64_t
   }
 }
 
+} // namespace
 } // namespace convplay::kernels
 
 // Defines pool2d_f32_<op>_<class>__<isa> for wrapper P (the shape classes of pool2d_f32.h) and the

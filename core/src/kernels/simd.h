@@ -15,6 +15,10 @@
 #endif
 
 namespace convplay::kernels {
+// Internal linkage: these inline templates are compiled once per instruction set (files built with
+// -mavx2/-mavx512f among them); with external linkage the linker could keep an AVX copy of a
+// function that the SSE2 or scalar path also calls.
+namespace {
 
 struct SimdScalar {
   static constexpr int L = 1;
@@ -74,4 +78,5 @@ struct SimdAvx512 {
 };
 #endif
 
+} // namespace
 } // namespace convplay::kernels
