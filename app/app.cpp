@@ -36,7 +36,8 @@ App::~App() {
 
 void App::shutdown() {
   if (!window_) return;
-  set_background_mode(BackgroundMode::Inline); // finishes queued work, which may use the pool
+  background_discard();                         // closing: queued timings would only delay it
+  set_background_mode(BackgroundMode::Inline); // waits for the running task, which may use the pool
   set_app_thread_pool(nullptr);
   scenes_.clear(); // their GL objects go while the context exists
   scene_ = nullptr;

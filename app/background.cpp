@@ -109,4 +109,9 @@ bool background_poll() {
 
 void background_wait() { bg().wait_all(); }
 
+void background_discard() {
+  std::lock_guard lock(bg().mutex);
+  bg().queue.clear();
+}
+
 } // namespace convplay::app

@@ -20,7 +20,9 @@ void background_submit(std::function<void()> task);
 // Called once per frame by the App: in Stepped mode runs the next task. True while tasks are queued
 // or running (the App keeps drawing frames until they are done).
 bool background_poll();
-// Runs or waits for every queued task (tests, screenshots, shutdown).
+// Runs or waits for every queued task (tests, screenshots).
 void background_wait();
+// Drops the tasks not started yet (shutdown: nobody will read their results).
+void background_discard();
 
 } // namespace convplay::app

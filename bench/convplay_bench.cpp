@@ -90,7 +90,9 @@ struct Shape {
   long Wo() const { return (W + 2 * p() - K) / S + 1; }
   long Mo() const { return pooling() ? C : M; } // output channels
   double flop() const {
-    const double taps = static_cast<double>(N * Ho() * Wo() * Mo() * K * K);
+    // In double: long is 32 bits in WebAssembly, and a batch-64 K7 layer has more taps than that.
+    const double taps = static_cast<double>(N) * static_cast<double>(Ho()) * static_cast<double>(Wo()) *
+                        static_cast<double>(Mo()) * static_cast<double>(K) * static_cast<double>(K);
     return pooling() ? taps : 2.0 * taps * static_cast<double>(C / G);
   }
   std::string check() const { // "" or why the shape cannot run

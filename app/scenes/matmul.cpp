@@ -205,7 +205,10 @@ void submit_timing(const std::shared_ptr<TimingJob>& job) {
         if (m == 0) prepare(*job);
         measure_method(*job, m);
       }
-      if (job->steps_done.fetch_add(1) + 1 == static_cast<int>(kMethods.size())) job->t.measured = true;
+      // Tasks run in order, so the last one knows the job is done; it writes before it publishes,
+      // and the main thread reads job->t only after seeing the count (release / acquire).
+      if (m + 1 == kMethods.size()) job->t.measured = true;
+      job->steps_done.fetch_add(1, std::memory_order_release);
     });
   }
 }
@@ -249,7 +252,7 @@ private:
       remeasure_ = false;
       submit_timing(job_); // Inline mode (tests): done on return
     }
-    if (job_->steps_done.load() == static_cast<int>(kMethods.size()) && adopted_ != job_.get()) {
+    if (job_->steps_done.load(std::memory_order_acquire) == static_cast<int>(kMethods.size()) && adopted_ != job_.get()) {
       timing_ = job_->t;
       adopted_ = job_.get();
     }
