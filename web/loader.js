@@ -121,9 +121,65 @@
   window.addEventListener('wheel', (e) => {
     if (e.target === canvas && !focused()) e.stopImmediatePropagation(); // the page scrolls instead
   }, { capture: true, passive: true });
-  canvas.addEventListener('pointerdown', () => { if (!focused()) canvas.focus({ preventScroll: true }); }, true);
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!focused() && e.pointerType !== 'touch') canvas.focus({ preventScroll: true }); // touch: a tap, below
+  }, true);
   canvas.addEventListener('focus', () => { canvas.style.touchAction = 'pinch-zoom'; });
   canvas.addEventListener('blur', () => { canvas.style.touchAction = ''; });
+
+  // Touch. Emscripten 3.1.6's GLFW takes no position from touch events (it reads event.touch, which
+  // only SDL sets), so a finger could press but never drag. These listeners come before GLFW's on the
+  // canvas and hide every touch event from it. Before the student has tapped the embed, a finger
+  // belongs to the page: it scrolls, and a tap focuses the embed (the browser's compatibility mouse
+  // events that follow a tap click as a mouse would). Once focused, one finger is the mouse (moves,
+  // presses, drags, releases); two fingers are the browser's (pinch-zoom, touch-action above).
+  let finger = null; // the touch being the mouse: its identifier
+  let tapStart = null; // an unfocused touch: where it started, to tell a tap from a scroll
+  const asMouse = (type, t) => canvas.dispatchEvent(new MouseEvent(type, {
+    clientX: t.clientX, clientY: t.clientY, screenX: t.screenX, screenY: t.screenY, button: 0,
+    buttons: type === 'mouseup' ? 0 : 1, bubbles: true, cancelable: true, view: window }));
+  const touchOf = (list) => Array.from(list).find((t) => t.identifier === finger);
+  const touchOptions = { capture: true, passive: false };
+  canvas.addEventListener('touchstart', (e) => {
+    e.stopImmediatePropagation();
+    if (!focused()) {
+      tapStart = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
+      return;
+    }
+    if (e.touches.length !== 1) { // a second finger: a pinch, not a drag
+      if (finger !== null) { const t = e.changedTouches[0]; finger = null; asMouse('mouseup', t); }
+      return;
+    }
+    e.preventDefault(); // no scrolling, and no compatibility mouse events: these are the mouse
+    const t = e.changedTouches[0];
+    finger = t.identifier;
+    asMouse('mousemove', t);
+    asMouse('mousedown', t);
+  }, touchOptions);
+  canvas.addEventListener('touchmove', (e) => {
+    e.stopImmediatePropagation();
+    const t = finger === null ? null : touchOf(e.changedTouches);
+    if (!t) return;
+    e.preventDefault();
+    asMouse('mousemove', t);
+  }, touchOptions);
+  for (const type of ['touchend', 'touchcancel']) {
+    canvas.addEventListener(type, (e) => {
+      e.stopImmediatePropagation();
+      const t = finger === null ? null : touchOf(e.changedTouches);
+      if (t) {
+        e.preventDefault();
+        finger = null;
+        asMouse('mouseup', t);
+        return;
+      }
+      if (!focused() && tapStart && type === 'touchend' && e.changedTouches.length === 1) {
+        const u = e.changedTouches[0];
+        if (Math.hypot(u.clientX - tapStart.x, u.clientY - tapStart.y) < 10) canvas.focus({ preventScroll: true });
+      }
+      tapStart = null;
+    }, touchOptions);
+  }
 
   // The hash: written back (replaceState, throttled) when the state changes; the parent hears of it.
   let lastHash = null, lastHeight = -1, syncTimer = 0;

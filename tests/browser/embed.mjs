@@ -88,6 +88,8 @@ export async function courseChecks(browser, courseBase, embedBase, check, artifa
     await handle.scrollIntoViewIfNeeded();
     await page.evaluate((i) => document.getElementById(i).scrollIntoView({ block: 'center' }), id);
     const frame = await handle.contentFrame();
+    // A lazy iframe may not have started its navigation yet (its URL is then empty).
+    if (frame) await frame.waitForURL(/^http/, { timeout: 15000 }).catch(() => {});
     check(`course: ${id} is cross-origin`, frame && new URL(frame.url()).origin !== new URL(courseBase).origin, frame && frame.url());
     try { states[id] = await ready(frame); } catch (e) { states[id] = { error: e.message }; }
     const s = states[id];
@@ -186,5 +188,71 @@ export async function manyEmbedsCheck(browser, embedBase, check) {
   await page.waitForTimeout(3000);
   most = Math.max(most, await live());
   check('20 embeds on one page: at most 3 run at once (the rest show previews)', atTop >= 1 && most <= 3, `at top ${atTop}, most ${most}`);
+  await context.close();
+}
+
+// Touch (a phone or tablet): before a tap, one finger over an embed scrolls the course page and leaves
+// the embed alone; a tap gives it the focus; then one finger drags its sliders (Emscripten 3.1.6's GLFW
+// takes no position from touch events: web/loader.js turns one finger into the mouse); two fingers
+// (a pinch) break nothing. The top-level page is focused from the start, so there a drag moves a slider.
+export async function touchChecks(browser, courseBase, embedBase, check) {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  const drag = async (x0, y0, x1, y1) => {
+    await touch('touchStart', [{ x: x0, y: y0 }]);
+    for (let i = 1; i <= 10; ++i) {
+      await touch('touchMove', [{ x: x0 + ((x1 - x0) * i) / 10, y: y0 + ((y1 - y0) * i) / 10 }]);
+      await page.waitForTimeout(30);
+    }
+    await touch('touchEnd', []);
+    await page.waitForTimeout(400);
+  };
+  // 1. The top-level playground: input height H's slider is at (198, 198) at this size.
+  await page.goto(`${embedBase}/index.html#scene=modes`);
+  await page.waitForFunction(() => window.convplay && window.convplay.state().frames > 0, null, { timeout: 30000 });
+  const h0 = await page.evaluate(() => window.convplay.state().h);
+  await drag(198, 198, 340, 198);
+  const h1 = await page.evaluate(() => window.convplay.state().h);
+  check('touch: one finger drags a slider (input height H)', h0 === 5 && h1 > h0, `${h0} → ${h1}`);
+  await page.touchscreen.tap(60, 184);
+  await page.waitForTimeout(300);
+  const scene = await page.evaluate(() => window.convplay.state().scene);
+  check('touch: a tap picks a scene from the list', scene === 'pooling', scene);
+  // 2. The course page with its embeds.
+  await page.goto(`${courseBase}/web/course.html`);
+  const handle = await page.$('#embed-modes');
+  await page.evaluate(() => document.getElementById('embed-modes').scrollIntoView({ block: 'center' }));
+  const frame = await handle.contentFrame();
+  await frame.waitForFunction(() => window.convplay && window.convplay.state().frames > 0, null, { timeout: 30000 });
+  const box = await handle.boundingBox();
+  const cx = box.x + box.width * 0.6, cy = box.y + box.height * 0.5;
+  const before = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames":\d+,?/, ''));
+  const y0 = await page.evaluate(() => window.scrollY);
+  await drag(cx, cy + 120, cx, cy - 120);
+  const y1 = await page.evaluate(() => window.scrollY);
+  const after = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames":\d+,?/, ''));
+  const focusedEarly = await frame.evaluate(() => document.activeElement === document.getElementById('canvas'));
+  check('touch: a finger over an embed not yet tapped scrolls the page, not the embed',
+        y1 > y0 && before === after && !focusedEarly, `scrollY ${y0} → ${y1}, focused ${focusedEarly}, state ${before === after ? 'same' : 'changed'}`);
+  const box2 = await handle.boundingBox();
+  await page.touchscreen.tap(box2.x + box2.width * 0.6, box2.y + box2.height * 0.5);
+  await page.waitForTimeout(300);
+  check('touch: a tap gives the embed the focus', await frame.evaluate(() => document.activeElement === document.getElementById('canvas')));
+  const y2 = await page.evaluate(() => window.scrollY);
+  await drag(box2.x + box2.width * 0.6, box2.y + box2.height * 0.5 + 60, box2.x + box2.width * 0.6, box2.y + box2.height * 0.5 - 60);
+  const y3 = await page.evaluate(() => window.scrollY);
+  check('touch: after the tap a finger belongs to the embed (the page does not scroll)', y3 === y2, `${y2} → ${y3}`);
+  // A pinch: two fingers down, apart, up; then a tap still works and nothing threw.
+  const px = box2.x + box2.width * 0.5, py = box2.y + box2.height * 0.5;
+  await touch('touchStart', [{ x: px - 20, y: py, id: 1 }, { x: px + 20, y: py, id: 2 }]);
+  for (let i = 1; i <= 5; ++i) await touch('touchMove', [{ x: px - 20 - 10 * i, y: py, id: 1 }, { x: px + 20 + 10 * i, y: py, id: 2 }]);
+  await touch('touchEnd', []);
+  await page.waitForTimeout(300);
+  const alive = await frame.evaluate(() => window.convplay.state().scene);
+  check('touch: a pinch over the embed breaks nothing', alive === 'modes' && errors.length === 0, `${alive} ${errors.join(' | ')}`);
   await context.close();
 }

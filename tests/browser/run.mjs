@@ -17,7 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { addressChecks, courseChecks, manyEmbedsCheck } from './embed.mjs';
+import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
@@ -369,6 +369,7 @@ try {
   fs.writeFileSync(courseHtml, fs.readFileSync(courseHtml, 'utf8').replaceAll('src="../index.html', `src="${started[1].base}/index.html`));
   const course = await startServer(['--no-isolation'], courseRoot);
   await courseChecks(browser, course.base, started[1].base, check, artifacts);
+  await touchChecks(browser, course.base, started[1].base, check);
   fs.rmSync(courseRoot, { recursive: true, force: true });
   await manyEmbedsCheck(browser, started[1].base, check);
   await missingFeatureCheck(browser, started[1].base, 'WebGL 2', 'no-webgl2', /WebGL 2/, () => {
