@@ -231,10 +231,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   ThreadPool* p = macs >= kParallelMacs && pool && pool->workers() > 0 ? pool : nullptr;
   const int64_t threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
   // Runs items [0, n) on the pool, or serially.
-  auto run_items = [p](int64_t n, auto&& f) {
-    if (p && n > 1) p->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
-    else for (int64_t i = 0; i < n; ++i) f(i);
-  };
+  auto run_items = [p](int64_t n, auto&& f) { parallel_for(p, n, f); };
   // Copies input rows [h0, h1) of plane (image n, channel c) = n·C + c inside the zero border of the
   // padded buffer (the border was zeroed once, at planning), each row split into its SW phases.
   const int64_t phase = plan_geometry(s).phase;

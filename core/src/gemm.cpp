@@ -45,18 +45,12 @@ bool fits(std::initializer_list<int64_t> factors) {
   return true;
 }
 
-// for (i = 0; i < n; ++i) f(i), on the pool when there is one.
-template <class F> void parallel(ThreadPool* pool, int64_t n, F&& f) {
-  if (pool) pool->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
-  else for (int64_t i = 0; i < n; ++i) f(i);
-}
-
 // Both packings: Z (X × K) in groups of `width` along X, dst[g][k][i] = Z[g·width + i][k] (zero past X),
 // where Z[x][k] is src[k·ld + x] when k_major, else src[x·ld + k]. A is Z = op(A) with groups of MR
 // rows; B is Z = op(B)ᵀ with groups of NR columns.
 void pack_groups(const float* src, int64_t ld, bool k_major, int64_t X, int64_t K, int64_t width, float* dst,
                  ThreadPool* pool) {
-  parallel(pool, (X + width - 1) / width, [&](int64_t g) {
+  parallel_for(pool, (X + width - 1) / width, [&](int64_t g) {
     const int64_t x0 = g * width, n = std::min(width, X - x0);
     float* d = dst + g * width * K;
     if (k_major) { // a group's values of one k are contiguous
@@ -114,7 +108,7 @@ void GemmKernel::run_tiles(const float* packed_a, const float* packed_b, const f
   const int64_t bl = blocks(M), pn = panels(N), threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
   const int64_t splits = std::min(bl, std::max<int64_t>(1, (4 * threads + pn - 1) / pn));
   const int64_t per_item = (bl + splits - 1) / splits;
-  parallel(p, pn * splits, [&](int64_t item) {
+  parallel_for(p, pn * splits, [&](int64_t item) {
     const int64_t q = item / splits, b0 = (item % splits) * per_item;
     for (int64_t blk = b0; blk < std::min(bl, b0 + per_item); ++blk) set_->tile(args, blk, q);
   });
@@ -168,7 +162,7 @@ std::string gemm(const GemmSpec& s, const float* a, int64_t lda, const float* b,
     }
     const bool per_output = row ? s.bias == GemmBias::PerColumn : s.bias == GemmBias::PerRow;
     const int64_t bias_div = per_output ? 1 : rows; // else a single bias value serves every output
-    parallel(p, (rows + kGemvRows - 1) / kGemvRows, [&](int64_t i) {
+    parallel_for(p, (rows + kGemvRows - 1) / kGemvRows, [&](int64_t i) {
       k.gemv(row ? b : a, row ? ldb : lda, xv, bias, bias_div, yv, s.K, i * kGemvRows, std::min(rows, (i + 1) * kGemvRows));
     });
     if (yv != c)

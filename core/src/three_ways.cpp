@@ -140,12 +140,6 @@ ConvMethodMemory memory_of(ConvMethod method, const Layer& L) {
   return m;
 }
 
-template <class F> void parallel(ThreadPool* pool, int64_t n, F&& f) {
-  if (n <= 0) return;
-  if (pool) pool->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
-  else for (int64_t i = 0; i < n; ++i) f(i);
-}
-
 // Index of padded coordinate i (may be outside [0, size)) in the input, or −1 for a zero.
 inline int64_t source_index(int64_t i, int64_t size, PaddingMode mode) {
   if (i >= 0 && i < size) return i;
@@ -183,7 +177,7 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
   if (!L.fast_direct()) {
     // Dilations other than 1: plain loops, one output plane per task.
     r.kernel = "conv2d_direct_f32_loops__scalar";
-    parallel(L.macs() >= kParallelMacs ? pool : nullptr, g.N * g.M, [&](int64_t plane) {
+    parallel_for(L.macs() >= kParallelMacs ? pool : nullptr, g.N * g.M, [&](int64_t plane) {
       const int64_t n = plane / g.M, m = plane % g.M, c0 = (m / Mg) * Cg;
       for (int64_t oh = 0; oh < g.OH; ++oh)
         for (int64_t ow = 0; ow < g.OW; ++ow) {
@@ -220,7 +214,7 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
     H = L.hp();
     W = L.wp();
     padded.resize(static_cast<size_t>(g.N * g.C * H * W));
-    parallel(pool, g.N * g.C, [&](int64_t plane) {
+    parallel_for(pool, g.N * g.C, [&](int64_t plane) {
       for (int64_t i = 0; i < H; ++i) {
         const float* src = x + (plane * g.H + source_index(i - g.pad_top, g.H, L.mode)) * g.W;
         float* dst = padded.data() + (plane * H + i) * W;
@@ -267,7 +261,7 @@ void run_im2col(const Layer& L, const float* x, const Weights& wt, const float* 
     for (int64_t gi = 0; gi < g.groups; ++gi) {
       t0 = std::chrono::steady_clock::now();
       const float* xg = x + (n * g.C + gi * Cg) * g.H * g.W;
-      parallel(p, panels, [&](int64_t q) {
+      parallel_for(p, panels, [&](int64_t q) {
         int64_t ih0[64], iw0[64]; // nr ≤ 64
         for (int64_t j = 0; j < nr; ++j) {
           const int64_t pos = std::min(q * nr + j, P - 1);
@@ -307,7 +301,7 @@ void run_im2col(const Layer& L, const float* x, const Weights& wt, const float* 
       args.K = K;
       // A task is a few panels (all filter blocks each): the panel stays in cache while the filters pass.
       const int64_t per_task = std::max<int64_t>(1, panels / 64);
-      parallel(p, (panels + per_task - 1) / per_task, [&](int64_t t) {
+      parallel_for(p, (panels + per_task - 1) / per_task, [&](int64_t t) {
         for (int64_t q = t * per_task; q < std::min(panels, (t + 1) * per_task); ++q)
           for (int64_t b = 0; b < blocks; ++b) k.tile(args, b, q);
       });
@@ -329,7 +323,7 @@ void run_toeplitz(const Layer& L, const float* x, const Weights& wt, const float
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<float[]> t(new float[static_cast<size_t>(rows * cols)]);
   // Row (m, oh, ow) holds filter m's weights at the columns of the input pixels under that output.
-  parallel(p, g.M * g.OH, [&](int64_t mo) {
+  parallel_for(p, g.M * g.OH, [&](int64_t mo) {
     const int64_t m = mo / g.OH, oh = mo % g.OH, c0 = (m / Mg) * Cg;
     for (int64_t ow = 0; ow < g.OW; ++ow) {
       float* row = t.get() + (mo * g.OW + ow) * cols;
@@ -356,7 +350,7 @@ void run_toeplitz(const Layer& L, const float* x, const Weights& wt, const float
   for (int64_t n = 0; n < g.N; ++n) {
     args.x = x + n * cols;
     args.y = y + n * rows;
-    parallel(p, (rows + kRowsPerTask - 1) / kRowsPerTask,
+    parallel_for(p, (rows + kRowsPerTask - 1) / kRowsPerTask,
              [&](int64_t i) { k.gemv(args, i * kRowsPerTask, std::min(rows, (i + 1) * kRowsPerTask)); });
   }
   r.bytes_allocated += rows * cols * kFloat;

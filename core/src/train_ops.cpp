@@ -18,11 +18,6 @@ constexpr int64_t kChunkMacs = 1 << 18;
 
 inline size_t at(int64_t i) { return static_cast<size_t>(i); }
 
-template <class F> void parallel(ThreadPool* pool, int64_t n, F&& f) {
-  if (pool) pool->parallel_for(at(n), [&](std::size_t i) { f(static_cast<int64_t>(i)); });
-  else for (int64_t i = 0; i < n; ++i) f(i);
-}
-
 bool data_matches(const Tensor& t) {
   int64_t n = 0;
   return checked_numel(t.shape, n) && n == t.numel();
@@ -59,7 +54,7 @@ struct ConvDims {
 // Tap by tap, so each input row is read front to back (faster than gathering a group per pixel).
 void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, ThreadPool* pool) {
   const int64_t CKK = d.CKK(), P = d.P();
-  parallel(pool, (CKK + width - 1) / width, [&](int64_t group) {
+  parallel_for(pool, (CKK + width - 1) / width, [&](int64_t group) {
     for (int64_t i = 0; i < width; ++i) {
       float* col = dst + group * width * P + i; // pixel p at col[p·width]
       const int64_t j = group * width + i;
@@ -102,7 +97,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
   std::vector<float> partial(at(chunks * MC));
-  parallel(outer, chunks, [&](int64_t ch) {
+  parallel_for(outer, chunks, [&](int64_t ch) {
     std::vector<float> pa(at(k.packed_a_size(rows, P))), pb(at(k.packed_b_size(P, cols))), image(at(MC));
     float* sum = partial.data() + ch * MC;
     for (int64_t n = ch * per_chunk; n < std::min(d.N, (ch + 1) * per_chunk); ++n) {
@@ -142,11 +137,11 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
   ThreadPool* inner = outer ? nullptr : pool;
   std::vector<float> wt(at(k.packed_a_size(CKK, d.M)));
   k.pack_a(w, CKK, true, CKK, d.M, wt.data(), pool);
-  parallel(outer, d.N, [&](int64_t n) {
+  parallel_for(outer, d.N, [&](int64_t n) {
     std::vector<float> pb(at(k.packed_b_size(d.M, P))), cols(at(CKK * P));
     k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.data(), inner);
     k.run_tiles(wt.data(), pb.data(), nullptr, cols.data(), P, CKK, P, d.M, inner);
-    parallel(inner, d.C, [&](int64_t c) {
+    parallel_for(inner, d.C, [&](int64_t c) {
       float* plane = gx + (n * d.C + c) * d.H * d.W;
       std::fill(plane, plane + d.H * d.W, 0.0f);
       for (int64_t kh = 0; kh < d.KH; ++kh)
@@ -172,7 +167,7 @@ void conv_bias_gradient(const ConvDims& d, const GemmKernel& k, const float* gy,
   constexpr int64_t kRows = 64;
   const std::vector<float> ones(at(P), 1.0f);
   std::vector<float> sums(at(planes));
-  parallel(planes * P >= kParallelMacs ? pool : nullptr, (planes + kRows - 1) / kRows, [&](int64_t i) {
+  parallel_for(planes * P >= kParallelMacs ? pool : nullptr, (planes + kRows - 1) / kRows, [&](int64_t i) {
     k.gemv(gy, P, ones.data(), nullptr, 1, sums.data(), P, i * kRows, std::min(planes, (i + 1) * kRows));
   });
   for (int64_t m = 0; m < d.M; ++m) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -188,5 +189,15 @@ private:
   std::atomic<std::size_t> published_{0}; // generation_, readable without the lock
   bool stopping_ = false;
 };
+
+// for (i = 0; i < n; ++i) f(i) with signed indices, as the kernels count: on the pool when there is
+// one (and it has workers), else on the calling thread.
+template <class F> void parallel_for(ThreadPool* pool, std::int64_t n, F&& f) {
+  if (n <= 0) return;
+  if (pool && pool->workers() > 0 && n > 1)
+    pool->parallel_for(static_cast<std::size_t>(n), [&](std::size_t i) { f(static_cast<std::int64_t>(i)); });
+  else
+    for (std::int64_t i = 0; i < n; ++i) f(i);
+}
 
 } // namespace convplay
