@@ -3,12 +3,15 @@
 // (implementation, shape, threads), so run_all.sh --extra can put us beside XNNPACK, ONNX Runtime Web,
 // oneDNN and SciPy.
 //
-//   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--impl direct,im2col,toeplitz]
+//   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--impl fast,direct,winograd,im2col,toeplitz]
 //                  [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]
 //   ... | convplay-bench            shapes in the harness' text form on stdin: id op N C H W M K pad S
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
-// --impl picks the lecture's three ways (convplay/three_ways.h): direct (default; the planned kernel,
-// weights packed once, as the other libraries' operators), im2col (im2col matrix + GEMM) and toeplitz
+// --impl: fast (default) is the planned operator as programs use it (Conv2dPlan, weights packed once,
+// as the other libraries' operators), named after the algorithm it took: convplay-direct, or
+// convplay-winograd on 3×3 layers with 8+ channels in and out; direct and winograd hold the plan to one
+// (winograd is skipped, with a message, where it does not apply). The lecture's three ways
+// (convplay/three_ways.h) are direct, im2col (im2col matrix + GEMM) and toeplitz
 // (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
 // the matrix included. peak_bytes = what the method allocates besides the input (output included);
 // a method needing more than --max-bytes (default 1 GiB) is skipped with a message.
@@ -236,7 +239,7 @@ int convplay_bench_main(int argc, char** argv) {
   long reps = std::atol(env("REPS", "15").c_str());
   double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
   bool json = false;
-  std::string impls = "direct";
+  std::string impls = "fast";
   double max_bytes = 1024.0 * 1024.0 * 1024.0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -250,7 +253,7 @@ int convplay_bench_main(int argc, char** argv) {
     else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
     else if (a == "--json") json = true;
     else if (a == "--help") {
-      std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz]\n"
+      std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl fast,direct,winograd,im2col,toeplitz]\n"
                   "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n"
                   "Shapes: a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, and G,\n"
                   "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name);
@@ -261,16 +264,29 @@ int convplay_bench_main(int argc, char** argv) {
   if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
   if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
   if (!(max_bytes >= 1) || max_bytes > 9e18) return fail("--max-bytes must be a positive number of bytes");
-  std::vector<convplay::ConvMethod> methods;
+  // fast: the operator as a program uses it (Conv2dPlan, Algorithm::Auto; the row is named after what
+  // the plan took, direct or winograd); direct, winograd: Conv2dPlan held to one algorithm; im2col,
+  // toeplitz: the lecture's other two ways (three_ways.h).
+  struct Method {
+    bool plan = false;
+    convplay::Conv2dAlgorithm algorithm = convplay::Conv2dAlgorithm::Auto;
+    convplay::ConvMethod way = convplay::ConvMethod::Direct;
+  };
+  std::vector<Method> methods;
   {
     std::stringstream ss(impls);
     std::string name;
     while (std::getline(ss, name, ',')) {
-      auto m = convplay::parse_conv_method(name);
-      if (!m) return fail("--impl: " + m.error());
-      methods.push_back(*m);
+      if (name == "fast") methods.push_back({true, convplay::Conv2dAlgorithm::Auto});
+      else if (name == "winograd") methods.push_back({true, convplay::Conv2dAlgorithm::Winograd});
+      else if (name == "direct") methods.push_back({true, convplay::Conv2dAlgorithm::Direct});
+      else {
+        auto m = convplay::parse_conv_method(name);
+        if (!m) return fail("--impl: unknown '" + name + "' (give fast, direct, winograd, im2col or toeplitz)");
+        methods.push_back({false, convplay::Conv2dAlgorithm::Auto, *m});
+      }
     }
-    if (methods.empty()) return fail("--impl: give at least one of direct, im2col, toeplitz");
+    if (methods.empty()) return fail("--impl: give at least one of fast, direct, winograd, im2col, toeplitz");
   }
 
   std::vector<Shape> shapes;
@@ -311,17 +327,27 @@ int convplay_bench_main(int argc, char** argv) {
       continue;
     }
     const auto w = deterministic(static_cast<size_t>(s.M * (s.C / s.G) * s.K * s.K), 7919);
-    for (const convplay::ConvMethod method : methods) {
-      Row row{std::string(kImplPrefix) + convplay::conv_method_name(method), convplay::conv_method_name(method), "", {}, {}, 0, 0};
-      if (method == convplay::ConvMethod::Direct) {
+    for (const Method& method : methods) {
+      const convplay::ConvMethod way = method.way;
+      Row row{std::string(kImplPrefix) + convplay::conv_method_name(way), convplay::conv_method_name(way), "", {}, {}, 0, 0};
+      if (method.plan) {
         convplay::Conv2dPlanSpec spec;
         spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
         spec.pad_top = spec.pad_bottom = spec.pad_left = spec.pad_right = s.p();
         spec.SH = spec.SW = s.S;
         spec.groups = s.G;
+        spec.algorithm = method.algorithm;
         const alloc_count::Scope scope;
         convplay::Conv2dPlan plan(spec, w.data(), nullptr);
+        if (!plan.ok() && method.algorithm == convplay::Conv2dAlgorithm::Winograd) {
+          std::fprintf(stderr, "%s: %s: winograd skipped: %s\n", g_name, s.id.c_str(), plan.error().c_str());
+          continue;
+        }
         if (!plan.ok()) return fail(s.id + ": " + plan.error());
+        if (plan.algorithm() == convplay::Conv2dAlgorithm::Winograd) {
+          row.label = "winograd";
+          row.impl = std::string(kImplPrefix) + row.label;
+        }
         row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
         plan.run(x.data(), row.y.data(), &pool);
         row.alloc_peak = scope.peak();
@@ -338,7 +364,7 @@ int convplay_bench_main(int argc, char** argv) {
         params.pad_top = params.pad_bottom = params.pad_left = params.pad_right = s.p();
         const auto limit = static_cast<int64_t>(max_bytes);
         const alloc_count::Scope scope;
-        auto first = convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit);
+        auto first = convplay::run_conv_method(way, xt, wt, nullptr, params, &pool, limit);
         row.alloc_peak = scope.peak();
         if (!first) {
           std::fprintf(stderr, "%s: %s: %s skipped: %s\n", g_name, s.id.c_str(), row.impl.c_str(), first.error().c_str());
@@ -347,7 +373,7 @@ int convplay_bench_main(int argc, char** argv) {
         row.kernel = first->kernel;
         row.peak = first->bytes_allocated;
         row.workspace = row.peak - static_cast<long long>(first->output.data.size() * sizeof(float));
-        row.t = time_it([&] { (void)convplay::run_conv_method(method, xt, wt, nullptr, params, &pool, limit); },
+        row.t = time_it([&] { (void)convplay::run_conv_method(way, xt, wt, nullptr, params, &pool, limit); },
                         static_cast<int>(reps), min_sample_ms);
         row.y = std::move(first->output.data);
       }

@@ -2,6 +2,7 @@
 // src/kernels/ on the thread pool. See convplay/conv2d_plan.h.
 #include <convplay/conv2d_plan.h>
 
+#include "conv2d_winograd.h"
 #include "kernels/conv2d_direct_f32.h"
 
 #include <algorithm>
@@ -92,7 +93,10 @@ PlanGeometry plan_geometry(const Conv2dPlanSpec& s) {
   return g;
 }
 
-// Copies padded row columns [pad_left, pad_left + W) from src into the SW phases of dst.
+} // namespace
+
+namespace detail {
+// Declared in conv2d_winograd.h (the Winograd path pads through it too).
 void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left, int64_t SW, int64_t phase) {
   if (SW == 2) {
     // One pass: src[2i] and src[2i + 1] go to the two phases (which is which depends on pad_left).
@@ -120,7 +124,7 @@ void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left,
     for (int64_t i = 0; i < count; ++i) d[i] = sp[i * SW];
   }
 }
-} // namespace
+} // namespace detail
 
 Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const float* bias) : spec_(s) {
   if (s.N < 1 || s.C < 1 || s.H < 1 || s.W < 1 || s.M < 1 || s.KH < 1 || s.KW < 1) {
@@ -166,6 +170,28 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
   ow_ = geo.ow;
   hp_ = geo.hp;
   wp_ = geo.pitch;
+  if (s.algorithm == Conv2dAlgorithm::Winograd && !detail::winograd_applies(s)) {
+    error_ = "Winograd F(2×2, 3×3) needs a 3×3 kernel, stride 1 and one group";
+    return;
+  }
+  if (s.algorithm == Conv2dAlgorithm::Winograd || (s.algorithm == Conv2dAlgorithm::Auto && detail::winograd_pays(s))) {
+    int64_t u = 0;
+    if (!mul_ok(16 * s.C, mpad, u)) {
+      error_ = "the layer is too large";
+      return;
+    }
+    // The 16 products run on the direct kernel whose vectors fit a task's columns.
+    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s));
+    if (!wk) {
+      error_ = "no kernels for instruction set '" + s.isa + "' on this machine";
+      return;
+    }
+    const kernels::Conv2dDirectTile& tile = choose_tile(*wk, s.M);
+    winograd_ = std::make_unique<detail::Conv2dWinograd>(s, weights, bias, oh_, ow_, tile, s.isa);
+    mb_ = tile.mb;
+    kernel_name_ = std::string(winograd_->transform_name()) + " + " + tile.name;
+    return;
+  }
   const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, ow_);
   if (!ks) {
     error_ = "no kernels for instruction set '" + s.isa + "' on this machine";
@@ -190,8 +216,19 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
   if (geo.copy) padded_.assign(static_cast<size_t>(padded), 0.0f); // borders stay zero
 }
 
+Conv2dPlan::~Conv2dPlan() = default;
+Conv2dPlan::Conv2dPlan(Conv2dPlan&&) noexcept = default;
+Conv2dPlan& Conv2dPlan::operator=(Conv2dPlan&&) noexcept = default;
+
+Conv2dAlgorithm Conv2dPlan::algorithm() const { return winograd_ ? Conv2dAlgorithm::Winograd : Conv2dAlgorithm::Direct; }
+
 int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
   if (s.SH < 1 || s.SW < 1 || s.groups < 1) return 0; // not a valid spec (and no division by zero)
+  if (detail::winograd_applies(s) && (s.algorithm == Conv2dAlgorithm::Winograd ||
+                                      (s.algorithm == Conv2dAlgorithm::Auto && detail::winograd_pays(s)))) {
+    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s));
+    return detail::Conv2dWinograd::workspace_bytes_for(s, wk ? choose_tile(*wk, s.M).mb : 1);
+  }
   const PlanGeometry geo = plan_geometry(s);
   const int64_t mg = s.M / s.groups;
   const kernels::Conv2dDirectKernels* ks = kernels_for(s.isa, geo.ow);
@@ -219,6 +256,7 @@ std::vector<std::string> Conv2dPlan::instruction_sets() {
 }
 
 int64_t Conv2dPlan::workspace_bytes() const {
+  if (winograd_) return winograd_->workspace_bytes();
   return static_cast<int64_t>((packed_w_.size() + packed_bias_.size() + padded_.size()) * sizeof(float) +
                               kw_offset_.size() * sizeof(int64_t));
 }
@@ -229,6 +267,10 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   const int64_t G = s.groups, cg = s.C / G, mg = s.M / G;
   const int64_t macs = s.N * s.M * oh_ * ow_ * cg * s.KH * s.KW;
   ThreadPool* p = macs >= kParallelMacs && pool && pool->workers() > 0 ? pool : nullptr;
+  if (winograd_) {
+    winograd_->run(x, y, p);
+    return;
+  }
   const int64_t threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
   // Runs items [0, n) on the pool, or serially.
   auto run_items = [p](int64_t n, auto&& f) { parallel_for(p, n, f); };
@@ -240,7 +282,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
     float* dst = padded_.data() + (plane * hp_ + s.pad_top) * wp_;
     for (int64_t h = h0; h < h1; ++h) {
       if (s.SW == 1) std::memcpy(dst + h * wp_ + s.pad_left, src + h * s.W, static_cast<std::size_t>(s.W) * sizeof(float));
-      else deinterleave_row(src + h * s.W, dst + h * wp_, s.W, s.pad_left, s.SW, phase);
+      else detail::deinterleave_row(src + h * s.W, dst + h * wp_, s.W, s.pad_left, s.SW, phase);
     }
   };
   const bool copy = !padded_.empty();

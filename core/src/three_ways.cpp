@@ -100,6 +100,7 @@ Conv2dPlanSpec direct_spec(const Layer& L) {
   s.SH = g.stride_h;
   s.SW = g.stride_w;
   s.groups = g.groups;
+  s.algorithm = Conv2dAlgorithm::Direct; // the lecture's direct way, not Winograd
   if (!copy) {
     s.pad_top = g.pad_top; s.pad_bottom = g.pad_bottom; s.pad_left = g.pad_left; s.pad_right = g.pad_right;
   }

@@ -18,6 +18,7 @@ struct Case {
   int64_t N, C, H, W, M, KH, KW, pt, pb, pl, pr;
   bool bias;
   int64_t SH = 1, SW = 1, G = 1;
+  convplay::Conv2dAlgorithm algo = convplay::Conv2dAlgorithm::Auto;
 };
 
 convplay::Tensor tensor(std::vector<int64_t> shape, std::vector<float> data) { return {std::move(shape), std::move(data)}; }
@@ -38,6 +39,7 @@ std::vector<float> reference(const Case& c, const std::vector<float>& x, const s
 convplay::Conv2dPlanSpec spec_of(const Case& c, const std::string& isa) {
   convplay::Conv2dPlanSpec s{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr, isa};
   s.SH = c.SH; s.SW = c.SW; s.groups = c.G;
+  s.algorithm = c.algo;
   return s;
 }
 
@@ -61,6 +63,7 @@ void check_case(const Case& c, const std::string& isa, std::mt19937& rng, std::i
   convplay::Conv2dPlan plan(spec, w.data(), c.bias ? b.data() : nullptr);
   INFO(describe(c) << " isa '" << isa << "' kernel " << plan.kernel_name());
   REQUIRE(plan.ok());
+  if (c.algo != convplay::Conv2dAlgorithm::Auto) CHECK(plan.algorithm() == c.algo);
   CHECK(plan.workspace_bytes() == convplay::Conv2dPlan::workspace_bytes_for(spec));
   std::vector<float> first;
   for (convplay::ThreadPool* pool : pools) {
@@ -117,6 +120,39 @@ TEST_CASE("fast conv2d equals the reference on random shapes, strides and groups
   CHECK(depthwise > 100);
 }
 
+TEST_CASE("Winograd F(2x2, 3x3) equals the reference on random 3x3 layers", "[conv2d_plan]") {
+  // Every output-size parity (odd rows and columns clip the last tiles), tile runs that end inside a
+  // tile row and span several, every padding, every instruction set, batches, 0..3 workers.
+  const auto seed = Catch::rngSeed();
+  std::mt19937 rng(seed + 2);
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
+  convplay::ThreadPool pool1(1), pool3(3);
+  const auto isas = convplay::Conv2dPlan::instruction_sets();
+  for (int trial = 0; trial < 120; ++trial) {
+    Case c{pick(1, 3), pick(1, 20), pick(1, 30), pick(1, 70), pick(1, 24), 3, 3, pick(0, 2), pick(0, 2), pick(0, 2),
+           pick(0, 2), pick(0, 1) == 1};
+    if (trial % 10 == 0) { c.H = pick(40, 90); c.W = pick(40, 90); c.N = 1; } // several tasks per image
+    c.algo = convplay::Conv2dAlgorithm::Winograd;
+    if (c.H + c.pt + c.pb < 3 || c.W + c.pl + c.pr < 3) continue;
+    check_case(c, isas[static_cast<size_t>(trial) % isas.size()], rng, {nullptr, &pool1, &pool3});
+  }
+  // Auto takes Winograd for 3×3 layers with 8+ channels in and out, and the direct kernel otherwise.
+  std::vector<float> w(16 * 16 * 9, 0.5f);
+  const auto algo_of = [&](convplay::Conv2dPlanSpec s) { return convplay::Conv2dPlan(s, w.data(), nullptr).algorithm(); };
+  CHECK(algo_of({1, 16, 20, 20, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Winograd);
+  CHECK(algo_of({1, 3, 20, 20, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct);
+  CHECK(algo_of({1, 16, 20, 20, 16, 5, 5}) == convplay::Conv2dAlgorithm::Direct);
+  convplay::Conv2dPlanSpec direct{1, 16, 20, 20, 16, 3, 3};
+  direct.algorithm = convplay::Conv2dAlgorithm::Direct;
+  CHECK(algo_of(direct) == convplay::Conv2dAlgorithm::Direct);
+  // Forced on a layer it cannot compute: a message, no plan.
+  convplay::Conv2dPlanSpec strided{1, 16, 20, 20, 16, 3, 3};
+  strided.SH = 2;
+  strided.algorithm = convplay::Conv2dAlgorithm::Winograd;
+  CHECK(convplay::Conv2dPlan(strided, w.data(), nullptr).error() == "Winograd F(2×2, 3×3) needs a 3×3 kernel, stride 1 and one group");
+}
+
 TEST_CASE("large strided and grouped layers take the threaded path and match the reference", "[conv2d_plan]") {
   // 2^17 multiply-adds and more run on the pool (smaller ones stay on the caller).
   const auto seed = Catch::rngSeed();
@@ -130,6 +166,8 @@ TEST_CASE("large strided and grouped layers take the threaded path and match the
       {2, 16, 48, 70, 32, 3, 3, 0, 1, 0, 1, false, 2, 2, 16},   // depthwise stride 2, M = 2C
       {1, 24, 57, 57, 24, 5, 5, 2, 2, 2, 2, true, 2, 3, 24},    // depthwise K5, strides 2 and 3
       {3, 1, 64, 100, 1, 7, 7, 3, 3, 3, 3, false, 2, 2, 1},     // single channel K7 stride 2
+      {2, 16, 45, 61, 20, 3, 3, 1, 1, 1, 1, true},              // Winograd (Auto), odd output sizes
+      {1, 9, 70, 33, 9, 3, 3, 0, 1, 1, 0, false},               // Winograd, uneven padding
   };
   const auto isas = convplay::Conv2dPlan::instruction_sets();
   // 0..3 workers; at most 4 alive at once (the threaded WebAssembly tests pre-spawn 4).

@@ -16,15 +16,25 @@
 // rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
 // them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
 // calling thread.
+// Winograd F(2×2, 3×3) (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each
+// 2×2 output tile with 16 multiply-adds per channel instead of 36; Algorithm::Auto takes it when the
+// layer has at least 8 channels in and out. Its results differ from the sum above by rounding only
+// (the transforms add and subtract, and halve the weights), and are the same whatever the threads.
 #pragma once
 #include <convplay/thread_pool.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace convplay {
 namespace kernels { struct Conv2dDirectArgs; }
+namespace detail { class Conv2dWinograd; }
+
+// Direct: the sum above, in that order. Winograd: F(2×2, 3×3), for 3×3 kernels, stride 1, one
+// group (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
+enum class Conv2dAlgorithm { Auto, Direct, Winograd };
 
 struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
@@ -35,20 +45,27 @@ struct Conv2dPlanSpec {
   std::string isa;
   int64_t SH = 1, SW = 1; // stride, at least 1
   int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C (M = C or a multiple)
+  Conv2dAlgorithm algorithm = Conv2dAlgorithm::Auto;
 };
 
 class Conv2dPlan {
 public:
   // Empty plan on error; error() says why (sizes, stride, groups, overflow).
   Conv2dPlan(const Conv2dPlanSpec& spec, const float* weights /* M×(C/groups)×KH×KW */, const float* bias /* M, or null */);
+  ~Conv2dPlan();
+  Conv2dPlan(Conv2dPlan&&) noexcept;
+  Conv2dPlan& operator=(Conv2dPlan&&) noexcept;
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
   int64_t out_h() const { return oh_; }
   int64_t out_w() const { return ow_; }
   int64_t output_size() const { return spec_.N * spec_.M * oh_ * ow_; }
-  const char* kernel_name() const { return kernel_name_; }
+  const char* kernel_name() const { return kernel_name_.c_str(); }
+  // Direct or Winograd: what the plan runs (Auto resolved).
+  Conv2dAlgorithm algorithm() const;
   // Bytes this plan holds besides input and output: packed weights, the padded (deinterleaved) input
-  // buffer and the per-tap column offsets.
+  // buffer and the per-tap column offsets; Winograd: its transformed weights, padded input and one
+  // task's scratch per thread that has run it.
   int64_t workspace_bytes() const;
   // The same, predicted from the spec alone (valid specs; 0 for zero strides or groups; allocates nothing).
   static int64_t workspace_bytes_for(const Conv2dPlanSpec& spec);
@@ -65,7 +82,8 @@ private:
   std::vector<float> packed_w_, packed_bias_, padded_;
   std::vector<int64_t> kw_offset_;      // where tap kw reads in a padded row, relative to the output column
   void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
-  const char* kernel_name_ = "";
+  std::string kernel_name_;
+  std::unique_ptr<detail::Conv2dWinograd> winograd_; // the Winograd path, when the plan takes it
 };
 
 } // namespace convplay

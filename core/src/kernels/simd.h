@@ -1,5 +1,6 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
+// store (the 4-wide ones also add / sub / store_interleaved, for the Winograd transforms) and
+// compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -28,6 +29,9 @@ struct SimdScalar {
   static V splat(const float* p) { return *p; }
   static V madd(V acc, V a, V b) { return acc + a * b; }
   static void store(float* p, V v) { *p = v; }
+  static V add(V a, V b) { return a + b; }
+  static V sub(V a, V b) { return a - b; }
+  static void store_interleaved(float* p, V even, V odd) { p[0] = even; p[1] = odd; }
 };
 
 #if defined(__wasm_simd128__)
@@ -39,6 +43,13 @@ struct SimdWasm {
   static V splat(const float* p) { return wasm_v128_load32_splat(p); }
   static V madd(V acc, V a, V b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
   static void store(float* p, V v) { wasm_v128_store(p, v); }
+  static V add(V a, V b) { return wasm_f32x4_add(a, b); }
+  static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
+  // p[0..8) = even[0], odd[0], even[1], odd[1], ...
+  static void store_interleaved(float* p, V even, V odd) {
+    wasm_v128_store(p, wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5));
+    wasm_v128_store(p + 4, wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7));
+  }
 };
 #endif
 
@@ -51,6 +62,12 @@ struct SimdSse2 {
   static V splat(const float* p) { return _mm_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm_add_ps(acc, _mm_mul_ps(a, b)); }
   static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+  static V add(V a, V b) { return _mm_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm_sub_ps(a, b); }
+  static void store_interleaved(float* p, V even, V odd) {
+    _mm_storeu_ps(p, _mm_unpacklo_ps(even, odd));
+    _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
+  }
 };
 #endif
 
