@@ -9,9 +9,10 @@
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
 // --impl: fast (default) is the planned operator as programs use it (Conv2dPlan, weights packed once,
 // as the other libraries' operators), named after the algorithm it took: convplay-direct, or
-// convplay-winograd on 3×3 layers with 8+ channels in and out; direct and winograd hold the plan to one
-// (winograd is skipped, with a message, where it does not apply). The lecture's three ways
-// (convplay/three_ways.h) are direct, im2col (im2col matrix + GEMM) and toeplitz
+// convplay-winograd on 3×3 layers with 8+ channels in and out; direct and winograd hold the plan to
+// one (winograd is skipped, with a message, where it does not apply; winograd-f2 and winograd-f4
+// also pick its tile). The lecture's three ways (convplay/three_ways.h) are direct, im2col (im2col
+// matrix + GEMM) and toeplitz
 // (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
 // the matrix included. peak_bytes = what the method allocates besides the input (output included);
 // a method needing more than --max-bytes (default 1 GiB) is skipped with a message.
@@ -279,6 +280,8 @@ int convplay_bench_main(int argc, char** argv) {
     while (std::getline(ss, name, ',')) {
       if (name == "fast") methods.push_back({true, convplay::Conv2dAlgorithm::Auto});
       else if (name == "winograd") methods.push_back({true, convplay::Conv2dAlgorithm::Winograd});
+      else if (name == "winograd-f2") methods.push_back({true, convplay::Conv2dAlgorithm::WinogradF2});
+      else if (name == "winograd-f4") methods.push_back({true, convplay::Conv2dAlgorithm::WinogradF4});
       else if (name == "direct") methods.push_back({true, convplay::Conv2dAlgorithm::Direct});
       else {
         auto m = convplay::parse_conv_method(name);
@@ -339,12 +342,12 @@ int convplay_bench_main(int argc, char** argv) {
         spec.algorithm = method.algorithm;
         const alloc_count::Scope scope;
         convplay::Conv2dPlan plan(spec, w.data(), nullptr);
-        if (!plan.ok() && method.algorithm == convplay::Conv2dAlgorithm::Winograd) {
+        if (!plan.ok() && method.algorithm != convplay::Conv2dAlgorithm::Direct && method.algorithm != convplay::Conv2dAlgorithm::Auto) {
           std::fprintf(stderr, "%s: %s: winograd skipped: %s\n", g_name, s.id.c_str(), plan.error().c_str());
           continue;
         }
         if (!plan.ok()) return fail(s.id + ": " + plan.error());
-        if (plan.algorithm() == convplay::Conv2dAlgorithm::Winograd) {
+        if (plan.algorithm() != convplay::Conv2dAlgorithm::Direct) {
           row.label = "winograd";
           row.impl = std::string(kImplPrefix) + row.label;
         }

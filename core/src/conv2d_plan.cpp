@@ -170,24 +170,25 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
   ow_ = geo.ow;
   hp_ = geo.hp;
   wp_ = geo.pitch;
-  if (s.algorithm == Conv2dAlgorithm::Winograd && !detail::winograd_applies(s)) {
-    error_ = "Winograd F(2×2, 3×3) needs a 3×3 kernel, stride 1 and one group";
+  const int r = detail::winograd_tile(s);
+  if (r > 0 && !detail::winograd_applies(s)) {
+    error_ = "Winograd needs a 3×3 kernel, stride 1 and one group";
     return;
   }
-  if (s.algorithm == Conv2dAlgorithm::Winograd || (s.algorithm == Conv2dAlgorithm::Auto && detail::winograd_pays(s))) {
+  if (r > 0) {
     int64_t u = 0;
-    if (!mul_ok(16 * s.C, mpad, u)) {
+    if (!mul_ok(36 * s.C, mpad, u)) {
       error_ = "the layer is too large";
       return;
     }
-    // The 16 products run on the direct kernel whose vectors fit a task's columns.
-    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s));
+    // The products run on the direct kernel whose vectors fit a task's columns.
+    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s, r));
     if (!wk) {
       error_ = "no kernels for instruction set '" + s.isa + "' on this machine";
       return;
     }
     const kernels::Conv2dDirectTile& tile = choose_tile(*wk, s.M);
-    winograd_ = std::make_unique<detail::Conv2dWinograd>(s, weights, bias, oh_, ow_, tile, s.isa);
+    winograd_ = std::make_unique<detail::Conv2dWinograd>(s, r, weights, bias, oh_, ow_, tile, s.isa);
     mb_ = tile.mb;
     kernel_name_ = std::string(winograd_->transform_name()) + " + " + tile.name;
     return;
@@ -220,14 +221,15 @@ Conv2dPlan::~Conv2dPlan() = default;
 Conv2dPlan::Conv2dPlan(Conv2dPlan&&) noexcept = default;
 Conv2dPlan& Conv2dPlan::operator=(Conv2dPlan&&) noexcept = default;
 
-Conv2dAlgorithm Conv2dPlan::algorithm() const { return winograd_ ? Conv2dAlgorithm::Winograd : Conv2dAlgorithm::Direct; }
+Conv2dAlgorithm Conv2dPlan::algorithm() const {
+  return !winograd_ ? Conv2dAlgorithm::Direct : winograd_->tile() == 2 ? Conv2dAlgorithm::WinogradF2 : Conv2dAlgorithm::WinogradF4;
+}
 
 int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
   if (s.SH < 1 || s.SW < 1 || s.groups < 1) return 0; // not a valid spec (and no division by zero)
-  if (detail::winograd_applies(s) && (s.algorithm == Conv2dAlgorithm::Winograd ||
-                                      (s.algorithm == Conv2dAlgorithm::Auto && detail::winograd_pays(s)))) {
-    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s));
-    return detail::Conv2dWinograd::workspace_bytes_for(s, wk ? choose_tile(*wk, s.M).mb : 1);
+  if (const int r = detail::winograd_tile(s); r > 0 && detail::winograd_applies(s)) {
+    const kernels::Conv2dDirectKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s, r));
+    return detail::Conv2dWinograd::workspace_bytes_for(s, r, wk ? choose_tile(*wk, s.M).mb : 1);
   }
   const PlanGeometry geo = plan_geometry(s);
   const int64_t mg = s.M / s.groups;

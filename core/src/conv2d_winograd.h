@@ -1,4 +1,4 @@
-// The Winograd F(2×2, 3×3) path of Conv2dPlan (src/kernels/winograd_f32.h has the arithmetic).
+// The Winograd F(2×2, 3×3) and F(4×4, 3×3) paths of Conv2dPlan (src/kernels/winograd_f32.h has the arithmetic).
 // Internal to the core: Conv2dPlan decides when it applies and owns one.
 #pragma once
 #include <convplay/conv2d_plan.h>
@@ -15,30 +15,34 @@ namespace convplay::detail {
 // Copies padded row columns [pad_left, pad_left + W) from src into the SW phases of dst (conv2d_plan.cpp).
 void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left, int64_t SW, int64_t phase);
 
-// 3×3 kernel, stride 1, one group: the layers F(2×2, 3×3) can compute.
+// 3×3 kernel, stride 1, one group: the layers Winograd F(r×r, 3×3) can compute.
 bool winograd_applies(const Conv2dPlanSpec& s);
-// Whether Algorithm::Auto takes it: enough channels in and out that the 16 products dominate the
-// transforms (measured: see conv2d_winograd.cpp).
-bool winograd_pays(const Conv2dPlanSpec& s);
+// The output tile r (2 or 4) the plan uses for s, or 0 for the direct kernel: what s.algorithm asks
+// for; Auto takes Winograd when there are enough channels in and out for the products to outweigh
+// the transforms (measured: see conv2d_winograd.cpp). For specs that winograd_applies to, or Auto.
+int winograd_tile(const Conv2dPlanSpec& s);
 // Tiles per task: the products' columns (a multiple of 16, so every vector width fills).
-int64_t winograd_tile_block(const Conv2dPlanSpec& s);
+int64_t winograd_tile_block(const Conv2dPlanSpec& s, int r);
 
 class Conv2dWinograd {
 public:
-  // s must be valid and winograd_applies(s); oh, ow its output size. tile: the direct kernel that
-  // runs the 16 products (as 1×1 convolutions over tile columns); isa: of the transforms.
-  Conv2dWinograd(const Conv2dPlanSpec& s, const float* weights, const float* bias, int64_t oh, int64_t ow,
+  // s must be valid and winograd_applies(s); r: 2 or 4; oh, ow its output size. tile: the direct
+  // kernel that runs the (r + 2)² products (as 1×1 convolutions over tile columns); isa: of the transforms.
+  Conv2dWinograd(const Conv2dPlanSpec& s, int r, const float* weights, const float* bias, int64_t oh, int64_t ow,
                  const kernels::Conv2dDirectTile& tile, const std::string& isa);
   // Bytes held: transformed weights, bias, the padded input, one thread's scratch per thread that ran.
   int64_t workspace_bytes() const;
   // The same before any run (one thread's scratch), from the spec alone; mb: the tile's channels.
-  static int64_t workspace_bytes_for(const Conv2dPlanSpec& s, int64_t mb);
+  static int64_t workspace_bytes_for(const Conv2dPlanSpec& s, int r, int64_t mb);
   const char* transform_name() const { return transforms_.name; }
+  int tile() const { return r_; }
   // pool: the threads to use, or null (the caller decides when a layer is too small to share).
   void run(const float* x, float* y, ThreadPool* pool);
 
 private:
   Conv2dPlanSpec s_;
+  int r_;                 // output tile r × r
+  int64_t xi_;            // (r + 2)² positions of a transformed tile
   int64_t oh_, ow_, th_, tw_, hq_, phase_, tb_, blocks_;
   int mb_;
   kernels::Conv2dRowKernel product_;

@@ -16,10 +16,12 @@
 // rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
 // them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
 // calling thread.
-// Winograd F(2×2, 3×3) (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each
-// 2×2 output tile with 16 multiply-adds per channel instead of 36; Algorithm::Auto takes it when the
-// layer has at least 8 channels in and out. Its results differ from the sum above by rounding only
-// (the transforms add and subtract, and halve the weights), and are the same whatever the threads.
+// Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
+// tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
+// 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster: F(4×4) in
+// WebAssembly from 8 channels in, 16 out and 400 outputs per image; F(2×2) natively from 32 channels
+// in and out. Its results differ from the sum above by rounding only (~1e-6 relative), and are the
+// same whatever the threads.
 #pragma once
 #include <convplay/thread_pool.h>
 
@@ -32,9 +34,10 @@ namespace convplay {
 namespace kernels { struct Conv2dDirectArgs; }
 namespace detail { class Conv2dWinograd; }
 
-// Direct: the sum above, in that order. Winograd: F(2×2, 3×3), for 3×3 kernels, stride 1, one
-// group (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
-enum class Conv2dAlgorithm { Auto, Direct, Winograd };
+// Direct: the sum above, in that order. Winograd: the Winograd tile Auto would take; WinogradF2,
+// WinogradF4: F(2×2, 3×3), F(4×4, 3×3). The Winograd ones need a 3×3 kernel, stride 1 and one group
+// (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
+enum class Conv2dAlgorithm { Auto, Direct, Winograd, WinogradF2, WinogradF4 };
 
 struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
@@ -61,7 +64,7 @@ public:
   int64_t out_w() const { return ow_; }
   int64_t output_size() const { return spec_.N * spec_.M * oh_ * ow_; }
   const char* kernel_name() const { return kernel_name_.c_str(); }
-  // Direct or Winograd: what the plan runs (Auto resolved).
+  // Direct, WinogradF2 or WinogradF4: what the plan runs.
   Conv2dAlgorithm algorithm() const;
   // Bytes this plan holds besides input and output: packed weights, the padded (deinterleaved) input
   // buffer and the per-tap column offsets; Winograd: its transformed weights, padded input and one

@@ -1,6 +1,7 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store (the 4-wide ones also add / sub / store_interleaved, for the Winograd transforms) and
-// compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
+// store (the 4-wide ones also add / sub / mul / store_interleaved / store_transposed4, for the
+// Winograd transforms) and compiled per target (XNNPACK's approach). Each struct is a "vector of L
+// floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -31,7 +32,9 @@ struct SimdScalar {
   static void store(float* p, V v) { *p = v; }
   static V add(V a, V b) { return a + b; }
   static V sub(V a, V b) { return a - b; }
+  static V mul(V a, V b) { return a * b; }
   static void store_interleaved(float* p, V even, V odd) { p[0] = even; p[1] = odd; }
+  static void store_transposed4(float* p, V a, V b, V c, V d) { p[0] = a; p[1] = b; p[2] = c; p[3] = d; }
 };
 
 #if defined(__wasm_simd128__)
@@ -45,10 +48,20 @@ struct SimdWasm {
   static void store(float* p, V v) { wasm_v128_store(p, v); }
   static V add(V a, V b) { return wasm_f32x4_add(a, b); }
   static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
+  static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
   // p[0..8) = even[0], odd[0], even[1], odd[1], ...
   static void store_interleaved(float* p, V even, V odd) {
     wasm_v128_store(p, wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5));
     wasm_v128_store(p + 4, wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7));
+  }
+  // p[4·i + k] = (a, b, c, d)[k][i]: four vectors as the columns of a 4×4 block.
+  static void store_transposed4(float* p, V a, V b, V c, V d) {
+    const V ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd_lo = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+    const V ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7), cd_hi = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+    wasm_v128_store(p, wasm_i32x4_shuffle(ab_lo, cd_lo, 0, 1, 4, 5));
+    wasm_v128_store(p + 4, wasm_i32x4_shuffle(ab_lo, cd_lo, 2, 3, 6, 7));
+    wasm_v128_store(p + 8, wasm_i32x4_shuffle(ab_hi, cd_hi, 0, 1, 4, 5));
+    wasm_v128_store(p + 12, wasm_i32x4_shuffle(ab_hi, cd_hi, 2, 3, 6, 7));
   }
 };
 #endif
@@ -64,9 +77,17 @@ struct SimdSse2 {
   static void store(float* p, V v) { _mm_storeu_ps(p, v); }
   static V add(V a, V b) { return _mm_add_ps(a, b); }
   static V sub(V a, V b) { return _mm_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm_mul_ps(a, b); }
   static void store_interleaved(float* p, V even, V odd) {
     _mm_storeu_ps(p, _mm_unpacklo_ps(even, odd));
     _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
+  }
+  static void store_transposed4(float* p, V a, V b, V c, V d) {
+    _MM_TRANSPOSE4_PS(a, b, c, d);
+    _mm_storeu_ps(p, a);
+    _mm_storeu_ps(p + 4, b);
+    _mm_storeu_ps(p + 8, c);
+    _mm_storeu_ps(p + 12, d);
   }
 };
 #endif

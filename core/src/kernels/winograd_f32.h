@@ -1,4 +1,4 @@
-// Winograd F(2×2, 3×3) transforms (float32, NCHW, stride 1, dilation 1). Allocation-free.
+// Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms (float32, NCHW, stride 1, dilation 1). Allocation-free.
 //
 // A 3×3 convolution computes each 2×2 output tile from a 4×4 input tile d (rows 2·ty .. 2·ty+3,
 // columns 2·tx .. 2·tx+3 of the padded input) as  Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A  with
@@ -9,10 +9,18 @@
 // instead of 36: 2.25× fewer. The transforms below only add and subtract (and G halves), so the
 // result differs from direct summation by rounding only, and is the same whatever the threads.
 //
-// Input: the padded input holds each row as its even columns then its odd columns (`phase` floats
-// each), so the four columns of a tile row are even[tx], odd[tx], even[tx+1], odd[tx+1]: contiguous
-// in tx, and a vector of L tiles is four plain loads. Output: tiles come out as even and odd output
-// columns, interleaved on the store.
+// F(4×4, 3×3) is the same with 6×6 input tiles, 36 positions and
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1],
+//   G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1],
+//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]:
+// 36 multiply-adds per channel for 16 outputs instead of 144 (4×), at the price of larger transforms
+// and rounding (the weights' sixths are not exact in float; the result stays within ~1e-6 relative of
+// the exact sum for the layers here).
+//
+// Input: the padded input holds each row as r phases of `phase` floats (F(r×r, 3×3): column p, p + r,
+// p + 2r, ... in phase p), so column r·tx + j of a tile is phase j % r, index tx + j / r: contiguous
+// in tx, and a vector of L tiles is one plain load per column. Output: tiles come out as one vector
+// per output column, interleaved (r = 2) or transposed (r = 4) on the store.
 // The scalar instantiation is the reference; every instruction set computes the same operations in
 // the same order, so all give the same bits.
 #pragma once
@@ -27,11 +35,12 @@ struct WinogradInputArgs {
   int64_t ld = 0;
 };
 // Transforms tiles (ty, tx0 .. tx0 + count) of every channel into columns col0 .. col0 + count of V.
+// (ξ = α·i + j for row i and column j of the α×α transformed tile, α = r + 2.)
 using WinogradInputKernel = void (*)(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0);
 
 struct WinogradOutputArgs {
   const float* m = nullptr;    // M_ξ[k][col] at m + (ξ·M + k)·ld + col
-  const float* bias = nullptr; // M values, or null
+  const float* bias = nullptr; // M values
   float* y = nullptr;          // output of one image: row r of channel k at y + (k·OH + r)·OW
   int64_t M = 0, OH = 0, OW = 0, ld = 0;
 };
@@ -45,15 +54,19 @@ struct WinogradKernels {
   const char* name = "";
 };
 
-// U = G g Gᵀ for one 3×3 filter g (row-major), 16 values in ξ order.
-void winograd_f23_weights(const float* g, float* u);
+// U = G g Gᵀ for one 3×3 filter g (row-major), (r + 2)² values in ξ order; r = 2 or 4. Computed in
+// double, rounded once.
+void winograd_weights(int r, const float* g, float* u);
 
 WinogradKernels winograd_f23_f32_kernels__scalar();
+WinogradKernels winograd_f43_f32_kernels__scalar();
 #if defined(__wasm_simd128__)
 WinogradKernels winograd_f23_f32_kernels__wasmsimd();
+WinogradKernels winograd_f43_f32_kernels__wasmsimd();
 #endif
 #if defined(__SSE2__)
 WinogradKernels winograd_f23_f32_kernels__sse2();
+WinogradKernels winograd_f43_f32_kernels__sse2();
 #endif
 
 } // namespace convplay::kernels

@@ -55,7 +55,7 @@ inline void winograd_output_values(const WinogradOutputArgs& a, int64_t k, int64
     r0[j] = S::add(S::add(m0, m1), m2);
     r1[j] = S::sub(S::sub(m1, m2), m3);
   }
-  const V b = a.bias ? S::splat(a.bias + k) : S::zero();
+  const V b = S::splat(a.bias + k);
   y[0][0] = S::add(S::add(S::add(r0[0], r0[1]), r0[2]), b);
   y[0][1] = S::add(S::sub(S::sub(r0[1], r0[2]), r0[3]), b);
   y[1][0] = S::add(S::add(S::add(r1[0], r1[1]), r1[2]), b);
@@ -94,10 +94,112 @@ void winograd_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64
   }
 }
 
+// F(4×4, 3×3). The 6-point transforms, written once for a vector of tiles:
+// t = Bᵀ d (input) and y = Aᵀ m (output); see winograd_f32.h for the matrices.
+template <class S>
+inline void winograd_bt6(const typename S::V d[6], typename S::V t[6]) {
+  using V = typename S::V;
+  const float k2 = 2.0f, k4 = 4.0f, k5 = 5.0f;
+  const V c2 = S::splat(&k2), c4 = S::splat(&k4), c5 = S::splat(&k5);
+  t[0] = S::add(S::sub(S::mul(c4, d[0]), S::mul(c5, d[2])), d[4]);
+  t[1] = S::sub(S::add(d[3], d[4]), S::mul(c4, S::add(d[1], d[2])));
+  t[2] = S::add(S::sub(d[4], d[3]), S::mul(c4, S::sub(d[1], d[2])));
+  t[3] = S::add(S::sub(d[4], d[2]), S::mul(c2, S::sub(d[3], d[1])));
+  t[4] = S::sub(S::sub(d[4], d[2]), S::mul(c2, S::sub(d[3], d[1])));
+  t[5] = S::add(S::sub(S::mul(c4, d[1]), S::mul(c5, d[3])), d[5]);
+}
+template <class S>
+inline void winograd_at6(const typename S::V m[6], typename S::V y[4]) {
+  using V = typename S::V;
+  const float k2 = 2.0f, k4 = 4.0f, k8 = 8.0f;
+  const V c2 = S::splat(&k2), c4 = S::splat(&k4), c8 = S::splat(&k8);
+  const V p12 = S::add(m[1], m[2]), m12 = S::sub(m[1], m[2]), p34 = S::add(m[3], m[4]), m34 = S::sub(m[3], m[4]);
+  y[0] = S::add(S::add(m[0], p12), p34);
+  y[1] = S::add(m12, S::mul(c2, m34));
+  y[2] = S::add(p12, S::mul(c4, p34));
+  y[3] = S::add(S::add(m12, S::mul(c8, m34)), m[5]);
+}
+
+// Tiles tx .. tx + S::L of tile row ty, every channel: V = Bᵀ d B.
+template <class S>
+inline void winograd43_input_tiles(const WinogradInputArgs& a, int64_t ty, int64_t tx, int64_t col) {
+  using V = typename S::V;
+  for (int64_t c = 0; c < a.C; ++c) {
+    V h[6][6];
+    const float* xc = a.x + c * a.plane + 4 * ty * a.pitch + tx;
+    for (int i = 0; i < 6; ++i) {
+      const float* row = xc + i * a.pitch;
+      V d[6];
+      for (int j = 0; j < 6; ++j) d[j] = S::load(row + (j % 4) * a.phase + j / 4);
+      winograd_bt6<S>(d, h[i]);
+    }
+    float* vc = a.v + c * a.ld + col;
+    const int64_t xi = a.C * a.ld;
+    for (int j = 0; j < 6; ++j) {
+      V col_in[6], col_out[6];
+      for (int i = 0; i < 6; ++i) col_in[i] = h[i][j];
+      winograd_bt6<S>(col_in, col_out);
+      for (int i = 0; i < 6; ++i) S::store(vc + (6 * i + j) * xi, col_out[i]);
+    }
+  }
+}
+
+template <class S>
+void winograd43_input(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
+  int64_t i = 0;
+  for (; i + S::L <= count; i += S::L) winograd43_input_tiles<S>(a, ty, tx0 + i, col0 + i);
+  for (; i < count; ++i) winograd43_input_tiles<SimdScalar>(a, ty, tx0 + i, col0 + i);
+}
+
+// Channel k of tiles tx .. tx + S::L: y[row][column] = (Aᵀ M A)[row][column] + bias.
+template <class S>
+inline void winograd43_output_values(const WinogradOutputArgs& a, int64_t k, int64_t col, typename S::V y[4][4]) {
+  using V = typename S::V;
+  const float* mk = a.m + k * a.ld + col;
+  const int64_t xi = a.M * a.ld;
+  V r[4][6]; // Aᵀ M: 4 rows × 6 columns
+  for (int j = 0; j < 6; ++j) {
+    V m[6], t[4];
+    for (int i = 0; i < 6; ++i) m[i] = S::load(mk + (6 * i + j) * xi);
+    winograd_at6<S>(m, t);
+    for (int i = 0; i < 4; ++i) r[i][j] = t[i];
+  }
+  const V b = S::splat(a.bias + k);
+  for (int i = 0; i < 4; ++i) {
+    V t[4];
+    winograd_at6<S>(r[i], t);
+    for (int j = 0; j < 4; ++j) y[i][j] = S::add(t[j], b);
+  }
+}
+
+template <class S>
+void winograd43_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
+  const int64_t oh = 4 * ty, rows = a.OH - oh < 4 ? a.OH - oh : 4;
+  for (int64_t k = 0; k < a.M; ++k) {
+    float* y0 = a.y + (k * a.OH + oh) * a.OW;
+    int64_t i = 0;
+    // Whole vectors of tiles whose four rows and 4·L columns are inside the output.
+    if (rows == 4)
+      for (; i + S::L <= count && 4 * (tx0 + i + S::L) <= a.OW; i += S::L) {
+        typename S::V y[4][4];
+        winograd43_output_values<S>(a, k, col0 + i, y);
+        for (int r = 0; r < 4; ++r) S::store_transposed4(y0 + r * a.OW + 4 * (tx0 + i), y[r][0], y[r][1], y[r][2], y[r][3]);
+      }
+    // The rest one tile at a time, clipped at the last rows and columns.
+    for (; i < count; ++i) {
+      float y[4][4];
+      winograd43_output_values<SimdScalar>(a, k, col0 + i, y);
+      const int64_t ow = 4 * (tx0 + i), cols = a.OW - ow < 4 ? a.OW - ow : 4;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c) y0[r * a.OW + ow + c] = y[r][c];
+    }
+  }
+}
+
 } // namespace
 } // namespace convplay::kernels
 
-// Defines winograd_f23_f32_kernels__<isa>() for wrapper S.
+// Defines winograd_f23_f32_kernels__<isa>() and winograd_f43_f32_kernels__<isa>() for wrapper S.
 #define CONVPLAY_DEFINE_WINOGRAD(isa, S)                                                                    \
   namespace convplay::kernels {                                                                             \
   void winograd_f23_f32_input__##isa(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count,   \
@@ -110,5 +212,16 @@ void winograd_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64
   }                                                                                                         \
   WinogradKernels winograd_f23_f32_kernels__##isa() {                                                       \
     return {winograd_f23_f32_input__##isa, winograd_f23_f32_output__##isa, "winograd_f23_f32__" #isa};      \
+  }                                                                                                         \
+  void winograd_f43_f32_input__##isa(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count,   \
+                                     int64_t col0) {                                                        \
+    winograd43_input<S>(a, ty, tx0, count, col0);                                                           \
+  }                                                                                                         \
+  void winograd_f43_f32_output__##isa(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64_t count, \
+                                      int64_t col0) {                                                       \
+    winograd43_output<S>(a, ty, tx0, count, col0);                                                          \
+  }                                                                                                         \
+  WinogradKernels winograd_f43_f32_kernels__##isa() {                                                       \
+    return {winograd_f43_f32_input__##isa, winograd_f43_f32_output__##isa, "winograd_f43_f32__" #isa};      \
   }                                                                                                         \
   }
