@@ -14,6 +14,12 @@ namespace {
 // operands (one ξ) sit in L1/L2 while its tile runs.
 constexpr int64_t kTaskScratchBytes = 256 << 10;
 int64_t positions(int r) { return (r + 2) * (r + 2); }
+// V_ξ and M_ξ start a cache line past a multiple of their size: with 64 channels of 32 tiles each
+// was 8 KB, so a transform's ξ-many loads or stores all fell in one L1 set (natively the input
+// transform took 38 % of s5's time).
+constexpr int64_t kSkew = 16;
+// Floats of one thread's scratch: V (ξ × C × tiles) and M (ξ × M × tiles), each ξ skewed.
+int64_t slot_floats(const Conv2dPlanSpec& s, int r, int64_t tb) { return positions(r) * ((s.C + s.M) * tb + 2 * kSkew); }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -21,7 +27,9 @@ kernels::WinogradKernels transforms_for(const std::string& isa, int r) {
   if (isa == "scalar") return r == 2 ? kernels::winograd_f23_f32_kernels__scalar() : kernels::winograd_f43_f32_kernels__scalar();
 #if defined(__wasm_simd128__)
   return r == 2 ? kernels::winograd_f23_f32_kernels__wasmsimd() : kernels::winograd_f43_f32_kernels__wasmsimd();
-#elif defined(__SSE2__)
+#elif defined(__x86_64__) || defined(__i386__)
+  if (isa != "sse2" && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return r == 2 ? kernels::winograd_f23_f32_kernels__avx2fma() : kernels::winograd_f43_f32_kernels__avx2fma();
   return r == 2 ? kernels::winograd_f23_f32_kernels__sse2() : kernels::winograd_f43_f32_kernels__sse2();
 #else
   return r == 2 ? kernels::winograd_f23_f32_kernels__scalar() : kernels::winograd_f43_f32_kernels__scalar();
@@ -41,37 +49,40 @@ Geometry geometry(int r, int64_t oh, int64_t ow) {
 bool winograd_applies(const Conv2dPlanSpec& s) { return s.KH == 3 && s.KW == 3 && s.SH == 1 && s.SW == 1 && s.groups == 1; }
 
 // Which tile pays, and from what layer size, depends on how fast the products are next to the
-// transforms (4-wide SIMD here). Measured, one thread (convplay-bench --impl direct,winograd-f2,
-// winograd-f4), milliseconds for direct / F(2×2) / F(4×4):
-//   WebAssembly  s5 (64 → 64, 56×56) 7.9 / 4.5 / 3.2;  8 → 32, 64×64: 0.65 / 0.54 / 0.39;
-//                16 → 16, 28×28: 0.128 / 0.142 / 0.108;  16 → 16, 4 images 10×10: 0.079 / 0.088 / 0.12;
-//                8 → 8, 14×14: 0.011 / 0.017 / 0.014;  s4 (3 → 64, 224×224): 6.0 direct, 8.9 F(2×2)
-//   native (AVX-512 products)  s5 1.85 / 1.42 / 1.53;  8 → 32, 64×64: 0.12 / 0.20 / 0.18;
-//                16 → 16, 28×28: 0.030 / 0.073 / 0.062
-// so F(4×4) from 8 → 16 channels and 400 outputs per image in WebAssembly, F(2×2) natively only
-// for layers of 32+ channels in and out (2048 channel pairs) where the AVX products stop winning.
+// transforms. Measured, one thread (convplay-bench --impl direct,winograd-f2,winograd-f4), ms for
+// direct / F(2×2) / F(4×4), channels in → out, output size:
+//   WebAssembly  s5 64 → 64, 56×56: 7.9 / 4.4 / 2.8     8 → 32, 64×64: 0.65 / 0.51 / 0.36
+//                16 → 16, 28×28: 0.124 / 0.101 / 0.088  32 → 32, 7×7: 0.043 / 0.029 / 0.052
+//                16 → 16, 4 × 10×10: 0.077 / 0.067 / 0.11  8 → 8, 14×14: 0.011 / 0.010 / 0.012
+//                s4 3 → 64, 224×224: 6.0 / 8.9 / 9.5
+//   native (AVX-512 products)  s5: 1.93 / 1.09 / 1.11   8 → 32, 64×64: 0.122 / 0.182 / 0.135
+//                16 → 16, 28×28: 0.029 / 0.035 / 0.048  32 → 32, 7×7: 0.041 / 0.011 / 0.061
+//                16 → 16, 4 × 10×10: 0.046 / 0.031 / 0.16  8 → 8, 14×14: 0.0045 / 0.0054 / 0.0094
+// So in WebAssembly F(4×4) for 8+ channels in, 16+ out and 400+ outputs per image, F(2×2) for
+// smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs, or from 256 when
+// the rows are narrower than an AVX-512 vector (16), where the direct kernel loses its wide tile.
 int winograd_tile(const Conv2dPlanSpec& s) {
+  const int64_t ow = s.W + s.pad_left + s.pad_right - 2, pairs = s.C * s.M;
 #if defined(__wasm_simd128__)
+  const int64_t oh = s.H + s.pad_top + s.pad_bottom - 2;
   constexpr int kBest = 4;
-  const bool pays = s.C >= 8 && s.M >= 16 && s.C * s.M >= 256;
+  const int pays = s.C >= 8 && s.M >= 16 && pairs >= 256 && oh * ow >= 400 ? 4 : s.C >= 8 && s.M >= 8 && pairs >= 128 ? 2 : 0;
 #else
   constexpr int kBest = 2;
-  const bool pays = s.C >= 32 && s.M >= 32 && s.C * s.M >= 2048;
+  const int pays = pairs >= 2048 || (ow < 16 && pairs >= 256) ? 2 : 0;
 #endif
   switch (s.algorithm) {
   case Conv2dAlgorithm::Direct: return 0;
   case Conv2dAlgorithm::WinogradF2: return 2;
   case Conv2dAlgorithm::WinogradF4: return 4;
-  case Conv2dAlgorithm::Winograd: return kBest;
+  case Conv2dAlgorithm::Winograd: return pays ? pays : kBest;
   case Conv2dAlgorithm::Auto: break;
   }
-  const int64_t outputs = (s.H + s.pad_top + s.pad_bottom - 2) * (s.W + s.pad_left + s.pad_right - 2);
-  return winograd_applies(s) && pays && outputs >= 400 ? kBest : 0;
+  return winograd_applies(s) ? pays : 0;
 }
 
 int64_t winograd_tile_block(const Conv2dPlanSpec& s, int r) {
   const int64_t per_tile = positions(r) * (s.C + s.M) * static_cast<int64_t>(sizeof(float));
-  // No more than an image has (rounded up to 16).
   const int64_t tiles = ceil_div(s.H + s.pad_top + s.pad_bottom - 2, r) * ceil_div(s.W + s.pad_left + s.pad_right - 2, r);
   return std::clamp<int64_t>(std::min(kTaskScratchBytes / per_tile / 16, ceil_div(tiles, 16)) * 16, 16, 256);
 }
@@ -96,7 +107,7 @@ Conv2dWinograd::Conv2dWinograd(const Conv2dPlanSpec& s, int r, const float* weig
   bias_.assign(static_cast<size_t>(s.M), 0.0f);
   if (bias) std::copy(bias, bias + s.M, bias_.begin());
   padded_.assign(static_cast<size_t>(s.N * s.C * hq_ * r * phase_), 0.0f); // borders stay zero
-  scratch_.assign(static_cast<size_t>(xi_ * (s.C + s.M) * tb_), 0.0f);
+  scratch_.assign(static_cast<size_t>(slot_floats(s, r, tb_)), 0.0f);
 }
 
 int64_t Conv2dWinograd::workspace_bytes() const {
@@ -108,14 +119,15 @@ int64_t Conv2dWinograd::workspace_bytes_for(const Conv2dPlanSpec& s, int r, int6
   const int64_t oh = s.H + s.pad_top + s.pad_bottom - 2, ow = s.W + s.pad_left + s.pad_right - 2;
   const Geometry g = geometry(r, oh, ow);
   const int64_t floats = positions(r) * ceil_div(s.M, mb) * s.C * mb + ceil_div(s.M, mb) * mb + s.M +
-                         s.N * s.C * g.hq * r * g.phase + positions(r) * (s.C + s.M) * winograd_tile_block(s, r);
+                         s.N * s.C * g.hq * r * g.phase + slot_floats(s, r, winograd_tile_block(s, r));
   return floats * static_cast<int64_t>(sizeof(float));
 }
 
 void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
   const Conv2dPlanSpec& s = s_;
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
-  const int64_t slot = xi_ * (s.C + s.M) * tb_;
+  const int64_t slot = slot_floats(s, r_, tb_);
+  const int64_t v_xi = s.C * tb_ + kSkew, m_xi = s.M * tb_ + kSkew; // from V_ξ (M_ξ) to the next
   if (static_cast<int64_t>(scratch_.size()) < threads * slot) scratch_.resize(static_cast<size_t>(threads * slot));
   const int64_t pitch = r_ * phase_, plane = hq_ * pitch;
   // 1. The padded copy, columns in r phases, in strips of rows (two threads share even a
@@ -147,27 +159,27 @@ void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
     kernels::WinogradInputArgs in;
     in.x = padded_.data() + n * s.C * plane;
     in.plane = plane; in.pitch = pitch; in.phase = phase_; in.C = K;
-    in.v = v; in.ld = tb_;
+    in.v = v; in.ld = tb_; in.xi_stride = v_xi;
     segments([&](int64_t ty, int64_t tx, int64_t len, int64_t col) { transforms_.input(in, ty, tx, len, col); });
     kernels::Conv2dDirectArgs a;
     a.bias = zero_bias_.data();
     a.C = K; a.Hp = 1; a.Wp = tb_; a.M = s.M; a.KH = a.KW = 1; a.OH = 1; a.OW = count;
     for (int64_t xi = 0; xi < xi_; ++xi) {
-      a.x = v + xi * K * tb_;
+      a.x = v + xi * v_xi;
       a.w = u_.data() + xi * blocks_ * K * mb_;
-      a.y = m + xi * s.M * count;
+      a.y = m + xi * m_xi;
       for (int64_t block = 0; block < blocks_; ++block) product_(a, 0, block, 0);
     }
     kernels::WinogradOutputArgs out;
     out.m = m;
     out.bias = bias_.data();
     out.y = y + n * s.M * oh_ * ow_;
-    out.M = s.M; out.OH = oh_; out.OW = ow_; out.ld = count;
+    out.M = s.M; out.OH = oh_; out.OW = ow_; out.ld = count; out.xi_stride = m_xi;
     segments([&](int64_t ty, int64_t tx, int64_t len, int64_t col) { transforms_.output(out, ty, tx, len, col); });
   };
   parallel_for(pool, std::min(threads, tasks), [&](int64_t worker) {
     float* v = scratch_.data() + worker * slot;
-    float* m = v + xi_ * K * tb_;
+    float* m = v + xi_ * v_xi;
     for (int64_t t = next.fetch_add(1); t < tasks; t = next.fetch_add(1)) task(t, v, m);
   });
 }

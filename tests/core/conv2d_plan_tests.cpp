@@ -155,12 +155,14 @@ TEST_CASE("Winograd F(2x2, 3x3) and F(4x4, 3x3) equal the reference on random 3x
   // The tile that pays: 4×4 in WebAssembly (4-wide products), 2×2 natively (the products run on AVX).
 #if defined(__wasm_simd128__)
   const auto best = convplay::Conv2dAlgorithm::WinogradF4;
+  CHECK(algo_of({1, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::WinogradF2); // 64 outputs
 #else
   const auto best = convplay::Conv2dAlgorithm::WinogradF2;
+  CHECK(algo_of({1, 16, 40, 40, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // AVX-512 rows
 #endif
   CHECK(algo_of({1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1}) == best);
-  CHECK(algo_of({1, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // 64 outputs
-  convplay::Conv2dPlanSpec any{1, 16, 20, 20, 16, 3, 3};
+  CHECK(algo_of({1, 4, 40, 40, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // 4 channels in
+  convplay::Conv2dPlanSpec any{1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1};
   any.algorithm = convplay::Conv2dAlgorithm::Winograd; // the tile Auto would take
   CHECK(algo_of(any) == best);
   CHECK(algo_of({1, 3, 20, 20, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct);

@@ -18,10 +18,11 @@
 // calling thread.
 // Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
 // tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
-// 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster: F(4×4) in
-// WebAssembly from 8 channels in, 16 out and 400 outputs per image; F(2×2) natively from 32 channels
-// in and out. Its results differ from the sum above by rounding only (~1e-6 relative), and are the
-// same whatever the threads.
+// 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster (see
+// conv2d_winograd.cpp): in WebAssembly F(4×4) from 8 channels in, 16 out and 400 outputs per image,
+// F(2×2) on smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs (256 on
+// rows narrower than 16). Its results differ from the sum above by rounding only (up to ~1e-4 with
+// 64 channels for F(4×4)), and are the same whatever the threads.
 #pragma once
 #include <convplay/thread_pool.h>
 

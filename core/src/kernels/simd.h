@@ -1,5 +1,5 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store (the 4-wide ones also add / sub / mul / store_interleaved / store_transposed4, for the
+// store (all but AVX-512 also add / sub / mul / store_interleaved / store_transposed4, for the
 // Winograd transforms) and compiled per target (XNNPACK's approach). Each struct is a "vector of L
 // floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
@@ -101,6 +101,25 @@ struct SimdAvx2Fma {
   static V splat(const float* p) { return _mm256_broadcast_ss(p); }
   static V madd(V acc, V a, V b) { return _mm256_fmadd_ps(a, b, acc); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static void store_interleaved(float* p, V even, V odd) {
+    const V lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd); // per 128-bit half
+    _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(p + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+  }
+  static void store_transposed4(float* p, V a, V b, V c, V d) {
+    // 4×4 transposes within each 128-bit half, then the halves' rows in order.
+    const V t0 = _mm256_unpacklo_ps(a, b), t1 = _mm256_unpackhi_ps(a, b), t2 = _mm256_unpacklo_ps(c, d),
+            t3 = _mm256_unpackhi_ps(c, d);
+    const V r0 = _mm256_shuffle_ps(t0, t2, 0x44), r1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+            r2 = _mm256_shuffle_ps(t1, t3, 0x44), r3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    _mm256_storeu_ps(p, _mm256_permute2f128_ps(r0, r1, 0x20));
+    _mm256_storeu_ps(p + 8, _mm256_permute2f128_ps(r2, r3, 0x20));
+    _mm256_storeu_ps(p + 16, _mm256_permute2f128_ps(r0, r1, 0x31));
+    _mm256_storeu_ps(p + 24, _mm256_permute2f128_ps(r2, r3, 0x31));
+  }
 };
 #endif
 

@@ -31,18 +31,18 @@ namespace convplay::kernels {
 struct WinogradInputArgs {
   const float* x = nullptr; // padded input of one image: row r of channel c starts at x + c·plane + r·pitch
   int64_t plane = 0, pitch = 0, phase = 0, C = 0; // odd columns at + phase
-  float* v = nullptr;       // V_ξ[c][col] at v + (ξ·C + c)·ld + col
-  int64_t ld = 0;
+  float* v = nullptr;       // V_ξ[c][col] at v + ξ·xi_stride + c·ld + col
+  int64_t ld = 0, xi_stride = 0;
 };
 // Transforms tiles (ty, tx0 .. tx0 + count) of every channel into columns col0 .. col0 + count of V.
 // (ξ = α·i + j for row i and column j of the α×α transformed tile, α = r + 2.)
 using WinogradInputKernel = void (*)(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0);
 
 struct WinogradOutputArgs {
-  const float* m = nullptr;    // M_ξ[k][col] at m + (ξ·M + k)·ld + col
+  const float* m = nullptr;    // M_ξ[k][col] at m + ξ·xi_stride + k·ld + col
   const float* bias = nullptr; // M values
   float* y = nullptr;          // output of one image: row r of channel k at y + (k·OH + r)·OW
-  int64_t M = 0, OH = 0, OW = 0, ld = 0;
+  int64_t M = 0, OH = 0, OW = 0, ld = 0, xi_stride = 0;
 };
 // Transforms columns col0 .. col0 + count of M back into output tiles (ty, tx0 .. tx0 + count), every
 // channel, adding the bias; rows and columns past OH, OW are not written.
@@ -64,9 +64,11 @@ WinogradKernels winograd_f43_f32_kernels__scalar();
 WinogradKernels winograd_f23_f32_kernels__wasmsimd();
 WinogradKernels winograd_f43_f32_kernels__wasmsimd();
 #endif
-#if defined(__SSE2__)
+#if defined(__x86_64__) || defined(__i386__)
 WinogradKernels winograd_f23_f32_kernels__sse2();
 WinogradKernels winograd_f43_f32_kernels__sse2();
+WinogradKernels winograd_f23_f32_kernels__avx2fma();
+WinogradKernels winograd_f43_f32_kernels__avx2fma();
 #endif
 
 } // namespace convplay::kernels

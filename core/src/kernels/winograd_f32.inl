@@ -4,6 +4,8 @@
 #include "simd.h"
 #include "winograd_f32.h"
 
+#include <algorithm>
+
 namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
 namespace {
@@ -25,7 +27,7 @@ inline void winograd_input_tiles(const WinogradInputArgs& a, int64_t ty, int64_t
       h[r][3] = S::sub(d1, d3);
     }
     float* vc = a.v + c * a.ld + col;
-    const int64_t xi = a.C * a.ld; // from V_ξ to V_ξ+1
+    const int64_t xi = a.xi_stride; // from V_ξ to V_ξ+1
     for (int j = 0; j < 4; ++j) {
       S::store(vc + (0 + j) * xi, S::sub(h[0][j], h[2][j]));
       S::store(vc + (4 + j) * xi, S::add(h[1][j], h[2][j]));
@@ -35,11 +37,28 @@ inline void winograd_input_tiles(const WinogradInputArgs& a, int64_t ty, int64_t
   }
 }
 
+// The next narrower wrapper: runs shorter than a vector go 4-wide, then one tile at a time.
+template <class S> struct Narrower { using type = SimdScalar; };
+#if defined(__AVX2__) && defined(__FMA__)
+template <> struct Narrower<SimdAvx2Fma> { using type = SimdSse2; };
+#endif
+
+// Runs f.template operator()<W>(i) on vectors of W::L tiles [i, i + W::L) covering [0, count): whole
+// vectors of S, then one ending at count that overlaps tiles already done (it writes the same values:
+// same operations in the same order); runs shorter than S::L with the narrower wrapper.
+template <class S, class F>
+inline void winograd_tiles(int64_t count, F&& f) {
+  if constexpr (S::L > 1) {
+    if (count < S::L) return winograd_tiles<typename Narrower<S>::type>(count, f);
+  }
+  int64_t i = 0;
+  for (; i + S::L <= count; i += S::L) f.template operator()<S>(i);
+  if (i < count) f.template operator()<S>(count - S::L);
+}
+
 template <class S>
 void winograd_input(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
-  int64_t i = 0;
-  for (; i + S::L <= count; i += S::L) winograd_input_tiles<S>(a, ty, tx0 + i, col0 + i);
-  for (; i < count; ++i) winograd_input_tiles<SimdScalar>(a, ty, tx0 + i, col0 + i);
+  winograd_tiles<S>(count, [&]<class W>(int64_t i) { winograd_input_tiles<W>(a, ty, tx0 + i, col0 + i); });
 }
 
 // Channel k of tiles tx .. tx + S::L: Y = Aᵀ M A + bias, as even (y[r][0]) and odd (y[r][1]) columns.
@@ -47,7 +66,7 @@ template <class S>
 inline void winograd_output_values(const WinogradOutputArgs& a, int64_t k, int64_t col, typename S::V y[2][2]) {
   using V = typename S::V;
   const float* mk = a.m + k * a.ld + col;
-  const int64_t xi = a.M * a.ld;
+  const int64_t xi = a.xi_stride;
   V r0[4], r1[4];
   for (int j = 0; j < 4; ++j) {
     const V m0 = S::load(mk + (0 + j) * xi), m1 = S::load(mk + (4 + j) * xi), m2 = S::load(mk + (8 + j) * xi),
@@ -66,20 +85,19 @@ template <class S>
 void winograd_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
   const int64_t oh = 2 * ty;
   const bool two_rows = oh + 1 < a.OH;
+  // Tiles [0, whole) have both rows and both columns inside the output.
+  const int64_t whole = two_rows ? std::min(count, std::max<int64_t>(a.OW / 2 - tx0, 0)) : 0;
   for (int64_t k = 0; k < a.M; ++k) {
     float* y0 = a.y + (k * a.OH + oh) * a.OW;
     float* y1 = y0 + a.OW;
-    int64_t i = 0;
-    // Whole vectors of tiles whose two rows and 2·L columns are inside the output.
-    if (two_rows)
-      for (; i + S::L <= count && 2 * (tx0 + i + S::L) <= a.OW; i += S::L) {
-        typename S::V y[2][2];
-        winograd_output_values<S>(a, k, col0 + i, y);
-        S::store_interleaved(y0 + 2 * (tx0 + i), y[0][0], y[0][1]);
-        S::store_interleaved(y1 + 2 * (tx0 + i), y[1][0], y[1][1]);
-      }
-    // The rest one tile at a time, clipped at the last row and column.
-    for (; i < count; ++i) {
+    winograd_tiles<S>(whole, [&]<class W>(int64_t t) {
+      typename W::V y[2][2];
+      winograd_output_values<W>(a, k, col0 + t, y);
+      W::store_interleaved(y0 + 2 * (tx0 + t), y[0][0], y[0][1]);
+      W::store_interleaved(y1 + 2 * (tx0 + t), y[1][0], y[1][1]);
+    });
+    // The tile clipped at the last row or column.
+    for (int64_t i = whole; i < count; ++i) {
       float y[2][2];
       winograd_output_values<SimdScalar>(a, k, col0 + i, y);
       const int64_t ow = 2 * (tx0 + i);
@@ -134,7 +152,7 @@ inline void winograd43_input_tiles(const WinogradInputArgs& a, int64_t ty, int64
       winograd_bt6<S>(d, h[i]);
     }
     float* vc = a.v + c * a.ld + col;
-    const int64_t xi = a.C * a.ld;
+    const int64_t xi = a.xi_stride;
     for (int j = 0; j < 6; ++j) {
       V col_in[6], col_out[6];
       for (int i = 0; i < 6; ++i) col_in[i] = h[i][j];
@@ -146,9 +164,7 @@ inline void winograd43_input_tiles(const WinogradInputArgs& a, int64_t ty, int64
 
 template <class S>
 void winograd43_input(const WinogradInputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
-  int64_t i = 0;
-  for (; i + S::L <= count; i += S::L) winograd43_input_tiles<S>(a, ty, tx0 + i, col0 + i);
-  for (; i < count; ++i) winograd43_input_tiles<SimdScalar>(a, ty, tx0 + i, col0 + i);
+  winograd_tiles<S>(count, [&]<class W>(int64_t i) { winograd43_input_tiles<W>(a, ty, tx0 + i, col0 + i); });
 }
 
 // Channel k of tiles tx .. tx + S::L: y[row][column] = (Aᵀ M A)[row][column] + bias.
@@ -156,7 +172,7 @@ template <class S>
 inline void winograd43_output_values(const WinogradOutputArgs& a, int64_t k, int64_t col, typename S::V y[4][4]) {
   using V = typename S::V;
   const float* mk = a.m + k * a.ld + col;
-  const int64_t xi = a.M * a.ld;
+  const int64_t xi = a.xi_stride;
   V r[4][6]; // Aᵀ M: 4 rows × 6 columns
   for (int j = 0; j < 6; ++j) {
     V m[6], t[4];
@@ -175,18 +191,17 @@ inline void winograd43_output_values(const WinogradOutputArgs& a, int64_t k, int
 template <class S>
 void winograd43_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int64_t count, int64_t col0) {
   const int64_t oh = 4 * ty, rows = a.OH - oh < 4 ? a.OH - oh : 4;
+  // Tiles [0, whole) have all four rows and columns inside the output.
+  const int64_t whole = rows == 4 ? std::min(count, std::max<int64_t>(a.OW / 4 - tx0, 0)) : 0;
   for (int64_t k = 0; k < a.M; ++k) {
     float* y0 = a.y + (k * a.OH + oh) * a.OW;
-    int64_t i = 0;
-    // Whole vectors of tiles whose four rows and 4·L columns are inside the output.
-    if (rows == 4)
-      for (; i + S::L <= count && 4 * (tx0 + i + S::L) <= a.OW; i += S::L) {
-        typename S::V y[4][4];
-        winograd43_output_values<S>(a, k, col0 + i, y);
-        for (int r = 0; r < 4; ++r) S::store_transposed4(y0 + r * a.OW + 4 * (tx0 + i), y[r][0], y[r][1], y[r][2], y[r][3]);
-      }
-    // The rest one tile at a time, clipped at the last rows and columns.
-    for (; i < count; ++i) {
+    winograd_tiles<S>(whole, [&]<class W>(int64_t t) {
+      typename W::V y[4][4];
+      winograd43_output_values<W>(a, k, col0 + t, y);
+      for (int r = 0; r < 4; ++r) W::store_transposed4(y0 + r * a.OW + 4 * (tx0 + t), y[r][0], y[r][1], y[r][2], y[r][3]);
+    });
+    // The tiles clipped at the last rows or columns.
+    for (int64_t i = whole; i < count; ++i) {
       float y[4][4];
       winograd43_output_values<SimdScalar>(a, k, col0 + i, y);
       const int64_t ow = 4 * (tx0 + i), cols = a.OW - ow < 4 ? a.OW - ow : 4;
