@@ -59,6 +59,14 @@ endif()
 if(NOT out MATCHES "\"impl\":\"convplay-(wasm-)?im2col\",\"shape\":\"s2\"")
   fail("--impl im2col gave no s2 row")
 endif()
+# 1c. s5 (64 → 64 channels, 3×3): the default impl takes Winograd, names the row after it, and its sum
+# is XNNPACK's and PyTorch's to the printed digits; --impl winograd on a 5×5 layer is skipped, not an error.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s5,s2 --impl fast,winograd --reps 1 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc4 OUTPUT_VARIABLE out4 ERROR_VARIABLE err4)
+if(NOT rc4 EQUAL 0 OR NOT out4 MATCHES "\"impl\":\"convplay-(wasm-)?winograd\",\"shape\":\"s5\"[^\n]*\"abssum\":138607.1[,}]"
+   OR NOT out4 MATCHES "\"shape\":\"s5\"[^\n]*\"alloc_within_2x\":true" OR NOT err4 MATCHES "s2: winograd skipped")
+  fail("s5 on the Winograd path (${rc4}): ${out4} ${err4}")
+endif()
 
 # 2. Bad input: one line on stderr, status 2.
 file(WRITE ${WORK}/bad_groups.json "[{\"id\":\"g\",\"op\":\"conv\",\"N\":1,\"C\":6,\"H\":8,\"W\":8,\"M\":4,\"K\":3,\"G\":4}]")
@@ -67,7 +75,8 @@ foreach(case "--threads must be|--shapes;${SRC}/bench/shapes.json;--threads;0"
              "cannot open|--shapes;${WORK}/missing.json"
              "groups G must divide C and M|--shapes;${WORK}/bad_groups.json"
              "not_json.json|--shapes;${WORK}/not_json.json"
-             "unknown or incomplete option|--frobnicate")
+             "unknown or incomplete option|--frobnicate"
+             "--impl: unknown 'winograd-f3'|--impl;winograd-f3")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 expected)
   list(REMOVE_AT case 0)
