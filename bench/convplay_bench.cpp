@@ -5,6 +5,7 @@
 //
 //   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--impl fast,direct,winograd,im2col,toeplitz]
 //                  [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]
+//   convplay-bench --peak [--threads N] [--json]   the 4-wide multiply-add peak (bench/peak.h)
 //   ... | convplay-bench            shapes in the harness' text form on stdin: id op N C H W M K pad S
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
 // --impl: fast (default) is the planned operator as programs use it (Conv2dPlan, weights packed once,
@@ -24,6 +25,8 @@
 #include <convplay/pool2d_plan.h>
 #include <convplay/thread_pool.h>
 #include <convplay/three_ways.h>
+
+#include "peak.h"
 
 #include <algorithm>
 #include <atomic>
@@ -239,7 +242,7 @@ int convplay_bench_main(int argc, char** argv) {
   long threads = std::atol(env("THREADS", "1").c_str());
   long reps = std::atol(env("REPS", "15").c_str());
   double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
-  bool json = false;
+  bool json = false, peak = false;
   std::string impls = "fast";
   double max_bytes = 1024.0 * 1024.0 * 1024.0;
   for (int i = 1; i < argc; ++i) {
@@ -253,11 +256,13 @@ int convplay_bench_main(int argc, char** argv) {
     else if (a == "--reps" && has) reps = std::atol(argv[++i]);
     else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
     else if (a == "--json") json = true;
+    else if (a == "--peak") peak = true;
     else if (a == "--help") {
       std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl fast,direct,winograd,im2col,toeplitz]\n"
                   "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n"
+                  "       %s --peak [--threads N] [--json]   the 4-wide multiply-add peak, GFLOP/s\n"
                   "Shapes: a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, and G,\n"
-                  "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name);
+                  "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name, g_name);
       return 0;
     } else return fail("unknown or incomplete option '" + a + "' (see --help)");
   }
@@ -265,6 +270,17 @@ int convplay_bench_main(int argc, char** argv) {
   if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
   if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
   if (!(max_bytes >= 1) || max_bytes > 9e18) return fail("--max-bytes must be a positive number of bytes");
+  if (peak) {
+    convplay::ThreadPool pool(static_cast<size_t>(threads - 1));
+    const double gflops = simd128_peak_gflops(pool);
+    if (json)
+      std::printf("{\"impl\":\"%speak\",\"shape\":\"simd128_muladd\",\"threads\":%ld,\"gflops\":%.4g,\"gflops_per_thread\":%.4g}\n",
+                  kImplPrefix, threads, gflops, gflops / static_cast<double>(threads));
+    else
+      std::printf("4-wide multiply-add peak, %ld thread(s): %.1f GFLOP/s (%.1f per thread)\n", threads, gflops,
+                  gflops / static_cast<double>(threads));
+    return 0;
+  }
   // fast: the operator as a program uses it (Conv2dPlan, Algorithm::Auto; the row is named after what
   // the plan took, direct or winograd); direct, winograd: Conv2dPlan held to one algorithm; im2col,
   // toeplitz: the lecture's other two ways (three_ways.h).
