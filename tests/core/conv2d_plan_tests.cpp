@@ -126,7 +126,7 @@ TEST_CASE("fast conv2d equals the reference on random shapes, strides and groups
   CHECK(depthwise > 100);
 }
 
-TEST_CASE("Winograd F(2x2, 3x3) and F(4x4, 3x3) equal the reference on random 3x3 layers", "[conv2d_plan]") {
+TEST_CASE("fast conv2d on Winograd F(2x2, 3x3) and F(4x4, 3x3) equals the reference on random 3x3 layers", "[conv2d_plan]") {
   // Every output-size parity (odd rows and columns clip the last tiles), tile runs that end inside a
   // tile row and span several, every padding, every instruction set, batches, 0..3 workers.
   const auto seed = Catch::rngSeed();
