@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
 
 namespace convplay::detail {
 namespace {
@@ -62,11 +63,13 @@ bool winograd_applies(const Conv2dPlanSpec& s) { return s.KH == 3 && s.KW == 3 &
 // smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs, or from 256 when
 // the rows are narrower than an AVX-512 vector (16), where the direct kernel loses its wide tile.
 int winograd_tile(const Conv2dPlanSpec& s) {
-  const int64_t ow = s.W + s.pad_left + s.pad_right - 2, pairs = s.C * s.M;
+  const int64_t ow = s.W + s.pad_left + s.pad_right - 2;
+  const int64_t pairs = s.C > (1 << 30) || s.M > (1 << 30) ? int64_t{1} << 60 : s.C * s.M; // no overflow
 #if defined(__wasm_simd128__)
   const int64_t oh = s.H + s.pad_top + s.pad_bottom - 2;
   constexpr int kBest = 4;
-  const int pays = s.C >= 8 && s.M >= 16 && pairs >= 256 && oh * ow >= 400 ? 4 : s.C >= 8 && s.M >= 8 && pairs >= 128 ? 2 : 0;
+  const bool large = ow >= 1 && oh >= (400 + ow - 1) / ow; // oh·ow ≥ 400 without overflowing
+  const int pays = s.C >= 8 && s.M >= 16 && pairs >= 256 && large ? 4 : s.C >= 8 && s.M >= 8 && pairs >= 128 ? 2 : 0;
 #else
   constexpr int kBest = 2;
   const int pays = pairs >= 2048 || (ow < 16 && pairs >= 256) ? 2 : 0;
@@ -83,7 +86,8 @@ int winograd_tile(const Conv2dPlanSpec& s) {
 
 int64_t winograd_tile_block(const Conv2dPlanSpec& s, int r) {
   const int64_t per_tile = positions(r) * (s.C + s.M) * static_cast<int64_t>(sizeof(float));
-  const int64_t tiles = ceil_div(s.H + s.pad_top + s.pad_bottom - 2, r) * ceil_div(s.W + s.pad_left + s.pad_right - 2, r);
+  const int64_t tiles = std::min<int64_t>(ceil_div(s.H + s.pad_top + s.pad_bottom - 2, r), 1 << 20) *
+                        std::min<int64_t>(ceil_div(s.W + s.pad_left + s.pad_right - 2, r), 1 << 20);
   return std::clamp<int64_t>(std::min(kTaskScratchBytes / per_tile / 16, ceil_div(tiles, 16)) * 16, 16, 256);
 }
 
@@ -115,12 +119,26 @@ int64_t Conv2dWinograd::workspace_bytes() const {
 }
 
 int64_t Conv2dWinograd::workspace_bytes_for(const Conv2dPlanSpec& s, int r, int64_t mb) {
-  // Called for specs the plan accepted (their sizes were checked for overflow there).
+  // Sizes at least 1 and a 3×3 window inside the padded input (Conv2dPlan checks); the products
+  // saturate at INT64_MAX instead of overflowing (a layer too large to count is too large to run).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (s.N < 1 || s.C < 1 || s.M < 1 || s.H < 1 || s.W < 1 || s.pad_top < 0 || s.pad_bottom < 0 || s.pad_left < 0 ||
+      s.pad_right < 0 || s.H > kMax / 4 || s.W > kMax / 4 || s.pad_top > kMax / 4 || s.pad_bottom > kMax / 4 ||
+      s.pad_left > kMax / 4 || s.pad_right > kMax / 4 || s.C > kMax / 2 || s.M > kMax / 2)
+    return kMax;
   const int64_t oh = s.H + s.pad_top + s.pad_bottom - 2, ow = s.W + s.pad_left + s.pad_right - 2;
+  if (oh < 1 || ow < 1) return 0;
   const Geometry g = geometry(r, oh, ow);
-  const int64_t floats = positions(r) * ceil_div(s.M, mb) * s.C * mb + ceil_div(s.M, mb) * mb + s.M +
-                         s.N * s.C * g.hq * r * g.phase + slot_floats(s, r, winograd_tile_block(s, r));
-  return floats * static_cast<int64_t>(sizeof(float));
+  const int64_t blocks = ceil_div(s.M, mb);
+  int64_t u = 0, padded = 0, slot = 0, total = 0;
+  bool over = __builtin_mul_overflow(positions(r) * mb, blocks, &u) || __builtin_mul_overflow(u, s.C, &u);
+  over = over || __builtin_mul_overflow(s.N, s.C, &padded) || __builtin_mul_overflow(padded, g.hq, &padded) ||
+         __builtin_mul_overflow(padded, r * g.phase, &padded);
+  over = over || __builtin_mul_overflow(positions(r) * winograd_tile_block(s, r), s.C + s.M, &slot);
+  over = over || __builtin_add_overflow(u, padded, &total) || __builtin_add_overflow(total, slot, &total) ||
+         __builtin_add_overflow(total, blocks * mb + s.M + 2 * kSkew * positions(r), &total) ||
+         __builtin_mul_overflow(total, static_cast<int64_t>(sizeof(float)), &total);
+  return over ? kMax : total;
 }
 
 void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {

@@ -178,6 +178,13 @@ TEST_CASE("fast conv2d on Winograd F(2x2, 3x3) and F(4x4, 3x3) equals the refere
   strided.algorithm = convplay::Conv2dAlgorithm::WinogradF2;
   CHECK_FALSE(convplay::Conv2dPlan(strided, w.data(), nullptr).ok());
   CHECK(convplay::Conv2dPlan::workspace_bytes_for(strided) > 0); // what a direct plan would hold
+  // Predicted without overflow for layers far too large to plan.
+  convplay::Conv2dPlanSpec huge{int64_t{1} << 40, 64, 1 << 20, 1 << 20, 64, 3, 3, 1, 1, 1, 1};
+  huge.algorithm = convplay::Conv2dAlgorithm::WinogradF4;
+  CHECK(convplay::Conv2dPlan::workspace_bytes_for(huge) == std::numeric_limits<int64_t>::max());
+  huge = {1, 64, 1 << 20, 1 << 20, 64, 3, 3, 1, 1, 1, 1};
+  huge.algorithm = convplay::Conv2dAlgorithm::WinogradF2;
+  CHECK(convplay::Conv2dPlan::workspace_bytes_for(huge) > (int64_t{1} << 40));
 }
 
 TEST_CASE("large strided and grouped layers take the threaded path and match the reference", "[conv2d_plan]") {
