@@ -10,9 +10,10 @@
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
 // --impl: fast (default) is the planned operator as programs use it (Conv2dPlan, weights packed once,
 // as the other libraries' operators), named after the algorithm it took: convplay-direct, or
-// convplay-winograd on 3×3 layers with 8+ channels in and out; direct and winograd hold the plan to
-// one (winograd is skipped, with a message, where it does not apply; winograd-f2 and winograd-f4
-// also pick its tile). The lecture's three ways (convplay/three_ways.h) are direct, im2col (im2col
+// convplay-winograd on the 3×3 layers where the plan takes Winograd (conv2d_plan.h); direct and winograd
+// hold the plan to one (winograd is skipped, with a message, where it does not apply; winograd-f2 and
+// winograd-f4 also pick its tile, rows convplay-winograd-f2/-f4). A row already printed for a shape
+// (e.g. fast and direct on a layer the plan runs direct) is not repeated. The lecture's three ways (convplay/three_ways.h) are direct, im2col (im2col
 // matrix + GEMM) and toeplitz
 // (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
 // the matrix included. peak_bytes = what the method allocates besides the input (output included);
@@ -346,6 +347,7 @@ int convplay_bench_main(int argc, char** argv) {
       continue;
     }
     const auto w = deterministic(static_cast<size_t>(s.M * (s.C / s.G) * s.K * s.K), 7919);
+    std::vector<std::string> printed; // impl names of this shape's rows so far
     for (const Method& method : methods) {
       const convplay::ConvMethod way = method.way;
       Row row{std::string(kImplPrefix) + convplay::conv_method_name(way), convplay::conv_method_name(way), "", {}, {}, 0, 0};
@@ -364,9 +366,12 @@ int convplay_bench_main(int argc, char** argv) {
         }
         if (!plan.ok()) return fail(s.id + ": " + plan.error());
         if (plan.algorithm() != convplay::Conv2dAlgorithm::Direct) {
-          row.label = "winograd";
+          const bool tile_asked = method.algorithm == convplay::Conv2dAlgorithm::WinogradF2 ||
+                                  method.algorithm == convplay::Conv2dAlgorithm::WinogradF4;
+          row.label = !tile_asked ? "winograd" : plan.algorithm() == convplay::Conv2dAlgorithm::WinogradF2 ? "winograd-f2" : "winograd-f4";
           row.impl = std::string(kImplPrefix) + row.label;
         }
+        if (std::find(printed.begin(), printed.end(), row.impl) != printed.end()) continue;
         row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
         plan.run(x.data(), row.y.data(), &pool);
         row.alloc_peak = scope.peak();
@@ -396,6 +401,7 @@ int convplay_bench_main(int argc, char** argv) {
                         static_cast<int>(reps), min_sample_ms);
         row.y = std::move(first->output.data);
       }
+      printed.push_back(row.impl);
       print_row(s, threads, row, json);
     }
   }

@@ -105,6 +105,7 @@ void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left,
     int64_t i = 0;
     // Four pairs at a time with the compilers' generic vectors (SSE2 or SIMD128 shuffles): the scalar
     // loop was most of a depthwise stride-2 layer's time in WebAssembly (clang does not vectorise it).
+#if defined(__clang__) || __GNUC__ >= 12 // __builtin_shufflevector
     using F4 = float __attribute__((vector_size(16)));
     for (; 2 * i + 8 <= W; i += 4) {
       F4 a, b;
@@ -114,6 +115,7 @@ void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left,
       std::memcpy(even + i, &e, sizeof e);
       std::memcpy(odd + i, &o, sizeof o);
     }
+#endif
     for (; 2 * i + 1 < W; ++i) {
       even[i] = src[2 * i];
       odd[i] = src[2 * i + 1];

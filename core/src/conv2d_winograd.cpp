@@ -61,7 +61,9 @@ bool winograd_applies(const Conv2dPlanSpec& s) { return s.KH == 3 && s.KW == 3 &
 //                16 → 16, 4 × 10×10: 0.046 / 0.031 / 0.16  8 → 8, 14×14: 0.0045 / 0.0054 / 0.0094
 // So in WebAssembly F(4×4) for 8+ channels in, 16+ out and 400+ outputs per image, F(2×2) for
 // smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs, or from 256 when
-// the rows are narrower than an AVX-512 vector (16), where the direct kernel loses its wide tile.
+// the rows are narrower than an AVX-512 vector (16), where the direct kernel loses its wide tile;
+// always 8+ channels in and out. (The native figures are from an AVX-512 machine; with AVX2 or SSE2
+// products the direct kernel is slower too, so the same rule errs on the side of direct.)
 int winograd_tile(const Conv2dPlanSpec& s) {
   const int64_t ow = s.W + s.pad_left + s.pad_right - 2;
   const int64_t pairs = s.C > (1 << 30) || s.M > (1 << 30) ? int64_t{1} << 60 : s.C * s.M; // no overflow
@@ -72,7 +74,7 @@ int winograd_tile(const Conv2dPlanSpec& s) {
   const int pays = s.C >= 8 && s.M >= 16 && pairs >= 256 && large ? 4 : s.C >= 8 && s.M >= 8 && pairs >= 128 ? 2 : 0;
 #else
   constexpr int kBest = 2;
-  const int pays = pairs >= 2048 || (ow < 16 && pairs >= 256) ? 2 : 0;
+  const int pays = s.C >= 8 && s.M >= 8 && (pairs >= 2048 || (ow < 16 && pairs >= 256)) ? 2 : 0;
 #endif
   switch (s.algorithm) {
   case Conv2dAlgorithm::Direct: return 0;
@@ -85,6 +87,7 @@ int winograd_tile(const Conv2dPlanSpec& s) {
 }
 
 int64_t winograd_tile_block(const Conv2dPlanSpec& s, int r) {
+  if (s.C > (1 << 30) || s.M > (1 << 30)) return 16; // (workspace_bytes_for of absurd layers)
   const int64_t per_tile = positions(r) * (s.C + s.M) * static_cast<int64_t>(sizeof(float));
   const int64_t tiles = std::min<int64_t>(ceil_div(s.H + s.pad_top + s.pad_bottom - 2, r), 1 << 20) *
                         std::min<int64_t>(ceil_div(s.W + s.pad_left + s.pad_right - 2, r), 1 << 20);

@@ -19,9 +19,9 @@
 // Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
 // tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
 // 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster (see
-// conv2d_winograd.cpp): in WebAssembly F(4×4) from 8 channels in, 16 out and 400 outputs per image,
-// F(2×2) on smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs (256 on
-// rows narrower than 16). Its results differ from the sum above by rounding only (up to ~1e-4 with
+// conv2d_winograd.cpp), always with 8+ channels in and out: in WebAssembly F(4×4) from 16 out and
+// 400 outputs per image, F(2×2) on smaller images with 128+ channel pairs; natively F(2×2) from 2048
+// channel pairs (256 on rows narrower than 16). Its results differ from the sum above by rounding only (up to ~1e-4 with
 // 64 channels for F(4×4)), and are the same whatever the threads.
 #pragma once
 #include <convplay/thread_pool.h>
@@ -69,7 +69,7 @@ public:
   Conv2dAlgorithm algorithm() const;
   // Bytes this plan holds besides input and output: packed weights, the padded (deinterleaved) input
   // buffer and the per-tap column offsets; Winograd: its transformed weights, padded input and one
-  // task's scratch per thread that has run it.
+  // task's scratch per thread of the largest pool it has run on (one before any run).
   int64_t workspace_bytes() const;
   // The same, predicted from the spec alone (valid specs; 0 for zero strides or groups; allocates nothing).
   static int64_t workspace_bytes_for(const Conv2dPlanSpec& spec);
