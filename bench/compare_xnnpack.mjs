@@ -67,6 +67,7 @@ for (const t of threadCounts) {
     const x = theirs.find((r) => r.shape === o.shape);
     if (!x) continue;
     rows.push({ shape: o.shape, op: o.op, threads: t, ours: o.median_ms, xnnpack: x.median_ms, xnnpack_threads: x.threads,
+                flop: o.flop,
                 ratio: x.median_ms / o.median_ms, agree: Math.abs(o.abssum - x.abssum) <= 1e-4 * Math.abs(x.abssum),
                 kernel: o.kernel, load_ours: loadOurs, load_xnnpack: loadTheirs });
   }
@@ -89,6 +90,17 @@ for (const t of threadCounts) {
   // Pooling (the maxpool / avgpool shapes, p1_max … p2_avg in bench/shapes.json) has a line of its own.
   const sel = rows.filter((r) => r.threads === t && (r.op === 'maxpool' || r.op === 'avgpool'));
   if (sel.length) console.log(`pooling, ${t} thread(s): geometric mean speed-up over ${sel.map((r) => r.shape).join(', ')}: ${summary(sel)}`);
+}
+// The issue's s4/s5 target is a share of the 4-wide multiply-add peak for the thread count, measured
+// here by the same builds (convplay-bench --peak). GFLOP/s count the direct convolution's FLOPs, so a
+// Winograd row can pass 100 %.
+for (const t of threadCounts) {
+  const sel = rows.filter((r) => r.threads === t && (r.shape === 's4' || r.shape === 's5'));
+  if (!sel.length) continue;
+  const peak = runLines(['--no-experimental-fetch', t === 1 ? oursSt : oursMt, '--peak', '--threads', String(t), '--json'])[0];
+  const share = (r, ms) => `${(r.flop / ms / 1e6).toFixed(1)} GFLOP/s = ${(100 * r.flop / ms / 1e6 / peak.gflops).toFixed(0)} %`;
+  console.log(`SIMD128 multiply-add peak, ${t} thread(s): ${peak.gflops.toFixed(1)} GFLOP/s; ` +
+              sel.map((r) => `${r.shape} ours ${share(r, r.ours)}, XNNPACK ${share(r, r.xnnpack)}`).join('; '));
 }
 if (wantJson) for (const r of rows) console.log(JSON.stringify(r));
 for (const t of threadCounts) {
