@@ -22,6 +22,7 @@ namespace {
 
 struct SimdScalar {
   static constexpr int L = 1;
+  static constexpr bool kPinAccumulators = false; // see SimdWasm
   using V = float;
   static V zero() { return 0.0f; }
   static V load(const float* p) { return *p; }
@@ -33,30 +34,45 @@ struct SimdScalar {
 #if defined(__wasm_simd128__)
 struct SimdWasm {
   static constexpr int L = 4;
+  // V8 places arithmetic as late as it can, below loads it does not depend on: kernels whose unrolled
+  // taps would then keep too many loaded values live store their accumulators after each tap.
+  static constexpr bool kPinAccumulators = true;
   using V = v128_t;
   static V zero() { return wasm_f32x4_splat(0.0f); }
   static V load(const float* p) { return wasm_v128_load(p); }
   static V splat(const float* p) { return wasm_v128_load32_splat(p); }
   static V madd(V acc, V a, V b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
   static void store(float* p, V v) { wasm_v128_store(p, v); }
+  // Rows a..d become the columns: a = {a0, b0, c0, d0}, ... (channel-vectorised tiles store NCHW).
+  static void transpose4(V& a, V& b, V& c, V& d) {
+    const V ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+    const V cd01 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), cd23 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+    a = wasm_i32x4_shuffle(ab01, cd01, 0, 1, 4, 5);
+    b = wasm_i32x4_shuffle(ab01, cd01, 2, 3, 6, 7);
+    c = wasm_i32x4_shuffle(ab23, cd23, 0, 1, 4, 5);
+    d = wasm_i32x4_shuffle(ab23, cd23, 2, 3, 6, 7);
+  }
 };
 #endif
 
 #if defined(__SSE2__)
 struct SimdSse2 {
   static constexpr int L = 4;
+  static constexpr bool kPinAccumulators = false;
   using V = __m128;
   static V zero() { return _mm_setzero_ps(); }
   static V load(const float* p) { return _mm_loadu_ps(p); }
   static V splat(const float* p) { return _mm_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm_add_ps(acc, _mm_mul_ps(a, b)); }
   static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+  static void transpose4(V& a, V& b, V& c, V& d) { _MM_TRANSPOSE4_PS(a, b, c, d); }
 };
 #endif
 
 #if defined(__AVX2__) && defined(__FMA__)
 struct SimdAvx2Fma {
   static constexpr int L = 8;
+  static constexpr bool kPinAccumulators = false;
   using V = __m256;
   static V zero() { return _mm256_setzero_ps(); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -69,6 +85,7 @@ struct SimdAvx2Fma {
 #if defined(__AVX512F__)
 struct SimdAvx512 {
   static constexpr int L = 16;
+  static constexpr bool kPinAccumulators = false;
   using V = __m512;
   static V zero() { return _mm512_setzero_ps(); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }
