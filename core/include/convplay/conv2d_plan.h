@@ -17,7 +17,8 @@
 // SW column phases, so every tap reads a contiguous slice. run() splits the work into chunks of output
 // rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
 // them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
-// calling thread.
+// calling thread. The channel-vectorised kernels split output pixels instead of rows, into few tasks
+// (whole channel blocks where there are enough), one item of consecutive tasks per thread.
 #pragma once
 #include <convplay/thread_pool.h>
 
