@@ -4,7 +4,7 @@
 // oneDNN and SciPy.
 //
 //   convplay-bench --shapes FILE [--threads N] [--ids s1,s7*] [--impl fast,direct,winograd,im2col,toeplitz]
-//                  [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]
+//                  [--max-bytes B] [--reps R] [--min-sample-ms X] [--tiling auto|columns|channels] [--json]
 //   convplay-bench --peak [--threads N] [--json]   the 4-wide multiply-add peak (bench/peak.h)
 //   ... | convplay-bench            shapes in the harness' text form on stdin: id op N C H W M K pad S
 // THREADS, REPS and MIN_SAMPLE_MS in the environment are defaults (run_all.sh sets them).
@@ -13,11 +13,12 @@
 // convplay-winograd on the 3×3 layers where the plan takes Winograd (conv2d_plan.h); direct and winograd
 // hold the plan to one (winograd is skipped, with a message, where it does not apply; winograd-f2 and
 // winograd-f4 also pick its tile, rows convplay-winograd-f2/-f4). A row already printed for a shape
-// (e.g. fast and direct on a layer the plan runs direct) is not repeated. The lecture's three ways (convplay/three_ways.h) are direct, im2col (im2col
-// matrix + GEMM) and toeplitz
-// (the (M·OH·OW) × (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
+// (e.g. fast and direct on a layer the plan runs direct) is not repeated. The lecture's three ways
+// (convplay/three_ways.h) are direct, im2col (im2col matrix + GEMM) and toeplitz (the (M·OH·OW) ×
+// (C·H·W) matrix times the image); im2col and toeplitz time the whole method, building
 // the matrix included. peak_bytes = what the method allocates besides the input (output included);
-// a method needing more than --max-bytes (default 1 GiB) is skipped with a message.
+// a method needing more than --max-bytes (default 1 GiB) is skipped with a message. --tiling forces
+// direct's kernel family (row tiles over output columns, or channel-vectorised pixel tiles).
 // Shapes with op maxpool / avgpool (K×K window, stride S, no padding, as the harness) run the planned
 // pooling (convplay/pool2d_plan.h) once whatever --impl says, as impl convplay-pool; their flop is the
 // harness' N·C·Ho·Wo·K·K (one operation per tap).
@@ -244,7 +245,7 @@ int convplay_bench_main(int argc, char** argv) {
   long reps = std::atol(env("REPS", "15").c_str());
   double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
   bool json = false, peak = false;
-  std::string impls = "fast";
+  std::string impls = "fast", tiling_name = "auto";
   double max_bytes = 1024.0 * 1024.0 * 1024.0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -256,11 +257,12 @@ int convplay_bench_main(int argc, char** argv) {
     else if (a == "--max-bytes" && has) max_bytes = std::atof(argv[++i]);
     else if (a == "--reps" && has) reps = std::atol(argv[++i]);
     else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
+    else if (a == "--tiling" && has) tiling_name = argv[++i];
     else if (a == "--json") json = true;
     else if (a == "--peak") peak = true;
     else if (a == "--help") {
       std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl fast,direct,winograd,im2col,toeplitz]\n"
-                  "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--json]\n"
+                  "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--tiling auto|columns|channels] [--json]\n"
                   "       %s --peak [--threads N] [--json]   the 4-wide multiply-add peak, GFLOP/s\n"
                   "Shapes: a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, and G,\n"
                   "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name, g_name);
@@ -268,6 +270,10 @@ int convplay_bench_main(int argc, char** argv) {
     } else return fail("unknown or incomplete option '" + a + "' (see --help)");
   }
   if (threads < 1 || threads > 64) return fail("--threads must be between 1 and 64");
+  const convplay::Conv2dTiling tiling = tiling_name == "columns"    ? convplay::Conv2dTiling::Columns
+                                        : tiling_name == "channels" ? convplay::Conv2dTiling::Channels
+                                                                    : convplay::Conv2dTiling::Auto;
+  if (tiling_name != "auto" && tiling == convplay::Conv2dTiling::Auto) return fail("--tiling must be auto, columns or channels");
   if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
   if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
   if (!(max_bytes >= 1) || max_bytes > 9e18) return fail("--max-bytes must be a positive number of bytes");
@@ -358,6 +364,7 @@ int convplay_bench_main(int argc, char** argv) {
         spec.SH = spec.SW = s.S;
         spec.groups = s.G;
         spec.algorithm = method.algorithm;
+        spec.tiling = tiling;
         const alloc_count::Scope scope;
         convplay::Conv2dPlan plan(spec, w.data(), nullptr);
         if (!plan.ok() && method.algorithm != convplay::Conv2dAlgorithm::Direct && method.algorithm != convplay::Conv2dAlgorithm::Auto) {

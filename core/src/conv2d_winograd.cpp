@@ -83,6 +83,7 @@ int winograd_tile(const Conv2dPlanSpec& s) {
   case Conv2dAlgorithm::Winograd: return pays ? pays : kBest;
   case Conv2dAlgorithm::Auto: break;
   }
+  if (s.tiling != Conv2dTiling::Auto) return 0; // a direct kernel family was asked for
   return winograd_applies(s) ? pays : 0;
 }
 

@@ -2,7 +2,9 @@
 // random shapes that hit every SIMD remainder (output widths 1..70), channel blocks of 1..4 and more,
 // strides 1..3 (rows and columns apart), groups 1, 2 and depthwise (M = C, 2·C, 3·C), kernel sizes
 // 1, 3, 5, 7 and others, every padding, every instruction set, and 0..3 worker threads; results must
-// be bit-identical whatever the number of threads. The seed is printed; rerun one with --rng-seed N.
+// be bit-identical whatever the number of threads. The channel-vectorised kernels (4 pixels running on
+// across rows) on their own: 1..4 pixels, rows 1..13 wide, filters 1..20, and bit for bit against the
+// row kernels. The seed is printed; rerun one with --rng-seed N.
 #include <catch2/catch.hpp>
 
 #include <convplay/conv.h>
@@ -36,10 +38,11 @@ std::vector<float> reference(const Case& c, const std::vector<float>& x, const s
   return y->data;
 }
 
-convplay::Conv2dPlanSpec spec_of(const Case& c, const std::string& isa) {
+convplay::Conv2dPlanSpec spec_of(const Case& c, const std::string& isa, convplay::Conv2dTiling tiling) {
   convplay::Conv2dPlanSpec s{c.N, c.C, c.H, c.W, c.M, c.KH, c.KW, c.pt, c.pb, c.pl, c.pr, isa};
   s.SH = c.SH; s.SW = c.SW; s.groups = c.G;
   s.algorithm = c.algo;
+  s.tiling = tiling;
   return s;
 }
 
@@ -51,15 +54,18 @@ std::string describe(const Case& c) {
          (c.bias ? " bias" : "");
 }
 
-// Plans c with the instruction set, runs it serially and on every pool, compares with the reference
-// (within float32 rounding of the double-precision sums) and with the serial run (bit for bit).
-void check_case(const Case& c, const std::string& isa, std::mt19937& rng, std::initializer_list<convplay::ThreadPool*> pools) {
+// Plans c with the instruction set (and kernel family), runs it serially and on every pool, compares
+// with the reference (within float32 rounding of the double-precision sums) and with the serial run
+// (bit for bit). Returns the serial run's output.
+std::vector<float> check_case(const Case& c, const std::string& isa, std::mt19937& rng,
+                              std::initializer_list<convplay::ThreadPool*> pools,
+                              convplay::Conv2dTiling tiling = convplay::Conv2dTiling::Auto) {
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   std::vector<float> x(static_cast<size_t>(c.N * c.C * c.H * c.W)),
       w(static_cast<size_t>(c.M * (c.C / c.G) * c.KH * c.KW)), b(static_cast<size_t>(c.M));
   for (auto* v : {&x, &w, &b}) for (float& f : *v) f = value(rng);
   const auto want = reference(c, x, w, b);
-  const convplay::Conv2dPlanSpec spec = spec_of(c, isa);
+  const convplay::Conv2dPlanSpec spec = spec_of(c, isa, tiling);
   convplay::Conv2dPlan plan(spec, w.data(), c.bias ? b.data() : nullptr);
   INFO(describe(c) << " isa '" << isa << "' kernel " << plan.kernel_name());
   REQUIRE(plan.ok());
@@ -86,6 +92,7 @@ void check_case(const Case& c, const std::string& isa, std::mt19937& rng, std::i
     if (first.empty()) first = y;
     else REQUIRE(y == first); // bit-identical whatever the number of threads
   }
+  return first;
 }
 
 int64_t pick_in(std::mt19937& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
@@ -126,11 +133,97 @@ TEST_CASE("fast conv2d equals the reference on random shapes, strides and groups
   CHECK(depthwise > 100);
 }
 
+// The instruction sets with channel-vectorised kernels (a plan forced to them says so otherwise).
+std::vector<std::string> channel_isas() {
+  std::vector<std::string> v;
+  for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
+    convplay::Conv2dPlanSpec s{1, 1, 4, 4, 1, 1, 1, 0, 0, 0, 0, isa};
+    s.tiling = convplay::Conv2dTiling::Channels;
+    const float w[1] = {1.0f};
+    const convplay::Conv2dPlan plan(s, w, nullptr);
+    if (plan.ok()) v.push_back(isa);
+    else CHECK(plan.error() == "no channel-vectorised kernels for instruction set '" + isa + "'");
+  }
+  return v;
+}
+
+TEST_CASE("channel-vectorised kernels equal the reference and the row kernels on every remainder", "[conv2d_plan]") {
+  const auto seed = Catch::rngSeed();
+  std::mt19937 rng(seed + 2);
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
+  const auto isas = channel_isas();
+  REQUIRE(!isas.empty());
+  CHECK(isas.back() == "scalar"); // the reference of the SIMD ones
+  convplay::ThreadPool pool1(1), pool3(3);
+  const int64_t kernel_sizes[] = {1, 3, 5, 7, 2, 4};
+  int checked = 0, tiny = 0;
+  for (int trial = 0; trial < 240; ++trial) {
+    const std::string& isa = isas[static_cast<size_t>(trial) % isas.size()];
+    // Few pixels (1..4 and every remainder of the 4-pixel tile), rows of any width (1..13), filters
+    // 1..20 (every remainder of the 4- and 8-channel blocks), batches, strides, groups, padding.
+    Case c{pick(1, 3), pick(1, 4), pick(1, 9), pick(1, 13), pick(1, 20), kernel_sizes[pick(0, 5)],
+           kernel_sizes[pick(0, 5)], pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 1) == 1};
+    if (trial % 3 == 1) { c.SH = pick(1, 3); c.SW = pick(1, 3); }
+    switch (trial % 4) {
+    case 1: c.G = 2; c.C = 2 * pick(1, 3); c.M = 2 * pick(1, 10); break; // two groups
+    case 2: c.G = c.C = pick(1, 6); c.M = c.C * pick(1, 3); break;       // depthwise
+    default: break;
+    }
+    if (c.H + c.pt + c.pb < c.KH || c.W + c.pl + c.pr < c.KW) continue;
+    INFO("trial " << trial);
+    check_case(c, isa, rng, {nullptr, &pool1, &pool3}, convplay::Conv2dTiling::Channels);
+    ++checked;
+    const int64_t oh = (c.H + c.pt + c.pb - c.KH) / c.SH + 1, ow = (c.W + c.pl + c.pr - c.KW) / c.SW + 1;
+    tiny += oh * ow < 4;
+  }
+  CHECK(checked > 180);
+  CHECK(tiny > 5);
+}
+
+TEST_CASE("channel-vectorised kernels give the row kernels' bits", "[conv2d_plan]") {
+  std::mt19937 rng(5);
+  const Case cases[] = {
+      {1, 6, 14, 14, 16, 5, 5, 0, 0, 0, 0, true},         // LeNet conv2 (s2)
+      {2, 3, 9, 7, 13, 3, 3, 1, 1, 1, 1, false, 2, 1, 1}, // 13 filters, row stride 2
+      {1, 4, 11, 12, 6, 3, 2, 0, 1, 2, 0, true, 1, 3, 2}, // column stride 3, two groups
+  };
+  for (const std::string& isa : channel_isas()) {
+    if (isa != "sse2" && isa != "wasmsimd" && isa != "scalar") continue; // multiply then add, as the rows
+    for (const Case& c : cases) {
+      INFO(describe(c) << " isa " << isa);
+      std::mt19937 same = rng;
+      const auto rows = check_case(c, isa, same, {}, convplay::Conv2dTiling::Columns);
+      const auto pixels = check_case(c, isa, rng, {}, convplay::Conv2dTiling::Channels);
+      CHECK(rows == pixels);
+    }
+  }
+}
+
+TEST_CASE("the plan picks the channel-vectorised kernel for short rows", "[conv2d_plan]") {
+  const std::vector<float> w(64 * 64 * 25, 0.5f);
+  auto kernel = [&](convplay::Conv2dPlanSpec s) { return std::string(convplay::Conv2dPlan(s, w.data(), nullptr).kernel_name()); };
+  if (convplay::Conv2dPlan::instruction_sets().front() == "wasmsimd") {
+    CHECK(kernel({1, 6, 14, 14, 16, 5, 5}).find("_pixels__") != std::string::npos);   // s2: 10 columns
+    CHECK(kernel({1, 3, 32, 32, 64, 5, 5}).find("_pixels__") != std::string::npos);   // s3: 28 columns
+    CHECK(kernel({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1}).find("_row__") != std::string::npos); // s4
+    CHECK(kernel({64, 1, 28, 28, 6, 5, 5}).find("_row__") != std::string::npos);      // s6: 6 filters
+  }
+  // Rows narrower than a vector: the channel-vectorised kernel of an instruction set that has one.
+  const std::string narrow = kernel({1, 4, 5, 3, 8, 3, 3});
+  if (channel_isas().front() != "scalar") CHECK(narrow.find("_pixels__") != std::string::npos);
+  convplay::Conv2dPlanSpec forced{1, 6, 14, 14, 16, 5, 5};
+  forced.tiling = convplay::Conv2dTiling::Columns;
+  CHECK(kernel(forced).find("_row__") != std::string::npos);
+  forced.tiling = convplay::Conv2dTiling::Channels;
+  CHECK(kernel(forced).find("_pixels__") != std::string::npos);
+}
+
 TEST_CASE("fast conv2d on Winograd F(2x2, 3x3) and F(4x4, 3x3) equals the reference on random 3x3 layers", "[conv2d_plan]") {
   // Every output-size parity (odd rows and columns clip the last tiles), tile runs that end inside a
   // tile row and span several, every padding, every instruction set, batches, 0..3 workers.
   const auto seed = Catch::rngSeed();
-  std::mt19937 rng(seed + 2);
+  std::mt19937 rng(seed + 3);
   INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
   auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
   convplay::ThreadPool pool1(1), pool3(3);
@@ -204,12 +297,22 @@ TEST_CASE("large strided and grouped layers take the threaded path and match the
       {2, 16, 45, 61, 20, 3, 3, 1, 1, 1, 1, true, 1, 1, 1, convplay::Conv2dAlgorithm::WinogradF4}, // odd output sizes
       {1, 9, 70, 33, 9, 3, 3, 0, 1, 1, 0, false, 1, 1, 1, convplay::Conv2dAlgorithm::WinogradF2},  // uneven padding
   };
+  // The channel-vectorised kernels split the pixels (not rows) between tasks.
+  const Case pixel_cases[] = {
+      {1, 6, 14, 14, 16, 5, 5, 0, 0, 0, 0, true},               // LeNet conv2: 100 pixels, 16 filters
+      {2, 3, 33, 31, 20, 3, 3, 1, 1, 1, 1, false},              // 20 filters: blocks of 8 and 4
+      {1, 3, 37, 29, 13, 5, 5, 2, 1, 0, 2, true, 2, 1, 1},      // row stride 2, 13 filters
+      {2, 12, 30, 30, 24, 3, 3, 1, 1, 1, 1, true, 1, 2, 3},     // column stride 2, three groups
+  };
   const auto isas = convplay::Conv2dPlan::instruction_sets();
+  const auto pixel_isas = channel_isas();
   // 0..3 workers; at most 4 alive at once (the threaded WebAssembly tests pre-spawn 4).
   for (int first_workers : {1, 2}) {
     convplay::ThreadPool a(static_cast<size_t>(first_workers)), b(first_workers == 1 ? 3 : 0);
     for (const Case& c : cases)
       for (const std::string& isa : isas) check_case(c, isa, rng, {nullptr, &a, &b});
+    for (const Case& c : pixel_cases)
+      for (const std::string& isa : pixel_isas) check_case(c, isa, rng, {nullptr, &a, &b}, convplay::Conv2dTiling::Channels);
   }
 }
 
@@ -252,6 +355,12 @@ TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]"
   CHECK(neg.error() == "padding must not be negative");
   convplay::Conv2dPlan isa({1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, "neon"}, w, nullptr);
   CHECK(isa.error() == "no kernels for instruction set 'neon' on this machine");
+  for (const std::string& name : convplay::Conv2dPlan::instruction_sets()) {
+    if (name != "avx2fma" && name != "avx512f") continue; // row kernels only
+    convplay::Conv2dPlanSpec s{1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, name};
+    s.tiling = convplay::Conv2dTiling::Channels;
+    CHECK(convplay::Conv2dPlan(s, w, nullptr).error() == "no channel-vectorised kernels for instruction set '" + name + "'");
+  }
   CHECK(convplay::Conv2dPlan::instruction_sets().back() == "scalar");
   std::vector<float> x(64, 1.0f), y(64, 0.0f);
   for (int64_t bad : {0, -1}) {

@@ -11,18 +11,22 @@
 // The kernel (src/kernels/conv2d_direct_f32*) keeps MB output channels × NB vectors of output columns
 // in registers; the plan picks the tile that wastes least for the M/groups filters of a group
 // (WebAssembly: 5×2, 4×2, 3×3 or 1×4 vectors of 4; AVX2: 6×2 vectors of 8; depthwise with one filter
-// per group: the single-channel 1×4 tile). With SW > 1 the padded copy of the input stores each row as
-// SW column phases, so every tap reads a contiguous slice. run() splits the work into chunks of output
+// per group: the single-channel 1×4 tile). Where a row tile would waste lanes on short output rows
+// (LeNet's 10 columns) the channel-vectorised kernel instead keeps 4 output pixels (running on across
+// rows) × 1 or 2 vectors of channels (WebAssembly, SSE2; tiling Channels forces it, Columns the
+// rows). With SW > 1 the padded copy of the input stores each row as SW column phases, so every tap
+// reads a contiguous slice. run() splits the work into chunks of output
 // rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
 // them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
-// calling thread.
+// calling thread. The channel-vectorised kernels split output pixels instead of rows, into few tasks
+// (whole channel blocks where there are enough), one item of consecutive tasks per thread.
 // Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
 // tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
 // 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster (see
 // conv2d_winograd.cpp), always with 8+ channels in and out: in WebAssembly F(4×4) from 16 out and
 // 400 outputs per image, F(2×2) on smaller images with 128+ channel pairs; natively F(2×2) from 2048
-// channel pairs (256 on rows narrower than 16). Its results differ from the sum above by rounding only (up to ~1e-4 with
-// 64 channels for F(4×4)), and are the same whatever the threads.
+// channel pairs (256 on rows narrower than 16). Its results differ from the sum above by rounding
+// only (up to ~1e-4 with 64 channels for F(4×4)), and are the same whatever the threads.
 #pragma once
 #include <convplay/thread_pool.h>
 
@@ -40,6 +44,9 @@ namespace detail { class Conv2dWinograd; }
 // (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
 enum class Conv2dAlgorithm { Auto, Direct, Winograd, WinogradF2, WinogradF4 };
 
+// Which kernel family: the plan's choice, or one forced (tests and the bench run each).
+enum class Conv2dTiling { Auto, Columns, Channels };
+
 struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
   int64_t M = 1, KH = 1, KW = 1;      // M filters of C × KH × KW
@@ -50,6 +57,7 @@ struct Conv2dPlanSpec {
   int64_t SH = 1, SW = 1; // stride, at least 1
   int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C (M = C or a multiple)
   Conv2dAlgorithm algorithm = Conv2dAlgorithm::Auto;
+  Conv2dTiling tiling = Conv2dTiling::Auto; // Channels: an error where the instruction set has none
 };
 
 class Conv2dPlan {
@@ -86,6 +94,9 @@ private:
   std::vector<float> packed_w_, packed_bias_, padded_;
   std::vector<int64_t> kw_offset_;      // where tap kw reads in a padded row, relative to the output column
   void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
+  // or the channel-vectorised kernel, over pixels [p0, p1), in tiles of px_ pixels
+  void (*pixels_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t, int64_t) = nullptr;
+  int px_ = 1;
   std::string kernel_name_;
   std::unique_ptr<detail::Conv2dWinograd> winograd_; // the Winograd path, when the plan takes it
 };

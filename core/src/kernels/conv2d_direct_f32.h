@@ -27,6 +27,14 @@ struct Conv2dDirectArgs {
 };
 
 using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t oh);
+// The channel-vectorised form (XNNPACK's igemm tile): output pixels p = oh·OW + ow in [p0, p1) of
+// image n, for a block of MB output channels; a register tile holds P pixels × MV vectors of S::L
+// channels, the packed weights of a tap are loaded as vectors and each input value is splatted. The
+// pixels run on across output rows, so any output width fills the tile (LeNet's 10 columns fill a
+// 2-vector row tile only 10/12). Same layout of the packed weights (blocks × taps × MB, MB = MV·L),
+// same summation order as the row kernels. A range shorter than P (a layer of fewer pixels) stores
+// only its own pixels; a longer range ends with a tile overlapping its last P pixels.
+using Conv2dPixelKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t p0, int64_t p1);
 
 // The row kernels of one instruction set: a few register tiles (MB channels × NB vectors) with their
 // relative speed per channel (measured on the bench shapes); the plan picks, for a layer of M filters,
@@ -40,11 +48,24 @@ struct Conv2dDirectTile {
   double speed = 1.0;
   const char* name = "";         // of the stride-1 kernels
   const char* strided_name = ""; // of the strided ones
+  int nb = 1;                    // vectors of columns (a row's last vectors run in narrower tiles)
 };
 inline int kernel_width_index(int64_t KW) { return KW == 1 ? 0 : KW == 3 ? 1 : KW == 5 ? 2 : KW == 7 ? 3 : 4; }
+// A channel-vectorised tile: P pixels × MB channels.
+struct Conv2dPixelTile {
+  Conv2dPixelKernel pixels[5] = {};         // column stride 1, per kernel_width_index
+  Conv2dPixelKernel strided_pixels[5] = {}; // column strides > 1
+  int mb = 1;
+  int p = 1;
+  double speed = 1.0; // per channel, on the scale of the row tiles of the same instruction set
+  const char* name = "";
+  const char* strided_name = "";
+};
 struct Conv2dDirectKernels {
   Conv2dDirectTile tiles[4];
   int count = 0;
+  Conv2dPixelTile pixel_tiles[2]; // none (pixel_count 0) where the row tiles are always better
+  int pixel_count = 0;
 };
 
 Conv2dDirectKernels conv2d_direct_f32_kernels__scalar();

@@ -5,10 +5,19 @@
 #include "simd.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
 namespace {
+
+// f(std::integral_constant<int, i>{}) for i = 0 .. N-1, without a loop. Clang turns a loop that
+// copies vectors into or out of the accumulator array (bias in, results to a buffer) into a memcpy
+// before it unrolls the loop, and the array then stays in memory. Unrolled by hand, every index is a
+// constant and the accumulators are plain values: what goes to memory is the kernel's choice.
+template <int N, class F> inline void unroll(F&& f) {
+  [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(std::make_integer_sequence<int, N>{});
+}
 
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
 // kernel width at compile time (1, 3, 5, 7: the inner loop unrolls); 0 reads it from the arguments.
@@ -78,6 +87,111 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
   }
 }
 
+// Channel-vectorised tiles (Conv2dPixelKernel): P pixels × MV vectors of S::L channels. xp[i] is
+// where pixel i's window starts (row oh·SH, column ow of the padded image); only the first `pixels`
+// pixels and `channels` channels are stored. Per tap: MV weight loads and P splats for P·MV
+// multiply-adds, as the row tiles, but no lane is wasted on a row's end.
+template <class S, int P, int MV, int KWC, bool UNIT>
+inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp, const float* w_block,
+                              const float* bias_block, float* const* y_planes, int channels, int64_t p, int pixels) {
+  using V = typename S::V;
+  constexpr int L = S::L, MB = MV * L;
+  V acc[P][MV];
+  unroll<P * MV>([&](auto k) { acc[k / MV][k % MV] = S::load(bias_block + k % MV * L); });
+  // V8 schedules arithmetic as late as it can: the multiply-adds of the unrolled taps would sink below
+  // all of their loads, whose values then spill. Where the wrapper asks for it, each tap stores its
+  // accumulators (a store keeps its place among the loads) to a buffer whose address has escaped, so
+  // that the compiler keeps the stores.
+  alignas(16) float pin[S::kPinAccumulators ? P * MB : 1];
+  if constexpr (S::kPinAccumulators) asm volatile("" : : "r"(pin) : "memory");
+  const float* wk = w_block;
+  const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
+  for (int64_t c = 0; c < a.C; ++c) {
+    for (int64_t kh = 0; kh < a.KH; ++kh) {
+      const int64_t row = (c * a.Hp + kh) * a.Wp;
+      const float* xr[P];
+      for (int i = 0; i < P; ++i) xr[i] = xp[i] + row;
+      for (int64_t kw = 0; kw < kernel_w; ++kw) {
+        const int64_t off = UNIT ? kw : a.kw_offset[kw];
+        V wv[MV];
+        for (int v = 0; v < MV; ++v) wv[v] = S::load(wk + v * L);
+        for (int i = 0; i < P; ++i) {
+          const V xv = S::splat(xr[i] + off);
+          for (int v = 0; v < MV; ++v) acc[i][v] = S::madd(acc[i][v], wv[v], xv);
+        }
+        if constexpr (S::kPinAccumulators) unroll<P * MV>([&](auto k) { S::store(pin + k * L, acc[k / MV][k % MV]); });
+        wk += MB;
+      }
+    }
+  }
+  if constexpr (L == 4 && P % 4 == 0) {
+    // 4 pixels × 4 channels transposed: one vector of 4 consecutive pixels per channel plane.
+    unroll<P / 4 * MV>([&](auto k) {
+      constexpr int i0 = k / MV * 4, v = k % MV;
+      V r[4] = {acc[i0][v], acc[i0 + 1][v], acc[i0 + 2][v], acc[i0 + 3][v]};
+      S::transpose4(r[0], r[1], r[2], r[3]);
+      unroll<4>([&](auto j) {
+        if (v * 4 + j >= channels) return;
+        if (pixels == P) return S::store(y_planes[v * 4 + j] + p + i0, r[j]);
+        float lanes[4];
+        S::store(lanes, r[j]);
+        for (int i = i0; i < std::min(pixels, i0 + 4); ++i) y_planes[v * 4 + j][p + i] = lanes[i - i0];
+      });
+    });
+  } else {
+    // Element by element (the scalar reference, other vector widths).
+    float buf[P][MB];
+    unroll<P * MV>([&](auto k) { S::store(&buf[k / MV][k % MV * L], acc[k / MV][k % MV]); });
+    for (int m = 0; m < channels; ++m)
+      for (int i = 0; i < pixels; ++i) y_planes[m][p + i] = buf[i][m];
+  }
+}
+
+template <class S, int P, int MV, int KWC, bool UNIT>
+inline void conv2d_pixel_range(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t p0, int64_t p1) {
+  constexpr int MB = MV * S::L;
+  const int64_t taps = a.C * a.KH * a.KW;
+  const float* w_block = a.w + block * taps * MB;
+  const float* bias_block = a.bias + block * MB;
+  const int channels = static_cast<int>(std::min<int64_t>(MB, a.M - block * MB));
+  float* y_planes[MB];
+  for (int m = 0; m < MB; ++m) y_planes[m] = a.y + n * a.y_image + (block * MB + std::min(m, channels - 1)) * a.OH * a.OW;
+  const float* x_image = a.x + n * a.x_image;
+  // The windows of pixels p0, p0 + 1, ...: one division per range, then steps along the rows.
+  int64_t ow = p0 % a.OW;
+  const float* window = x_image + p0 / a.OW * a.SH * a.Wp + ow;
+  const int64_t next_row = a.SH * a.Wp - a.OW;
+  auto next = [&] {
+    const float* w = window++;
+    if (++ow == a.OW) {
+      ow = 0;
+      window += next_row;
+    }
+    return w;
+  };
+  const float* xp[P];
+  int64_t p = p0;
+  for (; p + P <= p1; p += P) {
+    for (int i = 0; i < P; ++i) xp[i] = next();
+    conv2d_pixel_tile<S, P, MV, KWC, UNIT>(a, xp, w_block, bias_block, y_planes, channels, p, P);
+  }
+  if (p == p1) return;
+  if (p1 - p0 >= P) {
+    // The last pixels: one tile ending at p1, overlapping pixels already written with the same values.
+    p = p1 - P;
+    ow = p % a.OW;
+    window = x_image + p / a.OW * a.SH * a.Wp + ow;
+    for (int i = 0; i < P; ++i) xp[i] = next();
+    conv2d_pixel_tile<S, P, MV, KWC, UNIT>(a, xp, w_block, bias_block, y_planes, channels, p, P);
+    return;
+  }
+  // Fewer than P pixels in all: the missing ones repeat the last window and are not stored.
+  const int pixels = static_cast<int>(p1 - p);
+  for (int i = 0; i < pixels; ++i) xp[i] = next();
+  for (int i = pixels; i < P; ++i) xp[i] = xp[pixels - 1];
+  conv2d_pixel_tile<S, P, MV, KWC, UNIT>(a, xp, w_block, bias_block, y_planes, channels, p, pixels);
+}
+
 } // namespace
 } // namespace convplay::kernels
 
@@ -113,5 +227,36 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
 #define CONVPLAY_CONV2D_TILE(isa, MB, NB, speed)                                                            \
   Conv2dDirectTile {                                                                                        \
     CONVPLAY_CONV2D_ROWS(isa, MB, NB, _k), CONVPLAY_CONV2D_ROWS(isa, MB, NB, _s_k), MB, speed,              \
-        "conv2d_direct_f32_" #MB "x" #NB "v_row__" #isa, "conv2d_direct_f32_" #MB "x" #NB "v_row_s__" #isa \
+        "conv2d_direct_f32_" #MB "x" #NB "v_row__" #isa, "conv2d_direct_f32_" #MB "x" #NB "v_row_s__" #isa, \
+        NB                                                                                                  \
+  }
+
+// The channel-vectorised kernels conv2d_direct_f32_<P>px<MV>v_pixels_k<KW>__<isa> (and _pixels_s_k for
+// column strides > 1): P pixels × MV vectors of channels, one function per kernel width as above.
+#define CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, KW, UNIT, suffix)                                    \
+  void conv2d_direct_f32_##P##px##MV##v_pixels##suffix##KW##__##isa(const Conv2dDirectArgs& a, int64_t n,    \
+                                                                    int64_t b, int64_t p0, int64_t p1) {    \
+    conv2d_pixel_range<S, P, MV, KW, UNIT>(a, n, b, p0, p1);                                                \
+  }
+#define CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, UNIT, suffix)                                   \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 1, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 3, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 5, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 7, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 0, UNIT, suffix)
+#define CONVPLAY_DEFINE_CONV2D_PIXELS(isa, S, P, MV)                                                        \
+  namespace convplay::kernels {                                                                             \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, true, _k)                                             \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, false, _s_k)                                          \
+  }
+#define CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, suffix)                                                       \
+  {conv2d_direct_f32_##P##px##MV##v_pixels##suffix##1__##isa, conv2d_direct_f32_##P##px##MV##v_pixels##suffix##3__##isa, \
+   conv2d_direct_f32_##P##px##MV##v_pixels##suffix##5__##isa, conv2d_direct_f32_##P##px##MV##v_pixels##suffix##7__##isa, \
+   conv2d_direct_f32_##P##px##MV##v_pixels##suffix##0__##isa}
+// A pixel tile entry for the kernels table: MB = MV·L channels (L floats per vector of the wrapper).
+#define CONVPLAY_CONV2D_PIXEL_TILE(isa, P, MV, L, speed)                                                    \
+  Conv2dPixelTile {                                                                                         \
+    CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, _k), CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, _s_k), (MV) * (L), P,  \
+        speed, "conv2d_direct_f32_" #P "px" #MV "v_pixels__" #isa,                                          \
+        "conv2d_direct_f32_" #P "px" #MV "v_pixels_s__" #isa                                                \
   }

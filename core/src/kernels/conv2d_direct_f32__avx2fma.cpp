@@ -9,7 +9,8 @@ CONVPLAY_DEFINE_CONV2D_ROW(avx2fma, SimdAvx2Fma, 1, 4)
 namespace convplay::kernels {
 Conv2dDirectKernels conv2d_direct_f32_kernels__avx2fma() {
   return {{CONVPLAY_CONV2D_TILE(avx2fma, 6, 2, 1.0), CONVPLAY_CONV2D_TILE(avx2fma, 4, 2, 0.8),
-           CONVPLAY_CONV2D_TILE(avx2fma, 3, 3, 0.8), CONVPLAY_CONV2D_TILE(avx2fma, 1, 4, 0.4)}, 4};
+           CONVPLAY_CONV2D_TILE(avx2fma, 3, 3, 0.8), CONVPLAY_CONV2D_TILE(avx2fma, 1, 4, 0.4)}, 4,
+          {}, 0}; // no channel-vectorised tiles: vectors of 8 or more floats fill most rows
 }
 } // namespace convplay::kernels
 #endif

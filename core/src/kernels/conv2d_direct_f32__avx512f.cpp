@@ -9,7 +9,8 @@ CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 1, 4)
 namespace convplay::kernels {
 Conv2dDirectKernels conv2d_direct_f32_kernels__avx512f() {
   return {{CONVPLAY_CONV2D_TILE(avx512f, 8, 2, 1.0), CONVPLAY_CONV2D_TILE(avx512f, 6, 2, 0.95),
-           CONVPLAY_CONV2D_TILE(avx512f, 4, 2, 0.8), CONVPLAY_CONV2D_TILE(avx512f, 1, 4, 0.4)}, 4};
+           CONVPLAY_CONV2D_TILE(avx512f, 4, 2, 0.8), CONVPLAY_CONV2D_TILE(avx512f, 1, 4, 0.4)}, 4,
+          {}, 0}; // no channel-vectorised tiles: vectors of 8 or more floats fill most rows
 }
 } // namespace convplay::kernels
 #endif

@@ -24,6 +24,7 @@ namespace {
 
 struct SimdScalar {
   static constexpr int L = 1;
+  static constexpr bool kPinAccumulators = false; // see SimdWasm
   using V = float;
   static V zero() { return 0.0f; }
   static V load(const float* p) { return *p; }
@@ -40,6 +41,9 @@ struct SimdScalar {
 #if defined(__wasm_simd128__)
 struct SimdWasm {
   static constexpr int L = 4;
+  // V8 places arithmetic as late as it can, below loads it does not depend on: kernels whose unrolled
+  // taps would then keep too many loaded values live store their accumulators after each tap.
+  static constexpr bool kPinAccumulators = true;
   using V = v128_t;
   static V zero() { return wasm_f32x4_splat(0.0f); }
   static V load(const float* p) { return wasm_v128_load(p); }
@@ -54,14 +58,22 @@ struct SimdWasm {
     wasm_v128_store(p, wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5));
     wasm_v128_store(p + 4, wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7));
   }
+  // Rows a..d become the columns: a = {a0, b0, c0, d0}, ... (channel-vectorised tiles store NCHW).
+  static void transpose4(V& a, V& b, V& c, V& d) {
+    const V ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+    const V cd01 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), cd23 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+    a = wasm_i32x4_shuffle(ab01, cd01, 0, 1, 4, 5);
+    b = wasm_i32x4_shuffle(ab01, cd01, 2, 3, 6, 7);
+    c = wasm_i32x4_shuffle(ab23, cd23, 0, 1, 4, 5);
+    d = wasm_i32x4_shuffle(ab23, cd23, 2, 3, 6, 7);
+  }
   // p[4·i + k] = (a, b, c, d)[k][i]: four vectors as the columns of a 4×4 block.
   static void store_transposed4(float* p, V a, V b, V c, V d) {
-    const V ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd_lo = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
-    const V ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7), cd_hi = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
-    wasm_v128_store(p, wasm_i32x4_shuffle(ab_lo, cd_lo, 0, 1, 4, 5));
-    wasm_v128_store(p + 4, wasm_i32x4_shuffle(ab_lo, cd_lo, 2, 3, 6, 7));
-    wasm_v128_store(p + 8, wasm_i32x4_shuffle(ab_hi, cd_hi, 0, 1, 4, 5));
-    wasm_v128_store(p + 12, wasm_i32x4_shuffle(ab_hi, cd_hi, 2, 3, 6, 7));
+    transpose4(a, b, c, d);
+    store(p, a);
+    store(p + 4, b);
+    store(p + 8, c);
+    store(p + 12, d);
   }
 };
 #endif
@@ -69,6 +81,7 @@ struct SimdWasm {
 #if defined(__SSE2__)
 struct SimdSse2 {
   static constexpr int L = 4;
+  static constexpr bool kPinAccumulators = false;
   using V = __m128;
   static V zero() { return _mm_setzero_ps(); }
   static V load(const float* p) { return _mm_loadu_ps(p); }
@@ -82,8 +95,9 @@ struct SimdSse2 {
     _mm_storeu_ps(p, _mm_unpacklo_ps(even, odd));
     _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
   }
+  static void transpose4(V& a, V& b, V& c, V& d) { _MM_TRANSPOSE4_PS(a, b, c, d); }
   static void store_transposed4(float* p, V a, V b, V c, V d) {
-    _MM_TRANSPOSE4_PS(a, b, c, d);
+    transpose4(a, b, c, d);
     _mm_storeu_ps(p, a);
     _mm_storeu_ps(p + 4, b);
     _mm_storeu_ps(p + 8, c);
@@ -95,6 +109,7 @@ struct SimdSse2 {
 #if defined(__AVX2__) && defined(__FMA__)
 struct SimdAvx2Fma {
   static constexpr int L = 8;
+  static constexpr bool kPinAccumulators = false;
   using V = __m256;
   static V zero() { return _mm256_setzero_ps(); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -126,6 +141,7 @@ struct SimdAvx2Fma {
 #if defined(__AVX512F__)
 struct SimdAvx512 {
   static constexpr int L = 16;
+  static constexpr bool kPinAccumulators = false;
   using V = __m512;
   static V zero() { return _mm512_setzero_ps(); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }
