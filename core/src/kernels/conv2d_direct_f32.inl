@@ -160,7 +160,8 @@ inline void conv2d_pixel_range(const Conv2dDirectArgs& a, int64_t n, int64_t blo
   // The windows of pixels p0, p0 + 1, ...: one division per range, then steps along the rows.
   int64_t ow = p0 % a.OW;
   const float* window = x_image + p0 / a.OW * a.SH * a.Wp + ow;
-  const int64_t next_row = a.SH * a.Wp - a.OW;
+  // (Only used between rows: with one output row the stride may be any size, even INT64_MAX.)
+  const int64_t next_row = a.OH > 1 ? a.SH * a.Wp - a.OW : 0;
   auto next = [&] {
     const float* w = window++;
     if (++ow == a.OW) {
