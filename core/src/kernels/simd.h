@@ -1,7 +1,7 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store (all but AVX-512 also add / sub / mul / store_interleaved / store_transposed4, for the
-// Winograd transforms) and compiled per target (XNNPACK's approach). Each struct is a "vector of L
-// floats".
+// store (all but AVX-512 also add / sub / mul / store_interleaved and transpose4 or
+// store_transposed4, for the Winograd transforms and the channel-vectorised tiles) and compiled per
+// target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -67,14 +67,6 @@ struct SimdWasm {
     c = wasm_i32x4_shuffle(ab23, cd23, 0, 1, 4, 5);
     d = wasm_i32x4_shuffle(ab23, cd23, 2, 3, 6, 7);
   }
-  // p[4·i + k] = (a, b, c, d)[k][i]: four vectors as the columns of a 4×4 block.
-  static void store_transposed4(float* p, V a, V b, V c, V d) {
-    transpose4(a, b, c, d);
-    store(p, a);
-    store(p + 4, b);
-    store(p + 8, c);
-    store(p + 12, d);
-  }
 };
 #endif
 
@@ -96,13 +88,6 @@ struct SimdSse2 {
     _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
   }
   static void transpose4(V& a, V& b, V& c, V& d) { _MM_TRANSPOSE4_PS(a, b, c, d); }
-  static void store_transposed4(float* p, V a, V b, V c, V d) {
-    transpose4(a, b, c, d);
-    _mm_storeu_ps(p, a);
-    _mm_storeu_ps(p + 4, b);
-    _mm_storeu_ps(p + 8, c);
-    _mm_storeu_ps(p + 12, d);
-  }
 };
 #endif
 
@@ -150,6 +135,21 @@ struct SimdAvx512 {
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
 };
 #endif
+
+// p[4·i + k] = (a, b, c, d)[k][i]: four vectors of tiles as the columns of 4×4 blocks (the Winograd
+// output). 4-wide sets transpose in registers; the scalar and AVX2 sets have their own.
+template <class S>
+inline void store_transposed4(float* p, typename S::V a, typename S::V b, typename S::V c, typename S::V d) {
+  if constexpr (S::L == 4) {
+    S::transpose4(a, b, c, d);
+    S::store(p, a);
+    S::store(p + 4, b);
+    S::store(p + 8, c);
+    S::store(p + 12, d);
+  } else {
+    S::store_transposed4(p, a, b, c, d);
+  }
+}
 
 } // namespace
 } // namespace convplay::kernels

@@ -198,7 +198,7 @@ void winograd43_output(const WinogradOutputArgs& a, int64_t ty, int64_t tx0, int
     winograd_tiles<S>(whole, [&]<class W>(int64_t t) {
       typename W::V y[4][4];
       winograd43_output_values<W>(a, k, col0 + t, y);
-      for (int r = 0; r < 4; ++r) W::store_transposed4(y0 + r * a.OW + 4 * (tx0 + t), y[r][0], y[r][1], y[r][2], y[r][3]);
+      for (int r = 0; r < 4; ++r) store_transposed4<W>(y0 + r * a.OW + 4 * (tx0 + t), y[r][0], y[r][1], y[r][2], y[r][3]);
     });
     // The tiles clipped at the last rows or columns.
     for (int64_t i = whole; i < count; ++i) {
