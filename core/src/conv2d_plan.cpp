@@ -109,6 +109,13 @@ KernelChoice choose_kernel(const IsaKernels& isa, int64_t M, int64_t OH, int64_t
 
 bool mul_ok(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
 
+// The row tile that runs Winograd tile r's products (1×1 convolutions over a task's runs of tiles):
+// of the instruction set whose vectors fit those runs; null when the named set is missing.
+const kernels::Conv2dDirectTile* winograd_product_tile(const Conv2dPlanSpec& s, int r) {
+  const IsaKernels* k = kernels_for(s.isa, detail::winograd_tile_block(s, r), Conv2dTiling::Columns);
+  return k ? &choose_tile(k->k.tiles, k->k.count, s.M) : nullptr;
+}
+
 // Problems smaller than this many multiply-adds run on the calling thread: handing work to another
 // thread costs a few microseconds (more in WebAssembly), ~100k multiply-adds.
 constexpr int64_t kParallelMacs = 1 << 17;
@@ -141,10 +148,8 @@ PlanGeometry plan_geometry(const Conv2dPlanSpec& s) {
   return g;
 }
 
-} // namespace
 
-namespace detail {
-// Declared in conv2d_winograd.h (the Winograd path pads through it too).
+// Copies padded row columns [pad_left, pad_left + W) from src into the SW phases of dst.
 void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left, int64_t SW, int64_t phase) {
   if (SW == 2) {
     // One pass: src[2i] and src[2i + 1] go to the two phases (which is which depends on pad_left).
@@ -184,6 +189,27 @@ void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left,
     const int64_t count = (W - off - 1) / SW + 1;
     for (int64_t i = 0; i < count; ++i) d[i] = sp[i * SW];
   }
+}
+} // namespace
+
+namespace detail {
+void copy_padded_rows(const float* x, float* padded, const PaddedCopy& c, int64_t plane, int64_t h0, int64_t h1) {
+  const float* src = x + plane * c.H * c.W;
+  float* dst = padded + (plane * c.plane_rows + c.pad_top) * c.pitch;
+  for (int64_t h = h0; h < h1; ++h) {
+    if (c.SW == 1) std::memcpy(dst + h * c.pitch + c.pad_left, src + h * c.W, static_cast<std::size_t>(c.W) * sizeof(float));
+    else deinterleave_row(src + h * c.W, dst + h * c.pitch, c.W, c.pad_left, c.SW, c.phase);
+  }
+}
+
+void copy_padded(const float* x, float* padded, const PaddedCopy& c, int64_t planes, ThreadPool* pool) {
+  const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
+  const int64_t strips = std::clamp<int64_t>(pool ? 8 * threads / planes : 1, 1, c.H);
+  const int64_t strip_rows = (c.H + strips - 1) / strips;
+  parallel_for(pool, planes * strips, [&](int64_t i) {
+    const int64_t h0 = (i % strips) * strip_rows;
+    copy_padded_rows(x, padded, c, i / strips, h0, std::min(c.H, h0 + strip_rows));
+  });
 }
 } // namespace detail
 
@@ -242,16 +268,14 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const floa
       error_ = "the layer is too large";
       return;
     }
-    // The products run on the direct kernel whose vectors fit a task's columns.
-    const IsaKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s, r), Conv2dTiling::Columns);
-    if (!wk) {
+    const kernels::Conv2dDirectTile* tile = winograd_product_tile(s, r);
+    if (!tile) {
       error_ = "no kernels for instruction set '" + s.isa + "' on this machine";
       return;
     }
-    const kernels::Conv2dDirectTile& tile = choose_tile(wk->k.tiles, wk->k.count, s.M);
-    winograd_ = std::make_unique<detail::Conv2dWinograd>(s, r, weights, bias, oh_, ow_, tile, s.isa);
-    mb_ = tile.mb;
-    kernel_name_ = std::string(winograd_->transform_name()) + " + " + tile.name;
+    winograd_ = std::make_unique<detail::Conv2dWinograd>(s, r, weights, bias, oh_, ow_, *tile, s.isa);
+    mb_ = tile->mb;
+    kernel_name_ = std::string(winograd_->transform_name()) + " + " + tile->name;
     return;
   }
   const IsaKernels* ks = kernels_for(s.isa, ow_, s.tiling);
@@ -299,8 +323,8 @@ Conv2dAlgorithm Conv2dPlan::algorithm() const {
 int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
   if (s.SH < 1 || s.SW < 1 || s.groups < 1) return 0; // not a valid spec (and no division by zero)
   if (const int r = detail::winograd_tile(s); r > 0 && detail::winograd_applies(s)) {
-    const IsaKernels* wk = kernels_for(s.isa, detail::winograd_tile_block(s, r), Conv2dTiling::Columns);
-    return detail::Conv2dWinograd::workspace_bytes_for(s, r, wk ? choose_tile(wk->k.tiles, wk->k.count, s.M).mb : 1);
+    const kernels::Conv2dDirectTile* tile = winograd_product_tile(s, r);
+    return detail::Conv2dWinograd::workspace_bytes_for(s, r, tile ? tile->mb : 1);
   }
   const PlanGeometry geo = plan_geometry(s);
   const int64_t mg = s.M / s.groups;
@@ -346,35 +370,16 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
     return;
   }
   const int64_t threads = p ? static_cast<int64_t>(p->workers()) + 1 : 1;
-  // Runs items [0, n) on the pool, or serially.
-  auto run_items = [p](int64_t n, auto&& f) { parallel_for(p, n, f); };
-  // Copies input rows [h0, h1) of plane (image n, channel c) = n·C + c inside the zero border of the
-  // padded buffer (the border was zeroed once, at planning), each row split into its SW phases.
-  const int64_t phase = plan_geometry(s).phase;
-  auto copy_rows = [&](int64_t plane, int64_t h0, int64_t h1) {
-    const float* src = x + plane * s.H * s.W;
-    float* dst = padded_.data() + (plane * hp_ + s.pad_top) * wp_;
-    for (int64_t h = h0; h < h1; ++h) {
-      if (s.SW == 1) std::memcpy(dst + h * wp_ + s.pad_left, src + h * s.W, static_cast<std::size_t>(s.W) * sizeof(float));
-      else detail::deinterleave_row(src + h * s.W, dst + h * wp_, s.W, s.pad_left, s.SW, phase);
-    }
-  };
+  // The input inside the zero border of the padded buffer (zeroed once, at planning), each row split
+  // into its SW phases.
+  const detail::PaddedCopy pc{s.H, s.W, s.pad_top, s.pad_left, s.SW, plan_geometry(s).phase, hp_, wp_};
   const bool copy = !padded_.empty();
   // Fused: when there are many small (image, group) slices (depthwise layers, batches of small
   // images), a task owns one slice: it copies the slice's input and computes all of its outputs while
   // the copy is still in cache, instead of a separate copy pass through memory.
   const bool fused = copy && cg * hp_ * wp_ * static_cast<int64_t>(sizeof(float)) <= kFusedSliceBytes &&
                      s.N * G >= (p ? 4 * threads : 1);
-  if (copy && !fused) {
-    // In strips of rows, so that two threads share even a three-channel image evenly.
-    const int64_t planes = s.N * s.C;
-    const int64_t strips = std::clamp<int64_t>(p ? 8 * threads / planes : 1, 1, s.H);
-    const int64_t strip_rows = (s.H + strips - 1) / strips;
-    run_items(planes * strips, [&](int64_t i) {
-      const int64_t h0 = (i % strips) * strip_rows;
-      copy_rows(i / strips, h0, std::min(s.H, h0 + strip_rows));
-    });
-  }
+  if (copy && !fused) detail::copy_padded(x, padded_.data(), pc, s.N * s.C, p);
   const int64_t blocks = (mg + mb_ - 1) / mb_, taps = cg * s.KH * s.KW;
   Conv2dDirectArgs a;
   a.x = copy ? padded_.data() : x;
@@ -438,7 +443,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   auto task = [&](int64_t t) {
     if (fused) {
       const int64_t n = t / G, g = t % G;
-      for (int64_t c = 0; c < cg; ++c) copy_rows(n * s.C + g * cg + c, 0, s.H);
+      for (int64_t c = 0; c < cg; ++c) detail::copy_padded_rows(x, padded_.data(), pc, n * s.C + g * cg + c, 0, s.H);
       for (int64_t k = 0; k < chunks; ++k)
         for (int64_t block = 0; block < blocks; ++block) compute(n, g, block, k * chunk, chunk_end(k));
       return;
@@ -459,7 +464,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   // tasks taken one by one 0.120, two by two 0.117). The price: a thread that starts late (woken from
   // sleep) is not made up for by the others.
   const int64_t items = pixel_kernel ? std::min(tasks, threads) : std::min(tasks, std::max(macs / kItemMacs, threads));
-  run_items(items, [&](int64_t i) {
+  parallel_for(p, items, [&](int64_t i) {
     for (int64_t t = i * tasks / items; t < (i + 1) * tasks / items; ++t) task(t);
   });
 }

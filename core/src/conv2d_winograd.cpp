@@ -152,16 +152,8 @@ void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
   const int64_t v_xi = s.C * tb_ + kSkew, m_xi = s.M * tb_ + kSkew; // from V_ξ (M_ξ) to the next
   if (static_cast<int64_t>(scratch_.size()) < threads * slot) scratch_.resize(static_cast<size_t>(threads * slot));
   const int64_t pitch = r_ * phase_, plane = hq_ * pitch;
-  // 1. The padded copy, columns in r phases, in strips of rows (two threads share even a
-  //    three-channel image).
-  const int64_t planes = s.N * s.C;
-  const int64_t strips = std::clamp<int64_t>(pool ? 8 * threads / planes : 1, 1, s.H);
-  const int64_t strip_rows = ceil_div(s.H, strips);
-  parallel_for(pool, planes * strips, [&](int64_t i) {
-    const int64_t p = i / strips, h0 = i % strips * strip_rows, h1 = std::min(s.H, h0 + strip_rows);
-    for (int64_t h = h0; h < h1; ++h)
-      deinterleave_row(x + (p * s.H + h) * s.W, padded_.data() + p * plane + (s.pad_top + h) * pitch, s.W, s.pad_left, r_, phase_);
-  });
+  // 1. The padded copy, columns in r phases.
+  copy_padded(x, padded_.data(), {s.H, s.W, s.pad_top, s.pad_left, r_, phase_, hq_, pitch}, s.N * s.C, pool);
   // 2. Tasks: runs of tb_ tiles (row-major over the image's tiles) of one image, taken from a shared
   //    counter by one loop per thread, each with its own scratch. What a task computes does not
   //    depend on the thread that runs it.

@@ -12,8 +12,18 @@
 
 namespace convplay::detail {
 
-// Copies padded row columns [pad_left, pad_left + W) from src into the SW phases of dst (conv2d_plan.cpp).
-void deinterleave_row(const float* src, float* dst, int64_t W, int64_t pad_left, int64_t SW, int64_t phase);
+// The padded copy of the input both paths read (conv2d_plan.cpp): plane p = n·C + c of the H × W input
+// goes to padded + p·plane_rows·pitch, input row h at padded row pad_top + h, input column w at padded
+// column pad_left + w, each padded row stored as SW phases of `phase` floats (columns q, q + SW, ... in
+// phase q; SW = 1: the row as is). The borders are the caller's (zeroed once).
+struct PaddedCopy {
+  int64_t H = 0, W = 0, pad_top = 0, pad_left = 0, SW = 1, phase = 0, plane_rows = 0, pitch = 0;
+};
+// Input rows [h0, h1) of one plane.
+void copy_padded_rows(const float* x, float* padded, const PaddedCopy& c, int64_t plane, int64_t h0, int64_t h1);
+// Every row of `planes` planes, on the pool (or serially), in strips of rows so that two threads share
+// even a three-channel image evenly.
+void copy_padded(const float* x, float* padded, const PaddedCopy& c, int64_t planes, ThreadPool* pool);
 
 // 3×3 kernel, stride 1, one group: the layers Winograd F(r×r, 3×3) can compute.
 bool winograd_applies(const Conv2dPlanSpec& s);
