@@ -254,7 +254,9 @@ void App::draw_ui() {
   }
   // Locked parameters stay as the address set them, whatever a scene's widgets did this frame.
   JsonObject locked_before;
-  if (!author_.lock.empty()) {
+  for (const ParamValue& p : scene_->parameters())
+    if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
+  if (locked_before.empty() && !author_.lock.empty()) { // a scene without a parameter table
     JsonWriter w;
     scene_->write_state(w);
     JsonObject all;

@@ -2,6 +2,8 @@
 // computes what the core can. Its parameters are its state: written to and read from JSON
 // (window.convplay.state()/setState(), and later the URL hash).
 #pragma once
+#include "scene_params.h"
+
 #include <convplay/json.h>
 
 #include <memory>
@@ -25,6 +27,9 @@ public:
   virtual bool animating() const { return false; }
   // The keys of write_state() that are parameters (what the URL hash keeps), not derived results.
   virtual std::vector<std::string> param_keys() const { return {}; }
+  // Its parameters (from its tables: its own and the Stepper's) with their current values: what the URL
+  // hash keeps, what a lock holds, what the tests iterate. Empty for a scene without a table.
+  virtual std::vector<ParamValue> parameters() const { return {}; }
 };
 
 // Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).

@@ -191,6 +191,12 @@ Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string
 
 std::string scene_url_hash(const Scene& scene, const AuthorOptions& author) {
   UrlPairs pairs{{"scene", scene.id()}};
+  if (const auto params = scene.parameters(); !params.empty()) {
+    for (const ParamValue& p : params)
+      if (p.hashed) pairs.emplace_back(p.spec->key, json_to_url_value(p.value));
+    write_author_options(author, pairs);
+    return join_url_pairs(pairs);
+  }
   JsonWriter w;
   scene.write_state(w);
   JsonObject state;
