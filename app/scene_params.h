@@ -157,6 +157,11 @@ public:
     return nullptr;
   }
 
+  // The key of the parameter bound to `member`, for a widget the scene draws itself: Control c{kParams.key(p, p.dims)}.
+  template <class T> const char* key(const P& p, const T& member) const {
+    const Param<P>* q = find(p, member);
+    return q ? q->spec.key : "";
+  }
   // The widget of the parameter bound to `member`, as declared (label overridable, e.g. "input length N"
   // in 1-D), hidden or locked as the author asked. True if the student changed the value.
   template <class T> bool widget(P& p, T& member, const char* label = nullptr) const {
@@ -277,15 +282,15 @@ Param<P> custom_param(ParamSpec spec, std::function<JsonValue(const P&)> get, st
   q.set = std::move(set);
   return q;
 }
-// An input-only shorthand: setting `key` sets every one of `members` ("n" for h and w). Never written.
-template <class P> Param<P> shorthand_param(const char* key, std::vector<int P::*> members, int lo, int hi) {
+// An input-only shorthand: setting `key` sets both members ("n" for h and w). Never written.
+template <class P> Param<P> shorthand_param(const char* key, int P::*a, int P::*b, int lo, int hi) {
   Param<P> q;
   q.spec = spec_of(key, ParamType::Int, key, Widget::None, static_cast<double>(lo), static_cast<double>(hi));
   q.spec.written = false;
   q.spec.hashed = false;
   q.get = [](const P&) { return JsonValue(nullptr); };
-  q.set = [members](P& p, const JsonValue& j) {
-    for (int P::*m : members) p.*m = static_cast<int>(detail::number(j));
+  q.set = [a, b](P& p, const JsonValue& j) {
+    p.*a = p.*b = static_cast<int>(detail::number(j));
     return std::string();
   };
   return q;
