@@ -172,15 +172,18 @@ std::optional<JsonValue> draw_choice(const ParamSpec& spec, const char* label, c
     }
     for (size_t i = 0; i < names.size(); ++i) {
       if (i) ImGui::SameLine();
-      changed |= ImGui::RadioButton(names[i].c_str(), &index, static_cast<int>(i));
+      const std::string& shown = i < spec.shown_as.size() ? spec.shown_as[i] : names[i];
+      changed |= ImGui::RadioButton(shown.c_str(), &index, static_cast<int>(i));
     }
     ImGui::PopID();
   } else {
     auto getter = [](void* data, int i, const char** out) {
-      *out = (*static_cast<const std::vector<std::string>*>(data))[static_cast<size_t>(i)].c_str();
+      const ParamSpec& sp = *static_cast<const ParamSpec*>(data);
+      const size_t k = static_cast<size_t>(i);
+      *out = (k < sp.shown_as.size() ? sp.shown_as[k] : sp.choices[k]).c_str();
       return true;
     };
-    changed = ImGui::Combo(label, &index, getter, const_cast<std::vector<std::string>*>(&names), static_cast<int>(names.size()));
+    changed = ImGui::Combo(label, &index, getter, const_cast<ParamSpec*>(&spec), static_cast<int>(names.size()));
   }
   tooltip(spec);
   if (!changed || index < 0 || index >= static_cast<int>(names.size())) return std::nullopt;
@@ -208,7 +211,7 @@ std::optional<JsonValue> draw_text(const ParamSpec& spec, const char* label, con
   if (ImGui::IsItemDeactivatedAfterEdit() && d.edited) commit = true; // click-away, Tab
   tooltip(spec);
   if (button) {
-    ImGui::SameLine();
+    if (spec.widget == Widget::TextField) ImGui::SameLine(); // a text box has its button below it
     if (ImGui::Button(button)) commit = true; // the draft, even if the field has not reported losing focus yet
   }
   if (!commit) return std::nullopt;

@@ -58,6 +58,7 @@ struct ParamSpec {
   double lo = 0, hi = 0;            // Int, Float: what setState() accepts and the widget's range; Text: hi = longest text
   double slider_max = 0;            // 0: the slider goes to hi; else where the slider stops (typing reaches hi)
   std::vector<std::string> choices; // Choice: the names, in the widget's order
+  std::vector<std::string> shown_as; // Choice: what the widget shows for each name (default: the names)
   bool written = true;              // false: an input-only shorthand (modes' "n" sets h and w): not in state() or the hash
   bool hashed = true;               // false: in state() but not kept in the address (e.g. "playing": the author's play=1)
   bool value_beside = false;        // the slider's value is written beside it, not on the grab (narrow sliders)
@@ -110,6 +111,7 @@ template <class P> struct Param {
   std::function<JsonValue(const P&)> get;
   std::function<std::string(P&, const JsonValue&)> set; // value already checked; "" or why not (e.g. a bad list)
   std::function<const void*(const P&)> address;         // the member it is bound to (for widget(p, p.member))
+  std::function<bool(const P&, const void*)> sets;      // whether setting it sets that member (a shorthand sets two)
   std::function<bool(const P&)> shown_if;               // the widget is drawn only when this holds
   std::function<bool(const P&)> hash_if;                // kept in the hash only when this holds
 
@@ -119,11 +121,17 @@ template <class P> struct Param {
   Param log_slider() && { spec.widget = Widget::LogSlider; return std::move(*this); }
   Param drag() && { spec.widget = Widget::Drag; return std::move(*this); }
   Param radio() && { spec.widget = Widget::Radio; return std::move(*this); }
+  Param radio(std::vector<std::string> labels) && { // radio buttons labelled in words, one per choice
+    spec.widget = Widget::Radio;
+    spec.shown_as = std::move(labels);
+    return std::move(*this);
+  }
   Param text_box() && { spec.widget = Widget::TextBox; return std::move(*this); }
   Param no_widget() && { spec.widget = Widget::None; return std::move(*this); }
   Param slider_max(double m) && { spec.slider_max = m; return std::move(*this); }
   Param value_beside() && { spec.value_beside = true; return std::move(*this); }
   Param not_in_hash() && { spec.hashed = false; return std::move(*this); }
+  Param written_as(std::function<JsonValue(const P&)> f) && { get = std::move(f); return std::move(*this); } // state() shows this
   Param in_hash_if(std::function<bool(const P&)> f) && { hash_if = std::move(f); return std::move(*this); }
   Param shown_when(std::function<bool(const P&)> f) && { shown_if = std::move(f); return std::move(*this); }
 };
@@ -157,6 +165,12 @@ public:
     return nullptr;
   }
 
+  // Whether `in` sets `member`: its key, or a shorthand that sets it ("n" for h), is in `in`.
+  template <class T> bool given(const JsonObject& in, const P& p, const T& member) const {
+    for (const auto& q : params_)
+      if (q.sets && q.sets(p, &member) && in.count(std::string_view(q.spec.key))) return true;
+    return false;
+  }
   // The key of the parameter bound to `member`, for a widget the scene draws itself: Control c{kParams.key(p, p.dims)}.
   template <class T> const char* key(const P& p, const T& member) const {
     const Param<P>* q = find(p, member);
@@ -213,6 +227,7 @@ Param<P> bound(ParamSpec spec, T P::*m, std::function<JsonValue(const T&)> get, 
   q.get = [m, get](const P& p) { return get(p.*m); };
   q.set = [m, set](P& p, const JsonValue& v) { return set(p.*m, v); };
   q.address = [m](const P& p) { return static_cast<const void*>(&(p.*m)); };
+  q.sets = [m](const P& p, const void* a) { return &(p.*m) == a; };
   return q;
 }
 
@@ -293,6 +308,7 @@ template <class P> Param<P> shorthand_param(const char* key, int P::*a, int P::*
     p.*a = p.*b = static_cast<int>(detail::number(j));
     return std::string();
   };
+  q.sets = [a, b](const P& p, const void* m) { return &(p.*a) == m || &(p.*b) == m; };
   return q;
 }
 
