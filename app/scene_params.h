@@ -178,10 +178,13 @@ public:
   }
   // The widget of the parameter bound to `member`, as declared (label overridable, e.g. "input length N"
   // in 1-D), hidden or locked as the author asked. True if the student changed the value.
-  template <class T> bool widget(P& p, T& member, const char* label = nullptr) const {
+  // `slider_end` > 0: where the slider stops in this state (x ≤ n − pattern width); the limits stay as declared.
+  template <class T> bool widget(P& p, T& member, const char* label = nullptr, double slider_end = 0) const {
     const Param<P>* q = find(p, member);
     if (!q || q->spec.type == ParamType::Text || (q->shown_if && !q->shown_if(p))) return false;
-    const auto after = detail::draw(q->spec, label ? label : q->spec.label, q->get(p));
+    ParamSpec spec = q->spec;
+    if (slider_end > 0) spec.slider_max = slider_end;
+    const auto after = detail::draw(spec, label ? label : q->spec.label, q->get(p));
     if (!after || !q->spec.check(*after).empty()) return false;
     return q->set(p, *after).empty();
   }
