@@ -138,7 +138,10 @@ std::optional<JsonValue> draw_number(const ParamSpec& spec, const char* label, d
     int v = static_cast<int>(value);
     std::snprintf(shown, sizeof shown, "%d", v);
     const char* format = spec.value_beside ? "" : "%d";
-    if (spec.widget == Widget::Drag)
+    if (spec.widget == Widget::Input) {
+      changed = ImGui::InputInt(label, &v, 1, 8);
+      v = std::clamp(v, static_cast<int>(spec.lo), static_cast<int>(spec.hi));
+    } else if (spec.widget == Widget::Drag)
       changed = ImGui::DragInt(label, &v, 0.25f, static_cast<int>(spec.lo), static_cast<int>(spec.hi), format,
                                ImGuiSliderFlags_AlwaysClamp);
     else
@@ -193,13 +196,16 @@ std::optional<JsonValue> draw_choice(const ParamSpec& spec, const char* label, c
 // A text field's draft while the student edits it; the model's value is shown otherwise.
 struct Draft {
   std::string text;
-  bool edited = false; // typed into since the last commit
+  bool edited = false;   // typed into since the last commit
+  bool held = false;     // committed, and the model still shows `model`: the commit was refused (or not yet
+  std::string model;     // applied), so the typed text stays in the field beside the scene's message
 };
 std::unordered_map<ImGuiID, Draft> g_drafts;
 
 std::optional<JsonValue> draw_text(const ParamSpec& spec, const char* label, const std::string& current, const char* button) {
   Draft& d = g_drafts[ImGui::GetID(label)];
-  if (!d.edited) d.text = current;
+  if (d.held && current != d.model) d.held = false;
+  if (!d.edited && !d.held) d.text = current;
   bool commit = false;
   if (spec.widget == Widget::TextBox) {
     const float width = ImGui::CalcItemWidth();
@@ -216,6 +222,8 @@ std::optional<JsonValue> draw_text(const ParamSpec& spec, const char* label, con
   }
   if (!commit) return std::nullopt;
   d.edited = false;
+  d.held = d.text != current;
+  d.model = current;
   return JsonValue(d.text);
 }
 

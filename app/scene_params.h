@@ -40,6 +40,7 @@ enum class Widget {
   Slider,    // Int, Float: a slider over [lo, hi] (or up to slider_max)
   LogSlider, // a logarithmic slider, for ranges over decades
   Drag,      // Int, Float: drag to change, Ctrl+click or double-click to type
+  Input,     // Int: a number field with − and + buttons
   Combo,     // Choice: a drop-down list
   Radio,     // Choice: one radio button per name on one line
   Checkbox,  // Bool
@@ -120,6 +121,7 @@ template <class P> struct Param {
   Param help(const char* text) && { spec.help = text; return std::move(*this); }
   Param log_slider() && { spec.widget = Widget::LogSlider; return std::move(*this); }
   Param drag() && { spec.widget = Widget::Drag; return std::move(*this); }
+  Param input_field() && { spec.widget = Widget::Input; return std::move(*this); }
   Param radio() && { spec.widget = Widget::Radio; return std::move(*this); }
   Param radio(std::vector<std::string> labels) && { // radio buttons labelled in words, one per choice
     spec.widget = Widget::Radio;
@@ -131,6 +133,12 @@ template <class P> struct Param {
   Param slider_max(double m) && { spec.slider_max = m; return std::move(*this); }
   Param value_beside() && { spec.value_beside = true; return std::move(*this); }
   Param not_in_hash() && { spec.hashed = false; return std::move(*this); }
+  // A custom parameter's member, so that widget(p, p.member) and given() find it.
+  Param bound_to(std::function<const void*(const P&)> member) && {
+    address = member;
+    sets = [member](const P& p, const void* a) { return member(p) == a; };
+    return std::move(*this);
+  }
   Param written_as(std::function<JsonValue(const P&)> f) && { get = std::move(f); return std::move(*this); } // state() shows this
   Param in_hash_if(std::function<bool(const P&)> f) && { hash_if = std::move(f); return std::move(*this); }
   Param shown_when(std::function<bool(const P&)> f) && { shown_if = std::move(f); return std::move(*this); }
@@ -298,6 +306,18 @@ Param<P> custom_param(ParamSpec spec, std::function<JsonValue(const P&)> get, st
   q.spec = std::move(spec);
   q.get = std::move(get);
   q.set = std::move(set);
+  return q;
+}
+// An input-only choice that sets several members at once (a preset): never written, not in the hash.
+template <class P>
+Param<P> preset_param(const char* key, std::vector<std::string> names, std::function<std::string(P&, const std::string&)> apply) {
+  Param<P> q;
+  q.spec = spec_of(key, ParamType::Choice, key, Widget::None);
+  q.spec.choices = std::move(names);
+  q.spec.written = false;
+  q.spec.hashed = false;
+  q.get = [](const P&) { return JsonValue(nullptr); };
+  q.set = [apply = std::move(apply)](P& p, const JsonValue& v) { return apply(p, std::get<std::string>(v)); };
   return q;
 }
 // An input-only shorthand: setting `key` sets both members ("n" for h and w). Never written.
