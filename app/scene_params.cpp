@@ -114,13 +114,14 @@ void tooltip(const ParamSpec& spec) {
   if (*spec.help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec.help);
 }
 
-// A slider's upper end: the declared maximum unless the declaration stops the slider earlier.
+// A slider's ends: the declared limits unless the declaration gives the slider a narrower range.
 double slider_top(const ParamSpec& spec) { return spec.slider_max > 0 ? std::min(spec.slider_max, spec.hi) : spec.hi; }
+double slider_bottom(const ParamSpec& spec) { return spec.slider_max > 0 ? std::max(spec.slider_min, spec.lo) : spec.lo; }
 
 ImGuiSliderFlags slider_flags(const ParamSpec& spec) {
   ImGuiSliderFlags f = spec.widget == Widget::LogSlider ? ImGuiSliderFlags_Logarithmic : 0;
-  // With a shorter slider, Ctrl+click typing may go past its end (up to hi, clamped below); else clamp.
-  if (slider_top(spec) >= spec.hi) f |= ImGuiSliderFlags_AlwaysClamp;
+  // With a narrower slider, Ctrl+click typing may go past its ends (up to the limits, clamped below); else clamp.
+  if (slider_top(spec) >= spec.hi && slider_bottom(spec) <= spec.lo) f |= ImGuiSliderFlags_AlwaysClamp;
   return f;
 }
 
@@ -145,17 +146,18 @@ std::optional<JsonValue> draw_number(const ParamSpec& spec, const char* label, d
       changed = ImGui::DragInt(label, &v, 0.25f, static_cast<int>(spec.lo), static_cast<int>(spec.hi), format,
                                ImGuiSliderFlags_AlwaysClamp);
     else
-      changed = ImGui::SliderInt(label, &v, static_cast<int>(spec.lo), static_cast<int>(slider_top(spec)), format, slider_flags(spec));
+      changed = ImGui::SliderInt(label, &v, static_cast<int>(slider_bottom(spec)), static_cast<int>(slider_top(spec)), format,
+                                 slider_flags(spec));
     value = v;
   } else {
     std::snprintf(shown, sizeof shown, "%.3g", value);
     const char* format = spec.value_beside ? "" : "%.3g";
-    const double lo = spec.lo, top = slider_top(spec);
+    const double lo = spec.lo, bottom = slider_bottom(spec), top = slider_top(spec);
     if (spec.widget == Widget::Drag)
       changed = ImGui::DragScalar(label, ImGuiDataType_Double, &value, static_cast<float>((spec.hi - spec.lo) / 400.0), &lo,
                                   &spec.hi, format, ImGuiSliderFlags_AlwaysClamp);
     else
-      changed = ImGui::SliderScalar(label, ImGuiDataType_Double, &value, &lo, &top, format, slider_flags(spec));
+      changed = ImGui::SliderScalar(label, ImGuiDataType_Double, &value, &bottom, &top, format, slider_flags(spec));
   }
   tooltip(spec);
   value_beside(spec, shown);

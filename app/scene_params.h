@@ -57,7 +57,8 @@ struct ParamSpec {
   const char* help = ""; // tooltip of the widget
   Widget widget = Widget::Slider;
   double lo = 0, hi = 0;            // Int, Float: what setState() accepts and the widget's range; Text: hi = longest text
-  double slider_max = 0;            // 0: the slider goes to hi; else where the slider stops (typing reaches hi)
+  double slider_max = 0;            // 0: the slider spans [lo, hi]; else it spans [slider_min, slider_max] (typing reaches lo, hi)
+  double slider_min = 0;
   std::vector<std::string> choices; // Choice: the names, in the widget's order
   std::vector<std::string> shown_as; // Choice: what the widget shows for each name (default: the names)
   bool written = true;              // false: an input-only shorthand (modes' "n" sets h and w): not in state() or the hash
@@ -128,9 +129,11 @@ template <class P> struct Param {
     spec.shown_as = std::move(labels);
     return std::move(*this);
   }
+  Param shown_as(std::vector<std::string> labels) && { spec.shown_as = std::move(labels); return std::move(*this); } // combo
   Param text_box() && { spec.widget = Widget::TextBox; return std::move(*this); }
   Param no_widget() && { spec.widget = Widget::None; return std::move(*this); }
-  Param slider_max(double m) && { spec.slider_max = m; return std::move(*this); }
+  Param slider_max(double m) && { spec.slider_min = spec.lo; spec.slider_max = m; return std::move(*this); }
+  Param slider_range(double lo, double hi) && { spec.slider_min = lo; spec.slider_max = hi; return std::move(*this); }
   Param value_beside() && { spec.value_beside = true; return std::move(*this); }
   Param not_in_hash() && { spec.hashed = false; return std::move(*this); }
   // A custom parameter's member, so that widget(p, p.member) and given() find it.
@@ -191,7 +194,10 @@ public:
     const Param<P>* q = find(p, member);
     if (!q || q->spec.type == ParamType::Text || (q->shown_if && !q->shown_if(p))) return false;
     ParamSpec spec = q->spec;
-    if (slider_end > 0) spec.slider_max = slider_end;
+    if (slider_end > 0) {
+      spec.slider_min = spec.lo;
+      spec.slider_max = slider_end;
+    }
     const auto after = detail::draw(spec, label ? label : q->spec.label, q->get(p));
     if (!after || !q->spec.check(*after).empty()) return false;
     return q->set(p, *after).empty();
