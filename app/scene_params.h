@@ -314,6 +314,20 @@ Param<P> custom_param(ParamSpec spec, std::function<JsonValue(const P&)> get, st
   q.set = std::move(set);
   return q;
 }
+// A text parameter that the scene reads once the other keys are known (a list whose length depends on
+// them): setting it stores the text in `pending` for apply_state() to parse and clear; `get` writes it.
+template <class P>
+Param<P> pending_text_param(const char* key, std::optional<std::string> P::*pending, size_t max_length, const char* label,
+                            std::function<JsonValue(const P&)> get) {
+  Param<P> q;
+  q.spec = spec_of(key, ParamType::Text, label, Widget::TextField, 0, static_cast<double>(max_length));
+  q.get = std::move(get);
+  q.set = [pending](P& p, const JsonValue& v) {
+    p.*pending = detail::text(v);
+    return std::string();
+  };
+  return q;
+}
 // An input-only choice that sets several members at once (a preset): never written, not in the hash.
 template <class P>
 Param<P> preset_param(const char* key, std::vector<std::string> names, std::function<std::string(P&, const std::string&)> apply) {

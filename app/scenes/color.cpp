@@ -110,9 +110,8 @@ const ParamTable<Params> kParams{
     choice_param("kernel", &Params::kernel, kernel_names(false), "kernel").shown_as(kernel_names(true)),
     float_param("bias", &Params::bias, -100.0, 100.0, "bias b").slider_range(-2.0, 2.0).help("Ctrl+click to type from -100 to 100"),
     choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same}, padding_name, "padding"),
-    custom_param<Params>(spec_of("weights", ParamType::Text, "##weights", Widget::TextField, 0, 20000),
-        [](const Params& p) { auto w = weights_for(p); return JsonValue(w.ok() ? weights_text(*w) : std::string()); },
-        [](Params& p, const JsonValue& v) { p.typed_weights = detail::text(v); return std::string(); })
+    pending_text_param<Params>("weights", &Params::typed_weights, 20000, "##weights",
+        [](const Params& p) { auto w = weights_for(p); return JsonValue(w.ok() ? weights_text(*w) : std::string()); })
         .bound_to([](const Params& p) { return static_cast<const void*>(&p.custom); })
         .in_hash_if([](const Params& p) { return p.kernel == "custom"; }),
 };
