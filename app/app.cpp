@@ -254,17 +254,9 @@ void App::draw_ui() {
   }
   // Locked parameters stay as the address set them, whatever a scene's widgets did this frame.
   JsonObject locked_before;
-  for (const ParamValue& p : scene_->parameters())
-    if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
-  if (locked_before.empty() && !author_.lock.empty()) { // a scene without a parameter table
-    JsonWriter w;
-    scene_->write_state(w);
-    JsonObject all;
-    std::string error;
-    if (parse_flat_json_object(w.str(), all, error))
-      for (const auto& key : author_.lock)
-        if (auto it = all.find(key); it != all.end()) locked_before.insert(*it);
-  }
+  if (!author_.lock.empty())
+    for (const ParamValue& p : scene_->parameters())
+      if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
   scene_->draw();
   preferred_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y * 2;
   ImGui::EndChild();

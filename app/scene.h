@@ -25,11 +25,9 @@ public:
   // Applies the keys it knows (all-or-nothing); returns "" or a message for the student or the host page.
   virtual std::string apply_state(const JsonObject& in) = 0;
   virtual bool animating() const { return false; }
-  // The keys of write_state() that are parameters (what the URL hash keeps), not derived results.
-  virtual std::vector<std::string> param_keys() const { return {}; }
   // Its parameters (from its tables: its own and the Stepper's) with their current values: what the URL
-  // hash keeps, what a lock holds, what the tests iterate. Empty for a scene without a table.
-  virtual std::vector<ParamValue> parameters() const { return {}; }
+  // hash keeps, what a lock holds, what the tests iterate.
+  virtual std::vector<ParamValue> parameters() const = 0;
 };
 
 // Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).

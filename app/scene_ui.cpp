@@ -53,17 +53,6 @@ void hint_line(const char* text) {
   ImGui::PopStyleColor();
 }
 
-std::string check_keys(const JsonObject& in, std::string_view scene, std::initializer_list<std::string_view> known,
-                       std::initializer_list<std::string_view> derived) {
-  for (const auto& entry : in) {
-    const std::string& key = entry.first;
-    if (std::find(known.begin(), known.end(), key) == known.end() &&
-        std::find(derived.begin(), derived.end(), key) == derived.end())
-      return "unknown key '" + key + "' for scene " + std::string(scene);
-  }
-  return {};
-}
-
 std::string format_value(float v) {
   char buf[32];
   if (v == std::floor(v) && std::fabs(v) < 1e7f) std::snprintf(buf, sizeof buf, "%.0f", static_cast<double>(v));

@@ -1,5 +1,5 @@
-// Widgets and helpers every scene shares: the intro text, error and hint lines, the key check of
-// apply_state() and the "3·0 + 3·1 + … = 12" line.
+// Widgets and helpers every scene shares: the intro text, error and hint lines, the author's hide and
+// lock (Control) and the "3·0 + 3·1 + … = 12" line.
 #pragma once
 #include "stepper.h"
 #include "url_state.h"
@@ -42,11 +42,6 @@ private:
 void scene_intro(const char* title, const char* text);
 void error_line(const std::string& message); // red, wrapped; nothing when message is empty
 void hint_line(const char* text);            // grey, wrapped
-
-// "" if every key of `in` is in `known` or `derived` (derived: read-only keys that write_state() reports
-// and setState() accepts back unchanged), else "unknown key 'k' for scene <scene>".
-std::string check_keys(const JsonObject& in, std::string_view scene, std::initializer_list<std::string_view> known,
-                       std::initializer_list<std::string_view> derived = {});
 
 // "3·0 + 3·1 + 2·2 + … = 12": at most `max_terms` products written out (the rest as "…").
 std::string multiply_adds(const float* inputs, const float* weights, int n, float result, int max_terms = 9);

@@ -34,16 +34,6 @@ Stepper::State Stepper::shown(int count) const {
 void Stepper::write_state(JsonWriter& out, int count) const { table().write(shown(count), out); }
 void Stepper::list(std::vector<ParamValue>& out, int count) const { table().list(shown(count), out); }
 
-std::string Stepper::apply_state(const JsonObject& in) {
-  State s = s_;
-  JsonObject mine;
-  for (const auto& p : table().params())
-    if (auto it = in.find(std::string_view(p.spec.key)); it != in.end()) mine.insert(*it);
-  if (auto e = apply_params(mine, "", {table().bind(s)}, nullptr); !e.empty()) return e;
-  set_state(s);
-  return {};
-}
-
 bool Stepper::draw(int count) {
   const int before = s_.step;
   if (count <= 0) {

@@ -31,9 +31,6 @@ public:
   // state(): "step", "playing", "speed"; with count ≥ 0 the step as position_in(count).
   void write_state(JsonWriter& out, int count = -1) const;
   void list(std::vector<ParamValue>& out, int count = -1) const; // for Scene::parameters()
-  // Applies "step", "playing", "speed" of `in` (other keys ignored); changes nothing on error. For the
-  // scenes not yet on parameter tables.
-  std::string apply_state(const JsonObject& in);
 
 private:
   State shown(int count) const;

@@ -191,19 +191,8 @@ Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string
 
 std::string scene_url_hash(const Scene& scene, const AuthorOptions& author) {
   UrlPairs pairs{{"scene", scene.id()}};
-  if (const auto params = scene.parameters(); !params.empty()) {
-    for (const ParamValue& p : params)
-      if (p.hashed) pairs.emplace_back(p.spec->key, json_to_url_value(p.value));
-    write_author_options(author, pairs);
-    return join_url_pairs(pairs);
-  }
-  JsonWriter w;
-  scene.write_state(w);
-  JsonObject state;
-  std::string error;
-  if (parse_flat_json_object(w.str(), state, error))
-    for (const auto& key : scene.param_keys())
-      if (auto it = state.find(key); it != state.end()) pairs.emplace_back(key, json_to_url_value(it->second));
+  for (const ParamValue& p : scene.parameters())
+    if (p.hashed) pairs.emplace_back(p.spec->key, json_to_url_value(p.value));
   write_author_options(author, pairs);
   return join_url_pairs(pairs);
 }

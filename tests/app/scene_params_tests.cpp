@@ -39,7 +39,7 @@ TEST_CASE("parameter tables: defaults are in state() and read back unchanged, th
   for (auto& scene : make_scenes()) {
     INFO("scene " << scene->id());
     const auto params = scene->parameters();
-    if (params.empty()) continue; // not yet on a table
+    REQUIRE(!params.empty());
     const JsonObject before = stable_state(*scene);
     JsonObject all, through_url;
     for (const ParamValue& p : params) {
@@ -68,7 +68,7 @@ TEST_CASE("parameter tables: bad values and unknown keys are refused with the ke
   for (auto& scene : make_scenes()) {
     INFO("scene " << scene->id());
     const auto params = scene->parameters();
-    if (params.empty()) continue;
+    REQUIRE(!params.empty());
     const JsonObject before = stable_state(*scene);
     for (const ParamValue& p : params)
       for (const JsonValue& bad : bad_values(*p.spec)) {
