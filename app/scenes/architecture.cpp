@@ -536,7 +536,7 @@ void ArchitectureScene::draw_pytorch(const NetworkReport& rep) {
 }
 
 void ArchitectureScene::draw() {
-  scene_intro("Architecture: LeNet and friends",
+  scene_intro(title(),
               "A network is a stack of layers, each turning one shape into the next. LeNet-5 reads a 32×32 "
               "image with two rounds of conv + pooling, then three dense layers. The table counts every "
               "layer's weights, biases and multiply-adds, like Keras' model.summary(). Try: make the second "

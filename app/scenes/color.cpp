@@ -310,7 +310,7 @@ void ColorScene::draw_controls() {
 }
 
 void ColorScene::draw() {
-  scene_intro("Colour convolution",
+  scene_intro(title(),
               "A colour picture is three grids of numbers: its red, green and blue planes. A filter for it is "
               "three K×K grids too, one per plane. At each position it multiplies every pixel of the K×K×3 "
               "window with its weight and adds them all, plus one bias: one number. So a colour picture gives "

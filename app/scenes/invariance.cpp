@@ -441,7 +441,7 @@ void InvarianceScene::draw_comparison() {
 }
 
 void InvarianceScene::draw() {
-  scene_intro("Translation invariance",
+  scene_intro(title(),
               "A cat is a cat wherever it is in the picture. Drag the pattern (or move the x and y sliders): the "
               "same filter is applied at every position, so its strongest response, the peak of the conv map, moves "
               "with the pattern, and the maximum over the whole map (global max pooling) stays the same. A dense "

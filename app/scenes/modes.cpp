@@ -495,7 +495,7 @@ void ModesScene::draw_picture(bool stacked) {
 }
 
 void ModesScene::draw() {
-  scene_intro("Shape arithmetic",
+  scene_intro(title(),
               "A K-wide filter slides over an N-wide input. Without padding ('valid') it fits N − K + 1 times; "
               "'same' pads so the output keeps the input's size; 'full' pads K − 1 on each side so every overlap "
               "counts: N + K − 1. Stride skips positions, dilation spreads the filter's taps apart. Press play to "

@@ -94,7 +94,7 @@ private:
 };
 
 void ParamsScene::draw() {
-  scene_intro("Parameter sharing",
+  scene_intro(title(),
               "A convolution layer slides the same few filters over every position of the image, so its weights "
               "do not grow with the image. A dense (fully connected) layer producing the same output from the same "
               "input needs one weight for every input–output pair. Pick a case or change the sizes.");

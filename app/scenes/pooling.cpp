@@ -444,7 +444,7 @@ void PoolingScene::draw_pictures() {
 }
 
 void PoolingScene::draw() {
-  scene_intro("Pooling",
+  scene_intro(title(),
               "Pooling shrinks a feature map: a K × K window slides with stride S and keeps one number per "
               "position, the largest value (max pooling) or the mean (average pooling). A 2 × 2 window with "
               "stride 2 keeps one value in four, so later layers have less to compute, and a feature that moves "
