@@ -142,17 +142,6 @@ std::string ascii_shape(const NetShape& s) { // "28x28x6" for the state (the tab
 // The lecture's H×W×C; a flat vector with thousands separators ("200,704").
 std::string shape_display(const NetShape& s) { return s.flat ? format_count(count_of(s.c)) : net_shape_text(s); }
 
-std::string bytes_text(Count c) {
-  if (c.overflow) return format_count(c);
-  const double b = static_cast<double>(c.value);
-  char buf[48];
-  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
-  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f B", b);
-  return buf;
-}
-
 std::string ratio_text(double r) {
   char buf[48];
   if (r >= 1000.0 && r < 9e18) return format_count(count_of(std::llround(r))) + "×";
@@ -397,8 +386,9 @@ void ArchitectureScene::draw_totals(const NetworkReport& rep) {
     return;
   }
   const Count bytes = count_mul(rep.parameters, count_of(4));
-  ImGui::TextWrapped("Total: %s parameters (%s weights + %s biases) = %s as float32.", format_count(rep.parameters).c_str(),
-                     format_count(rep.weights).c_str(), format_count(rep.biases).c_str(), bytes_text(bytes).c_str());
+  ImGui::TextWrapped("Total: %s parameters (%s weights + %s biases) = %s as float32 (1 KiB = 1024 bytes).",
+                     format_count(rep.parameters).c_str(),
+                     format_count(rep.weights).c_str(), format_count(rep.biases).c_str(), format_bytes(bytes).c_str());
   ImGui::TextWrapped("Per image: %s multiply-adds, %s activation values.", format_count(rep.macs).c_str(),
                      format_count(rep.activations).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, kDenseColor);

@@ -213,7 +213,11 @@ const Result& ColorScene::result() const {
         r.parts = std::move(parts.value());
         r.oh = static_cast<int>(r.y.dim(2));
         r.ow = static_cast<int>(r.y.dim(3));
-        r.pad = cp.padding == Padding::Same ? (p_.k - 1) / 2 : 0; // conv.h: 'same' puts an even kernel's extra row after
+        AxisSpec rows; // the zeros before the first row, as the shape arithmetic puts them
+        rows.input = r.h;
+        rows.kernel = p_.k;
+        rows.padding = p_.padding;
+        r.pad = static_cast<int>(conv_axis(rows).pad_before);
         if (p_.image == "circles") {
           auto discs = red_green_discs(r.h, r.w_);
           if (discs.ok()) {

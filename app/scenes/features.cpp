@@ -244,13 +244,11 @@ const Result& FeaturesScene::result() const {
         auto w = filter_weights(p_, p_.filters[static_cast<size_t>(m)]);
         std::copy(w->data.begin(), w->data.end(), r.w.data.begin() + static_cast<std::ptrdiff_t>(m * per));
       }
-      // 'same' as conv.h: (K−1)/2 before, the rest after
-      r.pad = p_.padding == Padding::Same ? (p_.k - 1) / 2 : 0;
       Conv2dPlanSpec ps;
       ps.C = p_.channels; ps.H = r.h; ps.W = r.w_; ps.M = p_.maps; ps.KH = ps.KW = p_.k;
-      ps.pad_top = ps.pad_left = r.pad;
-      ps.pad_bottom = ps.pad_right = p_.padding == Padding::Same ? p_.k - 1 - r.pad : 0;
+      ps.padding = p_.padding; // the plan works out the sides ('same': an even kernel's extra row after)
       Conv2dPlan plan(ps, r.w.data.data(), p_.bias.data());
+      r.pad = static_cast<int>(plan.spec().pad_top);
       if (!plan.ok()) {
         r.status = "error";
         r.error = plan.error();

@@ -243,6 +243,11 @@ private:
     return p_.op == 1 ? c.in_h * c.in_w : c.out_h * c.out_w;
   }
   std::string window_line(int position) const; // the multiply-adds of one position
+  // The convolution's window along rows (0) or columns (1), in the coordinates of the padded input drawn.
+  WindowAxis padded_window(int axis) const {
+    const Computed& c = computed();
+    return axis == 0 ? WindowAxis{p_.stride, p_.dilation, c.k_h, 0, c.out_h} : WindowAxis{p_.stride, p_.dilation, c.k_w, 0, c.out_w};
+  }
   void draw_controls();
   void draw_results();
   void draw_picture(bool stacked);
@@ -269,9 +274,10 @@ std::string ModesScene::window_line(int position) const {
   const int r = position / c.out_w, col = position % c.out_w;
   std::vector<float> xs, ws;
   const std::vector<float>& kernel = p_.flip ? c.flipped : c.kernel;
+  const WindowAxis wr = padded_window(0), wc = padded_window(1);
   for (int i = 0; i < c.k_h; ++i)
     for (int j = 0; j < c.k_w; ++j) {
-      const int rr = r * p_.stride + i * p_.dilation, cc = col * p_.stride + j * p_.dilation;
+      const int rr = static_cast<int>(window_tap(wr, r, i)), cc = static_cast<int>(window_tap(wc, col, j));
       xs.push_back(c.padded[static_cast<size_t>(rr * c.padded_w + cc)]);
       ws.push_back(kernel[static_cast<size_t>(i * c.k_w + j)]);
     }
@@ -441,31 +447,33 @@ void ModesScene::draw_picture(bool stacked) {
     }
   }
   // The window of the current position.
-  const int kr = c.k_h, kc = c.k_w, S = p_.stride, D = p_.dilation;
+  const int kr = c.k_h, kc = c.k_w;
   if (transposed) {
     const int r = pos / c.in_w, col = pos % c.in_w;
     input_view_.outline(r, col, r + 1, col + 1, orange, 3.0f);
-    const int ph = p_.dims == 2 ? p_.pad_h : 0, pw = p_.pad_w;
+    // Input cell (r, col) writes the output positions of its window, cropped by P (shape.h's WindowAxis).
+    const WindowAxis wr{p_.stride, p_.dilation, kr, p_.dims == 2 ? p_.pad_h : 0, c.in_h},
+        wc{p_.stride, p_.dilation, kc, p_.pad_w, c.in_w};
     for (int i = 0; i < kr; ++i)
       for (int j = 0; j < kc; ++j) {
-        const int rr = r * S - ph + i * D, cc = col * S - pw + j * D;
+        const int rr = static_cast<int>(window_tap(wr, r, i)), cc = static_cast<int>(window_tap(wc, col, j));
         if (rr >= 0 && rr < c.out_h && cc >= 0 && cc < c.out_w) output_view_.outline(rr, cc, rr + 1, cc + 1, orange, 2.0f);
       }
   } else {
     const int r = pos / c.out_w, col = pos % c.out_w;
     output_view_.outline(r, col, r + 1, col + 1, orange, 3.0f);
+    const WindowAxis wr = padded_window(0), wc = padded_window(1);
     for (int i = 0; i < kr; ++i)
       for (int j = 0; j < kc; ++j) {
-        const int rr = r * S + i * D, cc = col * S + j * D;
+        const int rr = static_cast<int>(window_tap(wr, r, i)), cc = static_cast<int>(window_tap(wc, col, j));
         input_view_.outline(rr, cc, rr + 1, cc + 1, orange, 2.0f);
       }
     // A hovered input cell: every output cell that reads it.
     if (hin.valid()) {
       int readers = 0;
-      for (int orow = 0; orow < c.out_h; ++orow)
-        for (int ocol = 0; ocol < c.out_w; ++ocol) {
-          const int di = hin.row - orow * S, dj = hin.col - ocol * S;
-          if (di < 0 || dj < 0 || di % D || dj % D || di / D >= kr || dj / D >= kc) continue;
+      for (const WindowReader& a : window_readers(wr, hin.row))
+        for (const WindowReader& b : window_readers(wc, hin.col)) {
+          const int orow = static_cast<int>(a.output), ocol = static_cast<int>(b.output);
           output_view_.outline(orow, ocol, orow + 1, ocol + 1, blue, 2.0f);
           ++readers;
         }
@@ -477,7 +485,7 @@ void ModesScene::draw_picture(bool stacked) {
     const CellHover& hw = hk.valid() ? hk : hf;
     if (hw.valid()) {
       const int i = hk.valid() && p_.flip ? kr - 1 - hw.row : hw.row, j = hk.valid() && p_.flip ? kc - 1 - hw.col : hw.col;
-      const int rr = r * S + i * D, cc = col * S + j * D;
+      const int rr = static_cast<int>(window_tap(wr, r, i)), cc = static_cast<int>(window_tap(wc, col, j));
       input_view_.outline(rr, cc, rr + 1, cc + 1, blue, 3.0f);
       (hk.valid() ? kernel_view_ : flipped_view_).outline(hw.row, hw.col, hw.row + 1, hw.col + 1, blue, 3.0f);
     }

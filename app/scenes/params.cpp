@@ -51,18 +51,6 @@ constexpr std::array<Preset, 5> kPresets = {{
 
 std::string with_commas(Count c) { return format_count(c); }
 
-std::string bytes_text(Count c) {
-  if (c.overflow) return format_count(c);
-  const double b = static_cast<double>(c.value);
-  char buf[48];
-  if (b >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", b / 1e12);
-  else if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
-  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
-  else std::snprintf(buf, sizeof buf, "%.0f B", b);
-  return buf;
-}
-
 double as_double(Count c) { return c.overflow ? 9.3e18 : static_cast<double>(c.value); }
 
 class ParamsScene final : public Scene {
@@ -155,7 +143,7 @@ void ParamsScene::draw() {
     row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio(c.conv_biases, c.dense_biases));
     row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
         ratio(c.conv_parameters, c.dense_parameters));
-    row("weight memory (float32)", bytes_text(c.conv_weight_bytes), bytes_text(c.dense_weight_bytes),
+    row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes), format_bytes(c.dense_weight_bytes),
         ratio(c.conv_weight_bytes, c.dense_weight_bytes));
     row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio(c.conv_macs, c.dense_macs));
     ImGui::EndTable();
