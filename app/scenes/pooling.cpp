@@ -237,7 +237,7 @@ std::string PoolingScene::window_text(int orow, int ocol) const {
   const int P = p_.padding, K = p_.size, S = p_.stride;
   constexpr int kMaxTerms = 16;
   std::string terms;
-  int shown = 0, total = 0, pad_taps = 0, divisor = 0;
+  int shown = 0, total = 0, pad_taps = 0;
   for (int i = 0; i < K; ++i)
     for (int j = 0; j < K; ++j) {
       const int pr = orow * S + i, pc = ocol * S + j; // padded coordinates
@@ -245,7 +245,6 @@ std::string PoolingScene::window_text(int orow, int ocol) const {
       const int ir = pr - P, ic = pc - P;
       const bool inside = ir >= 0 && ir < H && ic >= 0 && ic < W;
       if (!inside) ++pad_taps;
-      if (inside || (p_.op == 1 && p_.count_pad)) ++divisor;
       if (!inside && (p_.op == 0 || !p_.count_pad)) continue; // max: −∞; avg without count_pad: left out
       ++total;
       if (shown < kMaxTerms) {
@@ -258,7 +257,14 @@ std::string PoolingScene::window_text(int orow, int ocol) const {
   if (shown < total) terms += (p_.op == 0 ? ", … " : " + … ") + std::string("(") + std::to_string(total - shown) + " more)";
   const std::string result = format_value(at(r_.y, orow, ocol, r_.ow));
   if (p_.op == 0) return "max(" + terms + ") = " + result;
-  return "(" + terms + ") / " + std::to_string(divisor) + " = " + result;
+  Pool2dParams pp;
+  pp.kernel_h = pp.kernel_w = K;
+  pp.stride_h = pp.stride_w = S;
+  pp.pad_h = pp.pad_w = P;
+  pp.count_include_pad = p_.count_pad;
+  const auto g = pool2d_geometry(r_.x.shape, pp, PoolOp::Avg);
+  const std::string divisor = g.ok() ? std::to_string(avg_pool_divisor(*g, orow, ocol)) : "?";
+  return "(" + terms + ") / " + divisor + " = " + result;
 }
 
 void PoolingScene::draw_controls() {
