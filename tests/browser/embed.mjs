@@ -7,7 +7,7 @@
 //   manyEmbedsCheck: a page with 20 embeds starts only the ones in view.
 import path from 'node:path';
 
-async function ready(frameOrPage, timeout = 60000) {
+export async function ready(frameOrPage, timeout = 60000) {
   await frameOrPage.waitForFunction(() => !!window.convplay, null, { timeout }); // the loader has run
   return frameOrPage.evaluate((ms) => Promise.race([
     window.convplay.ready.then(() => window.convplay.state()),
