@@ -39,26 +39,43 @@ EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
 }
 
 // ImGui 1.86 reads a key as down or up once per frame (io.KeysDown), so a press and release between two
-// frames (automation, assistive input, a quick tap) would never be seen. GLFW's key events are queued
-// here and handed to ImGui's backend in order at the start of a frame, up to the release of a key that
-// was pressed in the same batch: that release waits for the next frame. (ImGui 1.87's input queue does this.)
-struct KeyEvent { int key, scancode, action, mods; };
-std::vector<KeyEvent> g_keys;
+// frames (automation, assistive input, a quick tap) would never be seen, and it takes a frame's typed
+// characters before its keys (Backspace then 'x' would delete the 'x'). GLFW's key and character events
+// are queued here and handed to ImGui's backend in order at the start of a frame, with the rules of
+// ImGui 1.87's input queue ("trickling"): a frame takes at most one change of each key, no key change
+// after typed text, and, while a text field is active, no text after a key change; the rest waits.
+struct InputEvent { int key, scancode, action, mods; unsigned codepoint; }; // codepoint != 0: a character
+std::vector<InputEvent> g_input;
 void queue_key(GLFWwindow*, int key, int scancode, int action, int mods) {
-  g_keys.push_back({key, scancode, action, mods});
+  g_input.push_back({key, scancode, action, mods, 0});
   platform_request_frame();
 }
-void feed_queued_keys(GLFWwindow* window) {
-  std::vector<int> pressed;
+void queue_char(GLFWwindow*, unsigned codepoint) {
+  if (codepoint == 0) return;
+  g_input.push_back({0, 0, 0, 0, codepoint});
+  platform_request_frame();
+}
+void feed_queued_input(GLFWwindow* window) {
+  const bool text_field = ImGui::GetIO().WantTextInput;
+  std::vector<int> changed; // keys pressed or released in this frame
+  bool typed = false;
   size_t i = 0;
-  for (; i < g_keys.size(); ++i) {
-    const KeyEvent& e = g_keys[i];
-    if (e.action == GLFW_RELEASE && std::find(pressed.begin(), pressed.end(), e.key) != pressed.end()) break;
-    if (e.action == GLFW_PRESS) pressed.push_back(e.key);
+  for (; i < g_input.size(); ++i) {
+    const InputEvent& e = g_input[i];
+    if (e.codepoint) {
+      if (text_field && !changed.empty()) break;
+      ImGui_ImplGlfw_CharCallback(window, e.codepoint);
+      typed = true;
+      continue;
+    }
+    if (e.action != GLFW_REPEAT) {
+      if (typed || std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+      changed.push_back(e.key);
+    }
     ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
   }
-  g_keys.erase(g_keys.begin(), g_keys.begin() + static_cast<std::ptrdiff_t>(i));
-  if (!g_keys.empty()) platform_request_frame();
+  g_input.erase(g_input.begin(), g_input.begin() + static_cast<std::ptrdiff_t>(i));
+  if (!g_input.empty()) platform_request_frame();
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw deltaY to ImGui (+100 or +120 for one notch down),
@@ -152,7 +169,7 @@ float platform_pixel_ratio(GLFWwindow*) { return static_cast<float>(emscripten_g
 // Emscripten 3.1.6's GLFW ignores devicePixelRatio: size the canvas backing store to CSS size × ratio
 // ourselves (the page sizes the canvas with CSS), and give ImGui logical sizes with a framebuffer scale.
 void platform_after_imgui_new_frame(GLFWwindow* window) {
-  feed_queued_keys(window);
+  feed_queued_input(window);
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size(kCanvas, &css_w, &css_h);
   if (css_w < 1 || css_h < 1) return; // hidden (display: none): keep the last size
@@ -205,6 +222,7 @@ void platform_after_imgui_init(GLFWwindow* window) {
   glfwSetScrollCallback(window, nullptr);
   emscripten_set_wheel_callback(kCanvas, nullptr, EM_FALSE, on_wheel);
   glfwSetKeyCallback(window, queue_key);
+  glfwSetCharCallback(window, queue_char);
   ImGuiIO& io = ImGui::GetIO();
   io.SetClipboardTextFn = [](void* user, const char* text) {
     g_clipboard = text;

@@ -5,7 +5,8 @@
 // window.convplay
 //   ready              Promise: resolves after the first frame is drawn, rejects if loading fails
 //   state()            plain object: scene, threads, simd, build, frames, scenes, notice, hash,
-//                      preferred_height and the scene's values
+//                      preferred_height, scroll_y, scroll_max_y and the scene's values; `stopped` (why)
+//                      once the app has stopped (out of memory, an abort: the page then offers a reload)
 //   setState(partial)  applies some keys, e.g. {scene: 'modes', n: 7, k: 3}; throws an Error saying
 //                      which key is wrong (and changes nothing) on bad input
 //   start()            starts an embed that shows its preview (see below)
@@ -18,7 +19,8 @@
 // clicked, so a course page with many embeds neither loads them all nor runs out of WebGL contexts; an
 // embed that stays out of view for a while reloads into its preview (its state is in the hash), which
 // frees its context. Keyboard and wheel belong to the embed only while its canvas has focus (a click or
-// Tab gives it focus; Tab leaves it). A parent page talks to it with postMessage:
+// Tab gives it focus; Tab leaves it). A parent page talks to it with postMessage (only the parent:
+// messages from any other frame are ignored):
 //   parent → embed  {type: 'convplay:setState', state: {...}, id}   {type: 'convplay:getState', id}
 //   embed → parent  {type: 'convplay:result', id, ok, state | error}
 //                   {type: 'convplay:ready', state}  {type: 'convplay:state', state}  (hash changed)
@@ -212,7 +214,7 @@
   }
 
   // The hash: written back (replaceState, throttled) when the state changes; the parent hears of it.
-  let lastHash = null, lastHeight = -1, syncTimer = 0;
+  let lastHash = null, lastHeight = -1, heightSeen = -1, syncTimer = 0;
   function syncNow() {
     syncTimer = 0;
     if (!module || stopped) return;
@@ -225,8 +227,15 @@
       }
       toParent({ type: 'convplay:state', state: state() });
     }
+    // A height is sent once two syncs in a row agree: the first frames' layout is not final (ImGui sizes
+    // windows a frame late: the first frame asked for 2048 px, the next ones for 1008), and an iframe that
+    // follows every value would jump.
     const height = state().preferred_height;
-    if (typeof height === 'number' && Math.abs(height - lastHeight) >= 4) {
+    if (typeof height !== 'number') return;
+    if (height !== heightSeen) {
+      heightSeen = height;
+      scheduleSync();
+    } else if (Math.abs(height - lastHeight) >= 4) {
       lastHeight = height;
       toParent({ type: 'convplay:height', height: Math.ceil(height) });
     }

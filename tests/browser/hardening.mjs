@@ -1,10 +1,12 @@
 // Browser checks of an embed's robustness in pages nobody here controls (issue: hardening).
 //   cspChecks:          the server's strict Content-Security-Policy; the page, its threads and the course
 //                       page run under it with no violation reported.
-//   siblingFrameChecks: only the parent drives an embed: a sibling frame's postMessage is ignored.
+//   siblingFrameChecks: only the parent drives an embed: a sibling frame's postMessage is ignored; the
+//                       embed's height is sent once.
 //   contextLossChecks:  WEBGL_lose_context: lost (no drawing, no GL errors), restored (same state drawn).
 //   abortChecks:        the module running out of memory shows a message with a reload button.
 //   wheelChecks:        the mouse wheel scrolls the app the right way, in the browser's units.
+//   keyChecks:          key presses shorter than a frame reach the app.
 import path from 'node:path';
 import { ready } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
@@ -92,6 +94,11 @@ export async function siblingFrameChecks(browser, courseBase, embedBase, check) 
   const embed = await handle.contentFrame();
   await embed.waitForURL(/^http/, { timeout: 15000 }).catch(() => {});
   const before = await ready(embed);
+  await page.waitForTimeout(1500);
+  const heights = await page.evaluate(() => window.courseMessages.filter((m) => m.frame === 'embed-modes' && m.type === 'convplay:height').map((m) => m.height));
+  const wanted = await embed.evaluate(() => window.convplay.state().preferred_height);
+  check('hardening: an embed sends its height once, when the layout has settled (the iframe does not jump)',
+        heights.length === 1 && heights[0] === wanted, `sent ${heights.join(', ')}; the scene wants ${wanted}`);
   const advert = await (await page.$('#advert')).contentFrame();
   // Replies would go to the parent (the course page logs them) and to the sender: listen in the advert too.
   const sent = await advert.evaluate(() => {
@@ -287,4 +294,53 @@ export async function wheelChecks(browser, base, check, artifacts) {
     check(`${label}: a page (deltaMode 2) scrolls to the end`, pageDown === max, `${pageDown} of ${max}`);
     await context.close();
   }
+}
+
+// Key presses shorter than a frame (automation, assistive input, a quick tap). ImGui 1.86 reads keys once
+// per frame, so the platform layer queues them. Here every event of a sequence is dispatched in one task
+// (so all of them fall between two frames), as the keyboard events Emscripten's GLFW reads: keyCode for
+// keydown/keyup, charCode for keypress (the constructor takes neither, so they are defined on the event).
+async function sendKeys(page, steps) {
+  await page.evaluate((steps) => {
+    const fire = (type, code, char) => {
+      const e = new KeyboardEvent(type, { bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'keyCode', { get: () => code });
+      Object.defineProperty(e, 'charCode', { get: () => char });
+      window.dispatchEvent(e);
+    };
+    for (const s of steps) {
+      if (typeof s === 'number') { fire('keydown', s, 0); fire('keyup', s, 0); continue; } // a key: its keyCode
+      for (const ch of s) { // text: keydown, keypress (the character), keyup, as a browser sends a letter
+        const code = ch.toUpperCase().charCodeAt(0);
+        fire('keydown', code, 0); fire('keypress', 0, ch.charCodeAt(0)); fire('keyup', code, 0);
+      }
+    }
+  }, steps);
+}
+
+export async function keyChecks(browser, base, check) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/index.html#scene=architecture`);
+  const st = await ready(page);
+  await page.waitForTimeout(300);
+  await page.mouse.click(1200, 212); // the layers field, right of its text
+  await page.waitForTimeout(300);
+  const [END, BACKSPACE, ENTER] = [35, 8, 13];
+  await sendKeys(page, [END, ...Array(',dense10'.length).fill(BACKSPACE), ENTER]);
+  // One frame per key change, and frames are slow under SwiftShader: wait for the result (10 s at most).
+  await page.waitForFunction((n) => window.convplay.state().layers !== n, st.layers, { timeout: 10000 }).catch(() => {});
+  const after = await page.evaluate(() => window.convplay.state());
+  check('keys: presses shorter than a frame are not lost (End, 8 × Backspace, Enter in one task edit the layers field)',
+        st.stack.endsWith(',relu,dense10') && after.stack === st.stack.slice(0, -',dense10'.length) && after.layers === st.layers - 1,
+        `${st.stack} → ${after.stack} (${after.layers} layers)`);
+  // Typed text and keys keep their order: Backspace after '7' deletes the '7', not the '5' typed after it.
+  await page.mouse.click(1200, 212);
+  await page.waitForTimeout(300);
+  await sendKeys(page, [END, ',dense7', BACKSPACE, '5', ENTER]);
+  await page.waitForFunction((n) => window.convplay.state().layers !== n, after.layers, { timeout: 10000 }).catch(() => {});
+  const typed = await page.evaluate(() => window.convplay.state());
+  check('keys: typed characters and keys keep their order (",dense7", Backspace, "5", Enter in one task)',
+        typed.stack === after.stack + ',dense5' && typed.layers === after.layers + 1, typed.stack);
+  await context.close();
 }

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
-import { abortChecks, contextLossChecks, cspChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
+import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
@@ -364,6 +364,7 @@ try {
     await contextLossChecks(browser, started[0].base, check, artifacts);
     await abortChecks(browser, started[1].base, check, artifacts);
     await wheelChecks(browser, started[0].base, check, artifacts);
+    await keyChecks(browser, started[0].base, check);
   }
   fs.rmSync(courseRoot, { recursive: true, force: true });
   if (want('many')) await manyEmbedsCheck(browser, started[1].base, check);
