@@ -228,8 +228,8 @@
       toParent({ type: 'convplay:state', state: state() });
     }
     // A height is sent once two syncs in a row agree: the first frames' layout is not final (ImGui sizes
-    // windows a frame late: the first frame asked for 2048 px, the next ones for 1008), and an iframe that
-    // follows every value would jump.
+    // windows a frame late, so the first frame's height is about twice the real one), and an iframe that
+    // followed every value would jump.
     const height = state().preferred_height;
     if (typeof height !== 'number') return;
     if (height !== heightSeen) {
@@ -297,9 +297,9 @@
   // The running app stopped (an abort, e.g. out of memory, or a WebAssembly trap, which ends the main
   // loop): the canvas would stay frozen, so the page says so and offers a reload.
   function crashed(what) {
-    what = what || 'the WebAssembly module called abort()'; // C's abort() (e.g. new when memory runs out) says nothing
+    what = what || 'the WebAssembly module called abort'; // C's abort() (e.g. new when memory runs out) says nothing
     if (!stopped) stopped = 'The playground stopped (' + what + '): reload the page';
-    fail('The playground stopped', 'It ran out of memory or hit an internal error (' + what + ').\n' +
+    fail('The playground stopped', 'It ran out of memory or hit an internal error: ' + what + '.\n' +
          'Reload to start again: the address keeps the scene and its settings.', true);
   }
   window.addEventListener('error', (e) => {

@@ -239,7 +239,7 @@ export async function abortChecks(browser, base, check, artifacts) {
     });
     await page.screenshot({ path: path.join(artifacts, `browser-abort-${how}.png`) });
     check(`abort (${how}): out of memory (${Math.round(held / 2 ** 20)} MB held) shows a message with a reload button`,
-          shown.visible && /The playground stopped/.test(shown.text) && /error \([^)]+\)/.test(shown.text) && /Reload/.test(shown.text) && shown.button && shown.stopped !== '' &&
+          shown.visible && /The playground stopped/.test(shown.text) && /internal error: \S/.test(shown.text) && /Reload/.test(shown.text) && shown.button && shown.stopped !== '' &&
           (how === 'frame' || /The playground stopped/.test(thrown)),
           JSON.stringify({ ...shown, thrown }));
     if (how === 'setState') {
