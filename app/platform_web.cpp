@@ -30,7 +30,6 @@ bool g_context_lost = false; // between webglcontextlost and webglcontextrestore
 
 void on_cursor(GLFWwindow*, double, double) { platform_request_frame(); }
 void on_button(GLFWwindow*, int, int, int) { platform_request_frame(); }
-void on_scroll(GLFWwindow*, double, double) { platform_request_frame(); }
 void on_key(GLFWwindow*, int, int, int, int) { platform_request_frame(); }
 void on_char(GLFWwindow*, unsigned) { platform_request_frame(); }
 EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
@@ -203,7 +202,6 @@ void platform_request_frame() {
 void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetCursorPosCallback(window, on_cursor);
   glfwSetMouseButtonCallback(window, on_button);
-  glfwSetScrollCallback(window, on_scroll);
   glfwSetKeyCallback(window, on_key);
   glfwSetCharCallback(window, on_char);
 }
