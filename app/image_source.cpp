@@ -1,5 +1,6 @@
 #include "image_source.h"
 #include "scene_ui.h"
+#include "gl_util.h"
 
 #include <convplay/image.h>
 
@@ -323,7 +324,7 @@ bool open_image_picker() {
 
 // ---- RgbView ------------------------------------------------------------------------------------
 RgbView::~RgbView() {
-  if (tex_) glDeleteTextures(1, &tex_);
+  if (tex_ && generation_ == gl_generation()) glDeleteTextures(1, &tex_);
 }
 
 void RgbView::set(const Tensor& chw) {
@@ -347,6 +348,11 @@ void RgbView::set(const Tensor& chw) {
 CellHover RgbView::draw(ImVec2 max_size, float max_cell) {
   CellHover hover;
   if (rows_ <= 0 || cols_ <= 0) return hover;
+  if (generation_ != gl_generation()) { // the context was lost: make the texture again
+    tex_ = 0;
+    generation_ = gl_generation();
+    dirty_ = true;
+  }
   if (dirty_) {
     if (!tex_) glGenTextures(1, &tex_);
     glBindTexture(GL_TEXTURE_2D, tex_);

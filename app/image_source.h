@@ -80,6 +80,7 @@ private:
   int rows_ = 0, cols_ = 0;
   bool dirty_ = true;
   GLuint tex_ = 0;
+  unsigned generation_ = 0; // gl_generation() tex_ belongs to
   ImVec2 last_min_{}, last_cell_{};
 };
 
