@@ -2,6 +2,7 @@
 
 #include <convplay/image.h>
 
+#include <cstring>
 #include <memory>
 
 // stb_image (Debian's libstb-dev), private to this file (the app's only decoder); only the formats a student is likely to have.
@@ -24,6 +25,8 @@
 namespace convplay::app {
 namespace {
 
+// Checks stb_image lacks, made before it sees the bytes.
+//
 // Debian's stb_image (2.27) trusts the code counts of a JPEG Huffman table (DHT segment): 16 counts of up
 // to 255 each, summed into a 257-entry array, so a file whose counts add up to more than 256 writes past
 // it (found by tests/fuzz/fuzz_image_decode.cpp; later stb_image versions refuse such a table). This walks
@@ -32,23 +35,25 @@ namespace {
 // FF C4 marker (entropy-coded data can hold no other FF C4; a stray one in a later segment errs on the
 // side of refusing). True when some table has more than 256 codes.
 bool jpeg_has_oversized_huffman_table(const unsigned char* b, std::size_t n) {
-  if (n < 2 || b[0] != 0xFF || b[1] != 0xD8) return false; // not a JPEG
-  auto at = [&](std::size_t i) -> unsigned { return i < n ? b[i] : 0u; }; // stb_image reads zeros past the end
-  // A DHT segment whose length field starts at i: its tables as stb_image reads them.
-  auto oversized_dht = [&](std::size_t i) {
-    long remaining = static_cast<long>(at(i) << 8 | at(i + 1)) - 2;
-    i += 2;
-    while (remaining > 0 && i < n) {
-      if ((at(i) >> 4) > 1 || (at(i) & 15) > 3) return false; // stb_image refuses the header itself
+  std::size_t i = 1;
+  while (i < n && b[i] == 0xFF) ++i;                  // stb_image skips fill bytes before SOI too
+  if (n == 0 || b[0] != 0xFF || i >= n || b[i] != 0xD8) return false; // not a JPEG
+  auto at = [&](std::size_t p) -> unsigned { return p < n ? b[p] : 0u; }; // stb_image reads zeros past the end
+  // A DHT segment whose length field starts at p: its tables as stb_image reads them.
+  auto oversized_dht = [&](std::size_t p) {
+    long remaining = static_cast<long>(at(p) << 8 | at(p + 1)) - 2;
+    p += 2;
+    while (remaining > 0 && p < n) {
+      if ((at(p) >> 4) > 1 || (at(p) & 15) > 3) return false; // stb_image refuses the header itself
       unsigned codes = 0;
-      for (std::size_t k = 1; k <= 16; ++k) codes += at(i + k);
+      for (std::size_t k = 1; k <= 16; ++k) codes += at(p + k);
       if (codes > 256) return true;
-      i += 17 + codes;
+      p += 17 + codes;
       remaining -= 17 + static_cast<long>(codes);
     }
     return false;
   };
-  std::size_t i = 2;
+  ++i;
   while (i < n) { // the segments before the first scan
     while (i < n && b[i] != 0xFF) ++i;
     while (i < n && b[i] == 0xFF) ++i; // fill bytes
@@ -70,21 +75,48 @@ bool jpeg_has_oversized_huffman_table(const unsigned char* b, std::size_t n) {
   return false;
 }
 
+// Debian's stb_image also grows its buffer to an IDAT chunk's declared length before reading the chunk, so
+// a 100-byte PNG claiming a 2 GB chunk makes it allocate 2 GB (found by the fuzz target; in the browser
+// the WebAssembly memory would grow and never shrink). True when a PNG chunk before IEND claims more bytes
+// than the file has left (a file that stb_image could not decode anyway).
+bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
+  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
+  for (std::size_t i = 8; i + 8 <= n;) {
+    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
+    if (length > n - i - 8) return true; // its data (a missing last CRC stb_image does not mind)
+    if (std::memcmp(b + i + 4, "IEND", 4) == 0) return false;
+    i += 12 + length;
+  }
+  return false;
+}
+
+// Why stb_image must not see the file, or "".
+std::string refused_before_decoding(const unsigned char* b, std::size_t n) {
+  if (jpeg_has_oversized_huffman_table(b, n)) return "a corrupt JPEG: a Huffman table with more than 256 codes";
+  if (png_chunk_past_end(b, n)) return "a corrupt PNG: a chunk longer than the rest of the file";
+  return {};
+}
+
 } // namespace
 
 std::string image_size_text(long long h, long long w) { return std::to_string(w) + "×" + std::to_string(h) + " pixels"; }
 
-Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size) {
+Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size, long long max_pixels) {
   if (size > kImageMaxBytes) return Error{"the file is too large (" + std::to_string(size >> 20) + " MB; at most 64 MB)"};
   if (!bytes || size == 0) return Error{"the file is empty"};
-  if (jpeg_has_oversized_huffman_table(bytes, size)) // before stbi_info, which reads the tables too
-    return Error{"the picture could not be decoded (a corrupt JPEG: a Huffman table with more than 256 codes)"};
+  if (auto why = refused_before_decoding(bytes, size); !why.empty()) // before stbi_info, which reads JPEG tables too
+    return Error{"the picture could not be decoded (" + why + ")"};
   int w = 0, h = 0, channels = 0;
   const int len = static_cast<int>(size);
   if (!stbi_info_from_memory(bytes, len, &w, &h, &channels))
     return Error{"it is not an image this playground can read (PNG, JPEG, GIF or BMP)"};
-  if (static_cast<long long>(w) * h > kImageMaxPixels)
-    return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most 50 megapixels)"};
+  if (static_cast<long long>(w) * h > max_pixels)
+    return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
+                 std::to_string(max_pixels / 1'000'000) + " megapixels)"};
+  if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
+    return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
+                 std::to_string(kMaxImageSide) + " on a side)"};
   unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);
   if (!pixels) {
     const char* why = stbi_failure_reason();

@@ -21,6 +21,7 @@ struct DecodedImage {
 std::string image_size_text(long long height, long long width);
 
 // The picture in the file, or why not ("the file is empty", "it is not an image …", "too large …").
-Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size);
+// Pictures of more than max_pixels (or a side longer than kMaxImageSide) are refused before decoding.
+Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size, long long max_pixels = kImageMaxPixels);
 
 } // namespace convplay::app

@@ -1,6 +1,6 @@
 // Picture files through decode_image() (app/image_decode.cpp): PNG, JPEG and BMP made here with
 // stb_image_write, downscaling to kImageMaxSide, and the refusals (empty, not a picture, too many pixels,
-// a JPEG Huffman table that would overflow stb_image's).
+// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file).
 #include <catch2/catch.hpp>
 
 #include "image_decode.h"
@@ -82,6 +82,24 @@ TEST_CASE("decode_image: refusals say why", "[image_decode]") {
   REQUIRE(stbi_write_png_to_func(append, &png, 1, 1, 3, rgb.data(), 3));
   png.replace(16, 8, std::string("\0\0\x27\x10\0\0\x1F\x40", 8)); // IHDR: width 10000, height 8000
   CHECK(decode(png).error() == "the picture is too large to decode here (10000×8000 pixels; at most 50 megapixels)");
+  // A BMP header claiming 8,257,538 × 3 pixels (an 85-byte file found by the fuzz target; stb_image would
+  // fill 25 million pixels for it) is refused before decoding too.
+  std::string bmp;
+  REQUIRE(stbi_write_bmp_to_func(append, &bmp, 1, 1, 3, rgb.data()));
+  bmp.replace(18, 8, std::string("\x02\0\x7e\0\x03\0\0\0", 8)); // BITMAPINFOHEADER: width, height
+  CHECK(decode(bmp).error() == "the picture is too large to decode here (8257538×3 pixels; at most 65536 on a side)");
+}
+
+TEST_CASE("decode_image: a PNG chunk longer than the file is refused before stb_image allocates it", "[image_decode]") {
+  std::string png;
+  const auto rgb = gradient(2, 2);
+  REQUIRE(stbi_write_png_to_func(append, &png, 2, 2, 3, rgb.data(), 6));
+  REQUIRE(decode(png).ok());
+  REQUIRE(png.substr(37, 4) == "IDAT"); // signature 8, IHDR 25, then the IDAT chunk's length and type
+  std::string claims_2gb = png;
+  claims_2gb.replace(33, 4, std::string("\x7f\xff\xff\xf0", 4));
+  CHECK(decode(claims_2gb).error() == "the picture could not be decoded (a corrupt PNG: a chunk longer than the rest of the file)");
+  CHECK(decode(png + "anything after IEND").ok());
 }
 
 TEST_CASE("decode_image: a JPEG Huffman table with more than 256 codes is refused", "[image_decode]") {
