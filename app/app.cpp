@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include "background.h"
+#include "gl_util.h"
 #include "gl.h"
 #include "platform.h"
 #include "scene_ui.h"
@@ -81,6 +82,19 @@ bool App::init(GLFWwindow* window) {
   return true;
 }
 
+void App::release_gl_objects() {
+  // The whole renderer backend, not just its device objects: ImGui 1.86 keeps its buffers' sizes across
+  // DestroyDeviceObjects and would then write past the new, empty buffers.
+  ImGui_ImplOpenGL3_Shutdown();
+  tensor_views_release();
+  gl_forget_objects(); // TensorView and RgbView make their textures again when next drawn
+}
+
+bool App::recreate_gl_objects() {
+  // The backend's device objects, font atlas included, are made in its first NewFrame.
+  return ImGui_ImplOpenGL3_Init(platform_glsl_version()) && tensor_views_init(platform_glsl_version());
+}
+
 void App::apply_theme() {
   const int want = author_.dark ? 1 : 0;
   if (want == theme_applied_) return;
@@ -146,6 +160,8 @@ std::string App::state_json() const {
       .field("frames", frames_)
       .field("notice", notice_)
       .field("preferred_height", static_cast<long long>(preferred_height_))
+      .field("scroll_y", static_cast<long long>(scroll_y_))
+      .field("scroll_max_y", static_cast<long long>(scroll_max_y_))
       .field("hash", url_hash());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
@@ -165,7 +181,8 @@ std::string App::set_state_json(std::string_view json) {
     if (auto e = select_scene(*id); !e.empty()) return e;
   }
   // Read-only keys are accepted back unchanged, so state() output can be fed to setState().
-  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes", "notice", "preferred_height", "hash"})
+  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes", "notice", "preferred_height", "scroll_y",
+                          "scroll_max_y", "hash"})
     in.erase(key);
   if (auto e = scene_->apply_state(in); !e.empty()) {
     scene_ = previous;
@@ -259,6 +276,8 @@ void App::draw_ui() {
       if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
   scene_->draw();
   preferred_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y * 2;
+  scroll_y_ = ImGui::GetScrollY();
+  scroll_max_y_ = ImGui::GetScrollMaxY();
   ImGui::EndChild();
   ImGui::End();
   if (!locked_before.empty()) (void)scene_->apply_state(locked_before);

@@ -28,6 +28,10 @@ public:
   // Reads a hash; what it cannot use falls back to the defaults and is listed in the returned notice
   // (also shown in the app). Never fails as a whole.
   std::string apply_url_hash(std::string_view hash);
+  // The GL context was lost (web: webglcontextlost): drop every GL object (calls on a lost context do
+  // nothing). recreate_gl_objects() after it is restored; false + stderr message if shaders fail.
+  void release_gl_objects();
+  bool recreate_gl_objects();
   const std::string& notice() const { return notice_; }
   long long frames() const { return frames_; }
   static App* instance() { return instance_; }
@@ -49,6 +53,7 @@ private:
   AuthorOptions author_;   // from the address: nav, theme, play, hide, lock
   int theme_applied_ = -1; // 0 light, 1 dark
   float preferred_height_ = 0.0f; // content height of the last frame, reported to a host page
+  float scroll_y_ = 0.0f, scroll_max_y_ = 0.0f; // the scene's vertical scroll in the last frame (logical px)
   static App* instance_;
 };
 

@@ -23,6 +23,13 @@ GLuint compile(GLenum type, const std::string& source) {
 }
 } // namespace
 
+namespace {
+unsigned g_generation = 0;
+}
+
+unsigned gl_generation() { return g_generation; }
+void gl_forget_objects() { ++g_generation; }
+
 GLuint build_program(const char* glsl_version, const char* vertex_body, const char* fragment_body) {
   std::string prefix = std::string(glsl_version) + "\n";
   if (prefix.find(" es") != std::string::npos) prefix += "precision highp float;\nprecision highp int;\n";

@@ -1,5 +1,6 @@
 #include "image_source.h"
 #include "scene_ui.h"
+#include "gl_util.h"
 
 #include <convplay/image.h>
 
@@ -14,23 +15,6 @@
 #include <emscripten.h>
 #endif
 
-// stb_image (Debian's libstb-dev), private to this file; only the formats a student is likely to have.
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_NO_STDIO
-#define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_GIF
-#define STBI_ONLY_BMP
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#endif
-#include <stb_image.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 #ifndef CONVPLAY_SAMPLES_DIR
 #define CONVPLAY_SAMPLES_DIR ""
 #endif
@@ -38,44 +22,14 @@
 namespace convplay::app {
 namespace {
 
-// Pixel sizes as pictures are described: width × height (the scenes' shapes are H×W×C).
-std::string size_text(long long h, long long w) { return std::to_string(w) + "×" + std::to_string(h) + " pixels"; }
-
-struct Decoded {
-  Tensor image; // (3, H, W), longer side ≤ kImageMaxSide
-  long long source_h = 0, source_w = 0;
-};
-
-// Bytes of an image file → Decoded, or the reason it is not one.
-Expected<Decoded> decode(const unsigned char* bytes, std::size_t size) {
-  if (size > kImageMaxBytes) return Error{"the file is too large (" + std::to_string(size >> 20) + " MB; at most 64 MB)"};
-  if (!bytes || size == 0) return Error{"the file is empty"};
-  int w = 0, h = 0, channels = 0;
-  const int len = static_cast<int>(size);
-  if (!stbi_info_from_memory(bytes, len, &w, &h, &channels))
-    return Error{"it is not an image this playground can read (PNG, JPEG, GIF or BMP)"};
-  if (static_cast<long long>(w) * h > kImageMaxPixels)
-    return Error{"the picture is too large to decode here (" + size_text(h, w) + " pixels; at most 50 megapixels)"};
-  unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);
-  if (!pixels) {
-    const char* why = stbi_failure_reason();
-    return Error{std::string("the picture could not be decoded (") + (why ? why : "unknown reason") + ")"};
-  }
-  std::unique_ptr<unsigned char, void (*)(void*)> owned(pixels, stbi_image_free);
-  const ImageSize fit = fit_within(h, w, kImageMaxSide);
-  auto t = image_from_pixels(pixels, h, w, channels, fit.height, fit.width);
-  if (!t.ok()) return Error{t.error()};
-  return Decoded{std::move(t.value()), h, w};
-}
-
 struct SampleState {
   enum class Status { NotStarted, Loading, Ready, Failed } status = Status::NotStarted;
-  Decoded decoded;
+  DecodedImage decoded;
   std::string error;
 };
 std::map<std::string, SampleState, std::less<>> g_samples;
 int g_generation = 0;
-Decoded g_user;
+DecodedImage g_user;
 std::string g_user_name;
 UserImageStatus g_user_status;
 
@@ -98,7 +52,7 @@ EM_JS(int, cp_in_node, (), {
 void on_sample_loaded(void* arg, void* buffer, int size) {
   auto* name = static_cast<std::string*>(arg);
   SampleState& s = g_samples[*name];
-  auto d = decode(static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(std::max(size, 0)));
+  auto d = decode_image(static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(std::max(size, 0)));
   if (d.ok()) {
     s.decoded = std::move(d.value());
     s.status = SampleState::Status::Ready;
@@ -147,7 +101,7 @@ void read_sample_from_disk(SampleState& s, const char* file) {
     s.status = SampleState::Status::Failed;
     s.error = "sample picture " + std::string(file) + " not found (" + bytes.error() +
               "): run tools/setup.sh, which fetches Debian's python3-skimage into build/deps/skimage";
-  } else if (auto d = decode(bytes->data(), bytes->size()); d.ok()) {
+  } else if (auto d = decode_image(bytes->data(), bytes->size()); d.ok()) {
     s.decoded = std::move(d.value());
     s.status = SampleState::Status::Ready;
   } else {
@@ -157,7 +111,7 @@ void read_sample_from_disk(SampleState& s, const char* file) {
 }
 
 // The decoded sample, or nullptr with status Loading/Failed in `out`.
-const Decoded* sample(const char* file, ImageResult& out) {
+const DecodedImage* sample(const char* file, ImageResult& out) {
   SampleState& s = g_samples[file];
   if (s.status == SampleState::Status::NotStarted) {
 #ifdef __EMSCRIPTEN__
@@ -186,7 +140,7 @@ const Decoded* sample(const char* file, ImageResult& out) {
   }
 }
 
-void fill_from(const Decoded& d, int side, ImageResult& out) {
+void fill_from(const DecodedImage& d, int side, ImageResult& out) {
   const ImageSize fit = fit_within(d.image.dim(1), d.image.dim(2), side);
   auto t = resize_area(d.image, fit.height, fit.width);
   if (!t.ok()) {
@@ -239,7 +193,7 @@ ImageResult get_image(std::string_view id, int side) {
     out.image = std::move(p->image);
     out.source_h = h;
     out.source_w = w;
-    out.note = "a red and a green circle on white, drawn at " + size_text(h, w);
+    out.note = "a red and a green circle on white, drawn at " + image_size_text(h, w);
     return out;
   }
   if (id == "user") {
@@ -249,17 +203,17 @@ ImageResult get_image(std::string_view id, int side) {
     }
     fill_from(g_user, side, out);
     if (out.status == ImageResult::Status::Ready) {
-      out.note = "your image " + g_user_name + " (" + size_text(g_user.source_h, g_user.source_w) + ")";
+      out.note = "your image " + g_user_name + " (" + image_size_text(g_user.source_h, g_user.source_w) + ")";
       if (g_user.source_h > g_user.image.dim(1) || g_user.source_w > g_user.image.dim(2))
-        out.note += ", downscaled to " + size_text(g_user.image.dim(1), g_user.image.dim(2)) + " when opened";
+        out.note += ", downscaled to " + image_size_text(g_user.image.dim(1), g_user.image.dim(2)) + " when opened";
     }
     return out;
   }
-  const Decoded* d = sample(choice->file, out);
+  const DecodedImage* d = sample(choice->file, out);
   if (!d) return out;
   fill_from(*d, side, out);
   if (out.status == ImageResult::Status::Ready)
-    out.note = std::string("scikit-image sample ") + choice->file + " (" + size_text(d->source_h, d->source_w) + ")";
+    out.note = std::string("scikit-image sample ") + choice->file + " (" + image_size_text(d->source_h, d->source_w) + ")";
   return out;
 }
 
@@ -267,7 +221,7 @@ int image_generation() { return g_generation; }
 
 std::string load_user_image(const unsigned char* bytes, std::size_t size, std::string_view name) {
   const std::string shown = name.empty() ? std::string("(unnamed)") : "‘" + std::string(name.substr(0, 80)) + "’";
-  auto d = decode(bytes, size);
+  auto d = decode_image(bytes, size);
   ++g_user_status.serial;
   g_user_status.ok = d.ok();
   if (!d.ok()) {
@@ -277,10 +231,10 @@ std::string load_user_image(const unsigned char* bytes, std::size_t size, std::s
   g_user = std::move(d.value());
   g_user_name = shown;
   ++g_generation;
-  g_user_status.message = "Opened " + shown + " (" + size_text(g_user.source_h, g_user.source_w) + ")";
+  g_user_status.message = "Opened " + shown + " (" + image_size_text(g_user.source_h, g_user.source_w) + ")";
   if (g_user.source_h > g_user.image.dim(1) || g_user.source_w > g_user.image.dim(2))
     g_user_status.message += ": larger than " + std::to_string(kImageMaxSide) + " pixels, so it was downscaled to " +
-                             size_text(g_user.image.dim(1), g_user.image.dim(2));
+                             image_size_text(g_user.image.dim(1), g_user.image.dim(2));
   g_user_status.message += ".";
   return {};
 }
@@ -323,7 +277,7 @@ bool open_image_picker() {
 
 // ---- RgbView ------------------------------------------------------------------------------------
 RgbView::~RgbView() {
-  if (tex_) glDeleteTextures(1, &tex_);
+  if (tex_ && generation_ == gl_generation()) glDeleteTextures(1, &tex_);
 }
 
 void RgbView::set(const Tensor& chw) {
@@ -347,6 +301,11 @@ void RgbView::set(const Tensor& chw) {
 CellHover RgbView::draw(ImVec2 max_size, float max_cell) {
   CellHover hover;
   if (rows_ <= 0 || cols_ <= 0) return hover;
+  if (generation_ != gl_generation()) { // the context was lost: make the texture again
+    tex_ = 0;
+    generation_ = gl_generation();
+    dirty_ = true;
+  }
   if (dirty_) {
     if (!tex_) glGenTextures(1, &tex_);
     glBindTexture(GL_TEXTURE_2D, tex_);

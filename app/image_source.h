@@ -1,10 +1,11 @@
 // The pictures the scenes convolve: scikit-image's sample photographs (Debian's python3-skimage, fetched
 // by tools/setup.sh; read from disk natively, fetched lazily by the browser), a synthetic picture with a
 // red and a green disc, and the student's own image (file picker or drag-and-drop in the browser, a
-// file dropped on the native window). Decoding is stb_image; resizing and every number are the core's
-// (convplay/image.h). Also RgbView: a (3, H, W) tensor drawn as a colour picture.
+// file dropped on the native window). Decoding is image_decode.h's (stb_image); resizing and every
+// number are the core's (convplay/image.h). Also RgbView: a (3, H, W) tensor drawn as a colour picture.
 #pragma once
 #include "gl.h"
+#include "image_decode.h" // kImageMaxSide, decode_image()
 #include "tensor_view.h"
 
 #include <convplay/tensor.h>
@@ -17,10 +18,6 @@
 #include <vector>
 
 namespace convplay::app {
-
-inline constexpr int kImageMaxSide = 512;            // decoded pictures are downscaled to this longer side
-inline constexpr long long kImageMaxPixels = 50'000'000; // larger files are refused before decoding
-inline constexpr std::size_t kImageMaxBytes = 64u << 20; // and larger files before reading
 
 struct ImageChoice {
   const char* id;    // state value: "cat", "astronaut", "coffee", "camera", "circles", "user"
@@ -80,6 +77,7 @@ private:
   int rows_ = 0, cols_ = 0;
   bool dirty_ = true;
   GLuint tex_ = 0;
+  unsigned generation_ = 0; // gl_generation() tex_ belongs to
   ImVec2 last_min_{}, last_cell_{};
 };
 

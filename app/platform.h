@@ -16,7 +16,7 @@ struct WindowConfig {
 GLFWwindow* platform_create_window(const WindowConfig& config); // GL context current; nullptr + stderr message on failure
 const char* platform_glsl_version();  // "#version 300 es" (WebGL2) or "#version 130" (desktop GL 3.0)
 float platform_pixel_ratio(GLFWwindow* window); // device pixels per logical pixel (devicePixelRatio on the web)
-void platform_after_imgui_new_frame(GLFWwindow* window); // fixes DisplaySize, framebuffer scale and mouse for high-DPI
+void platform_after_imgui_new_frame(GLFWwindow* window); // fixes DisplaySize, framebuffer scale and mouse for high-DPI; web: feeds queued keys
 void platform_request_frame();        // something changed (input, state from JS): draw again soon
 // Runs frame() until it returns false or the window closes. frame() returns whether it wants another
 // frame right away (animation or input just happened); otherwise the loop sleeps until an event.

@@ -1,5 +1,6 @@
-// Browser platform: Emscripten's GLFW on a WebGL2 canvas, plus what its GLFW lacks (devicePixelRatio,
-// pausing the main loop when idle) and the C functions behind window.convplay (web/loader.js).
+// Browser platform: Emscripten's GLFW on a WebGL2 canvas, plus what its GLFW lacks or gets wrong
+// (devicePixelRatio, pausing the main loop when idle, the wheel's direction and units, key presses
+// shorter than a frame, WebGL context loss) and the C functions behind window.convplay (web/loader.js).
 // The desktop counterpart is platform_native.cpp.
 #include "app.h"
 #include "platform.h"
@@ -8,12 +9,15 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_impl_glfw.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace convplay::app {
 namespace {
@@ -22,10 +26,10 @@ int g_frames_requested = 0;
 bool g_paused = false;
 bool (*g_frame)(void*) = nullptr;
 void* g_user = nullptr;
+bool g_context_lost = false; // between webglcontextlost and webglcontextrestored: nothing is drawn
 
 void on_cursor(GLFWwindow*, double, double) { platform_request_frame(); }
 void on_button(GLFWwindow*, int, int, int) { platform_request_frame(); }
-void on_scroll(GLFWwindow*, double, double) { platform_request_frame(); }
 void on_key(GLFWwindow*, int, int, int, int) { platform_request_frame(); }
 void on_char(GLFWwindow*, unsigned) { platform_request_frame(); }
 EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
@@ -33,8 +37,95 @@ EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
   return EM_FALSE;
 }
 
+// ImGui 1.86 reads a key as down or up once per frame (io.KeysDown), so a press and release between two
+// frames (automation, assistive input, a quick tap) would never be seen, and it takes a frame's typed
+// characters before its keys (Backspace then 'x' would delete the 'x'). GLFW's key and character events
+// are queued here and handed to ImGui's backend in order at the start of a frame, with the rules of
+// ImGui 1.87's input queue ("trickling"): a frame takes at most one change of each key, no key change
+// after typed text, and, while a text field is active, no text after a key change; the rest waits.
+struct InputEvent { int key, scancode, action, mods; unsigned codepoint; }; // codepoint != 0: a character
+std::vector<InputEvent> g_input;
+void queue_key(GLFWwindow*, int key, int scancode, int action, int mods) {
+  g_input.push_back({key, scancode, action, mods, 0});
+  platform_request_frame();
+}
+void queue_char(GLFWwindow*, unsigned codepoint) {
+  if (codepoint == 0) return;
+  g_input.push_back({0, 0, 0, 0, codepoint});
+  platform_request_frame();
+}
+void feed_queued_input(GLFWwindow* window) {
+  const bool text_field = ImGui::GetIO().WantTextInput;
+  std::vector<int> changed; // keys pressed or released in this frame
+  bool typed = false;
+  size_t i = 0;
+  for (; i < g_input.size(); ++i) {
+    const InputEvent& e = g_input[i];
+    if (e.codepoint) {
+      if (text_field && !changed.empty()) break;
+      ImGui_ImplGlfw_CharCallback(window, e.codepoint);
+      typed = true;
+      continue;
+    }
+    if (e.action != GLFW_REPEAT) {
+      if (typed || std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+      changed.push_back(e.key);
+    }
+    ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
+  }
+  g_input.erase(g_input.begin(), g_input.begin() + static_cast<std::ptrdiff_t>(i));
+  if (!g_input.empty()) platform_request_frame();
+}
+
+// Emscripten 3.1.6's GLFW passes the browser's raw deltaY to ImGui (+100 or +120 for one notch down),
+// which ImGui reads as a hundred notches up. This listener replaces it (GLFW's scroll callback is
+// removed, so GLFW neither feeds ImGui nor cancels the event): one notch is 100 pixels, 3 lines or
+// 1/80 page, as ImGui 1.89's Emscripten handling counts, and the sign is turned (the browser's positive
+// is down, ImGui's is up). web/loader.js hides the wheel from the canvas until the student clicks into
+// an embed, so until then the page scrolls.
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
+  double per_notch = 100.0;                              // DOM_DELTA_PIXEL
+  if (e->deltaMode == DOM_DELTA_LINE) per_notch = 3.0;
+  else if (e->deltaMode == DOM_DELTA_PAGE) per_notch = 1.0 / 80.0;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= static_cast<float>(e->deltaY / per_notch);
+  io.MouseWheelH -= static_cast<float>(e->deltaX / per_notch);
+  platform_request_frame();
+  return EM_TRUE; // the app scrolled: the page must not
+}
+
+// WebGL context loss (GPU reset, memory pressure, too many contexts on the page). preventDefault tells
+// the browser the app can be restored; until then no frame is drawn. On restore every GL object is made
+// again (App::recreate_gl_objects) and the same state is drawn.
+EM_BOOL on_context_lost(int, const void*, void*) {
+  g_context_lost = true;
+  if (App* app = App::instance()) app->release_gl_objects();
+  return EM_TRUE;
+}
+EM_BOOL on_context_restored(int, const void*, void*) {
+  // Extensions enabled on the lost context are off on the restored one: Emscripten's GL layer enables
+  // them again (it does so once, when the context is created).
+  EM_ASM({
+    var context = GL.currentContext;
+    if (context && GL.initExtensions) {
+      context.initExtensionsDone = false;
+      GL.initExtensions(context);
+    }
+  });
+  g_context_lost = false;
+  if (App* app = App::instance(); app && !app->recreate_gl_objects())
+    std::fprintf(stderr, "convplay: cannot rebuild the GL objects after the WebGL context was restored\n");
+  platform_request_frame();
+  return EM_TRUE;
+}
+
 void tick() {
   static long long drawn = 0;
+  if (g_context_lost) { // nothing to draw on: sleep until the context is back (or an event wakes us)
+    g_paused = true;
+    emscripten_pause_main_loop();
+    return;
+  }
   bool busy = g_frame(g_user);
   ++drawn;
   // Tell the page (web/loader.js): the first frame resolves window.convplay.ready.
@@ -65,6 +156,8 @@ GLFWwindow* platform_create_window(const WindowConfig& config) {
   }
   glfwMakeContextCurrent(window);
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE, on_resize);
+  emscripten_set_webglcontextlost_callback(kCanvas, nullptr, EM_FALSE, on_context_lost);
+  emscripten_set_webglcontextrestored_callback(kCanvas, nullptr, EM_FALSE, on_context_restored);
   return window;
 }
 
@@ -75,6 +168,7 @@ float platform_pixel_ratio(GLFWwindow*) { return static_cast<float>(emscripten_g
 // Emscripten 3.1.6's GLFW ignores devicePixelRatio: size the canvas backing store to CSS size × ratio
 // ourselves (the page sizes the canvas with CSS), and give ImGui logical sizes with a framebuffer scale.
 void platform_after_imgui_new_frame(GLFWwindow* window) {
+  feed_queued_input(window);
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size(kCanvas, &css_w, &css_h);
   if (css_w < 1 || css_h < 1) return; // hidden (display: none): keep the last size
@@ -93,7 +187,6 @@ void platform_after_imgui_new_frame(GLFWwindow* window) {
     // Not glfwSetWindowSize: it requests fullscreen when the size equals the screen's.
     emscripten_set_canvas_element_size(kCanvas, want_w, want_h);
   }
-  (void)window;
   io.DisplaySize = ImVec2(static_cast<float>(css_w), static_cast<float>(css_h));
   io.DisplayFramebufferScale = ImVec2(static_cast<float>(want_w / css_w), static_cast<float>(want_h / css_h));
 }
@@ -109,7 +202,6 @@ void platform_request_frame() {
 void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetCursorPosCallback(window, on_cursor);
   glfwSetMouseButtonCallback(window, on_button);
-  glfwSetScrollCallback(window, on_scroll);
   glfwSetKeyCallback(window, on_key);
   glfwSetCharCallback(window, on_char);
 }
@@ -123,7 +215,12 @@ std::string g_clipboard;
 const char* get_clipboard(void*) { return g_clipboard.c_str(); }
 } // namespace
 
-void platform_after_imgui_init(GLFWwindow*) {
+void platform_after_imgui_init(GLFWwindow* window) {
+  // Input that ImGui's GLFW backend would take wrongly from Emscripten's GLFW: see on_wheel, queue_key.
+  glfwSetScrollCallback(window, nullptr);
+  emscripten_set_wheel_callback(kCanvas, nullptr, EM_FALSE, on_wheel);
+  glfwSetKeyCallback(window, queue_key);
+  glfwSetCharCallback(window, queue_char);
   ImGuiIO& io = ImGui::GetIO();
   io.SetClipboardTextFn = [](void* user, const char* text) {
     g_clipboard = text;

@@ -55,7 +55,15 @@ bool tensor_views_init(const char* glsl_version) {
   return true;
 }
 
+void tensor_views_release() {
+  if (g.program) glDeleteProgram(g.program);
+  if (g.vbo) glDeleteBuffers(1, &g.vbo);
+  if (g.vao) glDeleteVertexArrays(1, &g.vao);
+  g = Renderer{};
+}
+
 TensorView::~TensorView() {
+  if (generation_ != gl_generation()) return; // made on a context that is gone
   if (fbo_) glDeleteFramebuffers(1, &fbo_);
   if (data_tex_) glDeleteTextures(1, &data_tex_);
   if (color_tex_) glDeleteTextures(1, &color_tex_);
@@ -88,6 +96,11 @@ void TensorView::set(const std::vector<float>& values, int rows, int cols, Color
 void TensorView::render_texture() {
   const int cell_px = std::clamp(1024 / std::max(rows_, cols_), 1, 32);
   const int w = cols_ * cell_px, h = rows_ * cell_px;
+  if (generation_ != gl_generation()) { // the context was lost: the old ids name nothing
+    data_tex_ = color_tex_ = fbo_ = 0;
+    tex_w_ = tex_h_ = 0;
+    generation_ = gl_generation();
+  }
   if (!data_tex_) {
     glGenTextures(1, &data_tex_);
     glGenTextures(1, &color_tex_);
@@ -140,7 +153,7 @@ void TensorView::render_texture() {
 CellHover TensorView::draw(ImVec2 max_size, float max_cell, bool numbers) {
   CellHover hover;
   if (rows_ <= 0 || cols_ <= 0 || !g.program) return hover;
-  if (dirty_) render_texture();
+  if (dirty_ || generation_ != gl_generation()) render_texture();
   const float cell = std::max(0.5f, std::min({max_cell, max_size.x / static_cast<float>(cols_),
                                               max_size.y / static_cast<float>(rows_)}));
   const ImVec2 size(cell * static_cast<float>(cols_), cell * static_cast<float>(rows_));

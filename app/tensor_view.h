@@ -9,7 +9,8 @@
 
 namespace convplay::app {
 
-bool tensor_views_init(const char* glsl_version); // once, with a current GL context; false if shaders fail
+bool tensor_views_init(const char* glsl_version); // with a current GL context; false if shaders fail
+void tensor_views_release(); // the shared shader and quad go (a lost context); tensor_views_init again after
 
 enum class ColorMap { Sequential, Diverging };
 
@@ -41,6 +42,7 @@ private:
   float lo_ = 0, hi_ = 0;
   bool dirty_ = true;
   GLuint data_tex_ = 0, color_tex_ = 0, fbo_ = 0;
+  unsigned generation_ = 0; // gl_generation() the three objects above belong to
   int tex_w_ = 0, tex_h_ = 0;
   ImVec2 last_min_{}, last_cell_{};
 };

@@ -3,6 +3,7 @@
 #   GLFW 3.3: libglfw3-dev natively, Emscripten's built-in -sUSE_GLFW=3 on the web
 #   Catch2 2.13: header-only (/usr/include/catch2)
 #   stb: libstb-dev (/usr/include/stb)
+#   nlohmann/json 3.11: header-only (nlohmann-json3-dev), the core's JSON reader and string quoting
 set(CONVPLAY_IMGUI_DIR "${CMAKE_SOURCE_DIR}/build/deps/imgui" CACHE PATH "Dear ImGui source tree (tools/setup.sh unpacks it)")
 set(CONVPLAY_STB_DIR "/usr/include/stb" CACHE PATH "stb headers (libstb-dev)")
 
@@ -32,3 +33,21 @@ endif()
 add_library(stb INTERFACE)
 target_include_directories(stb SYSTEM INTERFACE ${CONVPLAY_STB_DIR})
 add_library(convplay::stb ALIAS stb)
+
+# Natively through its CMake package. Under Emscripten find_package only searches the sysroot, and the
+# package's -isystem /usr/include would shadow the sysroot's libc headers: copy the header folder into the
+# build tree instead (as Testing.cmake does for Catch2).
+if(EMSCRIPTEN)
+  find_path(CONVPLAY_NLOHMANN_JSON_DIR nlohmann/json.hpp PATHS /usr/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT CONVPLAY_NLOHMANN_JSON_DIR)
+    message(FATAL_ERROR "nlohmann/json.hpp not found: run tools/setup.sh (nlohmann-json3-dev)")
+  endif()
+  set(_nlohmann_dir ${CMAKE_BINARY_DIR}/_deps/nlohmann_json/include)
+  file(COPY ${CONVPLAY_NLOHMANN_JSON_DIR}/nlohmann DESTINATION ${_nlohmann_dir})
+  add_library(nlohmann_json_header INTERFACE)
+  target_include_directories(nlohmann_json_header SYSTEM INTERFACE ${_nlohmann_dir})
+  add_library(convplay::nlohmann_json ALIAS nlohmann_json_header)
+else()
+  find_package(nlohmann_json 3.10 REQUIRED)
+  add_library(convplay::nlohmann_json ALIAS nlohmann_json::nlohmann_json)
+endif()

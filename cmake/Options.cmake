@@ -4,6 +4,10 @@ option(CONVPLAY_SIMD "Use WebAssembly SIMD128 (-msimd128); native builds always 
 option(CONVPLAY_BUILD_APP "Build the ImGui application" ON)
 option(CONVPLAY_BUILD_TESTS "Build the tests (off: e.g. a benchmark-only build)" ON)
 set(CONVPLAY_SANITIZE "" CACHE STRING "Sanitizers for native builds, e.g. address,undefined or thread")
+option(CONVPLAY_BUILD_FUZZERS "Build the libFuzzer targets in tests/fuzz (clang; preset fuzz)" OFF)
+if(CONVPLAY_BUILD_FUZZERS AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "the fuzz targets need clang (libFuzzer): use the preset fuzz (clang++-14)")
+endif()
 
 if(EMSCRIPTEN)
   if(CONVPLAY_SIMD)

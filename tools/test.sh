@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: the core and app unit tests natively, under AddressSanitizer + UBSan, the threaded
 # tests under ThreadSanitizer, and as
-# WebAssembly under Node (threaded and single-threaded builds); the native window under Xvfb; and the
-# browser test in headless Chromium. Installs what is missing first. Exits non-zero on any failure.
-#   tools/test.sh [--only native,native-asan,native-tsan,wasm-mt,wasm-st,browser]
+# WebAssembly under Node (threaded and single-threaded builds); the native window under Xvfb; the
+# browser test in headless Chromium; and each fuzz target for 30 s (tools/fuzz.sh). Installs what is
+# missing first. Exits non-zero on any failure.
+#   tools/test.sh [--only native,native-asan,native-tsan,wasm-mt,wasm-st,browser,fuzz]
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-stages=native,native-asan,native-tsan,wasm-mt,wasm-st,browser
+stages=native,native-asan,native-tsan,wasm-mt,wasm-st,browser,fuzz
 [[ "${1:-}" == "--only" && -n "${2:-}" ]] && stages=$2
 "$root/tools/setup.sh" --test || { echo "setup failed"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
@@ -53,7 +54,19 @@ for s in "${want[@]}"; do
       else
         failed=$((failed + 1)); failed_stages+=(browser)
       fi ;;
-    *) echo "unknown stage '$s' (known: native, native-asan, native-tsan, wasm-mt, wasm-st, browser)"; exit 2 ;;
+    fuzz)
+      echo "=== fuzz: build the libFuzzer targets, run each for 30 s on top of its seeds"
+      log=build/test-logs/fuzz.log
+      mkdir -p build/test-logs
+      "$root/tools/fuzz.sh" --time 30 2>&1 | tee "$log"
+      line=$(grep -E "^fuzz: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n1)
+      if [[ -n "$line" ]]; then
+        p=${line#fuzz: }; passed=$((passed + ${p%% passed*})); f=${line#*, }; failed=$((failed + ${f%% failed*}))
+        [[ ${f%% failed*} == 0 ]] || failed_stages+=(fuzz)
+      else
+        failed=$((failed + 1)); failed_stages+=(fuzz)
+      fi ;;
+    *) echo "unknown stage '$s' (known: native, native-asan, native-tsan, wasm-mt, wasm-st, browser, fuzz)"; exit 2 ;;
   esac
 done
 

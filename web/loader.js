@@ -5,7 +5,8 @@
 // window.convplay
 //   ready              Promise: resolves after the first frame is drawn, rejects if loading fails
 //   state()            plain object: scene, threads, simd, build, frames, scenes, notice, hash,
-//                      preferred_height and the scene's values
+//                      preferred_height, scroll_y, scroll_max_y and the scene's values; `stopped` (why)
+//                      once the app has stopped (out of memory, an abort: the page then offers a reload)
 //   setState(partial)  applies some keys, e.g. {scene: 'modes', n: 7, k: 3}; throws an Error saying
 //                      which key is wrong (and changes nothing) on bad input
 //   start()            starts an embed that shows its preview (see below)
@@ -18,7 +19,8 @@
 // clicked, so a course page with many embeds neither loads them all nor runs out of WebGL contexts; an
 // embed that stays out of view for a while reloads into its preview (its state is in the hash), which
 // frees its context. Keyboard and wheel belong to the embed only while its canvas has focus (a click or
-// Tab gives it focus; Tab leaves it). A parent page talks to it with postMessage:
+// Tab gives it focus; Tab leaves it). A parent page talks to it with postMessage (only the parent:
+// messages from any other frame are ignored):
 //   parent → embed  {type: 'convplay:setState', state: {...}, id}   {type: 'convplay:getState', id}
 //   embed → parent  {type: 'convplay:result', id, ok, state | error}
 //                   {type: 'convplay:ready', state}  {type: 'convplay:state', state}  (hash changed)
@@ -32,12 +34,22 @@
   const overlayText = document.getElementById('overlay-text');
   const canvas = document.getElementById('canvas');
 
-  // Only textContent: nothing from the URL or the module ever becomes HTML.
-  function showError(title, text) {
-    overlay.classList.remove('hidden');
+  // Only textContent: nothing from the URL or the module ever becomes HTML. `reload`: a button that
+  // reloads the page (the address keeps the state, so the student is back where they were).
+  function showError(title, text, reload = false) {
+    overlay.classList.remove('hidden', 'preview');
     overlay.classList.add('error');
     overlayTitle.textContent = title;
     overlayText.textContent = text;
+    if (reload && !document.getElementById('reload')) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.id = 'reload';
+      button.textContent = 'Reload';
+      button.addEventListener('click', () => window.location.reload());
+      overlay.appendChild(button);
+      button.focus({ preventScroll: true });
+    }
   }
 
   function hashParams() {
@@ -71,18 +83,37 @@
   }
 
   let module = null;
+  let stopped = ''; // why the running module stopped (an abort, an uncaught exception); '' while it runs
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
   ready.catch(() => {}); // a page that never awaits ready must not see an unhandled rejection
   const build = window.crossOriginIsolated ? 'threads' : 'single';
   const initial = hashParams();
 
+  // Every call into the running module goes through here. An exception out of it (an abort, or a C++
+  // exception this build cannot catch, such as std::bad_alloc when memory runs out) means the module's
+  // state is gone: the page shows it stopped, and later calls throw at once.
+  function call(fn) {
+    if (stopped) throw new Error(stopped);
+    try {
+      return fn(module);
+    } catch (e) {
+      crashed(describe(e));
+      throw new Error(stopped);
+    }
+  }
+  function describe(e) {
+    if (e && typeof e.message === 'string') return e.message; // Error, WebAssembly.RuntimeError, ExitStatus
+    return typeof e === 'number' ? 'an uncaught C++ exception' : String(e);
+  }
+
   function state() {
-    if (!module) {
-      return { scene: initial.scene || 'modes', threads: 0, simd: false, build, frames: 0, loading: true, preview: !started };
+    if (!module || stopped) {
+      return { scene: initial.scene || 'modes', threads: 0, simd: false, build, frames: 0, loading: !stopped, preview: !started,
+               ...(stopped ? { stopped } : {}) };
     }
     // The core's JSON wins; `build` is known here too, so it is always present.
-    return { build, ...JSON.parse(module.UTF8ToString(module._cp_state_json())) };
+    return { build, ...JSON.parse(call((m) => m.UTF8ToString(m._cp_state_json()))) };
   }
 
   function setState(partial) {
@@ -90,8 +121,9 @@
       throw new TypeError('setState expects a plain object, e.g. {scene: "modes"}');
     }
     if (!module) throw new Error('Convolution Playground is still loading: await convplay.ready first');
-    const status = module.ccall('cp_set_state_json', 'number', ['string'], [JSON.stringify(partial)]);
-    if (status !== 0) throw new Error(module.UTF8ToString(module._cp_last_error()));
+    const error = call((m) => (m.ccall('cp_set_state_json', 'number', ['string'], [JSON.stringify(partial)]) === 0 ? ''
+                                                                                                              : m.UTF8ToString(m._cp_last_error())));
+    if (error) throw new Error(error);
     return state();
   }
 
@@ -182,11 +214,12 @@
   }
 
   // The hash: written back (replaceState, throttled) when the state changes; the parent hears of it.
-  let lastHash = null, lastHeight = -1, syncTimer = 0;
+  let lastHash = null, lastHeight = -1, heightSeen = -1, syncTimer = 0;
   function syncNow() {
     syncTimer = 0;
-    if (!module) return;
-    const hash = module.UTF8ToString(module._cp_url_hash());
+    if (!module || stopped) return;
+    let hash;
+    try { hash = call((m) => m.UTF8ToString(m._cp_url_hash())); } catch (e) { return; } // crashed: the page says so
     if (hash !== lastHash) {
       lastHash = hash;
       if (window.location.hash.replace(/^#/, '') !== hash) {
@@ -194,18 +227,25 @@
       }
       toParent({ type: 'convplay:state', state: state() });
     }
+    // A height is sent once two syncs in a row agree: the first frames' layout is not final (ImGui sizes
+    // windows a frame late, so the first frame's height is about twice the real one), and an iframe that
+    // followed every value would jump.
     const height = state().preferred_height;
-    if (typeof height === 'number' && Math.abs(height - lastHeight) >= 4) {
+    if (typeof height !== 'number') return;
+    if (height !== heightSeen) {
+      heightSeen = height;
+      scheduleSync();
+    } else if (Math.abs(height - lastHeight) >= 4) {
       lastHeight = height;
       toParent({ type: 'convplay:height', height: Math.ceil(height) });
     }
   }
   function scheduleSync() { if (!syncTimer) syncTimer = setTimeout(syncNow, 250); }
   window.addEventListener('hashchange', () => {
-    if (!module) return;
+    if (!module || stopped) return;
     const hash = window.location.hash.replace(/^#/, '');
     if (hash === lastHash) return;
-    module.ccall('cp_apply_url_hash', 'number', ['string'], [hash]);
+    try { call((m) => m.ccall('cp_apply_url_hash', 'number', ['string'], [hash])); } catch (e) { return; }
     scheduleSync();
   });
 
@@ -248,12 +288,23 @@
   // The first failure is the one to show: an abort also rejects the module's promise, whose
   // generic message must not replace the abort's own.
   let failed = false;
-  function fail(title, text) {
+  function fail(title, text, reload = false) {
     if (failed) return;
     failed = true;
-    showError(title, text);
+    showError(title, text, reload);
     rejectReady(new Error(title + ': ' + text));
   }
+  // The running app stopped (an abort, e.g. out of memory, or a WebAssembly trap, which ends the main
+  // loop): the canvas would stay frozen, so the page says so and offers a reload.
+  function crashed(what) {
+    what = what || 'the WebAssembly module called abort'; // C's abort() (e.g. new when memory runs out) says nothing
+    if (!stopped) stopped = 'The playground stopped (' + what + '): reload the page';
+    fail('The playground stopped', 'It ran out of memory or hit an internal error: ' + what + '.\n' +
+         'Reload to start again: the address keeps the scene and its settings.', true);
+  }
+  window.addEventListener('error', (e) => {
+    if (module && e.error instanceof WebAssembly.RuntimeError) crashed(describe(e.error));
+  });
 
   const missing = [];
   if (typeof WebAssembly !== 'object') missing.push('WebAssembly');
@@ -289,8 +340,15 @@
         printErr: (text) => console.warn(text),
         // Before the instance exists an abort is nearly always a load failure (e.g. the .wasm is missing
         // or half-built), so the message names the fix; later it is a crash of the running app.
-        onAbort: (what) => fail('The playground stopped', String(what) +
-          (module ? '' : '\nIf the build is missing or incomplete, run tools/play.sh in the repository.')),
+        onAbort: (what) => (module ? crashed(String(what))
+          : fail('The playground stopped', String(what) + '\nIf the build is missing or incomplete, run tools/play.sh in the repository.')),
+        // An exception that ends the main loop or an event handler of the module comes here (so does an
+        // exit of main(), which only a failed start does).
+        quit: (status, toThrow) => {
+          if (module) crashed(describe(toThrow));
+          else fail('The playground failed to start', describe(toThrow) + ' (the console says more)');
+          throw toThrow;
+        },
         convplayFirstFrame: () => {
           overlay.classList.add('hidden');
           resolveReady(window.convplay);

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Development server for Convolution Playground (Node.js built-ins only).
 //
-//   node web/server.js [--port 8080] [--host 127.0.0.1] [--no-isolation] [--root DIR]
+//   node web/server.js [--port 8080] [--host 127.0.0.1] [--no-isolation] [--no-csp] [--root DIR]
 //
 // Binds 127.0.0.1 only: it serves a work tree, so it must not be reachable from the network
 // (--host accepts only loopback names, so scripts that pass it keep working). Serves index.html, web/, shaders/, assets/ and the two WebAssembly build
 // folders; anything else is 404 and no path escapes them. Sends the cross-origin isolation headers
 // (threads need SharedArrayBuffer) unless --no-isolation, which is how course sites serve the page.
+// Sends a strict Content-Security-Policy (CSP below: what course platforms send, so the page is known to
+// run under it) and X-Content-Type-Options: nosniff; --no-csp leaves the CSP out (e.g. a test's stand-in
+// for a course page whose own policy would name the playground's origin in frame-src).
 // Prints exactly one line on stdout, "Convolution Playground: http://127.0.0.1:PORT/", once listening
 // (tools/play.sh users and tests/browser/run.mjs read it); notes go to stderr.
 'use strict';
@@ -14,10 +17,14 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const USAGE = 'usage: node web/server.js [--port N (0 = any free port)] [--host 127.0.0.1] [--no-isolation] [--root DIR]';
+const USAGE = 'usage: node web/server.js [--port N (0 = any free port)] [--host 127.0.0.1] [--no-isolation] [--no-csp] [--root DIR]';
+// No inline scripts, no eval; WebAssembly compiles ('wasm-unsafe-eval'), the threaded build's workers
+// start from our own worker script (worker-src also allows blob: workers), ImGui's canvas needs nothing else.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+            "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 const HOST = '127.0.0.1';
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost'];
-const options = { port: 8080, isolation: true, root: path.resolve(__dirname, '..') };
+const options = { port: 8080, isolation: true, csp: true, root: path.resolve(__dirname, '..') };
 const argv = process.argv.slice(2);
 function usageError(message) {
   console.error(`server.js: ${message}\n${USAGE}`);
@@ -37,6 +44,8 @@ for (let i = 0; i < argv.length; ++i) {
     }
   } else if (arg === '--no-isolation') {
     options.isolation = false;
+  } else if (arg === '--no-csp') {
+    options.csp = false;
   } else if (arg === '--root') {
     if (i + 1 >= argv.length) usageError('--root needs a folder');
     options.root = path.resolve(argv[++i]);
@@ -87,6 +96,7 @@ function send(res, status, headers, body) {
 
 const server = http.createServer((req, res) => {
   const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+  if (options.csp) headers['Content-Security-Policy'] = CSP;
   if (options.isolation) {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';

@@ -3,7 +3,7 @@
 #include <convplay/conv2d_plan.h>
 
 #include "conv2d_winograd.h"
-#include "kernels/conv2d_direct_f32.h"
+#include "kernels/config.h"
 
 #include <algorithm>
 #include <cstring>
@@ -14,29 +14,9 @@ namespace {
 using kernels::Conv2dDirectArgs;
 using kernels::Conv2dRowKernel;
 
-// The kernels of each instruction set this build has, best first: compile-time on WebAssembly, at
-// run time on x86-64 (AVX-512F, AVX2 + FMA only if the CPU has them).
-struct IsaKernels {
-  const char* isa;
-  kernels::Conv2dDirectKernels k;
-  int lanes; // floats per vector
-};
-const std::vector<IsaKernels>& available_kernels() {
-  static const std::vector<IsaKernels> list = [] {
-    std::vector<IsaKernels> v;
-#if defined(__wasm_simd128__)
-    v.push_back({"wasmsimd", kernels::conv2d_direct_f32_kernels__wasmsimd(), 4});
-#elif defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("avx512f")) v.push_back({"avx512f", kernels::conv2d_direct_f32_kernels__avx512f(), 16});
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      v.push_back({"avx2fma", kernels::conv2d_direct_f32_kernels__avx2fma(), 8});
-    v.push_back({"sse2", kernels::conv2d_direct_f32_kernels__sse2(), 4});
-#endif
-    v.push_back({"scalar", kernels::conv2d_direct_f32_kernels__scalar(), 1});
-    return v;
-  }();
-  return list;
-}
+// The direct kernels of each instruction set, best first (kernels/config.h).
+using IsaKernels = kernels::IsaKernels<kernels::Conv2dDirectKernels>;
+const std::vector<IsaKernels>& available_kernels() { return kernels::conv2d_direct_config(); }
 
 // The named instruction set, or ("") the best one whose vector is not wider than the output rows
 // (a 16-float vector on rows of 10 would leave only the scalar tail) or that has channel-vectorised
@@ -45,8 +25,8 @@ const IsaKernels* kernels_for(const std::string& isa, int64_t OW, Conv2dTiling t
   for (const IsaKernels& k : available_kernels()) {
     // (Rows narrower than the vector suit the channel-vectorised kernels, where the set has them.)
     if (!isa.empty() ? isa == k.isa
-        : tiling == Conv2dTiling::Channels ? k.k.pixel_count > 0
-        : tiling == Conv2dTiling::Auto     ? k.lanes <= OW || k.lanes == 1 || k.k.pixel_count > 0
+        : tiling == Conv2dTiling::Channels ? k.kernels.pixel_count > 0
+        : tiling == Conv2dTiling::Auto     ? k.lanes <= OW || k.lanes == 1 || k.kernels.pixel_count > 0
                                            : k.lanes <= OW || k.lanes == 1)
       return &k;
   }
@@ -80,7 +60,7 @@ struct KernelChoice {
 // (only the image's last tile overlaps).
 // Neither: tiling Channels on an instruction set without channel-vectorised kernels.
 KernelChoice choose_kernel(const IsaKernels& isa, int64_t M, int64_t OH, int64_t OW, Conv2dTiling tiling) {
-  const kernels::Conv2dDirectKernels& k = isa.k;
+  const kernels::Conv2dDirectKernels& k = isa.kernels;
   KernelChoice c;
   if (tiling != Conv2dTiling::Channels) c.row_tile = &choose_tile(k.tiles, k.count, M);
   if (tiling == Conv2dTiling::Columns || k.pixel_count == 0) return c;
@@ -113,7 +93,7 @@ bool mul_ok(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow
 // of the instruction set whose vectors fit those runs; null when the named set is missing.
 const kernels::Conv2dDirectTile* winograd_product_tile(const Conv2dPlanSpec& s, int r) {
   const IsaKernels* k = kernels_for(s.isa, detail::winograd_tile_block(s, r), Conv2dTiling::Columns);
-  return k ? &choose_tile(k->k.tiles, k->k.count, s.M) : nullptr;
+  return k ? &choose_tile(k->kernels.tiles, k->kernels.count, s.M) : nullptr;
 }
 
 // Problems smaller than this many multiply-adds run on the calling thread: handing work to another

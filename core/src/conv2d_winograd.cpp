@@ -3,6 +3,7 @@
 // (r + 2)² products U_ξ · V_ξ on the direct kernel (1×1 convolutions whose "columns" are tiles) and
 // transforms back.
 #include "conv2d_winograd.h"
+#include "kernels/config.h"
 
 #include <algorithm>
 #include <atomic>
@@ -24,17 +25,10 @@ int64_t slot_floats(const Conv2dPlanSpec& s, int r, int64_t tb) { return positio
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// The transforms for products on instruction set `isa` (kernels/config.h: AVX-512 products get AVX2's).
 kernels::WinogradKernels transforms_for(const std::string& isa, int r) {
-  if (isa == "scalar") return r == 2 ? kernels::winograd_f23_f32_kernels__scalar() : kernels::winograd_f43_f32_kernels__scalar();
-#if defined(__wasm_simd128__)
-  return r == 2 ? kernels::winograd_f23_f32_kernels__wasmsimd() : kernels::winograd_f43_f32_kernels__wasmsimd();
-#elif defined(__x86_64__) || defined(__i386__)
-  if (isa != "sse2" && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return r == 2 ? kernels::winograd_f23_f32_kernels__avx2fma() : kernels::winograd_f43_f32_kernels__avx2fma();
-  return r == 2 ? kernels::winograd_f23_f32_kernels__sse2() : kernels::winograd_f43_f32_kernels__sse2();
-#else
-  return r == 2 ? kernels::winograd_f23_f32_kernels__scalar() : kernels::winograd_f43_f32_kernels__scalar();
-#endif
+  const kernels::WinogradTransforms& t = kernels::isa_or_best(kernels::winograd_config(), isa).kernels;
+  return r == 2 ? t.f23 : t.f43;
 }
 
 struct Geometry {

@@ -2,7 +2,7 @@
 // of src/kernels/gemm_f32.h, then one MR × NR tile per call, each tile on one thread.
 #include <convplay/gemm.h>
 
-#include "kernels/gemm_f32.h"
+#include "kernels/config.h"
 
 #include <algorithm>
 
@@ -15,26 +15,9 @@ constexpr int64_t kParallelFloats = 1 << 14;
 // Rows per parallel item of the GEMV path.
 constexpr int64_t kGemvRows = 32;
 
-struct IsaSet {
-  const char* isa;
-  kernels::GemmKernels k;
-};
-// Compile-time on WebAssembly, at run time on x86-64 (AVX2 + FMA only if the CPU has them); best first.
-const std::vector<IsaSet>& available_sets() {
-  static const std::vector<IsaSet> list = [] {
-    std::vector<IsaSet> v;
-#if defined(__wasm_simd128__)
-    v.push_back({"wasmsimd", kernels::gemm_f32_kernels__wasmsimd()});
-#elif defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      v.push_back({"avx2fma", kernels::gemm_f32_kernels__avx2fma()});
-    v.push_back({"sse2", kernels::gemm_f32_kernels__sse2()});
-#endif
-    v.push_back({"scalar", kernels::gemm_f32_kernels__scalar()});
-    return v;
-  }();
-  return list;
-}
+// The GEMM kernels of each instruction set, best first (kernels/config.h).
+using IsaSet = kernels::IsaKernels<kernels::GemmKernels>;
+const std::vector<IsaSet>& available_sets() { return kernels::gemm_config(); }
 
 std::string num(int64_t v) { return std::to_string(v); }
 
@@ -77,10 +60,11 @@ Expected<GemmKernel> GemmKernel::for_isa(const std::string& isa) {
   for (const IsaSet& s : available_sets()) {
     if (isa.empty() || isa == s.isa) {
       GemmKernel g;
-      g.set_ = &s.k;
-      g.mr_ = s.k.mr;
-      g.nr_ = s.k.nr;
-      g.name_ = s.k.gemm_name;
+      g.set_ = &s.kernels;
+      g.mr_ = s.kernels.mr;
+      g.nr_ = s.kernels.nr;
+      g.name_ = s.kernels.gemm_name;
+      g.gemv_name_ = s.kernels.gemv_name;
       g.isa_ = s.isa;
       return g;
     }

@@ -7,7 +7,6 @@
 namespace convplay {
 namespace {
 
-constexpr int64_t kMaxSide = 1 << 16; // accepted image side (pixels)
 
 std::string size_text(int64_t h, int64_t w) { return std::to_string(h) + "×" + std::to_string(w); }
 
@@ -31,8 +30,8 @@ std::vector<std::vector<Tap>> area_taps(int64_t n, int64_t m) {
 }
 
 std::string check_out_size(int64_t out_h, int64_t out_w) {
-  if (out_h < 1 || out_w < 1 || out_h > kMaxSide || out_w > kMaxSide)
-    return "output size " + size_text(out_h, out_w) + " must be between 1 and " + std::to_string(kMaxSide) + " per side";
+  if (out_h < 1 || out_w < 1 || out_h > kMaxImageSide || out_w > kMaxImageSide)
+    return "output size " + size_text(out_h, out_w) + " must be between 1 and " + std::to_string(kMaxImageSide) + " per side";
   return {};
 }
 
@@ -85,8 +84,8 @@ Expected<Tensor> image_from_pixels(const uint8_t* pixels, int64_t height, int64_
                                    int64_t out_h, int64_t out_w) {
   if (!pixels) return Error{"no pixels"};
   if (channels < 1 || channels > 4) return Error{"an image has 1 to 4 channels, not " + std::to_string(channels)};
-  if (height < 1 || width < 1 || height > kMaxSide || width > kMaxSide)
-    return Error{"image size " + size_text(height, width) + " must be between 1 and " + std::to_string(kMaxSide) + " per side"};
+  if (height < 1 || width < 1 || height > kMaxImageSide || width > kMaxImageSide)
+    return Error{"image size " + size_text(height, width) + " must be between 1 and " + std::to_string(kMaxImageSide) + " per side"};
   if (auto e = check_out_size(out_h, out_w); !e.empty()) return Error{e};
   const bool grey = channels <= 2; // grey or grey + alpha
   return resize_planes(3, height, width, out_h, out_w, [&](int64_t c, int64_t y, int64_t x) {
@@ -127,8 +126,8 @@ Expected<std::vector<float>> image_plane(const Tensor& chw, int64_t channel) {
 }
 
 Expected<DiscPicture> red_green_discs(int64_t height, int64_t width) {
-  if (height < 3 || width < 6 || height > kMaxSide || width > kMaxSide)
-    return Error{"the disc picture needs at least 3×6 pixels and at most " + std::to_string(kMaxSide) + " per side, not " +
+  if (height < 3 || width < 6 || height > kMaxImageSide || width > kMaxImageSide)
+    return Error{"the disc picture needs at least 3×6 pixels and at most " + std::to_string(kMaxImageSide) + " per side, not " +
                  size_text(height, width)};
   DiscPicture p;
   p.image = zeros({3, height, width});

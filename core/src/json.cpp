@@ -1,4 +1,10 @@
+// The page API's JSON: parsing goes through nlohmann/json's SAX reader (strict RFC 8259: numbers, escapes,
+// surrogate pairs, UTF-8), which this file narrows to the flat shape the callers use: one object, or an array
+// of objects, whose values are numbers, strings, booleans or null. Writing quotes strings with the same
+// library, so any bytes come out as valid JSON.
 #include <convplay/json.h>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -6,152 +12,138 @@
 
 namespace convplay {
 namespace {
-struct Reader {
-  std::string_view s;
-  size_t i = 0;
-  std::string error;
-  void ws() { while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i; }
-  bool fail(const char* what) {
-    if (error.empty()) error = std::string(what) + " at offset " + std::to_string(i);
+
+// Text from the input, cut to about `limit` bytes (never inside a UTF-8 sequence), for messages.
+std::string excerpt(std::string_view s, size_t limit = 40) {
+  if (s.size() <= limit) return std::string(s);
+  size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n)) + "…";
+}
+
+// nlohmann's what() without its prefixes ("[json.exception.parse_error.101] parse error at line 1,
+// column 5: ") and with the echoed input ("last read: '...'") kept short and ASCII (other bytes as \xNN).
+std::string library_message(const std::string& what) {
+  std::string_view m = what;
+  if (m.substr(0, 1) == "[")
+    if (size_t p = m.find("] "); p != std::string_view::npos) m.remove_prefix(p + 2);
+  if (m.substr(0, 19) == "parse error at line")
+    if (size_t p = m.find(": "); p != std::string_view::npos) m.remove_prefix(p + 2);
+  constexpr std::string_view last_read = "; last read: '";
+  const size_t start = m.find(last_read);
+  if (start == std::string_view::npos) return std::string(m);
+  const size_t from = start + last_read.size();
+  size_t end = m.rfind("'; expected ");
+  if (end == std::string_view::npos || end < from) end = m.size() - 1; // the closing quote
+  std::string token;
+  for (unsigned char c : m.substr(from, end - from)) {
+    if (c < 0x80) token += static_cast<char>(c);
+    else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      token += hex;
+    }
+  }
+  return std::string(m.substr(0, from)) + excerpt(token, 30) + std::string(m.substr(end));
+}
+
+// The SAX events of one document, accepted only in the flat shapes. `list` null: one object; otherwise
+// an array of objects appended to *list.
+class FlatReader {
+public:
+  using json = nlohmann::json;
+  FlatReader(JsonObject* object, std::vector<JsonObject>* list) : object_(object), list_(list) {}
+  std::string error; // set when a callback refused the document or the syntax was wrong
+
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(json::number_integer_t v) { return value(static_cast<double>(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(static_cast<double>(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return value(static_cast<double>(v)); }
+  bool string(json::string_t& v) { return value(std::move(v)); }
+  bool binary(json::binary_t&) { return refuse("binary values are not JSON"); } // only CBOR and friends send these
+  bool key(json::string_t& k) {
+    key_ = std::move(k);
+    return true;
+  }
+  bool start_object(size_t) {
+    if (in_object_) return nested("an object");
+    if (list_ && !in_array_) return refuse("expected a JSON array of objects, found an object");
+    in_object_ = true;
+    current_.clear();
+    return true;
+  }
+  bool end_object() {
+    in_object_ = false;
+    if (list_) list_->push_back(std::move(current_));
+    else *object_ = std::move(current_);
+    return true;
+  }
+  bool start_array(size_t) {
+    if (in_object_) return nested("an array");
+    if (!list_) return refuse("expected a JSON object, found an array");
+    if (in_array_) return refuse(item() + " is an array, expected an object");
+    in_array_ = true;
+    return true;
+  }
+  bool end_array() { return true; }
+  bool parse_error(size_t offset, const std::string&, const nlohmann::detail::exception& e) {
+    return refuse("invalid JSON: " + library_message(e.what()) + " at offset " + std::to_string(offset));
+  }
+
+private:
+  bool value(JsonValue v) {
+    if (!in_object_) {
+      if (!list_) return refuse("expected a JSON object");
+      return refuse(in_array_ ? item() + " is not an object" : "expected a JSON array of objects");
+    }
+    current_[key_] = std::move(v); // a repeated key: the last value wins, as in JSON.parse
+    return true;
+  }
+  bool nested(const char* what) {
+    return refuse((list_ ? item() + ": " : std::string()) + "'" + excerpt(key_) +
+                  "' must be a number, a string, true, false or null, not " + what);
+  }
+  std::string item() const { return "item " + std::to_string(list_->size() + 1); }
+  bool refuse(std::string message) {
+    if (error.empty()) error = std::move(message);
     return false;
   }
-  bool lit(std::string_view w) {
-    if (s.substr(i, w.size()) != w) return false;
-    i += w.size();
-    return true;
-  }
-  bool string(std::string& out) {
-    if (i >= s.size() || s[i] != '"') return fail("expected a string");
-    ++i;
-    while (i < s.size() && s[i] != '"') {
-      char c = s[i++];
-      if (static_cast<unsigned char>(c) < 0x20) return fail("control character in string");
-      if (c != '\\') { out += c; continue; }
-      if (i >= s.size()) break;
-      char e = s[i++];
-      switch (e) {
-      case '"': case '\\': case '/': out += e; break;
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'u': {
-        if (i + 4 > s.size()) return fail("bad \\u escape");
-        unsigned cp = static_cast<unsigned>(std::strtoul(std::string(s.substr(i, 4)).c_str(), nullptr, 16));
-        i += 4;
-        if (cp < 0x80) out += static_cast<char>(cp);
-        else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-        else { out += static_cast<char>(0xE0 | (cp >> 12)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-        break;
-      }
-      default: return fail("bad escape");
-      }
-    }
-    if (i >= s.size()) return fail("unterminated string");
-    ++i;
-    return true;
-  }
-  bool value(JsonValue& v) {
-    ws();
-    if (i >= s.size()) return fail("expected a value");
-    if (s[i] == '"') { std::string str; if (!string(str)) return false; v = std::move(str); return true; }
-    if (lit("true")) { v = true; return true; }
-    if (lit("false")) { v = false; return true; }
-    if (lit("null")) { v = nullptr; return true; }
-    if (s[i] == '{' || s[i] == '[') return fail("nested objects and arrays are not accepted");
-    const std::string rest(s.substr(i, 64));
-    char* end = nullptr;
-    double d = std::strtod(rest.c_str(), &end);
-    if (end == rest.c_str() || !std::isfinite(d)) return fail("expected a number");
-    i += static_cast<size_t>(end - rest.c_str());
-    v = d;
-    return true;
-  }
-};
-} // namespace
 
-namespace {
-// Reads one object at r.i; false with r.error set on failure.
-bool read_object(Reader& r, JsonObject& out) {
-  const std::string_view text = r.s;
-  r.ws();
-  const size_t start = r.i;
-  const bool empty = r.lit("{") && (r.ws(), r.lit("}"));
-  if (empty) return true;
-  if (r.i == start) r.fail("expected '{'");
-  while (r.error.empty()) {
-    r.ws();
-    std::string key;
-    JsonValue v;
-    if (!r.string(key)) break;
-    r.ws();
-    if (!r.lit(":")) { r.fail("expected ':'"); break; }
-    if (!r.value(v)) break;
-    out[key] = std::move(v);
-    r.ws();
-    if (r.lit(",")) continue;
-    if (r.lit("}")) return true;
-    r.fail("expected ',' or '}'");
-    break;
-  }
-  (void)text;
+  JsonObject* object_;
+  std::vector<JsonObject>* list_;
+  JsonObject current_;
+  std::string key_;
+  bool in_object_ = false, in_array_ = false;
+};
+
+bool read_flat(std::string_view text, FlatReader& reader, std::string& error) {
+  if (nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) return true;
+  error = reader.error.empty() ? "invalid JSON" : reader.error;
   return false;
 }
+
 } // namespace
 
 bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error) {
-  Reader r{text, 0, {}};
-  if (read_object(r, out)) {
-    r.ws();
-    if (r.i == text.size()) return true;
-    r.fail("trailing characters");
-  }
-  error = "invalid JSON: " + r.error;
-  return false;
+  JsonObject parsed;
+  FlatReader reader(&parsed, nullptr);
+  if (!read_flat(text, reader, error)) return false;
+  out = std::move(parsed);
+  return true;
 }
 
 bool parse_flat_json_array(std::string_view text, std::vector<JsonObject>& out, std::string& error) {
-  Reader r{text, 0, {}};
-  r.ws();
-  if (!r.lit("[")) r.fail("expected '['");
-  r.ws();
-  if (r.error.empty() && !r.lit("]")) {
-    for (;;) {
-      JsonObject o;
-      if (!read_object(r, o)) break;
-      out.push_back(std::move(o));
-      r.ws();
-      if (r.lit(",")) continue;
-      if (!r.lit("]")) r.fail("expected ',' or ']'");
-      break;
-    }
-  }
-  r.ws();
-  if (r.error.empty() && r.i != text.size()) r.fail("trailing characters");
-  if (r.error.empty()) return true;
-  error = "invalid JSON: " + r.error;
-  return false;
+  std::vector<JsonObject> parsed;
+  FlatReader reader(nullptr, &parsed);
+  if (!read_flat(text, reader, error)) return false;
+  out = std::move(parsed);
+  return true;
 }
 
+// Control characters as \n or \u001f, invalid UTF-8 as U+FFFD, everything else as it is.
 std::string json_quote(std::string_view s) {
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-    case '"': o += "\\\""; break;
-    case '\\': o += "\\\\"; break;
-    case '\n': o += "\\n"; break;
-    case '\t': o += "\\t"; break;
-    case '\r': o += "\\r"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        o += buf;
-      } else o += c;
-    }
-  }
-  return o + "\"";
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void JsonWriter::key(std::string_view k) {
@@ -246,9 +238,11 @@ std::string parse_number_list(std::string_view text, std::vector<float>& out, si
     while (j < text.size() && !separator(text[j])) ++j;
     const std::string item(text.substr(i, j - i));
     char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (end != item.c_str() + item.size() || !std::isfinite(v) || std::fabs(v) > 3.0e38)
-      return "'" + (item.size() > 20 ? item.substr(0, 20) + "…" : item) + "' is not a number";
+    // strtod also reads hex ("0x1p3"), "inf" and "nan": only decimal characters get that far.
+    const bool decimal = item.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    const double v = decimal ? std::strtod(item.c_str(), &end) : 0.0;
+    if (!decimal || end != item.c_str() + item.size() || !std::isfinite(v) || std::fabs(v) > 3.0e38)
+      return "'" + excerpt(item, 20) + "' is not a number";
     if (values.size() == max_count) return "more than " + std::to_string(max_count) + " numbers";
     values.push_back(static_cast<float>(v));
     i = j;

@@ -307,6 +307,7 @@ std::string parse_item(const std::string& t, NetLayer& L) {
       }
       if (auto e = number("the stride", 1, L.stride, "maxpool3s2"); !e.empty()) return e;
       if (auto e = no_more("the pooling stride"); !e.empty()) return e;
+      if (L.stride == L.kernel) L.stride = 0; // the default spelled out: one layer, one NetLayer (and one text)
     }
     return {};
   }
@@ -332,6 +333,12 @@ Expected<std::vector<NetLayer>> parse_network(std::string_view text) {
     const size_t comma = clean.find(',', start);
     const std::string t = clean.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (t.empty()) return Error{"item " + num(item) + " is empty (two commas in a row, or one at an end)"};
+    if (t.size() > kMaxNetworkItem) { // messages quote the item: keep them short
+      size_t cut = 24;
+      while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut; // not inside a UTF-8 character
+      return Error{"item " + num(item) + " '" + t.substr(0, cut) + "…' has " + num(static_cast<int64_t>(t.size())) +
+                   " characters, more than " + num(static_cast<int64_t>(kMaxNetworkItem))};
+    }
     if (layers.size() >= kMaxNetworkLayers)
       return Error{"at most " + num(static_cast<int64_t>(kMaxNetworkLayers)) + " layers"};
     NetLayer L;

@@ -3,7 +3,7 @@
 // convplay/pool2d_plan.h.
 #include <convplay/pool2d_plan.h>
 
-#include "kernels/pool2d_f32.h"
+#include "kernels/config.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,22 +11,9 @@
 namespace convplay {
 namespace {
 
-// The kernels of each instruction set this build has, best first (SSE2 is part of x86-64, so no
-// run-time check is needed).
-struct IsaPoolKernels {
-  const char* isa;
-  kernels::Pool2dKernels k;
-};
-const std::vector<IsaPoolKernels>& available_kernels() {
-  static const std::vector<IsaPoolKernels> list{
-#if defined(__wasm_simd128__)
-      {"wasmsimd", kernels::pool2d_f32_kernels__wasmsimd()},
-#elif defined(__x86_64__) || defined(__i386__)
-      {"sse2", kernels::pool2d_f32_kernels__sse2()},
-#endif
-      {"scalar", kernels::pool2d_f32_kernels__scalar()}};
-  return list;
-}
+// The pooling kernels of each instruction set, best first (kernels/config.h).
+using IsaPoolKernels = kernels::IsaKernels<kernels::Pool2dKernels>;
+const std::vector<IsaPoolKernels>& available_kernels() { return kernels::pool2d_config(); }
 
 // Layers with fewer taps than this run on the calling thread: handing work to another thread costs a
 // few microseconds (more in WebAssembly), about as long as pooling ~100k taps.
@@ -73,7 +60,7 @@ Pool2dPlan::Pool2dPlan(const Pool2dPlanSpec& s) : spec_(s) {
   ow_hi_ = std::clamp<int64_t>(s.W - s.KW + s.pad_w >= 0 ? (s.W - s.KW + s.pad_w) / sw_ + 1 : 0, ow_lo_, ow_);
   for (const IsaPoolKernels& k : available_kernels()) {
     if (!s.isa.empty() && s.isa != k.isa) continue;
-    const kernels::Pool2dKernelSet& set = s.op == PoolOp::Max ? k.k.max : k.k.avg;
+    const kernels::Pool2dKernelSet& set = s.op == PoolOp::Max ? k.kernels.max : k.kernels.avg;
     const int cls = kernels::pool2d_shape_class(s.KH, s.KW, sw_);
     rows_ = set.rows[cls];
     kernel_name_ = set.names[cls];

@@ -3,8 +3,7 @@
 #include <convplay/three_ways.h>
 
 #include <convplay/conv2d_plan.h>
-
-#include "kernels/gemm_f32.h"
+#include <convplay/gemm.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +19,9 @@ constexpr int64_t kFloat = sizeof(float);
 constexpr int64_t kSat = std::numeric_limits<int64_t>::max();
 // Layers with fewer multiply-adds than this run on the calling thread (as Conv2dPlan does).
 constexpr int64_t kParallelMacs = 1 << 20;
+
+// The GEMM kernels of the best instruction set here (gemm.h; every build has at least the scalar set).
+GemmKernel best_gemm() { return *GemmKernel::for_isa(""); }
 
 int64_t sat_mul(int64_t a, int64_t b) {
   int64_t r = 0;
@@ -122,12 +124,12 @@ ConvMethodMemory memory_of(ConvMethod method, const Layer& L) {
     }
     break;
   case ConvMethod::Im2colGemm: {
-    const kernels::GemmKernels k = kernels::gemm_f32_kernels();
+    const GemmKernel k = best_gemm();
     const int64_t K = sat_mul({Cg, g.KH, g.KW});
     m.matrix_rows = K;
     m.matrix_cols = P;
-    m.matrix_bytes = sat_mul({K, round_up(P, k.nr), kFloat});
-    const int64_t packed_a = sat_mul({g.groups, round_up(Mg, k.mr), K, kFloat});
+    m.matrix_bytes = sat_mul({K, round_up(P, k.nr()), kFloat});
+    const int64_t packed_a = sat_mul({g.groups, round_up(Mg, k.mr()), K, kFloat});
     m.workspace_bytes = sat_add(m.matrix_bytes, packed_a);
     break;
   }
@@ -239,11 +241,11 @@ void run_direct(const Layer& L, const float* x, const Weights& wt, const float* 
 void run_im2col(const Layer& L, const float* x, const Weights& wt, const float* bias, float* y, ThreadPool* pool,
                 ConvMethodRun& r) {
   const Conv2dGeometry& g = L.g;
-  const kernels::GemmKernels k = kernels::gemm_f32_kernels();
+  const GemmKernel k = best_gemm();
   const int64_t Cg = g.C / g.groups, Mg = g.M / g.groups, P = g.OH * g.OW, K = Cg * g.KH * g.KW;
-  const int64_t mr = k.mr, nr = k.nr, blocks = (Mg + mr - 1) / mr, panels = (P + nr - 1) / nr;
+  const int64_t mr = k.mr(), nr = k.nr(), blocks = k.blocks(Mg), panels = k.panels(P);
   ThreadPool* p = L.macs() >= kParallelMacs ? pool : nullptr;
-  r.kernel = k.gemm_name;
+  r.kernel = k.name();
   auto t0 = std::chrono::steady_clock::now();
   // Filters as the GEMM's A: per group, blocks of mr filters, tap-major (zero rows past Mg).
   std::vector<float> a(static_cast<size_t>(g.groups * blocks * mr * K), 0.0f);
@@ -291,21 +293,8 @@ void run_im2col(const Layer& L, const float* x, const Weights& wt, const float* 
             }
       });
       r.build_ms += ms_since(t0);
-      kernels::GemmArgs args;
-      args.a = a.data() + gi * blocks * mr * K;
-      args.b = cols.data();
-      args.bias = bias ? bias + gi * Mg : nullptr;
-      args.c = y + (n * g.M + gi * Mg) * P;
-      args.ldc = P;
-      args.M = Mg;
-      args.N = P;
-      args.K = K;
-      // A task is a few panels (all filter blocks each): the panel stays in cache while the filters pass.
-      const int64_t per_task = std::max<int64_t>(1, panels / 64);
-      parallel_for(p, (panels + per_task - 1) / per_task, [&](int64_t t) {
-        for (int64_t q = t * per_task; q < std::min(panels, (t + 1) * per_task); ++q)
-          for (int64_t b = 0; b < blocks; ++b) k.tile(args, b, q);
-      });
+      k.run_tiles(a.data() + gi * blocks * mr * K, cols.data(), bias ? bias + gi * Mg : nullptr,
+                  y + (n * g.M + gi * Mg) * P, P, Mg, P, K, p);
     }
   r.bytes_allocated += static_cast<int64_t>((a.size() + cols.size()) * sizeof(float));
 }
@@ -315,10 +304,10 @@ void run_im2col(const Layer& L, const float* x, const Weights& wt, const float* 
 void run_toeplitz(const Layer& L, const float* x, const Weights& wt, const float* bias, float* y, ThreadPool* pool,
                   ConvMethodRun& r) {
   const Conv2dGeometry& g = L.g;
-  const kernels::GemmKernels k = kernels::gemm_f32_kernels();
+  const GemmKernel k = best_gemm();
   const int64_t Cg = g.C / g.groups, Mg = g.M / g.groups, P = g.OH * g.OW;
   const int64_t rows = g.M * P, cols = g.C * g.H * g.W;
-  r.kernel = k.gemv_name;
+  r.kernel = k.gemv_name();
   // The matrix is touched in parallel (zeroing it is much of the work): worth threads when large.
   ThreadPool* p = rows * cols >= kParallelMacs ? pool : nullptr;
   const auto t0 = std::chrono::steady_clock::now();
@@ -341,19 +330,12 @@ void run_toeplitz(const Layer& L, const float* x, const Weights& wt, const float
     }
   });
   r.build_ms = ms_since(t0);
-  kernels::GemvArgs args;
-  args.a = t.get();
-  args.lda = cols;
-  args.K = cols;
-  args.bias = bias;
-  args.bias_div = P;
   constexpr int64_t kRowsPerTask = 32;
-  for (int64_t n = 0; n < g.N; ++n) {
-    args.x = x + n * cols;
-    args.y = y + n * rows;
-    parallel_for(p, (rows + kRowsPerTask - 1) / kRowsPerTask,
-             [&](int64_t i) { k.gemv(args, i * kRowsPerTask, std::min(rows, (i + 1) * kRowsPerTask)); });
-  }
+  for (int64_t n = 0; n < g.N; ++n)
+    parallel_for(p, (rows + kRowsPerTask - 1) / kRowsPerTask, [&](int64_t i) {
+      k.gemv(t.get(), cols, x + n * cols, bias, P, y + n * rows, cols, i * kRowsPerTask,
+             std::min(rows, (i + 1) * kRowsPerTask));
+    });
   r.bytes_allocated += rows * cols * kFloat;
 }
 

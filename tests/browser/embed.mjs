@@ -7,7 +7,7 @@
 //   manyEmbedsCheck: a page with 20 embeds starts only the ones in view.
 import path from 'node:path';
 
-async function ready(frameOrPage, timeout = 60000) {
+export async function ready(frameOrPage, timeout = 60000) {
   await frameOrPage.waitForFunction(() => !!window.convplay, null, { timeout }); // the loader has run
   return frameOrPage.evaluate((ms) => Promise.race([
     window.convplay.ready.then(() => window.convplay.state()),
@@ -228,6 +228,10 @@ export async function touchChecks(browser, courseBase, embedBase, check) {
   await page.evaluate(() => document.getElementById('embed-modes').scrollIntoView({ block: 'center' }));
   const frame = await handle.contentFrame();
   await frame.waitForFunction(() => window.convplay && window.convplay.state().frames > 0, null, { timeout: 30000 });
+  // The course page sizes the iframe when the embed sends its height: after that its layout stays put.
+  await page.waitForFunction(() => window.courseMessages.some((m) => m.frame === 'embed-modes' && m.type === 'convplay:height'),
+                             null, { timeout: 10000 }).catch(() => {});
+  await page.waitForTimeout(300);
   const box = await handle.boundingBox();
   const cx = box.x + box.width * 0.6, cy = box.y + box.height * 0.5;
   const before = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames":\d+,?/, ''));

@@ -1,5 +1,5 @@
 // Browser test: the development server and the page in headless Debian Chromium (playwright-core).
-//   node tests/browser/run.mjs [--root DIR]
+//   node tests/browser/run.mjs [--root DIR] [--only GROUP,...]
 // Starts web/server.js twice on free ports, with and without the cross-origin isolation headers, and
 // checks: the server's options, headers, MIME types and refusals; the threaded build with isolation and
 // the single-threaded one without; window.convplay (ready, state, setState and its errors); a non-blank
@@ -7,6 +7,8 @@
 // the messages a browser without WebGL 2 or SIMD, and a page without a build, get.
 // --root serves another folder that has index.html, web/ and build/wasm-*/bin/ (e.g. a stand-in build);
 // the server is always this checkout's web/server.js.
+// --only runs some groups of checks (while working on them; the test command runs all): server, page,
+// address, course, touch, many, missing, notbuilt, hardening.
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure. Always exits: a
 // watchdog ends the run (as a failure) after 8 minutes, and the finally block stops server and browser.
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,14 +20,22 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
+import { pngStats } from './pixels.mjs';
+import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
 let root = repo;
+const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening'];
+let only = null;
 for (let i = 2; i < process.argv.length; ++i) {
   if (process.argv[i] === '--root' && process.argv[i + 1]) root = path.resolve(process.argv[++i]);
-  else { console.error('usage: node tests/browser/run.mjs [--root DIR]'); process.exit(2); }
+  else if (process.argv[i] === '--only' && process.argv[i + 1]) only = process.argv[++i].split(',');
+  else { console.error('usage: node tests/browser/run.mjs [--root DIR] [--only GROUP,...]'); process.exit(2); }
 }
+const unknownGroups = (only || []).filter((g) => !GROUPS.includes(g));
+if (unknownGroups.length) { console.error(`run.mjs: unknown group ${unknownGroups.join(', ')} (known: ${GROUPS.join(', ')})`); process.exit(2); }
+const want = (group) => !only || only.includes(group);
 const artifacts = path.join(root, 'build/test-artifacts'); // a stand-in's screenshots stay beside it
 fs.mkdirSync(artifacts, { recursive: true });
 // First wasm compile under SwiftShader takes seconds on 2 cores; a minute means it is stuck.
@@ -135,32 +145,6 @@ async function serverChecks(base, isolated) {
     const r = await rawGet(base, bad);
     check(`server refuses ${bad}`, r.status === 404 || r.status === 400, `got ${r.status}`);
   }
-}
-
-// Mean and variance of luminance of a PNG, decoded by the browser (no image library needed).
-async function pngStats(browser, file) {
-  const page = await browser.newPage();
-  const data = fs.readFileSync(file).toString('base64');
-  const stats = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0, sum2 = 0; const colours = new Set();
-    for (let i = 0; i < px.length; i += 4) {
-      const y = 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
-      sum += y; sum2 += y * y;
-      if (colours.size < 5000) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    }
-    const n = px.length / 4;
-    return { mean: sum / n, variance: sum2 / n - (sum / n) ** 2, colours: colours.size };
-  }, data);
-  await page.close();
-  return stats;
 }
 
 // Awaits convplay.ready in the page with a deadline: 'resolved', 'rejected: message' or 'timeout'.
@@ -342,9 +326,9 @@ try {
   for (const [isolated, extra] of [[true, []], [false, ['--no-isolation']]]) {
     const s = await startServer(extra);
     started.push(s);
-    await serverChecks(s.base, isolated);
+    if (want('server')) await serverChecks(s.base, isolated);
   }
-  await serverCliChecks(new URL(started[0].base).port);
+  if (want('server')) await serverCliChecks(new URL(started[0].base).port);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium', // Debian's; never `npx playwright install`
     headless: true,
@@ -357,9 +341,11 @@ try {
     // A fresh profile: playwright-core creates a new temporary --user-data-dir for every launch() and
     // deletes it on close (it refuses a --user-data-dir in args; that is launchPersistentContext's job).
   });
-  await pageChecks(browser, started[0].base, true);
-  await pageChecks(browser, started[1].base, false);
-  await addressChecks(browser, started[0].base, check, artifacts);
+  if (want('page')) {
+    await pageChecks(browser, started[0].base, true);
+    await pageChecks(browser, started[1].base, false);
+  }
+  if (want('address')) await addressChecks(browser, started[0].base, check, artifacts);
   // The example course page served from another port (another origin), its iframes pointed at the
   // playground's server, as a course site would point at wherever the playground is hosted.
   const courseRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'convplay-course-'));
@@ -367,21 +353,33 @@ try {
   fs.copyFileSync(path.join(repo, 'index.html'), path.join(courseRoot, 'index.html'));
   const courseHtml = path.join(courseRoot, 'web/course.html');
   fs.writeFileSync(courseHtml, fs.readFileSync(courseHtml, 'utf8').replaceAll('src="../index.html', `src="${started[1].base}/index.html`));
-  const course = await startServer(['--no-isolation'], courseRoot);
-  await courseChecks(browser, course.base, started[1].base, check, artifacts);
-  await touchChecks(browser, course.base, started[1].base, check);
+  // A course site has its own CSP, which would have to name the playground's origin in frame-src:
+  // this stand-in sends none (the playground's own pages keep theirs).
+  const course = await startServer(['--no-isolation', '--no-csp'], courseRoot);
+  if (want('course')) await courseChecks(browser, course.base, started[1].base, check, artifacts);
+  if (want('touch')) await touchChecks(browser, course.base, started[1].base, check);
+  if (want('hardening')) {
+    await cspChecks(browser, started[0].base, started[1].base, check, artifacts);
+    await siblingFrameChecks(browser, course.base, started[1].base, check);
+    await contextLossChecks(browser, started[0].base, check, artifacts);
+    await abortChecks(browser, started[1].base, check, artifacts);
+    await wheelChecks(browser, started[0].base, check, artifacts);
+    await keyChecks(browser, started[0].base, check);
+  }
   fs.rmSync(courseRoot, { recursive: true, force: true });
-  await manyEmbedsCheck(browser, started[1].base, check);
-  await missingFeatureCheck(browser, started[1].base, 'WebGL 2', 'no-webgl2', /WebGL 2/, () => {
-    const getContext = HTMLCanvasElement.prototype.getContext;
-    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-      return kind === 'webgl2' ? null : getContext.call(this, kind, ...rest);
-    };
-  });
-  await missingFeatureCheck(browser, started[1].base, 'WebAssembly SIMD', 'no-simd', /WebAssembly SIMD/, () => {
-    WebAssembly.validate = () => false; // what a browser without SIMD128 answers for the probe module
-  });
-  await notBuiltChecks(browser);
+  if (want('many')) await manyEmbedsCheck(browser, started[1].base, check);
+  if (want('missing')) {
+    await missingFeatureCheck(browser, started[1].base, 'WebGL 2', 'no-webgl2', /WebGL 2/, () => {
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+        return kind === 'webgl2' ? null : getContext.call(this, kind, ...rest);
+      };
+    });
+    await missingFeatureCheck(browser, started[1].base, 'WebAssembly SIMD', 'no-simd', /WebAssembly SIMD/, () => {
+      WebAssembly.validate = () => false; // what a browser without SIMD128 answers for the probe module
+    });
+  }
+  if (want('notbuilt')) await notBuiltChecks(browser);
 } catch (e) {
   check('browser test ran to the end', false, e.stack || String(e));
 } finally {

@@ -173,7 +173,8 @@ TEST_CASE("the text form round-trips and accepts spaces and upper case", "[netwo
   CHECK(network_text(c) == "conv64k11s4p2,avgpool3s2,pool2,sigmoid,tanh,leakyrelu,conv8k3same,conv8k3");
   CHECK(network_text(parsed(network_text(c).c_str())) == network_text(c));
   CHECK(parsed("conv8k3p1s2") == parsed("conv8k3s2p1"));
-  CHECK(parsed("maxpool2s2")[0].stride == 2);
+  CHECK(parsed("maxpool2s2") == parsed("maxpool2")); // stride 0: the kernel size, PyTorch's default
+  CHECK(parsed("maxpool2s3")[0].stride == 3);
   CHECK(parsed("").empty());
   CHECK(parsed("   ").empty());
 }
@@ -203,6 +204,12 @@ TEST_CASE("parser errors name the item and what is wrong", "[network]") {
   for (int i = 0; i < 65; ++i) many += i ? ",relu" : "relu";
   CHECK(parse_error(many.c_str()) == "at most 64 layers");
   CHECK(parse_error(std::string(5000, 'a').c_str()) == "the layer text has 5000 characters, more than 4096");
+  // A long item is quoted short (found by tests/fuzz/fuzz_network.cpp: a message quoted it twice in full).
+  CHECK(parse_error(("relu," + std::string(300, 'x')).c_str()) ==
+        "item 2 '" + std::string(24, 'x') + "…' has 300 characters, more than 64");
+  CHECK(parse_error(("conv" + std::string(19, '1') + "\xC3\xA9k5" + std::string(50, 'p')).c_str()) ==
+        "item 1 'conv" + std::string(19, '1') + "…' has 77 characters, more than 64"); // not inside 'é'
+  CHECK(parsed("conv1000000k1000000s1000000p1000000").size() == 1); // the longest sensible item fits
 }
 
 TEST_CASE("PyTorch code for LeNet-5", "[network]") {

@@ -45,6 +45,7 @@ public:
   int mr() const { return mr_; }                 // rows of a tile
   int nr() const { return nr_; }                 // columns of a tile
   const char* name() const { return name_; }     // "gemm_f32_6x2v__avx2fma"
+  const char* gemv_name() const { return gemv_name_; } // the GEMV kernel's, "gemv_f32__avx2fma"
   const char* isa() const { return isa_; }       // "avx2fma"
   int64_t blocks(int64_t M) const { return (M + mr_ - 1) / mr_; }
   int64_t panels(int64_t N) const { return (N + nr_ - 1) / nr_; }
@@ -70,6 +71,7 @@ private:
   const kernels::GemmKernels* set_ = nullptr; // the kernels of this set (static storage)
   int mr_ = 1, nr_ = 1;
   const char* name_ = "";
+  const char* gemv_name_ = "";
   const char* isa_ = "";
 };
 

@@ -23,6 +23,8 @@ struct ImageSize {
 // each side at least 1). Non-positive sizes give {0, 0}.
 ImageSize fit_within(int64_t height, int64_t width, int64_t max_side) noexcept;
 
+inline constexpr int64_t kMaxImageSide = 1 << 16; // the longest side the functions below accept (pixels)
+
 // 8-bit interleaved pixels (height × width × channels, channels 1–4) → (3, out_h, out_w) floats in [0, 1]
 // (grey is repeated into R, G and B; alpha is dropped), resized by area averaging on the way (so a huge
 // photograph never becomes a huge float tensor).

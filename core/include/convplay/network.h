@@ -89,6 +89,7 @@ struct NetworkReport {
 inline constexpr int64_t kMaxNetworkNumber = 1000000; // largest number in the text form
 inline constexpr size_t kMaxNetworkLayers = 64;
 inline constexpr size_t kMaxNetworkText = 4096;      // characters
+inline constexpr size_t kMaxNetworkItem = 64;        // characters of one item (the longest sensible: 35)
 
 // Shapes and counts layer by layer. A layer that cannot fit its input (kernel larger than the input, conv
 // or pool after flatten, dense before flatten, a zero size) gets its error and the layers after it stay

@@ -39,7 +39,7 @@ struct GemmKernels {
   const char* gemv_name = "";
 };
 
-// One set per instruction set (file = suffix); gemm_f32_kernels() picks the best for this machine.
+// One set per instruction set (file = suffix); kernels/config.h lists the ones this machine has.
 GemmKernels gemm_f32_kernels__scalar();
 #if defined(__wasm_simd128__)
 GemmKernels gemm_f32_kernels__wasmsimd();
@@ -48,6 +48,5 @@ GemmKernels gemm_f32_kernels__wasmsimd();
 GemmKernels gemm_f32_kernels__sse2();
 GemmKernels gemm_f32_kernels__avx2fma();
 #endif
-GemmKernels gemm_f32_kernels();
 
 } // namespace convplay::kernels

@@ -20,47 +20,6 @@ namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
 namespace {
 
-// The operations pooling needs beyond simd.h: deinterleaving, pseudo-max, a NaN test.
-struct PoolScalar {
-  static constexpr int L = 1;
-};
-
-#if defined(__wasm_simd128__)
-struct PoolWasm {
-  static constexpr int L = 4;
-  using V = v128_t;
-  static V load(const float* p) { return wasm_v128_load(p); }
-  static V gather(const float* p, int64_t s) { return wasm_f32x4_make(p[0], p[s], p[2 * s], p[3 * s]); }
-  static V even(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); } // a0 a2 b0 b2
-  static V odd(V a, V b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }  // a1 a3 b1 b3
-  static V even_of_7(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 5, 7); } // b loaded 3 floats after a
-  static V add(V a, V b) { return wasm_f32x4_add(a, b); }
-  static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
-  static V splat(float v) { return wasm_f32x4_splat(v); }
-  static V pseudo_max(V best, V v) { return wasm_f32x4_pmax(best, v); } // best < v ? v : best
-  static bool any_nan(V v) { return wasm_v128_any_true(wasm_f32x4_ne(v, v)); }
-  static void store(float* p, V v) { wasm_v128_store(p, v); }
-};
-#endif
-
-#if defined(__SSE2__)
-struct PoolSse2 {
-  static constexpr int L = 4;
-  using V = __m128;
-  static V load(const float* p) { return _mm_loadu_ps(p); }
-  static V gather(const float* p, int64_t s) { return _mm_setr_ps(p[0], p[s], p[2 * s], p[3 * s]); }
-  static V even(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
-  static V odd(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
-  static V even_of_7(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 2, 0)); }
-  static V add(V a, V b) { return _mm_add_ps(a, b); }
-  static V mul(V a, V b) { return _mm_mul_ps(a, b); }
-  static V splat(float v) { return _mm_set1_ps(v); }
-  static V pseudo_max(V best, V v) { return _mm_max_ps(v, best); } // v > best ? v : best
-  static bool any_nan(V v) { return _mm_movemask_ps(_mm_cmpunord_ps(v, v)) != 0; }
-  static void store(float* p, V v) { _mm_storeu_ps(p, v); }
-};
-#endif
-
 inline float pool2d_max_fold(float best, float v) { return v > best || v != v ? v : best; }
 
 // One output by the exact scalar fold: the window of column ow over input rows [hs, he) (clipped),
@@ -156,8 +115,8 @@ template <class P, bool kMax, int SC, int NR, int KWC>
 inline bool pool2d_vector_cols(const Pool2dArgs& a, const float* xr, float* yr, int64_t nr, float scale) {
   using V = typename P::V;
   constexpr int L = P::L;
-  const V vscale = P::splat(scale);
-  V seen = P::splat(0.0f);
+  const V vscale = P::set1(scale);
+  V seen = P::set1(0.0f);
   // Locals, not a's fields, in the loop: the stores through yr could alias them as far as the
   // compiler knows, and WebAssembly would reload them for every vector.
   const int64_t W = a.W, KW = a.KW, SW = a.SW;

@@ -1,6 +1,7 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
 // store (all but AVX-512 also add / sub / mul / store_interleaved and transpose4 or
-// store_transposed4, for the Winograd transforms and the channel-vectorised tiles) and compiled per
+// store_transposed4, for the Winograd transforms and the channel-vectorised tiles; the 4-wide sets
+// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling) and compiled per
 // target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
@@ -8,6 +9,7 @@
 //   SimdAvx512  x86-64 with AVX-512F (compiled only in files built with -mavx512f)
 //   SimdScalar  anything else, and a reference for the wrappers themselves
 #pragma once
+#include <cstdint>
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -58,6 +60,14 @@ struct SimdWasm {
     wasm_v128_store(p, wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5));
     wasm_v128_store(p + 4, wasm_i32x4_shuffle(even, odd, 2, 6, 3, 7));
   }
+  // Pooling: one value in every lane; p[0], p[s], p[2s], p[3s]; even and odd lanes of a, b.
+  static V set1(float v) { return wasm_f32x4_splat(v); }
+  static V gather(const float* p, int64_t s) { return wasm_f32x4_make(p[0], p[s], p[2 * s], p[3 * s]); }
+  static V even(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); } // a0 a2 b0 b2
+  static V odd(V a, V b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }  // a1 a3 b1 b3
+  static V even_of_7(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 5, 7); } // b loaded 3 floats after a
+  static V pseudo_max(V best, V v) { return wasm_f32x4_pmax(best, v); } // best < v ? v : best
+  static bool any_nan(V v) { return wasm_v128_any_true(wasm_f32x4_ne(v, v)); }
   // Rows a..d become the columns: a = {a0, b0, c0, d0}, ... (channel-vectorised tiles store NCHW).
   static void transpose4(V& a, V& b, V& c, V& d) {
     const V ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
@@ -88,6 +98,13 @@ struct SimdSse2 {
     _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
   }
   static void transpose4(V& a, V& b, V& c, V& d) { _MM_TRANSPOSE4_PS(a, b, c, d); }
+  static V set1(float v) { return _mm_set1_ps(v); }
+  static V gather(const float* p, int64_t s) { return _mm_setr_ps(p[0], p[s], p[2 * s], p[3 * s]); }
+  static V even(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); }
+  static V odd(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); }
+  static V even_of_7(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 2, 0)); }
+  static V pseudo_max(V best, V v) { return _mm_max_ps(v, best); } // v > best ? v : best
+  static bool any_nan(V v) { return _mm_movemask_ps(_mm_cmpunord_ps(v, v)) != 0; }
 };
 #endif
 

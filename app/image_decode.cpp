@@ -1,0 +1,132 @@
+#include "image_decode.h"
+
+#include <convplay/image.h>
+
+#include <cstring>
+#include <memory>
+
+// stb_image (Debian's libstb-dev), private to this file (the app's only decoder); only the formats a student is likely to have.
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_GIF
+#define STBI_ONLY_BMP
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#endif
+#include <stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace convplay::app {
+namespace {
+
+// Checks stb_image lacks, made before it sees the bytes.
+//
+// Debian's stb_image (2.27) trusts the code counts of a JPEG Huffman table (DHT segment): 16 counts of up
+// to 255 each, summed into a 257-entry array, so a file whose counts add up to more than 256 writes past
+// it (found by tests/fuzz/fuzz_image_decode.cpp; later stb_image versions refuse such a table). This walks
+// the file's markers as stb_image does and finds every table stb_image could read: the segments before the
+// first scan in order (junk between them skipped byte by byte, as stb_image does), and after it every
+// FF C4 marker (entropy-coded data can hold no other FF C4; a stray one in a later segment errs on the
+// side of refusing). True when some table has more than 256 codes.
+bool jpeg_has_oversized_huffman_table(const unsigned char* b, std::size_t n) {
+  std::size_t i = 1;
+  while (i < n && b[i] == 0xFF) ++i;                  // stb_image skips fill bytes before SOI too
+  if (n == 0 || b[0] != 0xFF || i >= n || b[i] != 0xD8) return false; // not a JPEG
+  auto at = [&](std::size_t p) -> unsigned { return p < n ? b[p] : 0u; }; // stb_image reads zeros past the end
+  // A DHT segment whose length field starts at p: its tables as stb_image reads them.
+  auto oversized_dht = [&](std::size_t p) {
+    long remaining = static_cast<long>(at(p) << 8 | at(p + 1)) - 2;
+    p += 2;
+    while (remaining > 0 && p < n) {
+      if ((at(p) >> 4) > 1 || (at(p) & 15) > 3) return false; // stb_image refuses the header itself
+      unsigned codes = 0;
+      for (std::size_t k = 1; k <= 16; ++k) codes += at(p + k);
+      if (codes > 256) return true;
+      p += 17 + codes;
+      remaining -= 17 + static_cast<long>(codes);
+    }
+    return false;
+  };
+  ++i;
+  while (i < n) { // the segments before the first scan
+    while (i < n && b[i] != 0xFF) ++i;
+    while (i < n && b[i] == 0xFF) ++i; // fill bytes
+    if (i >= n) return false;
+    const unsigned marker = b[i++];
+    if (marker == 0xD9) return false;                                  // end of image
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length
+    if (marker == 0xC4 && oversized_dht(i)) return true;
+    const std::size_t length = at(i) << 8 | at(i + 1);
+    i += length;
+    if (marker == 0xDA) break; // start of scan: entropy-coded data follows
+  }
+  for (; i + 1 < n; ++i) {
+    if (b[i] != 0xFF) continue;
+    std::size_t m = i + 1;
+    while (m < n && b[m] == 0xFF) ++m;
+    if (m < n && b[m] == 0xC4 && oversized_dht(m + 1)) return true;
+  }
+  return false;
+}
+
+// Debian's stb_image also grows its buffer to an IDAT chunk's declared length before reading the chunk, so
+// a 100-byte PNG claiming a 2 GB chunk makes it allocate 2 GB (found by the fuzz target; in the browser
+// the WebAssembly memory would grow and never shrink). True when a PNG chunk before IEND claims more bytes
+// than the file has left (a file that stb_image could not decode anyway).
+bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
+  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
+  for (std::size_t i = 8; i + 8 <= n;) {
+    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
+    if (length > n - i - 8) return true; // its data (a missing last CRC stb_image does not mind)
+    if (std::memcmp(b + i + 4, "IEND", 4) == 0) return false;
+    i += 12 + length;
+  }
+  return false;
+}
+
+// Why stb_image must not see the file, or "".
+std::string refused_before_decoding(const unsigned char* b, std::size_t n) {
+  if (jpeg_has_oversized_huffman_table(b, n)) return "a corrupt JPEG: a Huffman table with more than 256 codes";
+  if (png_chunk_past_end(b, n)) return "a corrupt PNG: a chunk longer than the rest of the file";
+  return {};
+}
+
+} // namespace
+
+std::string image_size_text(long long h, long long w) { return std::to_string(w) + "×" + std::to_string(h) + " pixels"; }
+
+Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size, long long max_pixels) {
+  if (size > kImageMaxBytes) return Error{"the file is too large (" + std::to_string(size >> 20) + " MB; at most 64 MB)"};
+  if (!bytes || size == 0) return Error{"the file is empty"};
+  if (auto why = refused_before_decoding(bytes, size); !why.empty()) // before stbi_info, which reads JPEG tables too
+    return Error{"the picture could not be decoded (" + why + ")"};
+  int w = 0, h = 0, channels = 0;
+  const int len = static_cast<int>(size);
+  if (!stbi_info_from_memory(bytes, len, &w, &h, &channels))
+    return Error{"it is not an image this playground can read (PNG, JPEG, GIF or BMP)"};
+  if (static_cast<long long>(w) * h > max_pixels)
+    return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
+                 std::to_string(max_pixels / 1'000'000) + " megapixels)"};
+  if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
+    return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
+                 std::to_string(kMaxImageSide) + " on a side)"};
+  unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);
+  if (!pixels) {
+    const char* why = stbi_failure_reason();
+    return Error{std::string("the picture could not be decoded (") + (why ? why : "unknown reason") + ")"};
+  }
+  std::unique_ptr<unsigned char, void (*)(void*)> owned(pixels, stbi_image_free);
+  const ImageSize fit = fit_within(h, w, kImageMaxSide);
+  auto t = image_from_pixels(pixels, h, w, channels, fit.height, fit.width);
+  if (!t.ok()) return Error{t.error()};
+  return DecodedImage{std::move(t.value()), h, w};
+}
+
+} // namespace convplay::app

@@ -1,0 +1,119 @@
+// Picture files through decode_image() (app/image_decode.cpp): PNG, JPEG and BMP made here with
+// stb_image_write, downscaling to kImageMaxSide, and the refusals (empty, not a picture, too many pixels,
+// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file).
+#include <catch2/catch.hpp>
+
+#include "image_decode.h"
+
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
+#include <stb_image_write.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <string>
+#include <vector>
+
+using namespace convplay;
+using namespace convplay::app;
+
+namespace {
+void append(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+}
+Expected<DecodedImage> decode(const std::string& file) {
+  return decode_image(reinterpret_cast<const unsigned char*>(file.data()), file.size());
+}
+// A w×h RGB picture: red rising to the right, green downwards, blue 0.
+std::vector<unsigned char> gradient(int w, int h) {
+  std::vector<unsigned char> rgb(static_cast<size_t>(w * h * 3), 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      rgb[static_cast<size_t>((y * w + x) * 3)] = static_cast<unsigned char>(255 * x / std::max(1, w - 1));
+      rgb[static_cast<size_t>((y * w + x) * 3 + 1)] = static_cast<unsigned char>(255 * y / std::max(1, h - 1));
+    }
+  return rgb;
+}
+} // namespace
+
+TEST_CASE("decode_image: PNG exactly, JPEG and BMP as written", "[image_decode]") {
+  const auto rgb = gradient(4, 3);
+  std::string png, jpg, bmp;
+  REQUIRE(stbi_write_png_to_func(append, &png, 4, 3, 3, rgb.data(), 12));
+  REQUIRE(stbi_write_jpg_to_func(append, &jpg, 4, 3, 3, rgb.data(), 95));
+  REQUIRE(stbi_write_bmp_to_func(append, &bmp, 4, 3, 3, rgb.data()));
+  for (const std::string* file : {&png, &jpg, &bmp}) {
+    const auto d = decode(*file);
+    REQUIRE(d.ok());
+    CHECK(d->source_h == 3);
+    CHECK(d->source_w == 4);
+    CHECK(d->image.shape == std::vector<int64_t>{3, 3, 4});
+    const float tolerance = file == &jpg ? 0.1f : 0.0f; // JPEG is lossy
+    CHECK(d->image[(0 * 3 + 2) * 4 + 3] == Approx(1.0f).margin(tolerance)); // red at the right
+    CHECK(d->image[(1 * 3 + 2) * 4 + 0] == Approx(1.0f).margin(tolerance)); // green at the bottom
+    CHECK(d->image[(2 * 3 + 1) * 4 + 1] == Approx(0.0f).margin(tolerance)); // no blue
+  }
+}
+
+TEST_CASE("decode_image: a large picture comes out with its longer side at kImageMaxSide", "[image_decode]") {
+  const auto rgb = gradient(1030, 20);
+  std::string png;
+  REQUIRE(stbi_write_png_to_func(append, &png, 1030, 20, 3, rgb.data(), 1030 * 3));
+  const auto d = decode(png);
+  REQUIRE(d.ok());
+  CHECK(d->source_w == 1030);
+  CHECK(d->image.shape == std::vector<int64_t>{3, 10, kImageMaxSide});
+}
+
+TEST_CASE("decode_image: refusals say why", "[image_decode]") {
+  CHECK(decode("").error() == "the file is empty");
+  CHECK(decode("not a picture").error() == "it is not an image this playground can read (PNG, JPEG, GIF or BMP)");
+  // A PNG header claiming 10000 × 8000 pixels is refused before anything is decoded.
+  std::string png;
+  const auto rgb = gradient(1, 1);
+  REQUIRE(stbi_write_png_to_func(append, &png, 1, 1, 3, rgb.data(), 3));
+  png.replace(16, 8, std::string("\0\0\x27\x10\0\0\x1F\x40", 8)); // IHDR: width 10000, height 8000
+  CHECK(decode(png).error() == "the picture is too large to decode here (10000×8000 pixels; at most 50 megapixels)");
+  // A BMP header claiming 8,257,538 × 3 pixels (an 85-byte file found by the fuzz target; stb_image would
+  // fill 25 million pixels for it) is refused before decoding too.
+  std::string bmp;
+  REQUIRE(stbi_write_bmp_to_func(append, &bmp, 1, 1, 3, rgb.data()));
+  bmp.replace(18, 8, std::string("\x02\0\x7e\0\x03\0\0\0", 8)); // BITMAPINFOHEADER: width, height
+  CHECK(decode(bmp).error() == "the picture is too large to decode here (8257538×3 pixels; at most 65536 on a side)");
+}
+
+TEST_CASE("decode_image: a PNG chunk longer than the file is refused before stb_image allocates it", "[image_decode]") {
+  std::string png;
+  const auto rgb = gradient(2, 2);
+  REQUIRE(stbi_write_png_to_func(append, &png, 2, 2, 3, rgb.data(), 6));
+  REQUIRE(decode(png).ok());
+  REQUIRE(png.substr(37, 4) == "IDAT"); // signature 8, IHDR 25, then the IDAT chunk's length and type
+  std::string claims_2gb = png;
+  claims_2gb.replace(33, 4, std::string("\x7f\xff\xff\xf0", 4));
+  CHECK(decode(claims_2gb).error() == "the picture could not be decoded (a corrupt PNG: a chunk longer than the rest of the file)");
+  CHECK(decode(png + "anything after IEND").ok());
+}
+
+TEST_CASE("decode_image: a JPEG Huffman table with more than 256 codes is refused", "[image_decode]") {
+  // SOI, then a DHT segment: one table (class 0, id 0) whose 16 code counts are 17 each: 272 codes.
+  std::string dht = "\xFF\xD8\xFF\xC4";
+  dht += std::string("\x01\x13\x00", 3) + std::string(16, '\x11') + std::string(272, '\x00');
+  CHECK(decode(dht).error() == "the picture could not be decoded (a corrupt JPEG: a Huffman table with more than 256 codes)");
+  // The same after a scan (entropy-coded data first), where a progressive JPEG has its later tables.
+  std::string late = "\xFF\xD8\xFF\xDA";
+  late += std::string("\x00\x02", 2) + "\x12\x34\xFF" + std::string("\x00", 1) + "\xFF\xC4";
+  late += std::string("\x01\x13\x00", 3) + std::string(16, '\x11');
+  CHECK(decode(late).error().find("more than 256 codes") != std::string::npos);
+  // 256 codes are fine as far as this check goes (stb_image then finds the file incomplete).
+  std::string full = "\xFF\xD8\xFF\xC4";
+  full += std::string("\x01\x12\x00", 3) + std::string(16, '\x10') + std::string(256, '\x00');
+  CHECK(decode(full).error().find("more than 256 codes") == std::string::npos);
+}
