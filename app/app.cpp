@@ -107,8 +107,9 @@ void App::apply_theme() {
   style.GrabRounding = 3.0f;
   style.FramePadding = ImVec2(6, 4);
   style.ItemSpacing = ImVec2(8, 6);
-  // Light: the near-white of a course page, so an embed sits on it without a frame.
-  style.Colors[ImGuiCol_WindowBg] = want ? ImVec4(0.11f, 0.11f, 0.12f, 1.0f) : ImVec4(0.98f, 0.98f, 0.97f, 1.0f);
+  const ThemeColours& colours = theme_colours(want != 0);
+  style.Colors[ImGuiCol_WindowBg] = colours.window_bg;
+  style.Colors[ImGuiCol_TextDisabled] = colours.muted_text; // intros, hints, notes
   style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
 }
 

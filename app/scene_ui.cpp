@@ -28,6 +28,29 @@ Control::~Control() {
   if (disabled_) ImGui::EndDisabled();
 }
 
+const ThemeColours& theme_colours(bool dark) {
+  // Light: the near-white of a course page, so an embed sits on it without a frame; #666 on it is 5.5:1.
+  static const ThemeColours light{ImVec4(0.98f, 0.98f, 0.97f, 1.0f), ImVec4(0.40f, 0.40f, 0.40f, 1.0f)};
+  // Dark: ImGui's own grey (0.5) would be 4.3:1 on this background; 0.66 is 7:1.
+  static const ThemeColours dark_theme{ImVec4(0.11f, 0.11f, 0.12f, 1.0f), ImVec4(0.66f, 0.66f, 0.66f, 1.0f)};
+  return dark ? dark_theme : light;
+}
+
+namespace {
+double relative_luminance(const ImVec4& c) {
+  auto linear = [](float v) {
+    const double s = v;
+    return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * linear(c.x) + 0.7152 * linear(c.y) + 0.0722 * linear(c.z);
+}
+} // namespace
+
+double contrast_ratio(const ImVec4& a, const ImVec4& b) {
+  const double la = relative_luminance(a), lb = relative_luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
 void scene_intro(const char* title, const char* text) {
   ImGui::TextUnformatted(title);
   if (g_author.hidden("intro")) {

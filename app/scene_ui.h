@@ -38,6 +38,16 @@ private:
   bool disabled_ = false;
 };
 
+// The two themes' colours the app sets beyond ImGui's own: the window background and the muted text of
+// intros, hints and notes (ImGuiCol_TextDisabled), chosen for at least 4.5:1 contrast (WCAG 2 body text).
+struct ThemeColours {
+  ImVec4 window_bg;
+  ImVec4 muted_text;
+};
+const ThemeColours& theme_colours(bool dark);
+// WCAG 2 contrast ratio of two opaque sRGB colours, 1 (same) to 21 (black on white).
+double contrast_ratio(const ImVec4& a, const ImVec4& b);
+
 // Title and a short text in our own words: what the scene shows and what to try (author key "intro").
 void scene_intro(const char* title, const char* text);
 void error_line(const std::string& message); // red, wrapped; nothing when message is empty
