@@ -172,19 +172,20 @@ std::string App::state_json() const {
 }
 
 std::string App::set_state_json(std::string_view json) {
+  // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
+  // so state() output (with its "scenes" array) can be fed to setState().
+  static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash"};
   JsonObject in;
   std::string error;
-  if (!parse_flat_json_object(json, in, error)) return error;
+  if (!parse_flat_json_object(json, in, error, read_only)) return error;
   Scene* previous = scene_;
   if (auto it = in.find("scene"); it != in.end()) {
     const std::string* id = std::get_if<std::string>(&it->second);
     if (!id) return "scene must be a string";
     if (auto e = select_scene(*id); !e.empty()) return e;
+    in.erase(it);
   }
-  // Read-only keys are accepted back unchanged, so state() output can be fed to setState().
-  for (const char* key : {"scene", "threads", "simd", "build", "frames", "scenes", "notice", "preferred_height", "scroll_y",
-                          "scroll_max_y", "hash"})
-    in.erase(key);
   if (auto e = scene_->apply_state(in); !e.empty()) {
     scene_ = previous;
     return e;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -48,11 +49,13 @@ std::string library_message(const std::string& what) {
 }
 
 // The SAX events of one document, accepted only in the flat shapes. `list` null: one object; otherwise
-// an array of objects appended to *list.
+// an array of objects appended to *list. The top-level object's keys in `ignored` are dropped whatever
+// their values (arrays and objects included).
 class FlatReader {
 public:
   using json = nlohmann::json;
-  FlatReader(JsonObject* object, std::vector<JsonObject>* list) : object_(object), list_(list) {}
+  FlatReader(JsonObject* object, std::vector<JsonObject>* list, const std::vector<std::string_view>* ignored = nullptr)
+      : object_(object), list_(list), ignored_(ignored) {}
   std::string error; // set when a callback refused the document or the syntax was wrong
 
   bool null() { return value(nullptr); }
@@ -63,10 +66,13 @@ public:
   bool string(json::string_t& v) { return value(std::move(v)); }
   bool binary(json::binary_t&) { return refuse("binary values are not JSON"); } // only CBOR and friends send these
   bool key(json::string_t& k) {
+    if (skip_depth_ > 0) return true;
     key_ = std::move(k);
+    skipping_ = in_object_ && !list_ && ignored_ && std::find(ignored_->begin(), ignored_->end(), key_) != ignored_->end();
     return true;
   }
   bool start_object(size_t) {
+    if (skipping_) return ++skip_depth_, true;
     if (in_object_) return nested("an object");
     if (list_ && !in_array_) return refuse("expected a JSON array of objects, found an object");
     in_object_ = true;
@@ -74,25 +80,35 @@ public:
     return true;
   }
   bool end_object() {
+    if (skipping_) return leave_skipped();
     in_object_ = false;
     if (list_) list_->push_back(std::move(current_));
     else *object_ = std::move(current_);
     return true;
   }
   bool start_array(size_t) {
+    if (skipping_) return ++skip_depth_, true;
     if (in_object_) return nested("an array");
     if (!list_) return refuse("expected a JSON object, found an array");
     if (in_array_) return refuse(item() + " is an array, expected an object");
     in_array_ = true;
     return true;
   }
-  bool end_array() { return true; }
+  bool end_array() { return skipping_ ? leave_skipped() : true; }
   bool parse_error(size_t offset, const std::string&, const nlohmann::detail::exception& e) {
     return refuse("invalid JSON: " + library_message(e.what()) + " at offset " + std::to_string(offset));
   }
 
 private:
+  bool leave_skipped() {
+    if (--skip_depth_ == 0) skipping_ = false;
+    return true;
+  }
   bool value(JsonValue v) {
+    if (skipping_) {
+      if (skip_depth_ == 0) skipping_ = false; // an ignored key with a plain value
+      return true;
+    }
     if (!in_object_) {
       if (!list_) return refuse("expected a JSON object");
       return refuse(in_array_ ? item() + " is not an object" : "expected a JSON array of objects");
@@ -112,6 +128,9 @@ private:
 
   JsonObject* object_;
   std::vector<JsonObject>* list_;
+  const std::vector<std::string_view>* ignored_;
+  bool skipping_ = false; // inside an ignored key's value, skip_depth_ arrays or objects deep
+  int skip_depth_ = 0;
   JsonObject current_;
   std::string key_;
   bool in_object_ = false, in_array_ = false;
@@ -125,9 +144,10 @@ bool read_flat(std::string_view text, FlatReader& reader, std::string& error) {
 
 } // namespace
 
-bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error) {
+bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error,
+                            const std::vector<std::string_view>& ignored) {
   JsonObject parsed;
-  FlatReader reader(&parsed, nullptr);
+  FlatReader reader(&parsed, nullptr, &ignored);
   if (!read_flat(text, reader, error)) return false;
   out = std::move(parsed);
   return true;

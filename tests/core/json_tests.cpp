@@ -194,3 +194,23 @@ TEST_CASE("number lists: decimal numbers between separators, nothing strtod read
   const std::string e = parse_number_list(std::string(19, 'x') + "\xC3\xA9" + "yyyy", v, 10);
   CHECK(e == "'" + std::string(19, 'x') + "…' is not a number");
 }
+
+TEST_CASE("ignored keys are dropped whatever their values, the rest is read as before", "[json]") {
+  JsonObject o;
+  std::string error;
+  const std::vector<std::string_view> ignored = {"scenes", "meta"};
+  REQUIRE(parse_flat_json_object(R"({"scenes":["a",["b"],{"c":[1]}],"n":5,"meta":{"x":{"y":2}},"s":"t"})", o, error, ignored));
+  CHECK(o.size() == 2);
+  CHECK(std::get<double>(o.at("n")) == 5.0);
+  CHECK(std::get<std::string>(o.at("s")) == "t");
+  REQUIRE(parse_flat_json_object(R"({"meta":3,"n":1})", o, error, ignored));
+  CHECK(o.size() == 1);
+  // keys not in the list are still refused when nested, and bad syntax inside an ignored value too
+  CHECK(!parse_flat_json_object(R"({"scenes":[],"other":[1]})", o, error, ignored));
+  CHECK(error.find("'other'") != std::string::npos);
+  error.clear();
+  CHECK(!parse_flat_json_object(R"({"scenes":[1,}]})", o, error, ignored));
+  CHECK(error.find("invalid JSON") != std::string::npos);
+  // without the list, the array is refused as before
+  CHECK(refusal(R"({"scenes":[]})").find("'scenes'") != std::string::npos);
+}

@@ -16,8 +16,10 @@ using JsonObject = std::map<std::string, JsonValue, std::less<>>;
 
 // Parses a flat JSON object into out (replacing it); on failure returns false, leaves out alone and sets
 // error ("invalid JSON: ... at offset N" for bad syntax; a message naming the key whose value is an array or
-// an object; "expected a JSON object" for other documents).
-bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error);
+// an object; "expected a JSON object" for other documents). Keys in `ignored` are dropped whatever their
+// values, so a reader can take back a document that also holds read-only, non-flat fields.
+bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error,
+                            const std::vector<std::string_view>& ignored = {});
 // Parses an array of flat objects, e.g. [{"id":"s1","K":5}, ...], the same way.
 bool parse_flat_json_array(std::string_view text, std::vector<JsonObject>& out, std::string& error);
 
