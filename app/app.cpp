@@ -54,6 +54,7 @@ bool App::init(GLFWwindow* window) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr; // no imgui.ini: a page, a test run and the next start all look the same
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard; // Tab/arrows move the focus, Space/Enter use the control
   apply_theme();
   platform_install_input_hooks(window); // ImGui's backend chains to these
   if (!ImGui_ImplGlfw_InitForOpenGL(window, true) || !ImGui_ImplOpenGL3_Init(platform_glsl_version())) {
@@ -163,7 +164,8 @@ std::string App::state_json() const {
       .field("preferred_height", static_cast<long long>(preferred_height_))
       .field("scroll_y", static_cast<long long>(scroll_y_))
       .field("scroll_max_y", static_cast<long long>(scroll_max_y_))
-      .field("hash", url_hash());
+      .field("hash", url_hash())
+      .field("editing", editing_);
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
   w.raw_field("scenes", scenes + "]");
@@ -175,7 +177,7 @@ std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
-                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash"};
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing"};
   JsonObject in;
   std::string error;
   if (!parse_flat_json_object(json, in, error, read_only)) return error;
@@ -281,6 +283,7 @@ void App::draw_ui() {
   scroll_y_ = ImGui::GetScrollY();
   scroll_max_y_ = ImGui::GetScrollMaxY();
   ImGui::EndChild();
+  editing_ = ImGui::GetIO().WantTextInput || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
   ImGui::End();
   if (!locked_before.empty()) (void)scene_->apply_state(locked_before);
 }

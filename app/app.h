@@ -20,7 +20,7 @@ public:
   bool init(GLFWwindow* window);  // ImGui, fonts, shaders, threads; false + stderr message on failure
   void shutdown();                 // before the window goes; also done by the destructor
   bool frame();                   // draws one frame; true if it wants another right away (animation)
-  std::string state_json() const; // {"scene":..., "threads":..., "simd":..., "frames":..., scene fields}
+  std::string state_json() const; // {"scene":..., "threads":..., "simd":..., "frames":..., "editing":..., scene fields}
   std::string set_state_json(std::string_view json); // "" or why not; nothing changes on error
   std::string select_scene(std::string_view id);      // "" or "unknown scene ..."
   // The address hash: "scene=modes&n=5&…" (the scene, its parameters, the author's options).
@@ -53,6 +53,7 @@ private:
   AuthorOptions author_;   // from the address: nav, theme, play, hide, lock
   int theme_applied_ = -1; // 0 light, 1 dark
   float preferred_height_ = 0.0f; // content height of the last frame, reported to a host page
+  bool editing_ = false; // a text field or a popup takes the keys (Esc is theirs, not the page's)
   float scroll_y_ = 0.0f, scroll_max_y_ = 0.0f; // the scene's vertical scroll in the last frame (logical px)
   static App* instance_;
 };

@@ -41,20 +41,32 @@ bool Stepper::draw(int count) {
     return false;
   }
   if (s_.step >= count) s_.step = count - 1;
+  // Shortcuts while the app has the keys and no text field is being edited: K play/pause, ',' and '.' one
+  // step back and forward (as in video players; Space and the arrows belong to keyboard navigation).
+  // Emscripten's GLFW and the native one both index letter and punctuation keys by their ASCII code.
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool keys = !io.WantTextInput && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+  if (keys && ImGui::IsKeyPressed('K', false)) {
+    s_.playing = !s_.playing;
+    accumulated_ = 0.0;
+  }
+  if (keys && ImGui::IsKeyPressed(',', false)) set_position(s_.step - 1, count);
+  if (keys && ImGui::IsKeyPressed('.', false)) set_position(s_.step + 1, count);
   ImGui::PushID(this);
   if (ImGui::Button("|<")) set_position(0, count);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("first position");
   ImGui::SameLine();
   if (ImGui::Button("<")) set_position(s_.step - 1, count);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step back");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step back (key ,)");
   ImGui::SameLine();
   if (ImGui::Button(s_.playing ? "pause" : "play", ImVec2(ImGui::GetFontSize() * 3.5f, 0))) {
     s_.playing = !s_.playing;
     accumulated_ = 0.0;
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("play or pause (key K)");
   ImGui::SameLine();
   if (ImGui::Button(">")) set_position(s_.step + 1, count);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward (key .)");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.0f);
   table().widget(s_, s_.speed);

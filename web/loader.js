@@ -147,7 +147,12 @@
   const focused = () => document.activeElement === canvas;
   for (const type of ['keydown', 'keypress', 'keyup']) {
     window.addEventListener(type, (e) => {
-      if (!focused() || e.key === 'Tab') e.stopImmediatePropagation(); // Tab keeps its meaning: leave
+      if (!focused() || e.key === 'Tab') { e.stopImmediatePropagation(); return; } // Tab keeps its meaning: leave
+      // Esc leaves the embed too, unless a text field or a popup in the app is open (then Esc is theirs).
+      if (e.key === 'Escape' && type === 'keydown' && module && !stopped && !state().editing) {
+        e.stopImmediatePropagation();
+        canvas.blur();
+      }
     }, true);
   }
   window.addEventListener('wheel', (e) => {

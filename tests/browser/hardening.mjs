@@ -300,7 +300,7 @@ export async function wheelChecks(browser, base, check, artifacts) {
 // per frame, so the platform layer queues them. Here every event of a sequence is dispatched in one task
 // (so all of them fall between two frames), as the keyboard events Emscripten's GLFW reads: keyCode for
 // keydown/keyup, charCode for keypress (the constructor takes neither, so they are defined on the event).
-async function sendKeys(page, steps) {
+export async function sendKeys(page, steps) {
   await page.evaluate((steps) => {
     const fire = (type, code, char) => {
       const e = new KeyboardEvent(type, { bubbles: true, cancelable: true });
