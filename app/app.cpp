@@ -232,7 +232,8 @@ void App::draw_ui() {
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   if (author_.nav) {
     const float sidebar = std::clamp(vp->WorkSize.x * 0.2f, 150.0f, 230.0f);
-    ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true);
+    // NavFlattened: the arrows move between the scene list and the scene's controls as one window.
+    ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true, ImGuiWindowFlags_NavFlattened);
     ImGui::TextUnformatted("Convolution");
     ImGui::TextUnformatted("Playground");
     ImGui::Separator();
@@ -250,7 +251,7 @@ void App::draw_ui() {
     ImGui::EndChild();
     ImGui::SameLine();
   }
-  ImGui::BeginChild("scene", ImVec2(0, 0), false);
+  ImGui::BeginChild("scene", ImVec2(0, 0), false, ImGuiWindowFlags_NavFlattened);
   if (!notice_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(255, 243, 205, 255));
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(102, 77, 3, 255));

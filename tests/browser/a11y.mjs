@@ -3,7 +3,7 @@
 import { ready } from './embed.mjs';
 import { sendKeys } from './hardening.mjs';
 
-const [K, COMMA, PERIOD] = [75, 188, 190];
+const [K, COMMA, PERIOD, ENTER, SPACE, RIGHT, DOWN] = [75, 188, 190, 13, 32, 39, 40];
 
 // Sends keys, then lets the app draw a few frames (slow under SwiftShader) and returns state().
 async function afterKeys(page, keys) {
@@ -12,6 +12,21 @@ async function afterKeys(page, keys) {
   await page.waitForFunction((f) => window.convplay.state().frames >= f + 4, frames, { timeout: 10000, polling: 200 }).catch(() => {});
   await page.waitForTimeout(500);
   const st = await page.evaluate(() => window.convplay.state()); return st;
+}
+
+// Keyboard navigation, one key at a time (each needs a frame or two), from the canvas's focus; state() after.
+async function navigate(page, scene, keys) {
+  const origin = new URL(page.url()).origin;
+  await page.goto('about:blank'); // then a fresh page (only the hash changing would not reload): no focus yet
+  await page.goto(`${origin}/index.html#scene=${scene}`);
+  await ready(page);
+  await page.locator('#canvas').focus();
+  await page.waitForTimeout(1000);
+  for (const k of keys) {
+    await sendKeys(page, [k]);
+    await page.waitForTimeout(700);
+  }
+  return page.evaluate(() => window.convplay.state());
 }
 
 export async function a11yChecks(browser, base, check) {
@@ -45,6 +60,20 @@ export async function a11yChecks(browser, base, check) {
   s = await afterKeys(page, [K]);
   check('keys: K again pauses it', s.playing === false, JSON.stringify(s.playing));
 
+  // Keyboard navigation: the first arrow shows the focus (the scene list's first entry), → enters the
+  // scene's controls (its first one), ↓ moves down; Space presses, Enter types into a slider.
+  const lecture = await page.evaluate(() => window.convplay.state());
+  s = await navigate(page, 'modes', [DOWN, RIGHT, DOWN, DOWN, ENTER, '7', ENTER]);
+  check('keyboard only: modes\' input height slider typed to 7 (↓ → ↓ ↓ Enter 7 Enter)', s.h === 7 && s.out_h === 5 && s.w === lecture.w,
+        `h ${s.h}, out_h ${s.out_h}`);
+  s = await navigate(page, 'modes', [DOWN, RIGHT, DOWN, RIGHT, SPACE]);
+  check('keyboard only: modes\' transposed-convolution radio button chosen with Space (↓ → ↓ → Space)', s.op === 'transposed' && s.out_h === 5, `${s.op} ${s.out_h}`);
+  s = await navigate(page, 'pooling', [DOWN, RIGHT, DOWN, SPACE]);
+  check('keyboard only: pooling\'s preset button "7×7, 3×3 stride 2 pad 1" pressed with Space (↓ → ↓ Space)',
+        s.h === 7 && s.w === 7 && s.size === 3 && s.stride === 2 && s.padding === 1, JSON.stringify({ h: s.h, size: s.size, stride: s.stride, padding: s.padding }));
+
+  await page.locator('#canvas').focus();
+  await page.waitForTimeout(300);
   await page.keyboard.press('Escape'); // a real key: the loader reads its `key`
   const active = await page.evaluate(() => document.activeElement && document.activeElement.id);
   check('keys: Esc leaves the embed (the canvas loses focus)', active !== 'canvas', String(active));
