@@ -156,6 +156,8 @@ std::string App::select_scene(std::string_view id) {
 std::string App::state_json() const {
   JsonWriter w;
   w.field("scene", scene_->id())
+      .field("title", scene_->title())
+      .field("description", scene_->description())
       .field("threads", threads_)
       .field("simd", static_cast<bool>(CONVPLAY_SIMD))
       .field("build", CONVPLAY_THREADS ? "threads" : "single")
@@ -177,7 +179,8 @@ std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
-                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing"};
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing",
+                                                          "title", "description"};
   JsonObject in;
   std::string error;
   if (!parse_flat_json_object(json, in, error, read_only)) return error;

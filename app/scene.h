@@ -28,6 +28,9 @@ public:
   // Its parameters (from its tables: its own and the Stepper's) with their current values: what the URL
   // hash keeps, what a lock holds, what the tests iterate.
   virtual std::vector<ParamValue> parameters() const = 0;
+  // A paragraph for screen readers (the page's live region, state()'s "description"): what the scene shows
+  // now, with its numbers. The default names the title and every parameter's value.
+  virtual std::string description() const;
 };
 
 // Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).

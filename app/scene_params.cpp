@@ -1,5 +1,7 @@
 #include "scene_params.h"
 
+#include "scene.h"
+
 #include "scene_ui.h"
 
 #include <imgui.h>
@@ -252,4 +254,22 @@ std::optional<JsonValue> draw(const ParamSpec& spec, const char* label, const Js
 }
 
 } // namespace detail
+std::string Scene::description() const {
+  std::string text = std::string(title()) + ".";
+  for (const ParamValue& p : parameters()) {
+    if (!p.spec->written) continue;
+    std::string label = p.spec->label;
+    if (label.empty() || label.rfind("##", 0) == 0) label = p.spec->key;
+    std::string value;
+    if (const auto* d = std::get_if<double>(&p.value)) value = format_value(static_cast<float>(*d));
+    else if (const auto* b = std::get_if<bool>(&p.value)) value = *b ? "on" : "off";
+    else if (const auto* t = std::get_if<std::string>(&p.value)) value = t->size() > 40 ? t->substr(0, 40) + "…" : *t;
+    else continue;
+    if (value.empty()) continue;
+    text += " " + label + ": " + value + ";";
+  }
+  if (text.back() == ';') text.back() = '.';
+  return text;
+}
+
 } // namespace convplay::app

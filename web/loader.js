@@ -245,7 +245,25 @@
       toParent({ type: 'convplay:height', height: Math.ceil(height) });
     }
   }
-  function scheduleSync() { if (!syncTimer) syncTimer = setTimeout(syncNow, 250); }
+  function scheduleSync() {
+    if (!syncTimer) syncTimer = setTimeout(syncNow, 250);
+    if (!describeTimer) describeTimer = setTimeout(describeNow, 500);
+  }
+  // The live region beside the canvas: the scene in words, rewritten at most twice a second and only when
+  // it changed (a screen reader announces each change); the canvas's label names the scene.
+  const live = document.getElementById('description');
+  let describeTimer = 0, lastDescription = null;
+  function describeNow() {
+    describeTimer = 0;
+    if (!module || stopped || !live) return;
+    let s;
+    try { s = state(); } catch (e) { return; } // crashed: the page says so
+    if (typeof s.description === 'string' && s.description !== lastDescription) {
+      lastDescription = s.description;
+      live.textContent = s.description;
+    }
+    if (typeof s.title === 'string') canvas.setAttribute('aria-label', `Convolution Playground: ${s.title}`);
+  }
   window.addEventListener('hashchange', () => {
     if (!module || stopped) return;
     const hash = window.location.hash.replace(/^#/, '');

@@ -252,6 +252,13 @@ private:
   void draw_results();
   void draw_picture(bool stacked);
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
+  // The height and width axes' arithmetic (1-D: the height is the trivial axis of one row).
+  std::pair<Axis, Axis> axes() const {
+    const bool two_d = p_.dims == 2;
+    return {axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? p_.padding : Padding::Valid, two_d ? p_.pad_h : 0),
+            axis(p_.w, p_.kw, p_, p_.padding, p_.pad_w)};
+  }
 
   Params p_;
   mutable Computed cache_;
@@ -537,9 +544,7 @@ void ModesScene::write_results(JsonWriter& out) const {
   const Computed& c = computed();
   if (c.ok) {
     const bool two_d = p_.dims == 2;
-    const Axis ah = axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? p_.padding : Padding::Valid,
-                         two_d ? p_.pad_h : 0);
-    const Axis aw = axis(p_.w, p_.kw, p_, p_.padding, p_.pad_w);
+    const auto [ah, aw] = axes();
     out.field("out_h", static_cast<long long>(c.out_h)).field("out_w", static_cast<long long>(c.out_w))
         .field("formula_w", aw.formula_text());
     if (two_d) out.field("formula_h", ah.formula_text());
@@ -553,6 +558,21 @@ void ModesScene::write_results(JsonWriter& out) const {
   } else {
     out.field("error", c.error);
   }
+}
+
+std::string ModesScene::description() const {
+  const Computed& c = computed();
+  std::string text = std::string(title()) + ", " + (p_.op == 1 ? "transposed convolution" : "convolution") + ". ";
+  if (!c.ok) return text + c.error;
+  const auto [ah, aw] = axes();
+  const auto size = [&](int h, int w) { return p_.dims == 2 ? std::to_string(h) + " × " + std::to_string(w) : std::to_string(w); };
+  text += "Input " + size(c.in_h, c.in_w) + ", kernel " + size(c.k_h, c.k_w) + ", stride " + std::to_string(p_.stride) +
+          ", dilation " + std::to_string(p_.dilation) + ". Output " + size(c.out_h, c.out_w) + "; ";
+  if (p_.dims == 2) text += "height " + ah.formula_text() + "; width ";
+  text += aw.formula_text() + ".";
+  if (c.values) text += " " + window_line(stepper_.position_in(positions())) + ".";
+  else if (!c.error.empty()) text += " " + c.error;
+  return text;
 }
 
 std::string ModesScene::apply_state(const JsonObject& in) {

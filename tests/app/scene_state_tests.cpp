@@ -100,3 +100,19 @@ TEST_CASE("modes: a layer too large to compute live keeps its exact shape", "[mo
   CHECK(st.find(R"("out_h":4096,"out_w":4096)") != std::string::npos);
   CHECK(st.find(R"("output":"")") != std::string::npos);
 }
+
+TEST_CASE("every scene describes itself in words: its title and numbers; modes with the lecture's arithmetic", "[a11y]") {
+  for (auto& s : make_scenes()) {
+    INFO(s->id());
+    const std::string d = s->description();
+    CHECK(d.rfind(s->title(), 0) == 0);
+    CHECK(d.size() > std::string(s->title()).size() + 10);
+  }
+  auto s = make_modes_scene();
+  std::string d = s->description();
+  CHECK(d.find("Input 5 × 5, kernel 3 × 3") != std::string::npos);
+  CHECK(d.find("Output 3 × 3; height valid: N − K + 1 = 5 − 3 + 1 = 3") != std::string::npos);
+  CHECK(d.find("= 12.") != std::string::npos); // the window's first position, written out
+  REQUIRE(apply(*s, R"({"padding":"full"})").empty());
+  CHECK(s->description().find("Output 7 × 7") != std::string::npos);
+}

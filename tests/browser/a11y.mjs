@@ -79,3 +79,31 @@ export async function a11yChecks(browser, base, check) {
   check('keys: Esc leaves the embed (the canvas loses focus)', active !== 'canvas', String(active));
   await context.close();
 }
+
+// The screen reader's view: the live region's text (read from the accessibility tree) follows setState.
+export async function liveRegionChecks(browser, base, check) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/index.html#scene=modes`);
+  await ready(page);
+  const region = page.locator('#description');
+  const text = async (re) => {
+    await page.waitForFunction((re) => new RegExp(re).test(document.getElementById('description').textContent), re.source,
+                               { timeout: 10000 }).catch(() => {});
+    return region.ariaSnapshot();
+  };
+  const first = await text(/Output 3 × 3/);
+  check('live region: the accessibility tree reads the scene (modes: Output 3 × 3, N − K + 1 = 5 − 3 + 1 = 3, = 12)',
+        /Output 3 × 3/.test(first) && /5 − 3 \+ 1 = 3/.test(first) && /= 12/.test(first), first.slice(0, 200));
+  await page.evaluate(() => window.convplay.setState({ n: 7 }));
+  const second = await text(/Output 5 × 5/);
+  check('live region: its text changes with setState (n = 7: Output 5 × 5)', /Output 5 × 5/.test(second), second.slice(0, 200));
+  const attrs = await page.evaluate(() => {
+    const c = document.getElementById('canvas'), d = document.getElementById('description');
+    return { role: c.getAttribute('role'), label: c.getAttribute('aria-label'), live: d.getAttribute('aria-live'), w: d.getBoundingClientRect().width };
+  });
+  check('live region: polite and visually hidden; the canvas is an application named after the scene',
+        attrs.role === 'application' && attrs.label === 'Convolution Playground: Shape arithmetic' && attrs.live === 'polite' && attrs.w <= 1,
+        JSON.stringify(attrs));
+  await context.close();
+}

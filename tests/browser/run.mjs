@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
-import { a11yChecks } from './a11y.mjs';
+import { a11yChecks, liveRegionChecks } from './a11y.mjs';
 import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -367,7 +367,10 @@ try {
     await wheelChecks(browser, started[0].base, check, artifacts);
     await keyChecks(browser, started[0].base, check);
   }
-  if (want('a11y')) await a11yChecks(browser, started[1].base, check);
+  if (want('a11y')) {
+    await liveRegionChecks(browser, started[1].base, check);
+    await a11yChecks(browser, started[1].base, check);
+  }
   fs.rmSync(courseRoot, { recursive: true, force: true });
   if (want('many')) await manyEmbedsCheck(browser, started[1].base, check);
   if (want('missing')) {
