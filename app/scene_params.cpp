@@ -71,7 +71,7 @@ std::string apply_params(const JsonObject& in, std::string_view scene, std::init
   };
   for (const auto& entry : in)
     if (!spec_of(entry.first) && !(derived && derived(entry.first)))
-      return "unknown key '" + entry.first + "' for scene " + std::string(scene);
+      return "unknown key '" + message_excerpt(entry.first) + "' for scene " + std::string(scene);
   for (const BoundParams& t : tables) // every value checked before any is applied
     for (const ParamSpec* s : t.specs)
       if (auto it = in.find(std::string_view(s->key)); it != in.end())

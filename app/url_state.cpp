@@ -159,11 +159,18 @@ std::string apply_author_option(AuthorOptions& o, std::string_view key, std::str
     if (items.size() > 64) return std::string(key) + " lists more than 64 names";
     for (const auto& i : items)
       if (i.size() > 40 || i.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
-        return std::string(key) + ": '" + (i.size() > 40 ? i.substr(0, 40) + "…" : i) + "' is not a control name";
+        return std::string(key) + ": '" + message_excerpt(i) + "' is not a control name";
     (key == "hide" ? o.hide : o.lock) = std::move(items);
     return {};
   }
-  return "unknown option " + std::string(key);
+  return "unknown option " + message_excerpt(key);
+}
+
+std::string message_excerpt(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end; // not inside a UTF-8 character
+  return std::string(text.substr(0, end)) + "…";
 }
 
 void write_author_options(const AuthorOptions& o, UrlPairs& out) {
@@ -185,7 +192,7 @@ Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string
     if (id == s->id()) return s.get();
   std::string known;
   for (auto& s : scenes) known += (known.empty() ? "" : ", ") + std::string(s->id());
-  error = "unknown scene '" + std::string(id) + "' (known: " + known + ")";
+  error = "unknown scene '" + message_excerpt(id) + "' (known: " + known + ")";
   return nullptr;
 }
 

@@ -42,6 +42,10 @@ void write_author_options(const AuthorOptions& options, UrlPairs& out);
 
 std::string join_url_pairs(const UrlPairs& pairs); // "a=1&b=x%20y" (no '#')
 
+// Text from the address or the page quoted in a message, cut to `max` bytes (at a character boundary)
+// with "…" so that a hostile 10,000-character key cannot fill the notice bar.
+std::string message_excerpt(std::string_view text, std::size_t max = 40);
+
 // The scene with this id, or nullptr and `error` = "unknown scene 'x' (known: modes, ...)".
 Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string_view id, std::string& error);
 // The address of a scene: "scene=modes&h=5&…" (the scene, its parameters, the author's options).

@@ -79,3 +79,18 @@ TEST_CASE("url hash: every scene's parameters are keys of its state and survive 
     CHECK(again.str() == w.str());
   }
 }
+
+TEST_CASE("a 10,000-character key or scene in the address is cut in the notice", "[url]") {
+  auto scenes = make_scenes();
+  Scene* current = scenes.front().get();
+  AuthorOptions author;
+  const std::string long_key(10000, 'x');
+  std::string notice = load_url_hash("scene=modes&" + long_key + "=1", scenes, current, author);
+  CHECK(notice.find("xxxxxxxxxx…") != std::string::npos);
+  CHECK(notice.size() < 300);
+  notice = load_url_hash("scene=" + long_key, scenes, current, author);
+  CHECK(notice.find("…") != std::string::npos);
+  CHECK(notice.size() < 400);
+  CHECK(message_excerpt("short") == "short");
+  CHECK(message_excerpt("ab\xC3\xA9" "cd", 3) == "ab…"); // not inside the two bytes of é
+}
