@@ -13,6 +13,7 @@ as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # --- Debian packages -------------------------------------------------------
 debs=(cmake ninja-build g++ pkg-config emscripten node-acorn nodejs npm libglfw3-dev libgl-dev catch2 libstb-dev
+      zlib1g-dev libcli11-dev dataset-fashion-mnist
       dpkg-dev xz-utils ca-certificates fonts-dejavu-core)
 (( want_test )) && debs+=(chromium xvfb xauth libgl1-mesa-dri python3-numpy python3-scipy python3-torch)
 
