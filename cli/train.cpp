@@ -128,7 +128,9 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
     const int64_t n_train = fm.train.size();
     std::vector<std::vector<int64_t>> orders; // empty: epoch_order(seed, epoch)
     if (!order_path.empty()) {
-      IndexTensor ord = need(read_npy_int64(order_path));
+      auto read_order = read_npy_int64(order_path);
+      if (!read_order) throw Failure{"--order: " + read_order.error()};
+      IndexTensor ord = std::move(*read_order);
       if (ord.rank() == 2 && ord.dim(0) != epochs)
         throw Failure{"--order: " + order_path + " has " + std::to_string(ord.dim(0)) + " rows for " +
                       std::to_string(epochs) + " epochs"};
@@ -141,7 +143,8 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
         if (ord[i] < 0 || ord[i] >= n_train)
           throw Failure{"--order: index " + std::to_string(ord[i]) + " at position " + std::to_string(i) +
                         " is not a training image (0 to " + std::to_string(n_train - 1) + ")"};
-      for (int64_t r = 0; r < rows; ++r) orders.emplace_back(ord.data.begin() + r * N, ord.data.begin() + (r + 1) * N);
+      for (int64_t r = 0; r < rows; ++r) orders.emplace_back(ord.data.begin() + static_cast<std::ptrdiff_t>(r * N),
+                                                             ord.data.begin() + static_cast<std::ptrdiff_t>((r + 1) * N));
     } else if (n_train < batch) {
       throw Failure{std::to_string(n_train) + " training images are fewer than one batch of " + std::to_string(batch)};
     }
@@ -155,7 +158,7 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
     std::vector<uint8_t> labels(static_cast<size_t>(batch));
     for (int64_t epoch = 1; epoch <= epochs; ++epoch) {
       const std::vector<int64_t> order =
-          orders.empty() ? epoch_order(o.seed, epoch - 1, n_train) : orders[orders.size() == 1 ? 0 : epoch - 1];
+          orders.empty() ? epoch_order(o.seed, epoch - 1, n_train) : orders[orders.size() == 1 ? 0 : static_cast<size_t>(epoch - 1)];
       const int64_t steps = static_cast<int64_t>(order.size()) / batch;
       double loss_sum = 0.0;
       const auto t0 = std::chrono::steady_clock::now();

@@ -7,14 +7,14 @@
 #include <cstdlib>
 #include <string>
 
-// Reads path with Node's fs (inflating .gz with zlib) into a malloc'ed buffer; *size = its bytes, or
+// Reads path with Node's fs (inflating gzip data with zlib) into a malloc'ed buffer; *size = its bytes, or
 // -1 with the buffer holding the error message (NUL-terminated).
 EM_JS(char*, convplay_node_read, (const char* path, int* size), {
   let bytes;
   try {
     const name = UTF8ToString(path);
     bytes = require('fs').readFileSync(name);
-    if (name.endsWith('.gz')) bytes = require('zlib').gunzipSync(bytes);
+    if (bytes.length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) bytes = require('zlib').gunzipSync(bytes);
   } catch (e) {
     const msg = String(e.message || e);
     const len = lengthBytesUTF8(msg) + 1;

@@ -67,7 +67,7 @@ Expected<IdxArray> parse_idx_prefix(std::string_view bytes) {
     return Error{"IDX file has " + num(have - data_bytes) + " bytes after its " + num(data_bytes) + " bytes of data"};
   const int64_t per_item = data_bytes / a.dims[0];
   const int64_t items = have / per_item;
-  a.data.assign(bytes.begin() + head, bytes.begin() + head + items * per_item);
+  a.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(head), bytes.begin() + static_cast<std::ptrdiff_t>(head + items * per_item));
   return a;
 }
 
@@ -134,7 +134,7 @@ Expected<std::string> read_data_file(const std::string& path) {
   ss << f.rdbuf();
   if (f.bad()) return Error{"cannot read " + path};
   std::string bytes = std::move(ss).str();
-  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b) {
     auto r = gunzip(bytes);
     if (!r) return Error{path + ": " + r.error()};
     return r;
@@ -246,8 +246,8 @@ Dataset Dataset::first(int64_t n) const {
   d.rows_ = rows_;
   d.cols_ = cols_;
   d.classes_ = classes_;
-  d.pixels_.assign(pixels_.begin(), pixels_.begin() + n * rows_ * cols_);
-  d.labels_.assign(labels_.begin(), labels_.begin() + n);
+  d.pixels_.assign(pixels_.begin(), pixels_.begin() + static_cast<std::ptrdiff_t>(n * rows_ * cols_));
+  d.labels_.assign(labels_.begin(), labels_.begin() + static_cast<std::ptrdiff_t>(n));
   d.available_ = n;
   d.header_done_ = true;
   return d;
@@ -282,13 +282,19 @@ void Dataset::inputs_range(int64_t begin, int64_t n, float* out, int64_t dy, int
 }
 
 Expected<FashionMnist> load_fashion_mnist(const std::string& dir, int64_t train_limit, const DataFileReader& read) {
+  // name.gz, or the uncompressed name when only that exists.
+  auto path_of = [&](const std::string& name) {
+    const std::string gz = dir + "/" + name, plain = gz.substr(0, gz.size() - 3);
+    return !std::ifstream(gz) && std::ifstream(plain) ? plain : gz;
+  };
   auto load = [&](const char* images, const char* labels) -> Expected<Dataset> {
-    auto i = read(dir + "/" + images);
+    const std::string ip = path_of(images), lp = path_of(labels);
+    auto i = read(ip);
     if (!i) return Error{i.error()};
-    auto l = read(dir + "/" + labels);
+    auto l = read(lp);
     if (!l) return Error{l.error()};
     auto d = Dataset::from_idx(*i, *l);
-    if (!d) return Error{dir + "/" + images + ": " + d.error()};
+    if (!d) return Error{ip + " and " + lp + ": " + d.error()};
     return d;
   };
   FashionMnist f;

@@ -62,7 +62,7 @@ std::vector<int64_t> epoch_order(uint64_t seed, int64_t epoch, int64_t n) {
   std::vector<int64_t> order(at(std::max<int64_t>(n, 0)));
   for (int64_t i = 0; i < n; ++i) order[at(i)] = i;
   TrainRng rng(seed * 0x2545f4914f6cdd1dull + static_cast<uint64_t>(epoch) + 1);
-  for (int64_t i = n - 1; i > 0; --i) std::swap(order[at(i)], order[rng.below(static_cast<uint64_t>(i) + 1)]);
+  for (int64_t i = n - 1; i > 0; --i) std::swap(order[at(i)], order[static_cast<size_t>(rng.below(static_cast<uint64_t>(i) + 1))]);
   return order;
 }
 
@@ -366,7 +366,7 @@ void TrainableNetwork::Impl::keep_maps() {
     Tensor& t = maps[i];
     t.shape = s.flat ? std::vector<int64_t>{s.c} : std::vector<int64_t>{s.c, s.h, s.w};
     const auto& src = acts[i + 1].data;
-    t.data.assign(src.begin(), src.begin() + values_of(s));
+    t.data.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(values_of(s)));
   }
 }
 

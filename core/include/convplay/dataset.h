@@ -55,7 +55,7 @@ int64_t idx_header_bytes(int64_t rank);
 bool gzip_supported() noexcept;
 // Inflates gzip data (one or more members); an error on corrupt or truncated data, or beyond max_bytes.
 Expected<std::string> gunzip(std::string_view bytes, int64_t max_bytes = int64_t{1} << 30);
-// A file's bytes, inflated when its name ends in .gz (an error where gzip is not supported).
+// A file's bytes, inflated when they are gzip (start with 1f 8b; an error where gzip is not supported).
 Expected<std::string> read_data_file(const std::string& path);
 
 // The network input of one pixel: (pixel / 255 − mean) / std, computed in float as NumPy does.
@@ -109,7 +109,7 @@ struct FashionMnist {
 };
 // Reads a file's uncompressed bytes (read_data_file natively; the WebAssembly trainer inflates in JS).
 using DataFileReader = std::function<Expected<std::string>(const std::string& path)>;
-// The four standard files of dir (kFashion*); train limited to its first `train_limit` images (0: all).
+// The four standard files of dir (kFashion*, or the same names without .gz, uncompressed); train limited to its first `train_limit` images (0: all).
 Expected<FashionMnist> load_fashion_mnist(const std::string& dir = kFashionMnistDir, int64_t train_limit = 0,
                                           const DataFileReader& read = read_data_file);
 
