@@ -13,6 +13,7 @@
 #include <convplay/train_ops.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -252,7 +253,7 @@ template <class F> void per_image(ThreadPool* pool, int64_t n, int64_t values, F
   parallel_for(n * values >= (int64_t{1} << 16) ? pool : nullptr, n, f);
 }
 
-void activation_forward(Activation a, const float* x, float* y, int64_t count) {
+void activation_forward(Activation a, const float* __restrict x, float* __restrict y, int64_t count) {
   switch (a) {
   case Activation::ReLU:
     for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
@@ -270,10 +271,14 @@ void activation_forward(Activation a, const float* x, float* y, int64_t count) {
 }
 
 // dL/dx from the activation's output y (as PyTorch's backward formulas: ReLU passes where y > 0).
-void activation_backward_from_output(Activation a, const float* y, const float* gy, float* gx, int64_t count) {
+// (Selects rather than branches, on restrict pointers: the loops vectorise, and a ReLU's random signs
+// cost no mispredictions.)
+void activation_backward_from_output(Activation a, const float* __restrict y, const float* __restrict gy,
+                                     float* __restrict gx, int64_t count) {
   switch (a) {
-  case Activation::ReLU:
-    for (int64_t i = 0; i < count; ++i) gx[i] = y[i] > 0.0f ? gy[i] : 0.0f;
+  case Activation::ReLU: // gy where y > 0, else +0: the bits of gy masked
+    for (int64_t i = 0; i < count; ++i)
+      gx[i] = std::bit_cast<float>(std::bit_cast<uint32_t>(gy[i]) & (0u - static_cast<uint32_t>(y[i] > 0.0f)));
     break;
   case Activation::Sigmoid:
     for (int64_t i = 0; i < count; ++i) gx[i] = gy[i] * (1.0f - y[i]) * y[i];
@@ -387,41 +392,62 @@ Expected<Tensor> TrainableNetwork::predict(const float* images, int64_t n) {
 // ---- [SECTION] loss and backward ----------------------------------------------------------------
 
 namespace {
-// dL/dx of max pooling (the first maximum of each window, taps in row-major order, gets the gradient)
-// or average pooling (each tap gets 1/K² of it), for one image's planes.
-void pool_backward_image(const Layer& L, const float* x, const float* gy, float* gx) {
+// dL/dx of max pooling or average pooling for one image's planes. Max: the gradient goes to the first
+// tap (row-major) equal to the window's output y, i.e. PyTorch's first maximum (a NaN window, whose
+// output equals no tap, passes none: the loss is not finite then anyway). Average: 1/K² to each tap.
+// Branch-free selects: the taps' order is random, branches would mispredict.
+void pool_backward_image(const Layer& L, const float* __restrict x, const float* __restrict y,
+                         const float* __restrict gy, float* __restrict gx) {
   const int64_t C = L.rep.input.c, H = L.rep.input.h, W = L.rep.input.w;
   const int64_t OH = L.rep.output.h, OW = L.rep.output.w, K = L.spec.kernel;
   const int64_t S = L.spec.stride == 0 ? K : L.spec.stride;
-  std::fill(gx, gx + C * H * W, 0.0f);
   const float inv = 1.0f / static_cast<float>(K * K);
+  const bool max = L.spec.pool == PoolOp::Max;
+  // Windows 2×2 at stride 2 (LeNet's) tile the input: each tap is written once, no clearing first
+  // (but for a last odd row or column, which no window covers).
+  const bool tiles2 = max && K == 2 && S == 2;
+  if (!tiles2 || H != 2 * OH || W != 2 * OW) std::fill(gx, gx + C * H * W, 0.0f);
   for (int64_t c = 0; c < C; ++c) {
     const float* xp = x + c * H * W;
     float* gp = gx + c * H * W;
     const float* g = gy + c * OH * OW;
-    for (int64_t oh = 0; oh < OH; ++oh)
+    const float* yp = y + c * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      if (tiles2) {
+        const float* r0 = xp + 2 * oh * W;
+        const float* r1 = r0 + W;
+        float* g0 = gp + 2 * oh * W;
+        float* g1 = g0 + W;
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const float go = g[oh * OW + ow], out = yp[oh * OW + ow];
+          const bool h0 = r0[2 * ow] == out, h1 = !h0 && r0[2 * ow + 1] == out;
+          const bool h2 = !h0 && !h1 && r1[2 * ow] == out, h3 = !h0 && !h1 && !h2 && r1[2 * ow + 1] == out;
+          g0[2 * ow] = h0 ? go : 0.0f;
+          g0[2 * ow + 1] = h1 ? go : 0.0f;
+          g1[2 * ow] = h2 ? go : 0.0f;
+          g1[2 * ow + 1] = h3 ? go : 0.0f;
+        }
+        continue;
+      }
       for (int64_t ow = 0; ow < OW; ++ow) {
-        const float go = g[oh * OW + ow];
-        const int64_t h0 = oh * S, w0 = ow * S;
-        if (L.spec.pool == PoolOp::Max) {
-          int64_t best = h0 * W + w0;
-          float m = -std::numeric_limits<float>::infinity();
+        const float go = g[oh * OW + ow], out = yp[oh * OW + ow];
+        const int64_t base = oh * S * W + ow * S;
+        if (max) {
+          bool found = false;
           for (int64_t kh = 0; kh < K; ++kh)
             for (int64_t kw = 0; kw < K; ++kw) {
-              const int64_t idx = (h0 + kh) * W + w0 + kw;
-              const float v = xp[idx];
-              if (v > m || std::isnan(v)) {
-                m = v;
-                best = idx;
-              }
+              const int64_t idx = base + kh * W + kw;
+              const bool hit = !found && xp[idx] == out;
+              gp[idx] += hit ? go : 0.0f;
+              found = found || hit;
             }
-          gp[best] += go;
         } else {
           const float share = go * inv;
           for (int64_t kh = 0; kh < K; ++kh)
-            for (int64_t kw = 0; kw < K; ++kw) gp[(h0 + kh) * W + w0 + kw] += share;
+            for (int64_t kw = 0; kw < K; ++kw) gp[base + kh * W + kw] += share;
         }
       }
+    }
   }
 }
 } // namespace
@@ -473,10 +499,12 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
     }
     case LayerKind::Pool: {
       if (!L.need_input_grad) break;
-      gx = zeros(x.shape);
+      gx.shape = x.shape;
+      gx.data.resize(x.data.size());
       const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
       per_image(pool, n, vin, [&](int64_t k) {
-        pool_backward_image(L, x.data.data() + k * vin, g.data.data() + k * vout, gx.data.data() + k * vin);
+        pool_backward_image(L, x.data.data() + k * vin, acts[i + 1].data.data() + k * vout, g.data.data() + k * vout,
+                            gx.data.data() + k * vin);
       });
       break;
     }
