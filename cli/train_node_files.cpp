@@ -36,7 +36,7 @@ convplay::Expected<std::string> node_read_data_file(const std::string& path) {
   if (size < 0) {
     std::string msg = p;
     std::free(p);
-    return convplay::Error{"cannot read " + path + ": " + msg};
+    return convplay::Error{"cannot open " + path + ": " + msg};
   }
   std::string bytes(p, static_cast<size_t>(size));
   std::free(p);

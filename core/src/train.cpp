@@ -13,7 +13,6 @@
 #include <convplay/train_ops.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -278,7 +277,7 @@ void activation_backward_from_output(Activation a, const float* __restrict y, co
   switch (a) {
   case Activation::ReLU: // gy where y > 0, else +0: the bits of gy masked
     for (int64_t i = 0; i < count; ++i)
-      gx[i] = std::bit_cast<float>(std::bit_cast<uint32_t>(gy[i]) & (0u - static_cast<uint32_t>(y[i] > 0.0f)));
+      gx[i] = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, gy[i]) & (0u - static_cast<uint32_t>(y[i] > 0.0f)));
     break;
   case Activation::Sigmoid:
     for (int64_t i = 0; i < count; ++i) gx[i] = gy[i] * (1.0f - y[i]) * y[i];

@@ -69,8 +69,10 @@ TEST_CASE("train: whole-network gradients equal finite differences", "[train][gr
   const auto grads = net.gradients();
   auto weights = net.state_dict();
   REQUIRE(grads.size() == weights.size());
-  constexpr double eps = 1e-3;
-  int64_t checked = 0, bad = 0;
+  // A ReLU or max-pool kink within the step bends the difference quotient: where the quotients at eps
+  // and eps/2 disagree, the element is counted as kinked and not compared (at most 5 % of them).
+  constexpr double eps = 1e-3, tol = 2e-3;
+  int64_t checked = 0, bad = 0, kinked = 0;
   for (size_t t = 0; t < weights.size(); ++t) {
     REQUIRE(grads[t].tensor.shape == weights[t].tensor.shape);
     for (int64_t i = 0; i < weights[t].tensor.numel(); ++i) {
@@ -81,18 +83,23 @@ TEST_CASE("train: whole-network gradients equal finite differences", "[train][gr
         return net.compute_gradients(x.data(), y.data(), n).value();
       };
       const double numeric = (loss_at(keep + eps) - loss_at(keep - eps)) / (2 * eps);
+      const double half = (loss_at(keep + eps / 2) - loss_at(keep - eps / 2)) / eps;
       weights[t].tensor[i] = keep;
       const double analytic = grads[t].tensor[i];
       ++checked;
-      if (std::fabs(numeric - analytic) > 2e-3 * (1.0 + std::fabs(numeric))) {
+      if (std::fabs(numeric - half) > tol * (1.0 + std::fabs(numeric))) {
+        ++kinked;
+        continue;
+      }
+      if (std::fabs(numeric - analytic) > tol * (1.0 + std::fabs(numeric))) {
         ++bad;
         UNSCOPED_INFO(stack << " " << weights[t].name << "[" << i << "]: analytic " << analytic << ", numeric " << numeric);
       }
     }
   }
-  INFO(stack << ": " << bad << " of " << checked << " parameters differ");
-  // A ReLU or max-pool kink inside ±eps can move one difference; everything else must agree.
-  CHECK(bad <= checked / 100);
+  INFO(stack << ": " << bad << " of " << checked << " parameters differ, " << kinked << " near a kink");
+  CHECK(bad == 0);
+  CHECK(kinked <= checked / 20);
 }
 
 // ---- threads --------------------------------------------------------------------------------------
