@@ -85,6 +85,8 @@ struct Evaluation {
   double accuracy() const noexcept { return total ? static_cast<double>(correct) / static_cast<double>(total) : 0.0; }
 };
 
+// One network and its optimiser state. Not thread-safe: call it from one thread at a time (its work
+// runs on options().pool); a default-constructed one is empty, use build().
 class TrainableNetwork {
 public:
   // Checks the stack (analyze_network, parameters, kTrainClasses outputs, memory) and initialises the
