@@ -90,7 +90,7 @@ struct Evaluation {
 class TrainableNetwork {
 public:
   // Checks the stack (analyze_network, parameters, kTrainClasses outputs, memory) and initialises the
-  // weights from options.seed. Errors name the layer: "layer 12 (dense5): the last layer gives 5 values, …".
+  // weights from options.seed. Errors name the layer: "layer 12 (dense5): the network ends in 5 values; …".
   static Expected<TrainableNetwork> build(const NetShape& input, const std::vector<NetLayer>& layers,
                                           const TrainOptions& options = {});
   TrainableNetwork();
