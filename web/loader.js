@@ -393,12 +393,14 @@
 
   // The preview: a picture, the scene's name and a button; built with DOM calls, never from HTML text.
   function showPreview() {
-    const titles = { modes: 'Shape arithmetic', matmul: 'Convolution as matrix multiplication', params: 'Parameter sharing',
-                     color: 'Colour convolution', features: 'Feature maps', pooling: 'Pooling',
-                     invariance: 'Translational invariance', architecture: 'LeNet and friends' };
     overlay.classList.add('preview');
     overlayTitle.textContent = 'Convolution Playground';
-    overlayText.textContent = titles[initial.scene] || 'An interactive lecture on convolutional networks';
+    overlayText.textContent = 'An interactive lecture on convolutional networks';
+    // The scene's title as the app names it: the build writes the list next to the app (scenes.json).
+    fetch(BUILDS[build] + 'scenes.json').then((r) => (r.ok ? r.json() : [])).then((list) => {
+      const scene = Array.isArray(list) ? list.find((s) => s && s.id === initial.scene) : null;
+      if (scene && !started && typeof scene.title === 'string') overlayText.textContent = scene.title;
+    }).catch(() => {});
     const svgNS = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(svgNS, 'svg');
     svg.setAttribute('viewBox', '0 0 120 60');

@@ -193,7 +193,32 @@ void copy_padded(const float* x, float* padded, const PaddedCopy& c, int64_t pla
 }
 } // namespace detail
 
-Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& s, const float* weights, const float* bias) : spec_(s) {
+Expected<Conv2dPlanSpec> resolve_padding(const Conv2dPlanSpec& spec) {
+  Conv2dPlanSpec s = spec;
+  if (s.padding == Padding::Explicit) return s;
+  for (const bool rows : {true, false}) {
+    AxisSpec a;
+    a.input = rows ? s.H : s.W;
+    a.kernel = rows ? s.KH : s.KW;
+    a.stride = rows ? s.SH : s.SW;
+    a.padding = s.padding;
+    const AxisResult r = conv_axis(a);
+    if (r.error != ShapeError::None) return Error{std::string(rows ? "height: " : "width: ") + describe(a, r)};
+    (rows ? s.pad_top : s.pad_left) = r.pad_before;
+    (rows ? s.pad_bottom : s.pad_right) = r.pad_after;
+  }
+  s.padding = Padding::Explicit;
+  return s;
+}
+
+Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& given, const float* weights, const float* bias) : spec_(given) {
+  if (auto resolved = resolve_padding(given); resolved.ok()) {
+    spec_ = resolved.value();
+  } else {
+    error_ = resolved.error();
+    return;
+  }
+  const Conv2dPlanSpec& s = spec_;
   if (s.N < 1 || s.C < 1 || s.H < 1 || s.W < 1 || s.M < 1 || s.KH < 1 || s.KW < 1) {
     error_ = "every size must be at least 1";
     return;
@@ -300,7 +325,10 @@ Conv2dAlgorithm Conv2dPlan::algorithm() const {
   return !winograd_ ? Conv2dAlgorithm::Direct : winograd_->tile() == 2 ? Conv2dAlgorithm::WinogradF2 : Conv2dAlgorithm::WinogradF4;
 }
 
-int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& s) {
+int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& given) {
+  const auto resolved = resolve_padding(given);
+  if (!resolved.ok()) return 0;
+  const Conv2dPlanSpec& s = resolved.value();
   if (s.SH < 1 || s.SW < 1 || s.groups < 1) return 0; // not a valid spec (and no division by zero)
   if (const int r = detail::winograd_tile(s); r > 0 && detail::winograd_applies(s)) {
     const kernels::Conv2dDirectTile* tile = winograd_product_tile(s, r);

@@ -35,6 +35,21 @@ std::string format_count(Count c) {
   return (c.value < 0 ? "-" : "") + out;
 }
 
+std::string format_bytes(Count bytes) {
+  if (bytes.overflow) return format_count(bytes) + " bytes";
+  if (bytes.value < 1024) return std::to_string(bytes.value) + " B";
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes.value) / 1024.0;
+  int u = 0;
+  while (v >= 1024.0 && u < 5) {
+    v /= 1024.0;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
 bool LayerCounts::any_overflow() const noexcept {
   for (const Count* c : {&input_elements, &output_elements, &conv_weights, &conv_biases, &conv_parameters, &conv_macs,
                          &dense_weights, &dense_biases, &dense_parameters, &dense_macs, &conv_weight_bytes,

@@ -1,6 +1,8 @@
 // Pooling operators: shape checks (PyTorch's rules and messages) around the reference kernels.
 #include <convplay/pool.h>
 
+#include <algorithm>
+
 #include "reference/reference.h"
 
 namespace convplay {
@@ -42,6 +44,15 @@ Expected<Pool2dGeometry> pool2d_geometry(const std::vector<int64_t>& xs, const P
   if (!checked_numel({g.N, g.C, g.OH, g.OW}, n) || n > kMaxTensorElements)
     return Error{"the pooled output would exceed the limit of " + num(kMaxTensorElements) + " elements"};
   return g;
+}
+
+int64_t avg_pool_divisor(const Pool2dGeometry& g, int64_t out_row, int64_t out_col) {
+  // Along one axis: the window [o·S − P, o·S − P + K) clipped to the padded input or to the input.
+  auto taps = [&](int64_t o, int64_t s, int64_t p, int64_t k, int64_t n) {
+    const int64_t start = o * s - p, end = start + k;
+    return g.count_include_pad ? std::min(end, n + p) - start : std::min(end, n) - std::max<int64_t>(start, 0);
+  };
+  return taps(out_row, g.SH, g.PH, g.KH, g.H) * taps(out_col, g.SW, g.PW, g.KW, g.W);
 }
 
 namespace {

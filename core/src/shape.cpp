@@ -22,6 +22,19 @@ std::string common_error(ShapeError e, const char* prefix, int64_t input, int64_
 }
 } // namespace
 
+std::vector<WindowReader> window_readers(const WindowAxis& a, int64_t in) {
+  std::vector<WindowReader> out;
+  if (a.stride < 1 || a.dilation < 1 || a.kernel < 1) return out;
+  // in = o·S − P0 + i·D  ⇔  o·S = in + P0 − i·D; o from the lowest to the highest, i.e. i from K − 1 down.
+  for (int64_t i = a.kernel - 1; i >= 0; --i) {
+    const int64_t at = in + a.pad_before - i * a.dilation;
+    if (at < 0 || at % a.stride != 0) continue;
+    const int64_t o = at / a.stride;
+    if (o < a.outputs) out.push_back({o, i});
+  }
+  return out;
+}
+
 std::string describe(const AxisSpec& s, const AxisResult& r) {
   if (auto m = common_error(r.error, "", s.input, s.kernel, s.stride, s.dilation); !m.empty()) return m;
   switch (r.error) {

@@ -358,17 +358,6 @@ Expected<ConvMethod> parse_conv_method(std::string_view name) {
   return Error{"unknown method '" + std::string(name) + "' (expected direct, im2col or toeplitz)"};
 }
 
-std::string format_bytes(int64_t bytes) {
-  if (bytes < 1024) return num(bytes) + " B";
-  const char* units[] = {"KB", "MB", "GB", "TB", "PB", "EB"};
-  double v = static_cast<double>(bytes) / 1024.0;
-  int u = 0;
-  while (v >= 1024.0 && u < 5) { v /= 1024.0; ++u; }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
-  return buf;
-}
-
 Expected<ConvMethodMemory> predict_conv_memory(ConvMethod method, const std::vector<int64_t>& x_shape,
                                                const std::vector<int64_t>& w_shape, const Conv2dParams& params) {
   auto L = layer_of(x_shape, w_shape, params);

@@ -112,3 +112,15 @@ TEST_CASE("pooling and transposed-convolution shapes follow PyTorch", "[shape][p
   CHECK(formula(ok, conv_transpose_axis(ok)) ==
         "transposed: (N − 1)·S − 2P + D(K − 1) + output_padding + 1 = (4 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 8");
 }
+
+TEST_CASE("format_bytes: binary units named KiB, MiB, GiB; overflow said as such", "[counts]") {
+  CHECK(convplay::format_bytes(0) == "0 B");
+  CHECK(convplay::format_bytes(1023) == "1023 B");
+  CHECK(convplay::format_bytes(1024) == "1.00 KiB");
+  CHECK(convplay::format_bytes(3 * 1024 + 205) == "3.20 KiB");
+  CHECK(convplay::format_bytes(int64_t{256} << 20) == "256 MiB");
+  CHECK(convplay::format_bytes(int64_t{3} << 29) == "1.50 GiB");
+  // The lecture's dense layer: 154,140,672 weights × 4 bytes = 616,562,688 bytes = 588 MiB (616.6 MB in powers of 1000).
+  CHECK(convplay::format_bytes(int64_t{154140672} * 4) == "588 MiB");
+  CHECK(convplay::format_bytes(convplay::Count{0, true}) == "more than 9.2·10^18 (overflows 64 bits) bytes");
+}

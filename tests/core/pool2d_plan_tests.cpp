@@ -240,3 +240,40 @@ TEST_CASE("fast pooling refuses impossible plans with a message and runs nothing
   CHECK(y == 7.0f);
   CHECK(bad.output_size() == 0);
 }
+
+TEST_CASE("avg_pool_divisor is what avg_pool2d divides each window by", "[pool2d][divisor]") {
+  // On an input of ones each output is (taps inside the input) / divisor; the taps inside are counted here.
+  for (bool count_pad : {true, false})
+    for (int64_t k : {1, 2, 3, 4})
+      for (int64_t s : {1, 2, 3})
+        for (int64_t p = 0; p <= k / 2; ++p)
+          for (bool ceil : {false, true}) {
+            convplay::Pool2dParams pp;
+            pp.kernel_h = pp.kernel_w = k;
+            pp.stride_h = pp.stride_w = s;
+            pp.pad_h = pp.pad_w = p;
+            pp.ceil_mode = ceil;
+            pp.count_include_pad = count_pad;
+            convplay::Tensor ones;
+            ones.shape = {5, 7};
+            ones.data.assign(35, 1.0f);
+            const auto y = convplay::avg_pool2d(ones, pp);
+            const auto g = convplay::pool2d_geometry(ones.shape, pp, convplay::PoolOp::Avg);
+            if (!y.ok()) continue; // e.g. no output for this size
+            REQUIRE(g.ok());
+            for (int64_t r = 0; r < g->OH; ++r)
+              for (int64_t c = 0; c < g->OW; ++c) {
+                INFO("k " << k << " s " << s << " p " << p << " ceil " << ceil << " count_pad " << count_pad << " at " << r << "," << c);
+                int64_t inside = 0;
+                for (int64_t i = 0; i < k; ++i)
+                  for (int64_t j = 0; j < k; ++j) {
+                    const int64_t ir = r * s - p + i, ic = c * s - p + j;
+                    inside += ir >= 0 && ir < 5 && ic >= 0 && ic < 7;
+                  }
+                const int64_t d = convplay::avg_pool_divisor(*g, r, c);
+                REQUIRE(d > 0);
+                CHECK(y->data[static_cast<size_t>(r * g->OW + c)] == Approx(static_cast<double>(inside) / d));
+                if (!count_pad) CHECK(d == inside);
+              }
+          }
+}

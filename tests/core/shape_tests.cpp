@@ -57,3 +57,44 @@ TEST_CASE("impossible axes are errors with messages", "[shape]") {
   CHECK(msg(spec(INT64_MAX, 3, Padding::Valid)) == "sizes this large overflow 64-bit arithmetic");
   CHECK(msg(spec(5, 3, Padding::Valid)).empty());
 }
+
+TEST_CASE("receptive fields: an output cell's window, and the output cells that read an input cell", "[shape][window]") {
+  // The lecture's 5×5, 3×3 'same': output 0 reads −1, 0, 1 (−1 is padding); input 0 is read by outputs 0 and 1.
+  const AxisSpec same = spec(5, 3, Padding::Same);
+  const WindowAxis a = window_axis(same, conv_axis(same));
+  STATIC_REQUIRE(window_tap(window_axis(spec(5, 3, Padding::Same), conv_axis(spec(5, 3, Padding::Same))), 0, 0) == -1);
+  CHECK(window_tap(a, 0, 2) == 1);
+  const auto readers = window_readers(a, 0);
+  REQUIRE(readers.size() == 2);
+  CHECK(readers[0].output == 0);
+  CHECK(readers[0].tap == 1);
+  CHECK(readers[1].output == 1);
+  CHECK(readers[1].tap == 0);
+  // Against every (output, tap) pair, for strides, dilations and paddings across the cases.
+  for (int64_t n : {1, 5, 8})
+    for (int64_t k : {1, 2, 3})
+      for (int64_t s : {1, 2, 3})
+        for (int64_t d : {1, 2})
+          for (Padding p : {Padding::Valid, Padding::Full}) {
+            const AxisSpec as = spec(n, k, p, s, d);
+            const AxisResult r = conv_axis(as);
+            if (r.error != ShapeError::None) continue;
+            const WindowAxis w = window_axis(as, r);
+            for (int64_t in = -3; in < n + 3; ++in) {
+              INFO("n " << n << " k " << k << " s " << s << " d " << d << " " << padding_name(p) << " input " << in);
+              std::vector<std::pair<int64_t, int64_t>> expected;
+              for (int64_t o = 0; o < r.output; ++o)
+                for (int64_t i = 0; i < k; ++i)
+                  if (window_tap(w, o, i) == in) expected.emplace_back(o, i);
+              std::vector<std::pair<int64_t, int64_t>> got;
+              for (const WindowReader& rd : window_readers(w, in)) got.emplace_back(rd.output, rd.tap);
+              CHECK(got == expected);
+            }
+          }
+  // Pooling: stride 0 means the window's size.
+  const PoolAxisSpec pool{6, 2, 0, 0, 1, false};
+  const WindowAxis pw = window_axis(pool, pool_axis(pool));
+  CHECK(pw.stride == 2);
+  CHECK(window_readers(pw, 3).size() == 1);
+  CHECK(window_readers(pw, 3)[0].output == 1);
+}

@@ -28,6 +28,8 @@
 // channel pairs (256 on rows narrower than 16). Its results differ from the sum above by rounding
 // only (up to ~1e-4 with 64 channels for F(4×4)), and are the same whatever the threads.
 #pragma once
+#include <convplay/shape.h>
+#include <convplay/tensor.h> // Expected
 #include <convplay/thread_pool.h>
 
 #include <cstdint>
@@ -58,7 +60,15 @@ struct Conv2dPlanSpec {
   int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C (M = C or a multiple)
   Conv2dAlgorithm algorithm = Conv2dAlgorithm::Auto;
   Conv2dTiling tiling = Conv2dTiling::Auto; // Channels: an error where the instruction set has none
+  // Valid, Same or Full: the plan works pad_top … pad_right out as the shape arithmetic does (shape.h:
+  // 'same' puts an even kernel's extra row and column after); Explicit: the four sides as given. Last,
+  // so that positional initialisers of the fields above keep their meaning.
+  Padding padding = Padding::Explicit;
 };
+
+// The spec with `padding` resolved to the four explicit sides (Explicit after), or an error message
+// (e.g. a stride other than 1 with 'same', as the shape arithmetic refuses it).
+Expected<Conv2dPlanSpec> resolve_padding(const Conv2dPlanSpec& spec);
 
 class Conv2dPlan {
 public:
@@ -73,6 +83,7 @@ public:
   int64_t out_w() const { return ow_; }
   int64_t output_size() const { return spec_.N * spec_.M * oh_ * ow_; }
   const char* kernel_name() const { return kernel_name_.c_str(); }
+  const Conv2dPlanSpec& spec() const { return spec_; } // as given, the padding resolved to its four sides
   // Direct, WinogradF2 or WinogradF4: what the plan runs.
   Conv2dAlgorithm algorithm() const;
   // Bytes this plan holds besides input and output: packed weights, the padded (deinterleaved) input

@@ -35,6 +35,10 @@ constexpr Count count_of(int64_t v) noexcept { return Count{v, false}; }
 
 // "154,140,672", or "more than 9.2·10^18 (overflows 64 bits)".
 std::string format_count(Count c);
+// Bytes in binary units, named the IEC way so that the name says the base (1 KiB = 1024 B, 1 MiB = 2^20 B):
+// "512 B", "3.20 KiB", "256 MiB", "1.50 GiB". The one byte format of the core, the CLI and the app.
+std::string format_bytes(Count bytes);
+inline std::string format_bytes(int64_t bytes) { return format_bytes(count_of(bytes)); }
 
 struct ConvLayerSpec {
   int64_t channels = 1, height = 1, width = 1; // input C, H, W

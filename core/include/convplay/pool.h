@@ -42,6 +42,10 @@ Expected<Tensor> max_pool2d_backward(const Tensor& x, const IndexTensor& indices
                                      const Pool2dParams& params);
 
 Expected<Tensor> avg_pool2d(const Tensor& x, const Pool2dParams& params);
+// The divisor of average pooling at output cell (out_row, out_col) of geometry g: the window clipped to
+// the padded input (count_include_pad) or the number of its taps inside the input. What avg_pool2d
+// divides that window's sum by.
+int64_t avg_pool_divisor(const Pool2dGeometry& g, int64_t out_row, int64_t out_col);
 Expected<Tensor> avg_pool2d_backward(const Tensor& x, const Tensor& grad_output, const Pool2dParams& params);
 
 // Mean over H×W: (N,C,H,W) → (N,C,1,1), (C,H,W) → (C,1,1).

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace convplay {
 
@@ -171,6 +172,32 @@ constexpr AxisResult conv_transpose_axis(const TransposedAxisSpec& s) noexcept {
   if (r.output < 1) { r.error = ShapeError::NonPositiveOutput; return r; }
   return r;
 }
+
+// Receptive fields along one axis of a sliding window (convolution or pooling). Output cell o reads the
+// input positions o·S − P0 + i·D for the taps i = 0 … K − 1, in input coordinates (below 0 or from N on:
+// padding). The transposed convolution runs it the other way: input cell o writes those output positions
+// (P0 = P, cropped). Which input cells an output cell reads, which output cells read an input cell:
+struct WindowAxis {
+  int64_t stride = 1, dilation = 1, kernel = 1;
+  int64_t pad_before = 0; // P0
+  int64_t outputs = 0;    // number of window positions
+};
+constexpr WindowAxis window_axis(const AxisSpec& s, const AxisResult& r) noexcept {
+  return {s.stride, s.dilation, s.kernel, r.pad_before, r.output};
+}
+constexpr WindowAxis window_axis(const PoolAxisSpec& s, const AxisResult& r) noexcept {
+  return {s.stride == 0 ? s.kernel : s.stride, s.dilation, s.kernel, r.pad_before, r.output};
+}
+// Input position of tap i of output cell `out`.
+constexpr int64_t window_tap(const WindowAxis& a, int64_t out, int64_t tap) noexcept {
+  return out * a.stride - a.pad_before + tap * a.dilation;
+}
+struct WindowReader {
+  int64_t output = 0; // the output cell
+  int64_t tap = 0;    // the kernel tap that meets the input cell
+};
+// Every output cell whose window reads input position `in`, in increasing order (one tap each).
+std::vector<WindowReader> window_readers(const WindowAxis& a, int64_t in);
 
 // The error in words, naming the parameter and the numbers; "" when there is no error.
 std::string describe(const AxisSpec& spec, const AxisResult& result);

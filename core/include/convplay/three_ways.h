@@ -15,6 +15,7 @@
 //   else use(r->output, r->ms, r->bytes_allocated);
 #pragma once
 #include <convplay/conv.h>
+#include <convplay/counts.h> // format_bytes, for the messages
 #include <convplay/tensor.h>
 #include <convplay/thread_pool.h>
 
@@ -58,8 +59,5 @@ struct ConvMethodRun {
 // with the method, the bytes and the matrix size in the message. pool may be null (serial).
 Expected<ConvMethodRun> run_conv_method(ConvMethod method, const Tensor& x, const Tensor& w, const Tensor* bias,
                                         const Conv2dParams& params, ThreadPool* pool, int64_t max_bytes);
-
-// "512 B", "3.2 KB", "1.5 GB" (powers of 1024), for messages and the GUI.
-std::string format_bytes(int64_t bytes);
 
 } // namespace convplay
