@@ -281,11 +281,11 @@ void Dataset::inputs_range(int64_t begin, int64_t n, float* out, int64_t dy, int
   inputs(idx.data(), n, out, dy, dx);
 }
 
-Expected<FashionMnist> load_fashion_mnist(const std::string& dir, int64_t train_limit) {
+Expected<FashionMnist> load_fashion_mnist(const std::string& dir, int64_t train_limit, const DataFileReader& read) {
   auto load = [&](const char* images, const char* labels) -> Expected<Dataset> {
-    auto i = read_data_file(dir + "/" + images);
+    auto i = read(dir + "/" + images);
     if (!i) return Error{i.error()};
-    auto l = read_data_file(dir + "/" + labels);
+    auto l = read(dir + "/" + labels);
     if (!l) return Error{l.error()};
     auto d = Dataset::from_idx(*i, *l);
     if (!d) return Error{dir + "/" + images + ": " + d.error()};

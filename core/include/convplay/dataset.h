@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,7 +107,10 @@ private:
 struct FashionMnist {
   Dataset train, test;
 };
+// Reads a file's uncompressed bytes (read_data_file natively; the WebAssembly trainer inflates in JS).
+using DataFileReader = std::function<Expected<std::string>(const std::string& path)>;
 // The four standard files of dir (kFashion*); train limited to its first `train_limit` images (0: all).
-Expected<FashionMnist> load_fashion_mnist(const std::string& dir = kFashionMnistDir, int64_t train_limit = 0);
+Expected<FashionMnist> load_fashion_mnist(const std::string& dir = kFashionMnistDir, int64_t train_limit = 0,
+                                          const DataFileReader& read = read_data_file);
 
 } // namespace convplay

@@ -22,6 +22,7 @@
 #include <convplay/tensor.h>
 #include <convplay/thread_pool.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,9 @@ inline constexpr int64_t kTrainClasses = 10;                      // the network
 inline constexpr int64_t kTrainMemoryLimit = int64_t{256} << 20;   // bytes: parameters, batch activations, workspaces
 inline constexpr int64_t kMaxTrainBatch = 4096;
 inline constexpr NetShape kFashionInput{false, 1, 28, 28};
+// The test-set shifts (dy, dx) of the protocol (train_spec.json), black fill.
+inline constexpr std::array<std::array<int64_t, 2>, 8> kProtocolShifts = {
+    {{0, 0}, {0, 2}, {2, 0}, {0, 4}, {4, 0}, {3, 3}, {-4, 0}, {0, -4}}};
 
 // The presets of the protocol (train_spec.json) on kFashionInput.
 std::vector<NetLayer> lenet5_layers(); // conv6k5p2,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10
@@ -105,7 +109,11 @@ public:
   // One optimiser step on n images (n · input_size() normalised floats) with labels in [0, 10);
   // 1 ≤ n ≤ options().batch. The mean loss of the batch before the step.
   Expected<double> train_step(const float* images, const uint8_t* labels, int64_t n);
-  // Logits (n, 10) for n images, 1 ≤ n ≤ options().batch; keeps the first image's activations.
+  // The mean loss of n images and its gradient with respect to every weight (gradients()), no step.
+  Expected<double> compute_gradients(const float* images, const uint8_t* labels, int64_t n);
+  // The gradients of the latest train_step() or compute_gradients(), named and shaped as state_dict().
+  std::vector<NamedTensor> gradients() const;
+  // Logits (n, 10) for n images, 1 ≤ n ≤ options().batch; keeps the first image's feature maps.
   Expected<Tensor> forward(const float* images, int64_t n);
   // softmax(forward()): class probabilities (n, 10).
   Expected<Tensor> predict(const float* images, int64_t n);
@@ -115,8 +123,8 @@ public:
   std::string evaluate(const Dataset& data, int64_t begin, int64_t end, Evaluation& into, int64_t dy = 0,
                        int64_t dx = 0);
 
-  // The output of every layer for the first image of the latest forward() or train_step(): layer i's
-  // output as (C, H, W) or (values). Empty before any.
+  // The output of every layer for the first image of the latest forward() or predict() (not
+  // train_step() or evaluate()): layer i's output as (C, H, W) or (values). Empty before any.
   std::vector<Tensor> feature_maps() const;
   // The first conv layer's weights (M, C, K, K); empty when there is no conv layer.
   Tensor first_conv_weights() const;
