@@ -1,7 +1,10 @@
 // Desktop platform: GLFW window with an OpenGL 3.0 context. The web counterpart is platform_web.cpp.
 #include "platform.h"
 #include "dataset_source.h"
+#include "export_weights.h"
 #include "image_source.h"
+
+#include <convplay/npy.h>
 
 #include <GLFW/glfw3.h>
 #include <cstdio>
@@ -67,6 +70,15 @@ void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetDropCallback(window, on_drop);
 }
 
+// The desktop has no downloads folder of its own: the file goes into the current folder.
+static Expected<std::string> save_file(const std::string& name, const std::string& bytes) {
+  std::error_code ec;
+  const std::filesystem::path path = std::filesystem::current_path(ec) / name;
+  if (ec) return Error{"cannot find the current folder: " + ec.message()};
+  if (auto e = write_file_atomically(path.string(), bytes); !e.empty()) return Error{e};
+  return "in " + path.string();
+}
+
 // Fashion-MNIST from Debian's dataset-fashion-mnist (or CONVPLAY_DATASET_DIR), read and inflated at once.
 static void fetch_data_file(const char* file_name, DataFileSink sink) {
   const char* dir = std::getenv("CONVPLAY_DATASET_DIR");
@@ -85,6 +97,7 @@ static void fetch_data_file(const char* file_name, DataFileSink sink) {
 
 void platform_after_imgui_init(GLFWwindow*) { // GLFW's own clipboard is the desktop's
   set_data_fetcher(fetch_data_file);
+  set_file_saver(save_file);
 }
 
 // What tools/play.sh serves; Share links from the desktop build point there.

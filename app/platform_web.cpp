@@ -4,6 +4,7 @@
 #include "app.h"
 #include "platform.h"
 #include "dataset_source.h"
+#include "export_weights.h"
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -197,7 +198,28 @@ void fetch_data_file(const char* file_name, DataFileSink sink) {
 }
 } // namespace
 
+// A download started by the page: a Blob of the bytes behind a temporary link, clicked. 0 where there
+// is no document (Node, a worker).
+EM_JS(int, cp_download_js, (const char* name, const unsigned char* bytes, int size), {
+  if (typeof document === "undefined") return 0;
+  var blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: "application/octet-stream" });
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  return 1;
+});
+
+static Expected<std::string> save_file(const std::string& name, const std::string& bytes) {
+  if (!cp_download_js(name.c_str(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size())))
+    return Error{"there is no page to download " + name + " from"};
+  return std::string("to the browser's downloads");
+}
+
 void platform_after_imgui_init(GLFWwindow*) {
+  set_file_saver(save_file);
   ImGuiIO& io = ImGui::GetIO();
   io.SetClipboardTextFn = [](void* user, const char* text) {
     g_clipboard = text;
