@@ -39,7 +39,9 @@ uint32_t crc32_of(std::string_view bytes) noexcept {
 // version 2.0, method 0 (stored), no time stamp (1980-01-01), sizes below 4 GiB (no zip64).
 std::string zip_store(const std::vector<std::pair<std::string, std::string>>& files) {
   std::string out, central;
-  for (const auto& [name, data] : files) {
+  for (const auto& file : files) {
+    const std::string& name = file.first;
+    const std::string& data = file.second;
     const uint32_t crc = crc32_of(data), size = static_cast<uint32_t>(data.size());
     const uint32_t offset = static_cast<uint32_t>(out.size());
     auto common = [&](std::string& s) {

@@ -149,13 +149,10 @@ void TrainSession::set_feature_image(int64_t test_index, int shift) {
   feature_shift_ = std::clamp(shift, -kMaxShift, kMaxShift);
 }
 
-double TrainSession::budget_for(BackgroundMode mode) {
-  switch (mode) {
-  case BackgroundMode::Thread: return 100.0; // the main thread draws meanwhile; a longer job loses less to the frame's wait
-  case BackgroundMode::Stepped: return 10.0; // runs between frames: the page keeps ≥ 20 frames per second
-  case BackgroundMode::Inline: return 10.0;
-  }
-  return 10.0;
+double TrainSession::budget_for(BackgroundMode mode, double frame_ms) const {
+  if (mode == BackgroundMode::Thread) return kThreadJobMs;
+  const double drawing = std::max(0.0, frame_ms - last_job_ms());
+  return std::clamp(kSteppedFrameMs - drawing, kMinSteppedMs, kSteppedFrameMs);
 }
 
 void TrainSession::rebuild() {
@@ -207,7 +204,7 @@ bool TrainSession::ensure_batch(int64_t index) {
       order_ = epoch_order(static_cast<uint64_t>(built_.seed), order_epoch_, n);
       order_pos_ = 0;
     }
-    std::copy(order_.begin() + order_pos_, order_.begin() + order_pos_ + b, idx.begin());
+    std::copy_n(order_.begin() + static_cast<std::ptrdiff_t>(order_pos_), b, idx.begin());
     order_pos_ += b;
     batch.epoch = order_epoch_;
     batch.last_of_epoch = order_pos_ + b > n;
@@ -237,7 +234,10 @@ TrainSession::Item TrainSession::pick() {
       t.kind = EvalKind::Probe;
       t.end = probe_n;
       evals_.push_back(std::move(t));
-      n.next_probe = (n.steps / probe_every_ + 1) * probe_every_;
+      // Denser at the start, where the curve rises fastest: every quarter of probe_every for the first
+      // probe_every steps.
+      const int64_t every = n.steps < probe_every_ ? std::max<int64_t>(1, probe_every_ / 4) : probe_every_;
+      n.next_probe = (n.steps / every + 1) * every;
     }
   }
   if (evals_.empty() && shift_due_ && test_ready) {
@@ -367,6 +367,7 @@ void TrainSession::work(double budget_ms) {
     if (count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
     run(item);
   }
+  last_job_ms_ = ms_since(t0);
   for (auto& n : nets_) n->net.set_pool(nullptr); // the main thread's small forward passes run on itself
 }
 

@@ -42,6 +42,9 @@ inline constexpr int kMaxShift = 6;           // shifts −6…+6 (down and righ
 inline constexpr int kShiftCount = 2 * kMaxShift + 1;
 inline constexpr int kLossWindow = 10;        // training steps per point of the loss curve
 inline constexpr int kMaxMisclassified = 16;
+inline constexpr double kThreadJobMs = 100.0;    // a job on the worker thread
+inline constexpr double kSteppedFrameMs = 33.0;  // single-threaded: a frame with its job, ~30 frames per second
+inline constexpr double kMinSteppedMs = 8.0;     // the least a frame trains for (one step may take longer)
 inline constexpr double kMinTrainLr = 1e-6;   // lr in [1e-6, 1]
 inline constexpr double kMaxTrainLr = 1.0;
 inline constexpr int kMaxTrainSeed = 1000000; // seed in [0, 10^6]
@@ -136,8 +139,11 @@ public:
   std::vector<NamedTensor> state_dict(size_t i) const;
   const std::vector<NetLayer>* layers(size_t i) const; // its stack, or null
 
-  // A job's time limit for this mode: the worker thread may take longer slices than a frame can.
-  static double budget_for(BackgroundMode mode);
+  // A job's time limit. Thread: long jobs (the main thread draws meanwhile; each job's end costs a
+  // frame's wait). Stepped: the job runs inside the frame; it gets what is left of kSteppedFrameMs after
+  // the drawing (frame_ms, the last frame's interval, minus the last job), at least kMinSteppedMs.
+  double budget_for(BackgroundMode mode, double frame_ms) const;
+  double last_job_ms() const { return busy() ? 0.0 : last_job_ms_; }
 
 private:
   struct Net;
@@ -162,6 +168,7 @@ private:
   int64_t feature_index_ = 0;
   int feature_shift_ = 0;
   std::atomic<bool> busy_{false};
+  double last_job_ms_ = 0;      // written by the job, read after it
   ThreadPool* pool_ = nullptr;
 
   // Owned by the job while one is in flight.

@@ -58,6 +58,31 @@ Tensor grey_picture(const uint8_t* px, int64_t n) {
   return t;
 }
 
+// A TensorView of values drawn only where the window shows it: off-screen views take no GL work (their
+// texture is rendered when they scroll into view). Returns the cell under the mouse.
+CellHover draw_tensor(TensorView& tv, const std::vector<float>& values, int rows, int cols, ColorMap map, ImVec2 max_size,
+                      float max_cell, bool numbers = false) {
+  if (rows <= 0 || cols <= 0) return {};
+  const float cell = std::max(0.5f, std::min({max_cell, max_size.x / static_cast<float>(cols), max_size.y / static_cast<float>(rows)}));
+  const ImVec2 size(cell * static_cast<float>(cols), cell * static_cast<float>(rows));
+  if (!ImGui::IsRectVisible(size)) {
+    ImGui::Dummy(size);
+    return {};
+  }
+  tv.set(values, rows, cols, map);
+  return tv.draw(max_size, max_cell, numbers);
+}
+void draw_picture(RgbView& view, const Tensor& chw, ImVec2 max_size, float max_cell) { // the same for pictures
+  const float rows = static_cast<float>(chw.dim(1)), cols = static_cast<float>(chw.dim(2));
+  const float cell = std::max(0.25f, std::min({max_cell, max_size.x / cols, max_size.y / rows}));
+  if (!ImGui::IsRectVisible(ImVec2(cell * cols, cell * rows))) {
+    ImGui::Dummy(ImVec2(cell * cols, cell * rows));
+    return;
+  }
+  view.set(chw);
+  view.draw(max_size, max_cell);
+}
+
 // The student's picture as a Fashion-MNIST image: grey, fitted into 28×28 and centred, inverted when its
 // border is light (the dataset's garments are light on black).
 Expected<std::vector<uint8_t>> picture_as_garment() {
@@ -184,6 +209,8 @@ private:
   int seen_user_serial_ = 0;
   int confusion_net_ = 0;
   int batch_edit_ = 0; // the batch slider's value while it is dragged
+  SessionView slow_;    // the view for the filters, feature maps and mistakes (refreshed every 0.5 s)
+  double slow_at_ = -1.0;
   RgbView canvas_view_, test_view_;
   std::vector<std::unique_ptr<RgbView>> mistake_views_;
   std::map<int, std::unique_ptr<TensorView>> views_;
@@ -391,9 +418,7 @@ void TrainScene::draw_filters(const SessionView& v) {
       if (f) ImGui::SameLine();
       std::vector<float> vals(w.data.begin() + static_cast<std::ptrdiff_t>(f) * c * k * k,
                               w.data.begin() + static_cast<std::ptrdiff_t>(f) * c * k * k + k * k);
-      TensorView& tv = view_at(1000 * static_cast<int>(i) + f);
-      tv.set(vals, k, k, ColorMap::Diverging);
-      tv.draw(ImVec2(64, 64), 14.0f, false);
+      draw_tensor(view_at(1000 * static_cast<int>(i) + f), vals, k, k, ColorMap::Diverging, ImVec2(64, 64), 14.0f);
     }
   }
 }
@@ -414,8 +439,7 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
     for (int x = 0; x < kSide; ++x)
       if (x - p_.shift >= 0 && x - p_.shift < kSide) shifted[static_cast<size_t>(y * kSide + x)] = px[static_cast<size_t>(y * kSide + x - p_.shift)];
   ImGui::BeginGroup();
-  test_view_.set(grey_picture(shifted.data(), static_cast<int64_t>(shifted.size())));
-  test_view_.draw(ImVec2(84, 84), 3.0f);
+  draw_picture(test_view_, grey_picture(shifted.data(), static_cast<int64_t>(shifted.size())), ImVec2(84, 84), 3.0f);
   ImGui::Text("%s", kFashionClassNames[static_cast<size_t>(test.label(idx))]);
   if (p_.shift) ImGui::TextDisabled("moved %+d px", p_.shift);
   ImGui::EndGroup();
@@ -442,9 +466,7 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
           if (c) ImGui::SameLine(0, 3);
           std::vector<float> plane(t.data.begin() + static_cast<std::ptrdiff_t>(c) * h * w,
                                    t.data.begin() + static_cast<std::ptrdiff_t>(c + 1) * h * w);
-          TensorView& tv = view_at(key + c);
-          tv.set(plane, h, w, ColorMap::Diverging);
-          tv.draw(ImVec2(cell * static_cast<float>(w), cell * static_cast<float>(h)), cell, false);
+          draw_tensor(view_at(key + c), plane, h, w, ColorMap::Diverging, ImVec2(cell * static_cast<float>(w), cell * static_cast<float>(h)), cell);
         }
         if (ch > shown) {
           ImGui::SameLine();
@@ -452,10 +474,9 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
         }
       } else {
         const int n_vals = static_cast<int>(t.numel());
-        TensorView& tv = view_at(key);
-        tv.set(t.data, 1, n_vals, ColorMap::Diverging);
         const float avail = std::max(80.0f, ImGui::GetContentRegionAvail().x);
-        tv.draw(ImVec2(avail, 14), n_vals <= 10 ? 14.0f : avail / static_cast<float>(n_vals), false);
+        draw_tensor(view_at(key), t.data, 1, n_vals, ColorMap::Diverging, ImVec2(avail, 14),
+                    n_vals <= 10 ? 14.0f : avail / static_cast<float>(n_vals));
       }
     }
   }
@@ -511,12 +532,11 @@ void TrainScene::draw_mistakes(const SessionView& v) {
   ImGui::BeginGroup();
   ImGui::TextUnformatted("confusion matrix: row = true class, column = predicted");
   std::vector<float> m(n.confusion.begin(), n.confusion.end());
-  TensorView& tv = view_at(900000);
-  tv.set(m, static_cast<int>(kFashionClasses), static_cast<int>(kFashionClasses), ColorMap::Sequential);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float name_w = ImGui::CalcTextSize("Ankle boot ").x;
   ImGui::SetCursorScreenPos(ImVec2(p0.x + name_w, p0.y));
-  const CellHover h = tv.draw(ImVec2(300, 300), 30.0f, true);
+  const CellHover h = draw_tensor(view_at(900000), m, static_cast<int>(kFashionClasses), static_cast<int>(kFashionClasses),
+                                  ColorMap::Sequential, ImVec2(300, 300), 30.0f, true);
   for (int r = 0; r < kFashionClasses; ++r)
     ImGui::GetWindowDrawList()->AddText(ImVec2(p0.x, p0.y + (static_cast<float>(r) + 0.2f) * 30.0f), ImGui::GetColorU32(ImGuiCol_Text),
                                         kFashionClassNames[static_cast<size_t>(r)]);
@@ -536,8 +556,7 @@ void TrainScene::draw_mistakes(const SessionView& v) {
     if (e.index >= test.size()) continue;
     if (k % static_cast<size_t>(per_row)) ImGui::SameLine(0, 6);
     ImGui::BeginGroup();
-    mistake_views_[k]->set(grey_picture(test.image(e.index), kSide * kSide));
-    mistake_views_[k]->draw(ImVec2(56, 56), 2.0f);
+    draw_picture(*mistake_views_[k], grey_picture(test.image(e.index), kSide * kSide), ImVec2(56, 56), 2.0f);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 90);
     ImGui::TextColored(ImVec4(0.75f, 0.15f, 0.1f, 1), "%s", kFashionClassNames[static_cast<size_t>(e.predicted)]);
     ImGui::TextDisabled("(%s)", kFashionClassNames[static_cast<size_t>(e.label)]);
@@ -673,21 +692,27 @@ void TrainScene::draw() {
               "images sideways and see the dense network fall behind — then draw your own garment.");
   if (data_status().state == DataState::Idle) data_request(); // the data comes only to this scene
   session_.set_running(p_.running_wanted);
-  session_.tick(app_thread_pool(), TrainSession::budget_for(background_mode()));
+  session_.tick(app_thread_pool(), session_.budget_for(background_mode(), 1000.0 * ImGui::GetIO().DeltaTime));
   const SessionView& v = session_.view();
   draw_data_line();
   draw_controls();
   error_line(v.error);
   draw_nets(v);
   if (Control c{"curves"}; c.shown) draw_curves_section(v);
-  if (Control c{"filters"}; c.shown) draw_filters(v);
+  // Filters, feature maps and mistakes change with every job; redrawn into their textures twice a
+  // second while training, which is plenty to watch them form and keeps the frames cheap.
+  if (!p_.running_wanted || ImGui::GetTime() - slow_at_ >= 0.5) {
+    slow_ = v;
+    slow_at_ = ImGui::GetTime();
+  }
+  if (Control c{"filters"}; c.shown) draw_filters(slow_);
   if (Control c{"shift"}; c.shown && ImGui::CollapsingHeader("Translational invariance: accuracy against shift", ImGuiTreeNodeFlags_DefaultOpen))
     draw_shift(v);
   if (Control c{"try"}; c.shown && ImGui::CollapsingHeader("Try it: draw a garment", ImGuiTreeNodeFlags_DefaultOpen)) draw_try_it(v);
   if (Control c{"maps"}; c.shown && ImGui::CollapsingHeader("Feature maps of a test image", ImGuiTreeNodeFlags_DefaultOpen))
-    draw_feature_maps(v);
+    draw_feature_maps(slow_);
   if (Control c{"mistakes"}; c.shown && ImGui::CollapsingHeader("Confusion matrix and mistakes", ImGuiTreeNodeFlags_DefaultOpen))
-    draw_mistakes(v);
+    draw_mistakes(slow_);
   if (Control c{"export"}; c.shown && ImGui::CollapsingHeader("Export to PyTorch")) draw_export(v);
 }
 

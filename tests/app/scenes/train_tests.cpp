@@ -427,3 +427,11 @@ TEST_CASE("train scene: running requests the data; parameters reach the session 
   const auto stack_keys = s->param_keys();
   CHECK(std::find(stack_keys.begin(), stack_keys.end(), "stack") != stack_keys.end());
 }
+
+TEST_CASE("train session: a frame's job gets what its drawing leaves of ~33 ms; the worker's jobs are longer", "[train]") {
+  TrainSession t; // no job yet: the whole interval was drawing
+  CHECK(t.budget_for(BackgroundMode::Thread, 16.0) == kThreadJobMs);
+  CHECK(t.budget_for(BackgroundMode::Stepped, 10.0) == Approx(kSteppedFrameMs - 10.0));
+  CHECK(t.budget_for(BackgroundMode::Stepped, 80.0) == kMinSteppedMs); // a slow page still trains a little
+  CHECK(t.budget_for(BackgroundMode::Stepped, 0.0) == kSteppedFrameMs);
+}
