@@ -134,14 +134,9 @@ void App::rebuild_fonts(float pixel_ratio) {
 }
 
 std::string App::select_scene(std::string_view id) {
-  for (auto& s : scenes_)
-    if (id == s->id()) {
-      scene_ = s.get();
-      return {};
-    }
-  std::string known;
-  for (auto& s : scenes_) known += (known.empty() ? "" : ", ") + std::string(s->id());
-  return "unknown scene '" + std::string(id) + "' (known: " + known + ")";
+  std::string error;
+  if (Scene* s = find_scene(scenes_, id, error)) scene_ = s;
+  return error;
 }
 
 std::string App::state_json() const {
@@ -181,48 +176,11 @@ std::string App::set_state_json(std::string_view json) {
   return {};
 }
 
-std::string App::url_hash() const {
-  UrlPairs pairs{{"scene", scene_->id()}};
-  JsonWriter w;
-  scene_->write_state(w);
-  JsonObject state;
-  std::string error;
-  if (parse_flat_json_object(w.str(), state, error))
-    for (const auto& key : scene_->param_keys())
-      if (auto it = state.find(key); it != state.end()) pairs.emplace_back(key, json_to_url_value(it->second));
-  write_author_options(author_, pairs);
-  return join_url_pairs(pairs);
-}
+std::string App::url_hash() const { return scene_url_hash(*scene_, author_); }
 
 std::string App::apply_url_hash(std::string_view hash) {
-  std::vector<std::string> problems;
-  AuthorOptions options;
-  JsonObject scene_keys;
-  std::string scene_id;
-  for (const auto& [key, value] : parse_url_hash(hash)) {
-    if (key == "scene") scene_id = value;
-    else if (is_author_key(key)) {
-      if (auto e = apply_author_option(options, key, value); !e.empty()) problems.push_back(e);
-    } else if (key == "notice" || key == "hash") {
-      problems.push_back("'" + key + "' cannot be set");
-    } else {
-      scene_keys[key] = url_value_to_json(value);
-    }
-  }
-  if (!scene_id.empty())
-    if (auto e = select_scene(scene_id); !e.empty()) problems.push_back(e);
-  author_ = options;
+  notice_ = load_url_hash(hash, scenes_, scene_, author_);
   set_author_options(author_);
-  // All keys at once (they may depend on each other); if that fails, each on its own, so that one bad
-  // value costs only itself.
-  if (!scene_keys.empty() && !scene_->apply_state(scene_keys).empty()) {
-    for (const auto& [key, value] : scene_keys)
-      if (auto e = scene_->apply_state(JsonObject{{key, value}}); !e.empty()) problems.push_back(e);
-  }
-  if (author_.play) (void)scene_->apply_state(JsonObject{{"playing", true}}); // scenes without animation refuse it
-  notice_.clear();
-  for (const auto& p : problems) notice_ += (notice_.empty() ? "" : "; ") + p;
-  if (!notice_.empty()) notice_ = "The address asked for something this version cannot show (defaults used): " + notice_;
   return notice_;
 }
 
@@ -298,15 +256,9 @@ void App::draw_ui() {
   }
   // Locked parameters stay as the address set them, whatever a scene's widgets did this frame.
   JsonObject locked_before;
-  if (!author_.lock.empty()) {
-    JsonWriter w;
-    scene_->write_state(w);
-    JsonObject all;
-    std::string error;
-    if (parse_flat_json_object(w.str(), all, error))
-      for (const auto& key : author_.lock)
-        if (auto it = all.find(key); it != all.end()) locked_before.insert(*it);
-  }
+  if (!author_.lock.empty())
+    for (const ParamValue& p : scene_->parameters())
+      if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
   scene_->draw();
   preferred_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y * 2;
   ImGui::EndChild();

@@ -2,6 +2,8 @@
 // computes what the core can. Its parameters are its state: written to and read from JSON
 // (window.convplay.state()/setState(), and later the URL hash).
 #pragma once
+#include "scene_params.h"
+
 #include <convplay/json.h>
 
 #include <memory>
@@ -24,8 +26,9 @@ public:
   // Applies the keys it knows (all-or-nothing); returns "" or a message for the student or the host page.
   virtual std::string apply_state(const JsonObject& in) = 0;
   virtual bool animating() const { return false; }
-  // The keys of write_state() that are parameters (what the URL hash keeps), not derived results.
-  virtual std::vector<std::string> param_keys() const { return {}; }
+  // Its parameters (from its tables: its own and the Stepper's) with their current values: what the URL
+  // hash keeps, what a lock holds, what the tests iterate.
+  virtual std::vector<ParamValue> parameters() const = 0;
 };
 
 // The App's scenes, for a scene that reads another's state (the train scene takes the architecture

@@ -50,10 +50,21 @@ TrainOptions options_of(const TrainSettings& s) {
 
 } // namespace
 
-std::string check_train_settings(const TrainSettings& s) {
+namespace {
+std::string check_ranges(const TrainSettings& s) {
   if (!(s.lr >= kMinTrainLr && s.lr <= kMaxTrainLr)) return "lr must be between 1e-06 and 1";
   if (s.batch < 1 || s.batch > kMaxTrainBatch) return "batch must be between 1 and " + std::to_string(kMaxTrainBatch);
   if (s.seed < 0 || s.seed > kMaxTrainSeed) return "seed must be between 0 and " + std::to_string(kMaxTrainSeed);
+  return {};
+}
+// Whether the networks a and b describe are the same stacks at the same batch (what build() checks).
+bool same_networks(const TrainSettings& a, const TrainSettings& b) {
+  return a.model == b.model && a.batch == b.batch && (a.model != "stack" || a.stack == b.stack);
+}
+} // namespace
+
+std::string check_train_settings(const TrainSettings& s) {
+  if (auto e = check_ranges(s); !e.empty()) return e;
   auto choices = model_choices(s);
   if (!choices.ok()) return choices.error();
   for (const auto& c : *choices) // the stack must train: parameters, 10 outputs, memory
@@ -130,7 +141,8 @@ TrainSession::~TrainSession() {
 }
 
 std::string TrainSession::set_settings(const TrainSettings& s) {
-  if (auto e = check_train_settings(s); !e.empty()) return e;
+  // The networks are built for the check only when they change (not for every step of the lr slider).
+  if (auto e = same_networks(s, settings_) ? check_ranges(s) : check_train_settings(s); !e.empty()) return e;
   TrainSettings a = s, b = settings_;
   a.lr = b.lr = 0;
   settings_ = s;

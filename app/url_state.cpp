@@ -1,5 +1,7 @@
 #include "url_state.h"
 
+#include "scene.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -176,6 +178,58 @@ std::string join_url_pairs(const UrlPairs& pairs) {
   std::string s;
   for (const auto& [k, v] : pairs) s += (s.empty() ? "" : "&") + encode_url_component(k) + "=" + encode_url_component(v);
   return s;
+}
+
+Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string_view id, std::string& error) {
+  for (auto& s : scenes)
+    if (id == s->id()) return s.get();
+  std::string known;
+  for (auto& s : scenes) known += (known.empty() ? "" : ", ") + std::string(s->id());
+  error = "unknown scene '" + std::string(id) + "' (known: " + known + ")";
+  return nullptr;
+}
+
+std::string scene_url_hash(const Scene& scene, const AuthorOptions& author) {
+  UrlPairs pairs{{"scene", scene.id()}};
+  for (const ParamValue& p : scene.parameters())
+    if (p.hashed) pairs.emplace_back(p.spec->key, json_to_url_value(p.value));
+  write_author_options(author, pairs);
+  return join_url_pairs(pairs);
+}
+
+std::string load_url_hash(std::string_view hash, const std::vector<std::unique_ptr<Scene>>& scenes, Scene*& current,
+                          AuthorOptions& author) {
+  std::vector<std::string> problems;
+  AuthorOptions options;
+  JsonObject scene_keys;
+  std::string scene_id;
+  for (const auto& [key, value] : parse_url_hash(hash)) {
+    if (key == "scene") scene_id = value;
+    else if (is_author_key(key)) {
+      if (auto e = apply_author_option(options, key, value); !e.empty()) problems.push_back(e);
+    } else if (key == "notice" || key == "hash") {
+      problems.push_back("'" + key + "' cannot be set");
+    } else {
+      scene_keys[key] = url_value_to_json(value);
+    }
+  }
+  if (!scene_id.empty()) {
+    std::string error;
+    if (Scene* s = find_scene(scenes, scene_id, error)) current = s;
+    else problems.push_back(error);
+  }
+  author = options;
+  // All keys at once (they may depend on each other); if that fails, each on its own, so that one bad
+  // value costs only itself.
+  if (!scene_keys.empty() && !current->apply_state(scene_keys).empty()) {
+    for (const auto& [key, value] : scene_keys)
+      if (auto e = current->apply_state(JsonObject{{key, value}}); !e.empty()) problems.push_back(e);
+  }
+  if (author.play) (void)current->apply_state(JsonObject{{"playing", true}}); // scenes without animation refuse it
+  std::string notice;
+  for (const auto& p : problems) notice += (notice.empty() ? "" : "; ") + p;
+  if (!notice.empty()) notice = "The address asked for something this version cannot show (defaults used): " + notice;
+  return notice;
 }
 
 } // namespace convplay::app

@@ -5,12 +5,15 @@
 #pragma once
 #include <convplay/json.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace convplay::app {
+
+class Scene;
 
 using UrlPairs = std::vector<std::pair<std::string, std::string>>;
 
@@ -38,5 +41,15 @@ std::string apply_author_option(AuthorOptions& options, std::string_view key, st
 void write_author_options(const AuthorOptions& options, UrlPairs& out);
 
 std::string join_url_pairs(const UrlPairs& pairs); // "a=1&b=x%20y" (no '#')
+
+// The scene with this id, or nullptr and `error` = "unknown scene 'x' (known: modes, ...)".
+Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string_view id, std::string& error);
+// The address of a scene: "scene=modes&h=5&…" (the scene, its parameters, the author's options).
+std::string scene_url_hash(const Scene& scene, const AuthorOptions& author);
+// Reads an address: picks the scene (`current`; unchanged if the hash names none), applies its
+// parameters and sets `author`. What it cannot use falls back to the defaults and is listed in the
+// returned notice ("" if everything was used). Never fails as a whole.
+std::string load_url_hash(std::string_view hash, const std::vector<std::unique_ptr<Scene>>& scenes, Scene*& current,
+                          AuthorOptions& author);
 
 } // namespace convplay::app

@@ -14,6 +14,7 @@ if(CONVPLAY_BUILD_APP)
   add_library(imgui STATIC
     ${CONVPLAY_IMGUI_DIR}/imgui.cpp ${CONVPLAY_IMGUI_DIR}/imgui_draw.cpp
     ${CONVPLAY_IMGUI_DIR}/imgui_tables.cpp ${CONVPLAY_IMGUI_DIR}/imgui_widgets.cpp
+    ${CONVPLAY_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp # InputText on a std::string (the scenes' text fields)
     ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(imgui SYSTEM PUBLIC ${CONVPLAY_IMGUI_DIR} ${CONVPLAY_IMGUI_DIR}/backends)
   target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)

@@ -39,14 +39,59 @@ constexpr std::array<Preset, 5> kPresets = {{
      "dense10"},
     {"alexnet", "AlexNet's first layer on 224×224×3", 3, 224, 224, "conv96k11s4p2,relu,maxpool3s2"},
 }};
-constexpr int kMaxSide = 100000; // input C, H, W
+constexpr int kMaxSide = 100000; // input H, W
 
-constexpr std::array<const char*, 5> kKindNames = {"conv", "pool", "activation", "flatten", "dense"};
-constexpr std::array<const char*, 3> kPadNames = {"valid", "same", "explicit"};
+struct Params {
+  int c = 1, h = 32, w = 32; // the input
+  std::vector<NetLayer> layers;
+};
+
+std::string load_preset(Params& p, std::string_view key) {
+  for (const Preset& q : kPresets)
+    if (key == q.key) {
+      auto parsed = parse_network(q.stack);
+      if (!parsed.ok()) return "preset " + std::string(q.key) + ": " + parsed.error();
+      p = Params{q.c, q.h, q.w, parsed.value()};
+    }
+  return {};
+}
+
+std::vector<std::string> preset_keys() {
+  std::vector<std::string> keys;
+  for (const Preset& p : kPresets) keys.emplace_back(p.key);
+  return keys;
+}
+
+// "stack": the layers as text; "preset": sets the input and the layers at once (input only, applied first).
+const ParamTable<Params> kParams{
+    preset_param<Params>("preset", preset_keys(), [](Params& p, const std::string& key) { return load_preset(p, key); }),
+    int_param("c", &Params::c, 1, 4096, "##c").input_field().help("channels C (1: grey, 3: colour)"),
+    int_param("h", &Params::h, 1, kMaxSide, "##h").input_field().help("height H"),
+    int_param("w", &Params::w, 1, kMaxSide, "##w").input_field().help("width W"),
+    custom_param<Params>(spec_of("stack", ParamType::Text, "##stack", Widget::TextField, 0, kMaxNetworkText),
+        [](const Params& p) { return JsonValue(network_text(p.layers)); },
+        [](Params& p, const JsonValue& v) {
+          auto parsed = parse_network(detail::text(v));
+          if (!parsed.ok()) return "stack: " + parsed.error();
+          p.layers = parsed.value();
+          return std::string();
+        }).bound_to([](const Params& p) { return static_cast<const void*>(&p.layers); }),
+};
+
+// The editor's choices, in their order on screen; their names are the core's.
+constexpr std::array<LayerKind, 5> kKinds = {LayerKind::Conv, LayerKind::Pool, LayerKind::Activation, LayerKind::Flatten,
+                                             LayerKind::Dense};
 constexpr std::array<Padding, 3> kPads = {Padding::Valid, Padding::Same, Padding::Explicit};
-constexpr std::array<const char*, 4> kActNames = {"relu", "sigmoid", "tanh", "leaky relu"};
 constexpr std::array<Activation, 4> kActs = {Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
                                              Activation::LeakyReLU};
+template <class E, size_t N, class Name> std::array<const char*, N> core_names(const std::array<E, N>& values, Name name) {
+  std::array<const char*, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = name(values[i]);
+  return out;
+}
+const auto kKindNames = core_names(kKinds, layer_kind_name);
+const auto kPadNames = core_names(kPads, padding_name);
+const auto kActNames = core_names(kActs, activation_name);
 
 const ImU32 kRed = IM_COL32(190, 30, 30, 255);
 const ImU32 kConvColor = IM_COL32(33, 145, 140, 255), kDenseColor = IM_COL32(190, 75, 45, 255);
@@ -117,20 +162,23 @@ std::string ratio_text(double r) {
 
 class ArchitectureScene final : public Scene {
 public:
-  ArchitectureScene() { load_preset(kPresets[0]); }
+  ArchitectureScene() { (void)load_preset(p_, kPresets[0].key); }
   const char* id() const override { return "architecture"; }
   const char* title() const override { return "Architecture: LeNet and friends"; }
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
-  std::vector<std::string> param_keys() const override { return {"c", "h", "w", "stack"}; }
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    return out;
+  }
 
 private:
-  NetShape input() const { return {false, c_, h_, w_}; }
-  NetworkReport report() const { return analyze_network(input(), layers_); }
-  void load_preset(const Preset& p);
-  void set_layers(std::vector<NetLayer> layers);
-  void sync_text();
+  NetShape input() const { return {false, p_.c, p_.h, p_.w}; }
+  NetworkReport report() const { return analyze_network(input(), p_.layers); }
+  void set(Params p); // a checked new input and stack
+  void write_results(JsonWriter& out) const; // the derived keys of state()
   void draw_inputs();
   void draw_strip(const NetworkReport& rep);
   void draw_table(const NetworkReport& rep);
@@ -139,31 +187,17 @@ private:
   void draw_pytorch(const NetworkReport& rep);
   bool add_menu(const char* id, int at); // popup of layer kinds; inserts at `at`
 
-  int c_ = 1, h_ = 32, w_ = 32;
-  std::vector<NetLayer> layers_;
+  Params p_;
   int selected_ = 0;          // layer being edited; -1 none
   int hovered_ = -1;          // layer under the mouse (table or diagram), last frame
-  std::array<char, kMaxNetworkText + 1> text_{};
-  std::string text_error_;    // parse error of the typed layer text (the stack is kept)
+  std::string text_error_;    // why the typed layer text was refused (the stack is kept)
   double copied_at_ = -100.0; // time of the last copy to the clipboard
 };
 
-void ArchitectureScene::load_preset(const Preset& p) {
-  c_ = p.c; h_ = p.h; w_ = p.w;
-  auto parsed = parse_network(p.stack);
-  set_layers(parsed.ok() ? parsed.value() : std::vector<NetLayer>{});
-}
-
-void ArchitectureScene::set_layers(std::vector<NetLayer> layers) {
-  layers_ = std::move(layers);
-  if (selected_ >= static_cast<int>(layers_.size())) selected_ = static_cast<int>(layers_.size()) - 1;
+void ArchitectureScene::set(Params p) {
+  p_ = std::move(p);
+  if (selected_ >= static_cast<int>(p_.layers.size())) selected_ = static_cast<int>(p_.layers.size()) - 1;
   text_error_.clear();
-  sync_text();
-}
-
-void ArchitectureScene::sync_text() {
-  const std::string t = network_text(layers_);
-  std::snprintf(text_.data(), text_.size(), "%s", t.c_str());
 }
 
 void ArchitectureScene::draw_inputs() {
@@ -173,33 +207,26 @@ void ArchitectureScene::draw_inputs() {
       ImGui::SameLine();
       if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
     }
-    if (ImGui::Button(kPresets[i].name)) load_preset(kPresets[i]);
+    if (ImGui::Button(kPresets[i].name)) {
+      Params p = p_;
+      if (load_preset(p, kPresets[i].key).empty()) set(std::move(p));
+    }
   }
   if (Control ctl{"input"}; ctl.shown) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("input C × H × W");
-    for (auto [label, value, hi] : {std::tuple{"##c", &c_, 4096}, std::tuple{"##h", &h_, kMaxSide},
-                                    std::tuple{"##w", &w_, kMaxSide}}) {
+    for (int* v : {&p_.c, &p_.h, &p_.w}) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
-      int v = *value;
-      if (ImGui::InputInt(label, &v, 1, 8)) *value = std::clamp(v, 1, hi);
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("%s", label[2] == 'c' ? "channels C (1: grey, 3: colour)" : label[2] == 'h' ? "height H" : "width W");
+      kParams.widget(p_, *v);
     }
   }
-  if (Control ctl{"stack"}; ctl.shown) {
+  if (Control ctl{kParams.key(p_, p_.layers)}; ctl.shown) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("layers");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1.0f);
-    const bool enter = ImGui::InputText("##stack", text_.data(), text_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-    if (enter || ImGui::IsItemDeactivatedAfterEdit()) {
-      auto parsed = parse_network(text_.data());
-      if (parsed.ok()) set_layers(parsed.value());
-      else text_error_ = parsed.error();
-    }
-    if (!ImGui::IsItemActive() && text_error_.empty()) sync_text();
+    if (auto edit = kParams.text_field(p_, p_.layers)) text_error_ = apply_state(*edit);
     if (!text_error_.empty()) error_line(text_error_ + " (the table still shows the previous layers)");
     else
       hint_line("Type the stack and press Enter: conv6k5 = 6 filters 5×5 (s2: stride 2, p2: padding 2, same), "
@@ -252,8 +279,8 @@ void ArchitectureScene::draw_strip(const NetworkReport& rep) {
     x += cell + 6.0f;
   };
   block(rep.input, -1, IM_COL32(120, 120, 120, 255), "input");
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    const NetLayer& l = layers_[i];
+  for (size_t i = 0; i < p_.layers.size(); ++i) {
+    const NetLayer& l = p_.layers[i];
     const NetLayerReport& r = rep.layers[i];
     if (!r.computed) break;
     if (!r.error.empty()) {
@@ -273,7 +300,7 @@ void ArchitectureScene::draw_strip(const NetworkReport& rep) {
   if (strip_hover >= 0) {
     hovered_ = strip_hover;
     const NetLayerReport& r = rep.layers[static_cast<size_t>(strip_hover)];
-    ImGui::SetTooltip("layer %d: %s\n%s → %s", strip_hover + 1, describe_layer(layers_[static_cast<size_t>(strip_hover)]).c_str(),
+    ImGui::SetTooltip("layer %d: %s\n%s → %s", strip_hover + 1, describe_layer(p_.layers[static_cast<size_t>(strip_hover)]).c_str(),
                       shape_display(r.input).c_str(), shape_display(r.output).c_str());
   }
 }
@@ -284,7 +311,7 @@ void ArchitectureScene::draw_table(const NetworkReport& rep) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
                                (scroll ? ImGuiTableFlags_ScrollX : ImGuiTableFlags_NoHostExtendX);
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float rows = static_cast<float>(layers_.size() + 3); // header, input, layers, total
+  const float rows = static_cast<float>(p_.layers.size() + 3); // header, input, layers, total
   const ImVec2 outer = scroll ? ImVec2(0.0f, rows * (ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y) +
                                                  style.ScrollbarSize + 4.0f)
                               : ImVec2(0.0f, 0.0f);
@@ -312,9 +339,9 @@ void ArchitectureScene::draw_table(const NetworkReport& rep) {
     ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
     ImGui::TableNextColumn(); ImGui::TextUnformatted(shape_display(rep.input).c_str());
     ImGui::TableNextColumn(); ImGui::TableNextColumn(); ImGui::TableNextColumn();
-    ImGui::TableNextColumn(); right(format_count(count_mul(count_of(c_), count_mul(count_of(h_), count_of(w_)))), dim);
+    ImGui::TableNextColumn(); right(format_count(count_mul(count_of(p_.c), count_mul(count_of(p_.h), count_of(p_.w)))), dim);
     ImGui::TableNextColumn();
-    for (size_t i = 0; i < layers_.size(); ++i) {
+    for (size_t i = 0; i < p_.layers.size(); ++i) {
       const NetLayerReport& r = rep.layers[i];
       const int idx = static_cast<int>(i);
       ImGui::TableNextRow();
@@ -325,7 +352,7 @@ void ArchitectureScene::draw_table(const NetworkReport& rep) {
                             ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
         selected_ = idx;
       if (ImGui::IsItemHovered()) row_hover = idx;
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(describe_layer(layers_[i]).c_str());
+      ImGui::TableNextColumn(); ImGui::TextUnformatted(describe_layer(p_.layers[i]).c_str());
       ImGui::TableNextColumn();
       if (!r.computed) {
         ImGui::TextDisabled("—");
@@ -338,7 +365,7 @@ void ArchitectureScene::draw_table(const NetworkReport& rep) {
         continue;
       }
       ImGui::TextUnformatted(shape_display(r.output).c_str());
-      const bool weighted = layers_[i].kind == LayerKind::Conv || layers_[i].kind == LayerKind::Dense;
+      const bool weighted = p_.layers[i].kind == LayerKind::Conv || p_.layers[i].kind == LayerKind::Dense;
       ImGui::TableNextColumn(); right(weighted ? format_count(r.weights) : "0", weighted ? 0 : dim);
       ImGui::TableNextColumn(); right(weighted ? format_count(r.biases) : "0", weighted ? 0 : dim);
       ImGui::TableNextColumn(); right(weighted ? format_count(r.macs) : "0", weighted ? 0 : dim);
@@ -389,8 +416,8 @@ bool ArchitectureScene::add_menu(const char* id, int at) {
   if (ImGui::BeginPopup(id)) {
     for (size_t k = 0; k < kKindNames.size(); ++k)
       if (ImGui::Selectable(kKindNames[k])) {
-        if (layers_.size() < kMaxNetworkLayers) {
-          layers_.insert(layers_.begin() + at, default_layer(static_cast<LayerKind>(k)));
+        if (p_.layers.size() < kMaxNetworkLayers) {
+          p_.layers.insert(p_.layers.begin() + at, default_layer(kKinds[k]));
           selected_ = at;
           added = true;
         }
@@ -401,36 +428,36 @@ bool ArchitectureScene::add_menu(const char* id, int at) {
 }
 
 void ArchitectureScene::draw_editor() {
-  const int n = static_cast<int>(layers_.size());
+  const int n = static_cast<int>(p_.layers.size());
   bool changed = false;
-  const bool full = layers_.size() >= kMaxNetworkLayers;
+  const bool full = p_.layers.size() >= kMaxNetworkLayers;
   if (selected_ >= n) selected_ = n - 1;
   if (selected_ < 0) {
     ImGui::TextUnformatted("No layer selected.");
   } else {
-    NetLayer& l = layers_[static_cast<size_t>(selected_)];
+    NetLayer& l = p_.layers[static_cast<size_t>(selected_)];
     ImGui::Text("Layer %d: %s", selected_ + 1, layer_text(l).c_str());
     ImGui::BeginDisabled(selected_ == 0);
-    if (ImGui::Button("move up")) { std::swap(l, layers_[static_cast<size_t>(selected_ - 1)]); --selected_; changed = true; }
+    if (ImGui::Button("move up")) { std::swap(l, p_.layers[static_cast<size_t>(selected_ - 1)]); --selected_; changed = true; }
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(selected_ == n - 1);
-    if (!changed && ImGui::Button("move down")) { std::swap(l, layers_[static_cast<size_t>(selected_ + 1)]); ++selected_; changed = true; }
+    if (!changed && ImGui::Button("move down")) { std::swap(l, p_.layers[static_cast<size_t>(selected_ + 1)]); ++selected_; changed = true; }
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (!changed && ImGui::Button("remove")) {
-      layers_.erase(layers_.begin() + selected_);
-      if (selected_ >= static_cast<int>(layers_.size())) selected_ = static_cast<int>(layers_.size()) - 1;
+      p_.layers.erase(p_.layers.begin() + selected_);
+      if (selected_ >= static_cast<int>(p_.layers.size())) selected_ = static_cast<int>(p_.layers.size()) - 1;
       changed = true;
     }
   }
   if (!changed && selected_ >= 0) {
-    NetLayer& l = layers_[static_cast<size_t>(selected_)];
+    NetLayer& l = p_.layers[static_cast<size_t>(selected_)];
     const NetLayer before = l;
     ImGui::PushItemWidth(ImGui::GetFontSize() * 8.0f);
-    int kind = static_cast<int>(l.kind);
-    if (ImGui::Combo("kind", &kind, kKindNames.data(), static_cast<int>(kKindNames.size())) && kind != static_cast<int>(l.kind))
-      l = default_layer(static_cast<LayerKind>(kind));
+    int kind = static_cast<int>(std::find(kKinds.begin(), kKinds.end(), l.kind) - kKinds.begin());
+    if (ImGui::Combo("kind", &kind, kKindNames.data(), static_cast<int>(kKindNames.size())) && kKinds[static_cast<size_t>(kind)] != l.kind)
+      l = default_layer(kKinds[static_cast<size_t>(kind)]);
     auto int_field = [](const char* label, int64_t& v, int lo, int hi) {
       int x = static_cast<int>(std::clamp<int64_t>(v, lo, hi));
       if (ImGui::InputInt(label, &x)) v = std::clamp(x, lo, hi);
@@ -440,7 +467,7 @@ void ArchitectureScene::draw_editor() {
       int_field("filters", l.filters, 1, 100000);
       int_field("kernel K", l.kernel, 1, 1024);
       int_field("stride S", l.stride, 1, 1024);
-      int mode = l.padding == Padding::Same ? 1 : l.padding == Padding::Explicit ? 2 : 0;
+      int mode = static_cast<int>(std::find(kPads.begin(), kPads.end(), l.padding) - kPads.begin());
       if (ImGui::Combo("padding", &mode, kPadNames.data(), static_cast<int>(kPadNames.size())))
         l.padding = kPads[static_cast<size_t>(mode)];
       if (l.padding == Padding::Explicit) int_field("zeros per side P", l.pad, 0, 1024);
@@ -481,12 +508,9 @@ void ArchitectureScene::draw_editor() {
   if (ImGui::Button("add layer at the end")) ImGui::OpenPopup("add_end");
   ImGui::EndDisabled();
   if (add_menu("insert_after", selected_ + 1)) changed = true;
-  if (add_menu("add_end", static_cast<int>(layers_.size()))) changed = true;
+  if (add_menu("add_end", static_cast<int>(p_.layers.size()))) changed = true;
   if (full) hint_line("At most 64 layers.");
-  if (changed) {
-    sync_text();
-    text_error_.clear();
-  }
+  if (changed) text_error_.clear();
 }
 
 void ArchitectureScene::draw_pytorch(const NetworkReport& rep) {
@@ -494,7 +518,7 @@ void ArchitectureScene::draw_pytorch(const NetworkReport& rep) {
     hint_line("The PyTorch code appears when every layer fits.");
     return;
   }
-  const auto code = pytorch_code(input(), layers_);
+  const auto code = pytorch_code(input(), p_.layers);
   if (!code.ok()) return error_line(code.error());
   if (ImGui::Button("export as PyTorch")) {
     ImGui::SetClipboardText(code->c_str());
@@ -541,14 +565,18 @@ void ArchitectureScene::draw() {
 }
 
 void ArchitectureScene::write_state(JsonWriter& out) const {
-  out.field("c", c_).field("h", h_).field("w", w_).field("stack", network_text(layers_));
+  kParams.write(p_, out);
+  write_results(out);
+}
+
+void ArchitectureScene::write_results(JsonWriter& out) const {
   const NetworkReport rep = report();
   auto count = [&](const std::string& key, Count v) {
     if (v.overflow) out.raw_field(key, "null");
     else out.field(key, static_cast<long long>(v.value));
   };
-  out.field("layers", static_cast<int>(layers_.size()));
-  for (size_t i = 0; i < layers_.size(); ++i) {
+  out.field("layers", static_cast<int>(p_.layers.size()));
+  for (size_t i = 0; i < p_.layers.size(); ++i) {
     const NetLayerReport& r = rep.layers[i];
     if (!r.computed || !r.error.empty()) break;
     const std::string n = std::to_string(i + 1);
@@ -566,11 +594,11 @@ void ArchitectureScene::write_state(JsonWriter& out) const {
   count("total_activations", rep.activations);
   count("dense_params", rep.dense_parameters);
   out.field("dense_ratio", rep.dense_ratio);
-  const auto code = pytorch_code(input(), layers_);
+  const auto code = pytorch_code(input(), p_.layers);
   out.field("pytorch", code.ok() ? code.value() : std::string());
 }
 
-bool derived_key(std::string_view key) {
+bool layer_result_key(std::string_view key) {
   for (std::string_view prefix : {"shape_", "params_", "macs_"}) {
     if (key.substr(0, prefix.size()) != prefix || key.size() == prefix.size()) continue;
     const std::string_view rest = key.substr(prefix.size());
@@ -581,31 +609,15 @@ bool derived_key(std::string_view key) {
 }
 
 std::string ArchitectureScene::apply_state(const JsonObject& in) {
-  JsonObject rest;
-  for (const auto& entry : in)
-    if (!derived_key(entry.first)) rest.insert(entry);
-  if (auto e = check_keys(rest, "architecture", {"c", "h", "w", "stack", "preset"},
-                          {"layers", "error", "error_layer", "out", "total_params", "total_weights", "total_biases",
-                           "total_macs", "total_activations", "dense_params", "dense_ratio", "pytorch"});
-      !e.empty())
-    return e;
-  int c = c_, h = h_, w = w_;
-  std::string stack = network_text(layers_), preset;
-  if (auto e = json_get_choice(in, "preset", {"lenet5", "lenet5_1998", "lenet5_mnist", "cifar", "alexnet"}, preset);
-      !e.empty())
-    return e;
-  for (const Preset& p : kPresets)
-    if (preset == p.key) c = p.c, h = p.h, w = p.w, stack = p.stack;
-  for (auto e : {json_get_int(in, "c", 1, 4096, c), json_get_int(in, "h", 1, kMaxSide, h),
-                 json_get_int(in, "w", 1, kMaxSide, w), json_get_string(in, "stack", kMaxNetworkText, stack)})
-    if (!e.empty()) return e;
-  auto parsed = parse_network(stack);
-  if (!parsed.ok()) return "stack: " + parsed.error();
-  c_ = c; h_ = h; w_ = w;
-  set_layers(parsed.value());
+  Params p = p_;
+  auto written = derived_keys([this](JsonWriter& w) { write_results(w); });
+  // shape_N, params_N, macs_N of any stack, not only of this one, are read-only too
+  auto derived = [&](std::string_view key) { return layer_result_key(key) || written(key); };
+  if (auto e = apply_params(in, id(), {kParams.bind(p)}, derived); !e.empty()) return e;
+  set(std::move(p));
   const NetworkReport rep = report();
   if (rep.error_layer >= 0) selected_ = rep.error_layer; // open the layer that does not fit in the editor
-  else if (selected_ < 0 && !layers_.empty()) selected_ = 0;
+  else if (selected_ < 0 && !p_.layers.empty()) selected_ = 0;
   return {};
 }
 

@@ -18,6 +18,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -36,7 +38,6 @@ constexpr std::array<KernelChoice, 6> kKernels = {{
     {"edges", "vertical edges: Sobel x on brightness"},
     {"custom", "your own weights"},
 }};
-constexpr std::array<const char*, 2> kPaddings = {"valid", "same"};
 constexpr std::array<const char*, 3> kPlaneNames = {"R", "G", "B"};
 constexpr int kMinSide = 4, kMaxK = 7;
 
@@ -75,8 +76,44 @@ struct Params {
   std::string kernel = "red";
   std::vector<float> custom; // 3·K·K when kernel == "custom"
   double bias = 0.0;
-  int padding = 0;          // index into kPaddings
+  Padding padding = Padding::Valid;
+  std::optional<std::string> typed_weights; // during apply_state only: the "weights" text given
   bool operator==(const Params&) const = default;
+};
+
+// The preset's weights, or the student's.
+Expected<Tensor> weights_for(const Params& p) {
+  if (p.kernel != "custom") return preset_kernel(p.kernel, p.k);
+  if (p.custom.size() != static_cast<size_t>(3 * p.k * p.k)) return Error{"the weights do not match K"};
+  Tensor w = zeros({3, p.k, p.k});
+  w.data = p.custom;
+  return w;
+}
+
+std::vector<std::string> image_ids() {
+  std::vector<std::string> ids;
+  for (const auto& choice : image_choices()) ids.emplace_back(choice.id);
+  return ids;
+}
+std::vector<std::string> kernel_names(bool labels) {
+  std::vector<std::string> out;
+  for (const auto& k : kKernels) out.emplace_back(labels ? k.label : k.id);
+  return out;
+}
+
+// "weights" is the kernel's numbers as text: derived for a preset, the parameter itself for "custom";
+// apply_state() reads a given text once the other keys are known (it depends on K and the kernel).
+const ParamTable<Params> kParams{
+    choice_param("image", &Params::image, image_ids(), "picture").no_widget(), // a combo of what is available, by the scene
+    int_param("size", &Params::size, kMinSide, kImageMaxSide, "size (longer side)").log_slider(),
+    int_param("k", &Params::k, 1, kMaxK, "kernel size K"),
+    choice_param("kernel", &Params::kernel, kernel_names(false), "kernel").shown_as(kernel_names(true)),
+    float_param("bias", &Params::bias, -100.0, 100.0, "bias b").slider_range(-2.0, 2.0).help("Ctrl+click to type from -100 to 100"),
+    choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same}, padding_name, "padding"),
+    pending_text_param<Params>("weights", &Params::typed_weights, 20000, "##weights",
+        [](const Params& p) { auto w = weights_for(p); return JsonValue(w.ok() ? weights_text(*w) : std::string()); })
+        .bound_to([](const Params& p) { return static_cast<const void*>(&p.custom); })
+        .in_hash_if([](const Params& p) { return p.kernel == "custom"; }),
 };
 
 // Everything computed for one Params (and image generation).
@@ -103,25 +140,23 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing() || result().status == "loading"; }
-  std::vector<std::string> param_keys() const override {
-    std::vector<std::string> keys = {"image", "size", "k", "kernel", "bias", "padding", "step"};
-    if (p_.kernel == "custom") keys.push_back("weights");
-    return keys;
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    stepper_.list(out, result().oh * result().ow);
+    return out;
   }
 
 private:
   const Result& result() const;
-  Expected<Tensor> weights_for(const Params& p) const;
   void draw_controls();
   void draw_pictures(const Result& r);
   void draw_dot_product(const Result& r, int pos);
-  std::string set_custom_text(const std::string& text);
+  void write_results(JsonWriter& out) const; // the derived keys of state()
 
   Params p_;
   Stepper stepper_;
   std::string message_; // the last refused edit
-  std::string weights_edit_;
-  bool weights_edit_active_ = false;
   int seen_user_serial_ = 0;
   RgbView photo_;
   std::array<TensorView, 3> planes_, kernels_;
@@ -131,14 +166,6 @@ private:
   mutable Params cache_params_;
   mutable int cache_generation_ = -1;
 };
-
-Expected<Tensor> ColorScene::weights_for(const Params& p) const {
-  if (p.kernel != "custom") return preset_kernel(p.kernel, p.k);
-  if (p.custom.size() != static_cast<size_t>(3 * p.k * p.k)) return Error{"the weights do not match K"};
-  Tensor w = zeros({3, p.k, p.k});
-  w.data = p.custom;
-  return w;
-}
 
 const Result& ColorScene::result() const {
   if (cache_generation_ == image_generation() && cache_params_ == p_) return cache_;
@@ -154,7 +181,7 @@ const Result& ColorScene::result() const {
     r.w_ = static_cast<int>(r.x.dim(2));
     auto w = weights_for(p_);
     Conv2dParams cp;
-    cp.padding = p_.padding == 1 ? Padding::Same : Padding::Valid;
+    cp.padding = p_.padding;
     ConvLayerSpec spec;
     spec.channels = 3; spec.height = r.h; spec.width = r.w_;
     spec.out_channels = 1; spec.kernel_h = spec.kernel_w = p_.k;
@@ -210,24 +237,12 @@ const Result& ColorScene::result() const {
   return cache_;
 }
 
-std::string ColorScene::set_custom_text(const std::string& text) {
-  std::vector<float> v;
-  const size_t need = static_cast<size_t>(3 * p_.k * p_.k);
-  if (auto e = parse_number_list(text, v, need + 1); !e.empty()) return "weights: " + e + "; the old weights are kept";
-  if (v.size() != need)
-    return "weights: need " + std::to_string(need) + " numbers (" + std::to_string(p_.k) + "×" + std::to_string(p_.k) +
-           "×3, the R plane first, then G, then B), got " + std::to_string(v.size()) + "; the old weights are kept";
-  p_.kernel = "custom";
-  p_.custom = std::move(v);
-  return {};
-}
-
 void ColorScene::draw_controls() {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float item = std::min(260.0f, avail * 0.28f);
   ImGui::PushItemWidth(item);
   // The picture
-  if (Control c{"image"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.image)}; c.shown) {
     const ImageChoice* current = find_image_choice(p_.image);
     if (ImGui::BeginCombo("picture", current ? current->label : p_.image.c_str())) {
       for (const auto& choice : image_choices()) {
@@ -248,64 +263,41 @@ void ColorScene::draw_controls() {
       ImGui::TextDisabled("(drop an image file on the window to use your own)");
     }
   }
-  if (Control c{"kernel"}; c.shown) {
-    int idx = 0;
-    for (size_t i = 0; i < kKernels.size(); ++i)
-      if (p_.kernel == kKernels[i].id) idx = static_cast<int>(i);
-    if (ImGui::BeginCombo("kernel", kKernels[static_cast<size_t>(idx)].label)) {
-      for (size_t i = 0; i < kKernels.size(); ++i)
-        if (ImGui::Selectable(kKernels[i].label, static_cast<int>(i) == idx)) {
-          const std::string id = kKernels[i].id;
-          if (id == "custom") { // start from what is shown
-            if (auto w = weights_for(p_); w.ok()) p_.custom = w->data;
-            p_.kernel = id;
-            message_.clear();
-          } else if (auto w = preset_kernel(id, p_.k); w.ok()) {
-            p_.kernel = id;
-            message_.clear();
-          } else {
-            message_ = w.error();
-          }
-        }
-      ImGui::EndCombo();
-    }
-    ImGui::SameLine();
-  }
-  if (Control c{"k"}; c.shown) {
-    int k = p_.k;
-    ImGui::SetNextItemWidth(item * 0.6f);
-    if (ImGui::SliderInt("kernel size K", &k, 1, kMaxK, "%d", ImGuiSliderFlags_AlwaysClamp) && k != p_.k) {
-      if (p_.kernel == "custom") {
-        Tensor w = zeros({3, p_.k, p_.k});
-        w.data = p_.custom;
-        if (auto moved = recentre_kernel(w, k); moved.ok()) {
-          p_.custom = moved->data;
-          p_.k = k;
-        }
-      } else if (auto w = preset_kernel(p_.kernel, k); w.ok()) {
-        p_.k = k;
-        message_.clear();
-      } else {
-        message_ = w.error() + "; K stays " + std::to_string(p_.k);
-      }
+  const Params before = p_;
+  if (kParams.widget(p_, p_.kernel)) {
+    if (p_.kernel == "custom") { // start from what is shown
+      if (auto w = weights_for(before); w.ok()) p_.custom = w->data;
+      message_.clear();
+    } else if (auto w = preset_kernel(p_.kernel, p_.k); w.ok()) {
+      message_.clear();
+    } else {
+      message_ = w.error();
+      p_.kernel = before.kernel;
     }
   }
-  if (Control c{"bias"}; c.shown) {
-    float b = static_cast<float>(p_.bias);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(item * 0.6f);
-    if (ImGui::SliderFloat("bias b", &b, -2.0f, 2.0f, "%.2f")) p_.bias = b;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(item * 0.6f);
+  if (kParams.widget(p_, p_.k) && p_.k != before.k) {
+    if (p_.kernel == "custom") {
+      Tensor w = zeros({3, before.k, before.k});
+      w.data = p_.custom;
+      if (auto moved = recentre_kernel(w, p_.k); moved.ok()) p_.custom = moved->data;
+      else p_.k = before.k;
+    } else if (auto w = preset_kernel(p_.kernel, p_.k); w.ok()) {
+      message_.clear();
+    } else {
+      message_ = w.error() + "; K stays " + std::to_string(before.k);
+      p_.k = before.k;
+    }
   }
-  if (Control c{"size"}; c.shown) {
-    ImGui::SliderInt("size (longer side)", &p_.size, kMinSide, kImageMaxSide, "%d px",
-                     ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
-    ImGui::SameLine();
-  }
-  if (Control c{"padding"}; c.shown) {
-    ImGui::SetNextItemWidth(item * 0.4f);
-    ImGui::Combo("padding", &p_.padding, kPaddings.data(), static_cast<int>(kPaddings.size()));
-    if (avail > 1000.0f) ImGui::SameLine(0, 20);
-  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(item * 0.6f);
+  kParams.widget(p_, p_.bias);
+  kParams.widget(p_, p_.size);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(item * 0.4f);
+  kParams.widget(p_, p_.padding);
+  if (avail > 1000.0f) ImGui::SameLine(0, 20);
   if (Control c{"demo"}; c.shown) {
     if (ImGui::Button("Demonstration: red detector, red and green circles")) {
       p_.image = "circles";
@@ -411,21 +403,10 @@ void ColorScene::draw_pictures(const Result& r) {
   }
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + left_w);
   draw_dot_product(r, pos);
-  if (Control c{"weights"}; c.shown) {
-    if (!weights_edit_active_) weights_edit_ = weights_text(r.w);
-    char buf[4096];
-    std::snprintf(buf, sizeof buf, "%s", weights_edit_.c_str());
-    ImGui::SetNextItemWidth(left_w - 150.0f);
-    const bool enter = ImGui::InputText("##weights", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
-    weights_edit_ = buf;
-    weights_edit_active_ = ImGui::IsItemActive();
-    ImGui::SameLine();
-    if (ImGui::Button("use these weights") || enter) {
-      message_ = set_custom_text(weights_edit_);
-      weights_edit_active_ = false;
-    }
+  ImGui::SetNextItemWidth(left_w - 150.0f);
+  if (auto edit = kParams.text_field(p_, p_.custom, "use these weights")) message_ = apply_state(*edit);
+  if (Control c{kParams.key(p_, p_.custom)}; c.shown)
     hint_line("Weights: the R slice row by row, then G, then B (';' between slices); Enter uses them.");
-  }
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
   ImGui::SameLine(0, gap * 2);
@@ -479,14 +460,14 @@ void ColorScene::draw_dot_product(const Result& r, int pos) {
 }
 
 void ColorScene::write_state(JsonWriter& out) const {
+  kParams.write(p_, out);
+  stepper_.write_state(out, result().oh * result().ow);
+  write_results(out);
+}
+
+void ColorScene::write_results(JsonWriter& out) const {
   const Result& r = result();
   const int count = r.oh * r.ow;
-  out.field("image", p_.image).field("size", p_.size).field("k", p_.k).field("kernel", p_.kernel)
-      .field("bias", p_.bias).field("padding", kPaddings[static_cast<size_t>(p_.padding)]);
-  auto w = weights_for(p_);
-  out.field("weights", w.ok() ? weights_text(*w) : std::string());
-  out.field("step", stepper_.position_in(count)).field("playing", stepper_.playing())
-      .field("speed", static_cast<double>(stepper_.speed()));
   out.field("image_status", r.status).field("note", r.note).field("user_note", user_image_status().message).field("error", r.error.empty() ? message_ : r.error);
   out.field("h", r.h).field("w", r.w_).field("c", 3).field("out_h", r.oh).field("out_w", r.ow).field("out_c", 1);
   out.field("weight_count", 3 * p_.k * p_.k).field("parameters", r.status == "ready" ? r.counts.conv_parameters.value : 0LL);
@@ -499,30 +480,22 @@ void ColorScene::write_state(JsonWriter& out) const {
 }
 
 std::string ColorScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "color", {"image", "size", "k", "kernel", "bias", "padding", "weights", "step", "playing", "speed"},
-                          {"image_status", "note", "error", "h", "w", "c", "out_h", "out_w", "out_c", "weight_count",
-                           "parameters", "value", "red_response", "green_response", "user_note"});
+  Params p = p_;
+  Stepper::State stepper = stepper_.state();
+  if (auto e = apply_params(in, id(), {kParams.bind(p), Stepper::table().bind(stepper)},
+                            derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  std::string padding = kPaddings[static_cast<size_t>(p.padding)];
-  std::string weights;
-  bool has_weights = in.count("weights") > 0;
-  for (auto e : {json_get_choice(in, "image", {"cat", "astronaut", "coffee", "camera", "circles", "user"}, p.image),
-                 json_get_int(in, "size", kMinSide, kImageMaxSide, p.size), json_get_int(in, "k", 1, kMaxK, p.k),
-                 json_get_choice(in, "kernel", {"red", "green", "blue", "grey", "edges", "custom"}, p.kernel),
-                 json_get_number(in, "bias", -100.0, 100.0, p.bias), json_get_choice(in, "padding", {"valid", "same"}, padding),
-                 json_get_string(in, "weights", 20000, weights)})
-    if (!e.empty()) return e;
+  const std::optional<std::string> weights = std::exchange(p.typed_weights, std::nullopt);
+  const bool has_weights = weights.has_value();
   if (p.image == "user" && !has_user_image()) return "image 'user': no image of your own yet (open one or drop a file first)";
-  const bool image_given = in.count("image") > 0;
-  p.padding = padding == "same" ? 1 : 0;
+  const bool image_given = kParams.given(in, p, p.image);
   // Weights are a parameter of the custom kernel only; with a preset they are derived (and ignored).
-  const bool kernel_given = in.count("kernel") > 0;
+  const bool kernel_given = kParams.given(in, p, p.kernel);
   if (has_weights && (p.kernel == "custom" || !kernel_given)) {
     std::vector<float> v;
     const size_t need = static_cast<size_t>(3 * p.k * p.k);
-    if (auto e = parse_number_list(weights, v, need + 1); !e.empty()) return "weights: " + e;
+    if (auto e = parse_number_list(*weights, v, need + 1); !e.empty()) return "weights: " + e;
     if (v.size() != need)
       return "weights: need " + std::to_string(need) + " numbers for K = " + std::to_string(p.k) + " (K·K·3), got " +
              std::to_string(v.size());
@@ -543,13 +516,10 @@ std::string ColorScene::apply_state(const JsonObject& in) {
   }
   if (p.kernel != "custom")
     if (auto w = preset_kernel(p.kernel, p.k); !w.ok()) return w.error();
-  Stepper stepper = stepper_;
-  if (auto e = stepper.apply_state(in); !e.empty()) return e;
   p_ = p;
   if (image_given) seen_user_serial_ = user_image_status().serial; // an explicit choice wins over an older upload
-  stepper_ = stepper;
+  stepper_.set_state(stepper);
   message_.clear();
-  weights_edit_active_ = false;
   return {};
 }
 

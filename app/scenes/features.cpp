@@ -20,6 +20,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,10 +29,14 @@ namespace convplay::app {
 namespace {
 
 constexpr int kMaxMaps = 8, kMinSide = 4;
-constexpr std::array<const char*, 4> kActs = {"none", "relu", "sigmoid", "tanh"};
+// σ: none, or one of the core's activations (named by activation_name).
+constexpr std::array<Activation, 3> kActs = {Activation::ReLU, Activation::Sigmoid, Activation::Tanh};
 constexpr std::array<const char*, 4> kActFormula = {"identity", "ReLU", "sigmoid", "tanh"};
-constexpr std::array<const char*, 2> kViews = {"side", "stack"};
-constexpr std::array<const char*, 2> kPaddings = {"valid", "same"};
+std::vector<std::string> act_names() {
+  std::vector<std::string> v = {"none"};
+  for (Activation a : kActs) v.emplace_back(activation_name(a));
+  return v;
+}
 // The bank's filters plus the student's own ("custom").
 const std::vector<std::string>& filter_ids() {
   static const std::vector<std::string> ids = [] {
@@ -64,12 +70,57 @@ struct Params {
   int maps = 4;     // C2
   std::array<std::string, kMaxMaps> filters = {"sobel_x", "sobel_y", "gaussian", "laplacian", "identity", "sharpen", "box", "gabor"};
   std::array<float, kMaxMaps> bias{};
-  int act = 1;      // index into kActs
-  int view = 0;     // index into kViews
-  int padding = 0;  // index into kPaddings
+  int act = 1;      // 0 none, else kActs[act - 1]
+  int view = 0;     // 0 side by side, 1 as a stack
+  Padding padding = Padding::Valid;
   std::vector<float> custom = {0, 1, 2, -1, 0, 1, -2, -1, 0}; // K·K (spread over colour by luminance) or C1·K·K
   int map = 0, row = 0, col = 0; // the selected output value
+  // During apply_state only: the texts given for "filters", "biases" and "custom" (parsed once maps, K
+  // and C1 are known).
+  std::optional<std::string> typed_filters, typed_biases, typed_custom;
   bool operator==(const Params&) const = default;
+};
+
+std::vector<std::string> image_ids() {
+  std::vector<std::string> ids;
+  for (const auto& choice : image_choices()) ids.emplace_back(choice.id);
+  return ids;
+}
+std::string filters_text(const Params& p) {
+  std::string s;
+  for (int m = 0; m < p.maps; ++m) s += (m ? "," : "") + p.filters[static_cast<size_t>(m)];
+  return s;
+}
+std::string biases_text(const Params& p) {
+  return join_numbers(std::vector<float>(p.bias.begin(), p.bias.begin() + p.maps), ",");
+}
+std::string custom_text(const Params& p) {
+  const bool colour = p.custom.size() == static_cast<size_t>(3 * p.k * p.k);
+  return join_numbers(p.custom, ",", colour ? static_cast<size_t>(p.k * p.k) : 0);
+}
+
+// K is odd (the bank's filters have a centre) and C1 is 1 or 3: apply_state() says so, the widgets keep to it.
+const ParamTable<Params> kParams{
+    choice_param("image", &Params::image, image_ids(), "input").no_widget(), // a combo of what is available, by the scene
+    int_param("size", &Params::size, kMinSide, kImageMaxSide, "size").log_slider().help("the picture's longer side; small sizes show the numbers"),
+    int_param("channels", &Params::channels, 1, 3, "input channels C1").no_widget(), // radio buttons 1 and 3, by the scene
+    int_param("k", &Params::k, 3, 7, "kernel K"),
+    int_param("maps", &Params::maps, 1, kMaxMaps, "filters C2"),
+    pending_text_param<Params>("filters", &Params::typed_filters, 400, "filters", [](const Params& p) { return JsonValue(filters_text(p)); })
+        .bound_to([](const Params& p) { return static_cast<const void*>(&p.filters); }),
+    pending_text_param<Params>("biases", &Params::typed_biases, 400, "biases", [](const Params& p) { return JsonValue(biases_text(p)); })
+        .bound_to([](const Params& p) { return static_cast<const void*>(&p.bias); }),
+    choice_param("act", &Params::act, act_names(), "activation σ"),
+    choice_param("view", &Params::view, {"side", "stack"}, "maps:").radio({"side by side", "as a stack"}),
+    choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same}, padding_name, "padding"),
+    pending_text_param<Params>("custom", &Params::typed_custom, 4000, "##custom", [](const Params& p) { return JsonValue(custom_text(p)); })
+        .bound_to([](const Params& p) { return static_cast<const void*>(&p.custom); })
+        .in_hash_if([](const Params& p) {
+          return std::find(p.filters.begin(), p.filters.begin() + p.maps, std::string("custom")) != p.filters.begin() + p.maps;
+        }),
+    int_param("map", &Params::map, 0, kMaxMaps - 1, "map").no_widget(),
+    int_param("row", &Params::row, 0, kImageMaxSide, "row").no_widget(), // the selected value: a click on a map
+    int_param("col", &Params::col, 0, kImageMaxSide, "col").no_widget(),
 };
 
 struct Result {
@@ -122,15 +173,10 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return result().status == "loading"; }
-  std::vector<std::string> param_keys() const override {
-    std::vector<std::string> keys = {"image", "size", "channels", "k", "maps", "filters", "biases", "act", "view", "padding",
-                                     "map", "row", "col"};
-    for (int m = 0; m < p_.maps; ++m)
-      if (p_.filters[static_cast<size_t>(m)] == "custom") {
-        keys.push_back("custom");
-        break;
-      }
-    return keys;
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(shown(), out);
+    return out;
   }
 
 private:
@@ -139,11 +185,11 @@ private:
   void draw_maps(const Result& r);
   void draw_selected(const Result& r);
   static std::string validate(const Params& p);
+  Params shown() const; // the parameters as state() reports them: the selected value inside the maps
+  void write_results(JsonWriter& out) const; // the derived keys of state()
 
   Params p_;
   std::string message_;
-  std::string custom_edit_;
-  bool custom_active_ = false;
   int seen_user_serial_ = 0;
   RgbView photo_;
   TensorView input_;
@@ -182,7 +228,7 @@ const Result& FeaturesScene::result() const {
     ConvLayerSpec spec;
     spec.channels = p_.channels; spec.height = r.h; spec.width = r.w_;
     spec.out_channels = p_.maps; spec.kernel_h = spec.kernel_w = p_.k;
-    spec.padding = p_.padding == 1 ? Padding::Same : Padding::Valid;
+    spec.padding = p_.padding;
     auto counts = count_layer(spec);
     const std::string problem = validate(p_);
     if (!counts.ok() || !problem.empty()) {
@@ -199,11 +245,11 @@ const Result& FeaturesScene::result() const {
         std::copy(w->data.begin(), w->data.end(), r.w.data.begin() + static_cast<std::ptrdiff_t>(m * per));
       }
       // 'same' as conv.h: (K−1)/2 before, the rest after
-      r.pad = p_.padding == 1 ? (p_.k - 1) / 2 : 0;
+      r.pad = p_.padding == Padding::Same ? (p_.k - 1) / 2 : 0;
       Conv2dPlanSpec ps;
       ps.C = p_.channels; ps.H = r.h; ps.W = r.w_; ps.M = p_.maps; ps.KH = ps.KW = p_.k;
       ps.pad_top = ps.pad_left = r.pad;
-      ps.pad_bottom = ps.pad_right = p_.padding == 1 ? p_.k - 1 - r.pad : 0;
+      ps.pad_bottom = ps.pad_right = p_.padding == Padding::Same ? p_.k - 1 - r.pad : 0;
       Conv2dPlan plan(ps, r.w.data.data(), p_.bias.data());
       if (!plan.ok()) {
         r.status = "error";
@@ -213,7 +259,7 @@ const Result& FeaturesScene::result() const {
         plan.run(r.x.data.data(), r.pre.data.data(), nullptr);
         r.oh = static_cast<int>(plan.out_h());
         r.ow = static_cast<int>(plan.out_w());
-        r.y = p_.act == 0 ? r.pre : activation(r.pre, p_.act == 1 ? Activation::ReLU : p_.act == 2 ? Activation::Sigmoid : Activation::Tanh);
+        r.y = p_.act == 0 ? r.pre : activation(r.pre, kActs[static_cast<size_t>(p_.act - 1)]);
       }
     }
   }
@@ -227,7 +273,7 @@ void FeaturesScene::draw_controls() {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float item = std::min(220.0f, avail * 0.22f);
   ImGui::PushItemWidth(item);
-  if (Control c{"image"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.image)}; c.shown) {
     const ImageChoice* current = find_image_choice(p_.image);
     if (ImGui::BeginCombo("input", current ? current->label : p_.image.c_str())) {
       for (const auto& choice : image_choices()) {
@@ -246,7 +292,7 @@ void FeaturesScene::draw_controls() {
       ImGui::TextDisabled("(or drop an image file on the window)");
     }
   }
-  if (Control c{"channels"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.channels)}; c.shown) {
     ImGui::TextUnformatted("input channels C1:");
     ImGui::SameLine();
     ImGui::RadioButton("1 (grey)", &p_.channels, 1);
@@ -254,69 +300,35 @@ void FeaturesScene::draw_controls() {
     ImGui::RadioButton("3 (colour)", &p_.channels, 3);
     ImGui::SameLine(0, 24);
   }
-  if (Control c{"size"}; c.shown) {
-    ImGui::SliderInt("size", &p_.size, kMinSide, kImageMaxSide, "%d px", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the picture's longer side; small sizes show the numbers");
-  }
-  if (Control c{"k"}; c.shown) {
+  kParams.widget(p_, p_.size);
+  const int k_before = p_.k;
+  if (kParams.widget(p_, p_.k) && p_.k != k_before) {
     int k = p_.k;
-    if (ImGui::SliderInt("kernel K", &k, 3, 7, "%d", ImGuiSliderFlags_AlwaysClamp) && k != p_.k) {
-      if (k % 2 == 0) k += k > p_.k ? 1 : -1; // the bank's filters have a centre: odd K
-      Params p = p_;
-      if (p.custom.size() % static_cast<size_t>(p_.k * p_.k) == 0) {
-        const int planes = static_cast<int>(p.custom.size()) / (p_.k * p_.k);
-        Tensor w = zeros({planes, p_.k, p_.k});
-        w.data = p.custom;
-        if (auto moved = recentre_kernel(w, k); moved.ok()) p.custom = moved->data;
-      }
-      p.k = std::clamp(k, 3, 7);
-      p_ = p;
+    if (k % 2 == 0) k += k > k_before ? 1 : -1; // the bank's filters have a centre: odd K
+    if (p_.custom.size() % static_cast<size_t>(k_before * k_before) == 0) {
+      const int planes = static_cast<int>(p_.custom.size()) / (k_before * k_before);
+      Tensor w = zeros({planes, k_before, k_before});
+      w.data = p_.custom;
+      if (auto moved = recentre_kernel(w, k); moved.ok()) p_.custom = moved->data;
     }
-    ImGui::SameLine();
+    p_.k = std::clamp(k, 3, 7);
   }
-  if (Control c{"maps"}; c.shown) ImGui::SliderInt("filters C2", &p_.maps, 1, kMaxMaps, "%d", ImGuiSliderFlags_AlwaysClamp);
-
-  if (Control c{"act"}; c.shown) {
-    ImGui::SetNextItemWidth(item * 0.6f);
-    ImGui::Combo("activation σ", &p_.act, kActs.data(), static_cast<int>(kActs.size()));
-    ImGui::SameLine();
-  }
-  if (Control c{"padding"}; c.shown) {
-    ImGui::SetNextItemWidth(item * 0.5f);
-    ImGui::Combo("padding", &p_.padding, kPaddings.data(), static_cast<int>(kPaddings.size()));
-  }
-  if (Control c{"view"}; c.shown) {
-    ImGui::SameLine(0, 24);
-    ImGui::TextUnformatted("maps:");
-    ImGui::SameLine();
-    ImGui::RadioButton("side by side", &p_.view, 0);
-    ImGui::SameLine();
-    ImGui::RadioButton("as a stack", &p_.view, 1);
-  }
-  if (Control c{"custom"}; c.shown) {
-    if (!custom_active_) custom_edit_ = join_numbers(p_.custom, ", ", p_.custom.size() == static_cast<size_t>(3 * p_.k * p_.k) ? static_cast<size_t>(p_.k * p_.k) : 0);
-    char buf[4096];
-    std::snprintf(buf, sizeof buf, "%s", custom_edit_.c_str());
+  ImGui::SameLine();
+  kParams.widget(p_, p_.maps);
+  ImGui::SetNextItemWidth(item * 0.6f);
+  kParams.widget(p_, p_.act);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(item * 0.5f);
+  kParams.widget(p_, p_.padding);
+  ImGui::SameLine(0, 24);
+  kParams.widget(p_, p_.view);
+  if (Control c{kParams.key(p_, p_.custom)}; c.shown) {
     ImGui::TextUnformatted("filter 'custom':");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - 420.0f, 160.0f, 420.0f));
-    const bool enter = ImGui::InputText("##custom", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
-    custom_edit_ = buf;
-    custom_active_ = ImGui::IsItemActive();
-    ImGui::SameLine();
-    if (enter || ImGui::Button("set custom weights")) {
-      custom_active_ = false;
-      std::vector<float> v;
-      Params p = p_;
-      if (auto e = parse_number_list(custom_edit_, v, static_cast<size_t>(3 * 7 * 7 + 1)); !e.empty()) {
-        message_ = "custom weights: " + e + "; the old weights are kept";
-      } else if (auto w = custom_weights(v, p.k, p.channels); !w.ok()) {
-        message_ = w.error() + "; the old weights are kept";
-      } else {
-        p_.custom = std::move(v);
-        message_.clear();
-      }
-    }
+  }
+  ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - 420.0f, 160.0f, 420.0f));
+  if (auto edit = kParams.text_field(p_, p_.custom, "set custom weights")) message_ = apply_state(*edit);
+  if (Control c{kParams.key(p_, p_.custom)}; c.shown) {
     ImGui::SameLine();
     ImGui::TextDisabled("(K·K numbers, row by row)");
   }
@@ -398,7 +410,7 @@ void FeaturesScene::draw_maps(const Result& r) {
       ImGui::PushID(m);
       ImGui::SetNextItemWidth(card * 0.62f);
       auto& name = p_.filters[static_cast<size_t>(m)];
-      if (Control c{"filters"}; c.shown) {
+      if (Control c{kParams.key(p_, p_.filters)}; c.shown) {
         if (ImGui::BeginCombo("##filter", name.c_str())) {
           for (const auto& id : filter_ids()) {
             if (ImGui::Selectable(id.c_str(), id == name)) {
@@ -417,7 +429,7 @@ void FeaturesScene::draw_maps(const Result& r) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(card * 0.38f - ImGui::GetStyle().ItemSpacing.x);
       }
-      if (Control c{"biases"}; c.shown)
+      if (Control c{kParams.key(p_, p_.bias)}; c.shown)
         ImGui::SliderFloat("##bias", &p_.bias[static_cast<size_t>(m)], -2.0f, 2.0f, "b = %.2f");
       const float kside = std::min(card * 0.3f, 16.0f * static_cast<float>(p_.k));
       kernel_views_[static_cast<size_t>(m)].draw(ImVec2(kside, kside), 20.0f, p_.k <= 3);
@@ -511,23 +523,27 @@ void FeaturesScene::draw_maps(const Result& r) {
               format_value(pre).c_str(), format_value(post).c_str());
 }
 
-void FeaturesScene::write_state(JsonWriter& out) const {
+Params FeaturesScene::shown() const {
   const Result& r = result();
-  std::string filters;
-  std::vector<float> biases;
-  for (int m = 0; m < p_.maps; ++m) {
-    filters += (m ? "," : "") + p_.filters[static_cast<size_t>(m)];
-    biases.push_back(p_.bias[static_cast<size_t>(m)]);
+  Params p = p_;
+  p.map = std::clamp(p_.map, 0, p_.maps - 1);
+  if (r.status == "ready") {
+    p.row = std::clamp(p_.row, 0, std::max(r.oh - 1, 0));
+    p.col = std::clamp(p_.col, 0, std::max(r.ow - 1, 0));
   }
-  out.field("image", p_.image).field("size", p_.size).field("channels", p_.channels).field("k", p_.k).field("maps", p_.maps)
-      .field("filters", filters).field("biases", join_numbers(biases, ","))
-      .field("act", kActs[static_cast<size_t>(p_.act)]).field("view", kViews[static_cast<size_t>(p_.view)])
-      .field("padding", kPaddings[static_cast<size_t>(p_.padding)])
-      .field("custom", join_numbers(p_.custom, ",", p_.custom.size() == static_cast<size_t>(3 * p_.k * p_.k) ? static_cast<size_t>(p_.k * p_.k) : 0));
+  return p;
+}
+
+void FeaturesScene::write_state(JsonWriter& out) const {
+  kParams.write(shown(), out);
+  write_results(out);
+}
+
+void FeaturesScene::write_results(JsonWriter& out) const {
+  const Result& r = result();
+  const Params sel = shown();
   const bool ready = r.status == "ready";
-  const int map = std::clamp(p_.map, 0, p_.maps - 1);
-  const int row = ready ? std::clamp(p_.row, 0, std::max(r.oh - 1, 0)) : p_.row, col = ready ? std::clamp(p_.col, 0, std::max(r.ow - 1, 0)) : p_.col;
-  out.field("map", map).field("row", row).field("col", col);
+  const int map = sel.map, row = sel.row, col = sel.col;
   out.field("image_status", r.status).field("note", r.note).field("user_note", user_image_status().message).field("error", r.error.empty() ? message_ : r.error);
   out.field("h", r.h).field("w", r.w_).field("out_h", r.oh).field("out_w", r.ow).field("out_c", p_.maps);
   out.field("w_shape", std::to_string(p_.channels) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.maps));
@@ -542,40 +558,24 @@ void FeaturesScene::write_state(JsonWriter& out) const {
 }
 
 std::string FeaturesScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "features",
-                          {"image", "size", "channels", "k", "maps", "filters", "biases", "act", "view", "padding", "custom",
-                           "map", "row", "col"},
-                          {"image_status", "note", "error", "h", "w", "out_h", "out_w", "out_c", "w_shape", "weight_count",
-                           "parameters", "pre", "value", "user_note"});
+  Params p = p_;
+  if (auto e = apply_params(in, id(), {kParams.bind(p)}, derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  std::string act = kActs[static_cast<size_t>(p.act)], view = kViews[static_cast<size_t>(p.view)],
-              padding = kPaddings[static_cast<size_t>(p.padding)], filters, biases, custom;
-  for (auto e : {json_get_choice(in, "image", {"cat", "astronaut", "coffee", "camera", "circles", "user"}, p.image),
-                 json_get_int(in, "size", kMinSide, kImageMaxSide, p.size), json_get_int(in, "channels", 1, 3, p.channels),
-                 json_get_int(in, "k", 3, 7, p.k), json_get_int(in, "maps", 1, kMaxMaps, p.maps),
-                 json_get_choice(in, "act", {"none", "relu", "sigmoid", "tanh"}, act),
-                 json_get_choice(in, "view", {"side", "stack"}, view), json_get_choice(in, "padding", {"valid", "same"}, padding),
-                 json_get_string(in, "filters", 400, filters), json_get_string(in, "biases", 400, biases),
-                 json_get_string(in, "custom", 4000, custom), json_get_int(in, "map", 0, kMaxMaps - 1, p.map),
-                 json_get_int(in, "row", 0, kImageMaxSide, p.row), json_get_int(in, "col", 0, kImageMaxSide, p.col)})
-    if (!e.empty()) return e;
+  const std::optional<std::string> filters = std::exchange(p.typed_filters, std::nullopt),
+                                   biases = std::exchange(p.typed_biases, std::nullopt),
+                                   custom = std::exchange(p.typed_custom, std::nullopt);
   if (p.channels == 2) return "channels must be 1 (grey) or 3 (colour)";
   if (p.k % 2 == 0) return "k must be odd (3, 5 or 7): the bank's filters have a centre";
   if (p.image == "user" && !has_user_image()) return "image 'user': no image of your own yet (open one or drop a file first)";
-  const bool image_given = in.count("image") > 0;
-  for (size_t i = 0; i < kActs.size(); ++i)
-    if (act == kActs[i]) p.act = static_cast<int>(i);
-  p.view = view == "stack" ? 1 : 0;
-  p.padding = padding == "same" ? 1 : 0;
-  if (in.count("filters")) {
+  const bool image_given = kParams.given(in, p, p.image);
+  if (filters) {
     std::vector<std::string> names;
     size_t start = 0;
-    while (start <= filters.size()) {
-      size_t end = filters.find(',', start);
-      if (end == std::string::npos) end = filters.size();
-      std::string n = filters.substr(start, end - start);
+    while (start <= filters->size()) {
+      size_t end = filters->find(',', start);
+      if (end == std::string::npos) end = filters->size();
+      std::string n = filters->substr(start, end - start);
       n.erase(0, n.find_first_not_of(' '));
       n.erase(n.find_last_not_of(' ') + 1);
       if (std::find(filter_ids().begin(), filter_ids().end(), n) == filter_ids().end()) {
@@ -587,14 +587,14 @@ std::string FeaturesScene::apply_state(const JsonObject& in) {
       start = end + 1;
     }
     if (names.size() > static_cast<size_t>(kMaxMaps)) return "filters: at most " + std::to_string(kMaxMaps) + " maps";
-    if (!in.count("maps")) p.maps = static_cast<int>(names.size());
+    if (!kParams.given(in, p, p.maps)) p.maps = static_cast<int>(names.size());
     else if (names.size() != static_cast<size_t>(p.maps))
       return "filters: " + std::to_string(names.size()) + " names for maps = " + std::to_string(p.maps);
     for (size_t i = 0; i < names.size(); ++i) p.filters[i] = names[i];
   }
-  if (in.count("biases")) {
+  if (biases) {
     std::vector<float> v;
-    if (auto e = parse_number_list(biases, v, kMaxMaps + 1); !e.empty()) return "biases: " + e;
+    if (auto e = parse_number_list(*biases, v, kMaxMaps + 1); !e.empty()) return "biases: " + e;
     if (v.size() != static_cast<size_t>(p.maps))
       return "biases: " + std::to_string(v.size()) + " numbers for " + std::to_string(p.maps) + " maps";
     for (size_t i = 0; i < v.size(); ++i) {
@@ -602,9 +602,9 @@ std::string FeaturesScene::apply_state(const JsonObject& in) {
       p.bias[i] = v[i];
     }
   }
-  if (in.count("custom")) {
+  if (custom) {
     std::vector<float> v;
-    if (auto e = parse_number_list(custom, v, 3 * 7 * 7 + 1); !e.empty()) return "custom weights: " + e;
+    if (auto e = parse_number_list(*custom, v, 3 * 7 * 7 + 1); !e.empty()) return "custom weights: " + e;
     if (auto w = custom_weights(v, p.k, p.channels); !w.ok()) return w.error();
     p.custom = std::move(v);
   } else if (p.k != p_.k && p.custom.size() % static_cast<size_t>(p_.k * p_.k) == 0) {
@@ -618,7 +618,6 @@ std::string FeaturesScene::apply_state(const JsonObject& in) {
   p_ = p;
   if (image_given) seen_user_serial_ = user_image_status().serial; // an explicit choice wins over an older upload
   message_.clear();
-  custom_active_ = false;
   return {};
 }
 

@@ -36,12 +36,26 @@ const std::array<Pattern, 3> kPatterns = {{
 }};
 constexpr int kMinSide = 8, kMaxSide = 40; // the sweep convolves once per position: n ≤ 40 stays interactive
 
+std::vector<std::string> pattern_names(bool labels) {
+  std::vector<std::string> out;
+  for (const Pattern& p : kPatterns) out.emplace_back(labels ? p.label : p.id);
+  return out;
+}
+
 struct Params {
   int pattern = 2;  // index into kPatterns
   int n = 24;       // input side
   int x = 3, y = 4; // the pattern's top-left cell
   int seed = 1;     // dense weights
   bool operator==(const Params&) const = default;
+};
+
+const ParamTable<Params> kParams{
+    choice_param("pattern", &Params::pattern, pattern_names(false), "Pattern").radio(pattern_names(true)),
+    int_param("n", &Params::n, kMinSide, kMaxSide, "input size n"),
+    int_param("x", &Params::x, 0, kMaxSide, "x (column)"),
+    int_param("y", &Params::y, 0, kMaxSide, "y (row)"),
+    int_param("seed", &Params::seed, 0, 1000000, "dense seed").drag().help("the dense layer's random weights"),
 };
 
 int pattern_h(int p) { return static_cast<int>(kPatterns[static_cast<size_t>(p)].rows.size()); }
@@ -124,13 +138,19 @@ public:
   const char* title() const override { return "Translation invariance"; }
   void draw() override;
   void write_state(JsonWriter& out) const override;
-  std::vector<std::string> param_keys() const override { return {"pattern", "n", "x", "y", "seed", "speed"}; }
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    stepper_.list(out, static_cast<int>(o_.map.numel()));
+    return out;
+  }
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
 
 private:
   std::string set_params(const Params& p);
   void draw_controls();
+  void write_results(JsonWriter& out) const; // the derived keys of state()
   void draw_grids();
   void draw_comparison();
   std::string window_products(int row, int col) const;
@@ -211,23 +231,18 @@ std::string InvarianceScene::window_products(int row, int col) const {
 
 void InvarianceScene::draw_controls() {
   Params p = p_;
-  ImGui::TextUnformatted("Pattern");
-  for (int i = 0; i < static_cast<int>(kPatterns.size()); ++i) {
-    ImGui::SameLine();
-    if (ImGui::RadioButton(kPatterns[static_cast<size_t>(i)].label, p.pattern == i)) p.pattern = i;
-  }
+  kParams.widget(p, p.pattern);
   // Keep the pattern inside when it grows or the input shrinks.
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   ImGui::PushItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x * 0.35f));
-  if (Control c{"n"}; c.shown) ImGui::SliderInt("input size n", &p.n, kMinSide, kMaxSide, "%d", clamp);
+  kParams.widget(p, p.n);
   ImGui::SameLine();
-  if (Control c{"seed"}; c.shown) ImGui::InputInt("dense seed", &p.seed);
-  p.seed = std::clamp(p.seed, 0, 1000000);
+  kParams.widget(p, p.seed);
   p.x = std::min(p.x, p.n - pattern_w(p.pattern));
   p.y = std::min(p.y, p.n - pattern_h(p.pattern));
-  if (Control c{"x"}; c.shown) ImGui::SliderInt("x (column)", &p.x, 0, p.n - pattern_w(p.pattern), "%d", clamp);
+  // The sliders stop where the pattern still fits (0 would mean "as declared": keep at least 1 step).
+  kParams.widget(p, p.x, nullptr, std::max(1, p.n - pattern_w(p.pattern)));
   ImGui::SameLine();
-  if (Control c{"y"}; c.shown) ImGui::SliderInt("y (row)", &p.y, 0, p.n - pattern_h(p.pattern), "%d", clamp);
+  kParams.widget(p, p.y, nullptr, std::max(1, p.n - pattern_h(p.pattern)));
   ImGui::PopItemWidth();
   if (!(p == p_)) message_ = set_params(p);
   error_line(message_);
@@ -440,10 +455,12 @@ void InvarianceScene::draw() {
 }
 
 void InvarianceScene::write_state(JsonWriter& out) const {
-  const int count = static_cast<int>(o_.map.numel());
-  out.field("pattern", kPatterns[static_cast<size_t>(p_.pattern)].id).field("n", p_.n).field("x", p_.x)
-      .field("y", p_.y).field("seed", p_.seed).field("step", stepper_.position_in(count))
-      .field("playing", stepper_.playing()).field("speed", static_cast<double>(stepper_.speed()));
+  kParams.write(p_, out);
+  stepper_.write_state(out, static_cast<int>(o_.map.numel()));
+  write_results(out);
+}
+
+void InvarianceScene::write_results(JsonWriter& out) const {
   out.field("pattern_cells", static_cast<int>(std::count(filter_.data.begin(), filter_.data.end(), 1.0f)))
       .field("conv_h", static_cast<long long>(o_.map.dim(0))).field("conv_w", static_cast<long long>(o_.map.dim(1)))
       .field("conv_peak_row", o_.peak_row).field("conv_peak_col", o_.peak_col)
@@ -455,31 +472,22 @@ void InvarianceScene::write_state(JsonWriter& out) const {
 }
 
 std::string InvarianceScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "invariance", {"pattern", "n", "x", "y", "seed", "step", "playing", "speed"},
-                          {"pattern_cells", "conv_h", "conv_w", "conv_peak_row", "conv_peak_col", "global_max",
-                           "dense_out", "positions", "global_max_min", "global_max_max", "dense_min", "dense_max",
-                           "error"});
+  Params p = p_;
+  Stepper::State stepper = stepper_.state();
+  if (auto e = apply_params(in, id(), {kParams.bind(p), Stepper::table().bind(stepper)},
+                            derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  std::string pattern = kPatterns[static_cast<size_t>(p.pattern)].id;
-  for (auto e : {json_get_choice(in, "pattern", {"plus", "l", "cat"}, pattern),
-                 json_get_int(in, "n", kMinSide, kMaxSide, p.n), json_get_int(in, "x", 0, kMaxSide, p.x),
-                 json_get_int(in, "y", 0, kMaxSide, p.y), json_get_int(in, "seed", 0, 1000000, p.seed)})
-    if (!e.empty()) return e;
-  for (size_t i = 0; i < kPatterns.size(); ++i)
-    if (pattern == kPatterns[i].id) p.pattern = static_cast<int>(i);
   // A new pattern or size without a position: keep the old one if it still fits, else move it in.
-  if (!in.count("x")) p.x = std::min(p.x, p.n - pattern_w(p.pattern));
-  if (!in.count("y")) p.y = std::min(p.y, p.n - pattern_h(p.pattern));
-  Stepper stepper = stepper_;
-  if (auto e = stepper.apply_state(in); !e.empty()) return e;
+  if (!kParams.given(in, p, p.x)) p.x = std::min(p.x, p.n - pattern_w(p.pattern));
+  if (!kParams.given(in, p, p.y)) p.y = std::min(p.y, p.n - pattern_h(p.pattern));
   const int count = (p.n - pattern_h(p.pattern) + 1) * (p.n - pattern_w(p.pattern) + 1);
-  if (in.count("step") && stepper.position() >= count)
+  const bool step_given = Stepper::table().given(in, stepper, stepper.step);
+  if (step_given && stepper.step >= count)
     return "step must be between 0 and " + std::to_string(count - 1) + " (the conv map has " + std::to_string(count) + " cells)";
   if (auto e = set_params(p); !e.empty()) return e;
-  stepper_ = stepper;
-  if (!in.count("step")) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
+  stepper_.set_state(stepper);
+  if (!step_given) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
   message_.clear();
   return {};
 }

@@ -28,8 +28,6 @@
 namespace convplay::app {
 namespace {
 
-constexpr std::array<const char*, 3> kPaddingNames = {"valid", "same", "full"};
-constexpr std::array<Padding, 3> kPaddings = {Padding::Valid, Padding::Same, Padding::Full};
 constexpr std::array<ConvMethod, 3> kMethods = {ConvMethod::Direct, ConvMethod::Im2colGemm, ConvMethod::Toeplitz};
 constexpr int64_t kMemoryLimit = int64_t{256} << 20; // what the timing may allocate (the page has ~2 GB)
 constexpr float kInput[8] = {3, 3, 2, 1, 0, 2, 1, 3};
@@ -38,10 +36,24 @@ struct Params {
   int dims = 1;        // 1: the 1-D Toeplitz matrix; 2: the doubly-blocked matrix and im2col
   int n = 4, k = 2;    // input length (2-D: H = W = n) and filter taps (2-D: K × K)
   int stride = 1;
-  int padding = 0;     // index into kPaddings
+  Padding padding = Padding::Valid;
   // The layer the three ways are timed on: size × size × c input, m filters of k × k × c.
   int layer_size = 16, layer_c = 3, layer_m = 16, layer_k = 3;
   bool operator==(const Params&) const = default;
+};
+
+// The example's sliders stop where its matrices still fit the window; typing reaches the limits.
+const ParamTable<Params> kParams{
+    int_param("dims", &Params::dims, 1, 2, "dimensions").no_widget(), // two radio buttons, drawn by the scene
+    int_param("n", &Params::n, 1, 64, "input length N").slider_max(24).help("Ctrl+click to type up to 64"),
+    int_param("k", &Params::k, 1, 16, "filter taps K").slider_max(9).help("Ctrl+click to type up to 16"),
+    int_param("stride", &Params::stride, 1, 8, "stride S").slider_max(4),
+    choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same, Padding::Full}, padding_name, "padding"),
+    // The timed layer's sliders stop where one timing stays short (the single-threaded build waits for it).
+    int_param("layer_size", &Params::layer_size, 1, 512, "image size").log_slider().slider_max(128),
+    int_param("layer_c", &Params::layer_c, 1, 64, "channels C").slider_max(16),
+    int_param("layer_m", &Params::layer_m, 1, 256, "filters M").log_slider().slider_max(64),
+    int_param("layer_k", &Params::layer_k, 1, 15, "kernel K").slider_max(7),
 };
 
 struct Example { // the small example drawn with its numbers
@@ -78,7 +90,7 @@ Example build_example(const Params& p) {
   spec.kernel_h = KH;
   spec.kernel_w = KW;
   spec.stride_h = spec.stride_w = p.stride;
-  spec.padding = kPaddings[static_cast<size_t>(p.padding)];
+  spec.padding = p.padding;
   spec.bias = false;
   auto counts = count_layer(spec);
   if (!counts) {
@@ -97,11 +109,11 @@ Example build_example(const Params& p) {
   cols.input = W;
   cols.kernel = KW;
   rows.stride = cols.stride = p.stride;
-  rows.padding = two_d ? kPaddings[static_cast<size_t>(p.padding)] : Padding::Valid;
-  cols.padding = kPaddings[static_cast<size_t>(p.padding)];
+  rows.padding = two_d ? p.padding : Padding::Valid;
+  cols.padding = p.padding;
   Conv2dParams cp;
   cp.stride_h = cp.stride_w = p.stride;
-  cp.padding = kPaddings[static_cast<size_t>(p.padding)];
+  cp.padding = p.padding;
   auto T = two_d ? doubly_blocked_toeplitz_2d(e.w, rows, cols) : toeplitz_matrix_1d(Tensor{{KW}, e.w.data}, cols);
   if (!T) {
     e.error = T.error();
@@ -227,8 +239,11 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
-  std::vector<std::string> param_keys() const override {
-    return {"dims", "n", "k", "stride", "padding", "layer_size", "layer_c", "layer_m", "layer_k"};
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    stepper_.list(out);
+    return out;
   }
 
 private:
@@ -261,6 +276,7 @@ private:
   bool timing_pending() const { return !job_ || adopted_ != job_.get(); }
   void draw_example();
   void draw_timing();
+  void write_results(JsonWriter& out) const; // the derived keys of state()
 
   Params p_;
   mutable Example example_;
@@ -368,17 +384,14 @@ void MatmulScene::draw_example() {
 void MatmulScene::draw_timing() {
   ImGui::Separator();
   ImGui::TextUnformatted("The three ways on a real layer, timed here and now");
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   ImGui::PushItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.22f));
-  bool changed = false;
-  changed |= ImGui::SliderInt("image size", &p_.layer_size, 4, 128, "%d", clamp);
+  kParams.widget(p_, p_.layer_size);
   ImGui::SameLine();
-  changed |= ImGui::SliderInt("channels C", &p_.layer_c, 1, 16, "%d", clamp);
-  changed |= ImGui::SliderInt("filters M", &p_.layer_m, 1, 64, "%d", clamp);
+  kParams.widget(p_, p_.layer_c);
+  kParams.widget(p_, p_.layer_m);
   ImGui::SameLine();
-  changed |= ImGui::SliderInt("kernel K", &p_.layer_k, 1, 7, "%d", clamp);
+  kParams.widget(p_, p_.layer_k);
   ImGui::PopItemWidth();
-  (void)changed;
   if (ImGui::SmallButton("measure again")) remeasure_ = true;
   const Timing& t = timing();
   if (timing_pending()) {
@@ -449,28 +462,29 @@ void MatmulScene::draw() {
               "mostly zeros and its size grows with the image, while the convolution keeps only the K weights. "
               "Step through the rows, hover a row or an input, and compare the three ways on a real layer below.");
   ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
-  if (Control c{"dims"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.dims)}; c.shown) {
     ImGui::RadioButton("1-D", &p_.dims, 1);
     ImGui::SameLine();
     ImGui::RadioButton("2-D (doubly blocked, and im2col)", &p_.dims, 2);
   }
-  if (Control c{"n"}; c.shown) ImGui::SliderInt(p_.dims == 2 ? "input H = W" : "input length N", &p_.n, 1, p_.dims == 2 ? 8 : 24, "%d", clamp);
+  kParams.widget(p_, p_.n, p_.dims == 2 ? "input H = W" : nullptr);
   ImGui::SameLine();
-  if (Control c{"k"}; c.shown) ImGui::SliderInt(p_.dims == 2 ? "kernel K × K" : "filter taps K", &p_.k, 1, p_.dims == 2 ? 5 : 9, "%d", clamp);
-  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 4, "%d", clamp);
+  kParams.widget(p_, p_.k, p_.dims == 2 ? "kernel K × K" : nullptr);
+  kParams.widget(p_, p_.stride);
   ImGui::SameLine();
-  if (Control c{"padding"}; c.shown) ImGui::Combo("padding", &p_.padding, kPaddingNames.data(), 3);
+  kParams.widget(p_, p_.padding);
   ImGui::PopItemWidth();
   draw_example();
   if (!author_options().hidden("timing")) draw_timing();
 }
 
 void MatmulScene::write_state(JsonWriter& out) const {
-  out.field("dims", p_.dims).field("n", p_.n).field("k", p_.k).field("stride", p_.stride)
-      .field("padding", kPaddingNames[static_cast<size_t>(p_.padding)]).field("layer_size", p_.layer_size)
-      .field("layer_c", p_.layer_c).field("layer_m", p_.layer_m).field("layer_k", p_.layer_k);
+  kParams.write(p_, out);
   stepper_.write_state(out);
+  write_results(out);
+}
+
+void MatmulScene::write_results(JsonWriter& out) const {
   const Example& e = example();
   const LayerCounts& c = e.counts;
   out.field("rows", static_cast<long long>(c.toeplitz_rows.value)).field("cols", static_cast<long long>(c.toeplitz_cols.value))
@@ -489,28 +503,14 @@ void MatmulScene::write_state(JsonWriter& out) const {
 }
 
 std::string MatmulScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "matmul",
-                          {"dims", "n", "k", "stride", "padding", "layer_size", "layer_c", "layer_m", "layer_k", "step",
-                           "playing", "speed"},
-                          {"rows", "cols", "entries", "nonzeros", "zeros", "distinct_weights", "equal", "error",
-                           "direct_ms", "direct_bytes", "direct_abssum", "direct_error", "im2col_ms", "im2col_bytes",
-                           "im2col_abssum", "im2col_error", "toeplitz_ms", "toeplitz_bytes", "toeplitz_abssum",
-                           "toeplitz_error", "timing_pending"});
+  Params p = p_;
+  Stepper::State st = stepper_.state();
+  if (auto e = apply_params(in, id(), {kParams.bind(p), Stepper::table().bind(st)},
+                            derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  std::string padding = kPaddingNames[static_cast<size_t>(p.padding)];
-  for (auto e : {json_get_int(in, "dims", 1, 2, p.dims), json_get_int(in, "n", 1, 64, p.n), json_get_int(in, "k", 1, 16, p.k),
-                 json_get_int(in, "stride", 1, 8, p.stride), json_get_choice(in, "padding", {"valid", "same", "full"}, padding),
-                 json_get_int(in, "layer_size", 1, 512, p.layer_size), json_get_int(in, "layer_c", 1, 64, p.layer_c),
-                 json_get_int(in, "layer_m", 1, 256, p.layer_m), json_get_int(in, "layer_k", 1, 15, p.layer_k)})
-    if (!e.empty()) return e;
-  Stepper stepper = stepper_;
-  if (auto e = stepper.apply_state(in); !e.empty()) return e;
-  for (size_t i = 0; i < kPaddingNames.size(); ++i)
-    if (padding == kPaddingNames[i]) p.padding = static_cast<int>(i);
   p_ = p;
-  stepper_ = stepper;
+  stepper_.set_state(st);
   return {};
 }
 

@@ -21,9 +21,6 @@
 namespace convplay::app {
 namespace {
 
-constexpr std::array<const char*, 4> kPaddingNames = {"valid", "same", "full", "explicit"};
-constexpr std::array<Padding, 4> kPaddings = {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit};
-constexpr std::array<const char*, 2> kOpNames = {"conv", "transposed"};
 
 // The lecture's example (the convolution-arithmetic animation): output [[12,12,17],[10,17,19],[9,6,14]].
 constexpr float kLectureInput[5][5] = {{3, 3, 2, 1, 0}, {0, 0, 1, 3, 1}, {3, 1, 2, 2, 3}, {2, 0, 0, 2, 2}, {2, 0, 0, 0, 1}};
@@ -37,11 +34,33 @@ struct Params {
   int h = 5, w = 5;       // input height and width (1-D uses w)
   int kh = 3, kw = 3;     // kernel
   int stride = 1, dilation = 1;
-  int padding = 0;        // index into kPaddings (convolution)
+  Padding padding = Padding::Valid; // convolution
   int pad_h = 1, pad_w = 1; // explicit padding per side; for the transposed convolution, P
   bool flip = false;      // true convolution instead of cross-correlation
   int op = 0;             // 0 convolution, 1 transposed convolution
   bool operator==(const Params&) const = default;
+};
+
+constexpr std::array<Padding, 4> kPaddings = {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit};
+
+// Sizes reach what the address accepts on log sliders; stride, dilation and padding stop the slider early.
+// Stride 0 and dilation 0 are accepted so that the core's message for them can be seen.
+const ParamTable<Params> kParams{
+    int_param("dims", &Params::dims, 1, 2, "dimensions").no_widget(), // two radio buttons, drawn by the scene
+    int_param("h", &Params::h, 1, 4096, "input height H").log_slider(),
+    int_param("w", &Params::w, 1, 4096, "input width W").log_slider(),
+    int_param("kh", &Params::kh, 1, 1024, "kernel height KH").log_slider(),
+    int_param("kw", &Params::kw, 1, 1024, "kernel width KW").log_slider(),
+    int_param("stride", &Params::stride, 0, 1024, "stride S").slider_max(8).help("Ctrl+click to type up to 1024"),
+    int_param("dilation", &Params::dilation, 0, 1024, "dilation D").slider_max(8).help("Ctrl+click to type up to 1024"),
+    choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit}, padding_name, "padding"),
+    int_param("pad_h", &Params::pad_h, 0, 1024, "padding P (rows)").slider_max(16),
+    int_param("pad_w", &Params::pad_w, 0, 1024, "padding P (columns)").slider_max(16),
+    bool_param("flip", &Params::flip, "true convolution").no_widget(), // two radio buttons, drawn by the scene
+    choice_param("op", &Params::op, {"conv", "transposed"}, "operation").no_widget(),
+    shorthand_param("n", &Params::h, &Params::w, 1, 4096),
+    shorthand_param("k", &Params::kh, &Params::kw, 1, 1024),
+    shorthand_param("pad", &Params::pad_h, &Params::pad_w, 0, 1024),
 };
 
 struct Axis {
@@ -111,9 +130,9 @@ Computed compute(const Params& p) {
   c.in_w = p.w;
   c.k_h = two_d ? p.kh : 1;
   c.k_w = p.kw;
-  const Axis ah = axis(c.in_h, c.k_h, p, two_d ? kPaddings[static_cast<size_t>(p.padding)] : Padding::Valid,
+  const Axis ah = axis(c.in_h, c.k_h, p, two_d ? p.padding : Padding::Valid,
                        two_d ? p.pad_h : 0);
-  const Axis aw = axis(c.in_w, c.k_w, p, kPaddings[static_cast<size_t>(p.padding)], p.pad_w);
+  const Axis aw = axis(c.in_w, c.k_w, p, p.padding, p.pad_w);
   if (!ah.ok() || !aw.ok()) {
     c.error = !aw.ok() ? aw.error_text() : ah.error_text();
     return c;
@@ -153,7 +172,7 @@ Computed compute(const Params& p) {
     Conv2dParams cp;
     cp.stride_h = cp.stride_w = p.stride;
     cp.dilation_h = cp.dilation_w = p.dilation;
-    cp.padding = kPaddings[static_cast<size_t>(p.padding)];
+    cp.padding = p.padding;
     cp.pad_top = cp.pad_bottom = two_d ? p.pad_h : 0;
     cp.pad_left = cp.pad_right = p.pad_w;
     cp.flip = p.flip;
@@ -202,8 +221,11 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
-  std::vector<std::string> param_keys() const override {
-    return {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip", "op", "speed"};
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    stepper_.list(out);
+    return out;
   }
 
 private:
@@ -224,6 +246,7 @@ private:
   void draw_controls();
   void draw_results();
   void draw_picture(bool stacked);
+  void write_results(JsonWriter& out) const; // the derived keys of state()
 
   Params p_;
   mutable Computed cache_;
@@ -257,15 +280,14 @@ std::string ModesScene::window_line(int position) const {
 
 void ModesScene::draw_controls() {
   ImGui::PushItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.6f));
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
-  if (Control c{"dims"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.dims)}; c.shown) {
     ImGui::TextUnformatted("Dimensions");
     ImGui::SameLine();
     ImGui::RadioButton("1-D", &p_.dims, 1);
     ImGui::SameLine();
     ImGui::RadioButton("2-D", &p_.dims, 2);
   }
-  if (Control c{"op"}; c.shown) {
+  if (Control c{kParams.key(p_, p_.op)}; c.shown) {
     ImGui::TextUnformatted("Operation");
     ImGui::SameLine();
     ImGui::RadioButton("convolution", &p_.op, 0);
@@ -273,28 +295,24 @@ void ModesScene::draw_controls() {
     ImGui::RadioButton("transposed convolution", &p_.op, 1);
   }
   if (p_.dims == 2) {
-    if (Control c{"h"}; c.shown) ImGui::SliderInt("input height H", &p_.h, 1, 64, "%d", clamp);
-    if (Control c{"w"}; c.shown) ImGui::SliderInt("input width W", &p_.w, 1, 64, "%d", clamp);
-    if (Control c{"kh"}; c.shown) ImGui::SliderInt("kernel height KH", &p_.kh, 1, 15, "%d", clamp);
-    if (Control c{"kw"}; c.shown) ImGui::SliderInt("kernel width KW", &p_.kw, 1, 15, "%d", clamp);
+    kParams.widget(p_, p_.h);
+    kParams.widget(p_, p_.w);
+    kParams.widget(p_, p_.kh);
+    kParams.widget(p_, p_.kw);
   } else {
-    if (Control c{"w"}; c.shown) ImGui::SliderInt("input length N", &p_.w, 1, 64, "%d", clamp);
-    if (Control c{"kw"}; c.shown) ImGui::SliderInt("kernel size K", &p_.kw, 1, 15, "%d", clamp);
+    kParams.widget(p_, p_.w, "input length N");
+    kParams.widget(p_, p_.kw, "kernel size K");
   }
-  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
-  if (Control c{"dilation"}; c.shown) ImGui::SliderInt("dilation D", &p_.dilation, 1, 8, "%d", clamp);
-  const bool explicit_padding = p_.op == 1 || kPaddings[static_cast<size_t>(p_.padding)] == Padding::Explicit;
-  if (p_.op == 0)
-    if (Control c{"padding"}; c.shown)
-      ImGui::Combo("padding", &p_.padding, kPaddingNames.data(), static_cast<int>(kPaddingNames.size()));
+  kParams.widget(p_, p_.stride);
+  kParams.widget(p_, p_.dilation);
+  const bool explicit_padding = p_.op == 1 || p_.padding == Padding::Explicit;
+  if (p_.op == 0) kParams.widget(p_, p_.padding);
   if (explicit_padding) {
-    if (p_.dims == 2)
-      if (Control c{"pad_h"}; c.shown) ImGui::SliderInt("padding P (rows)", &p_.pad_h, 0, 16, "%d", clamp);
-    if (Control c{"pad_w"}; c.shown)
-      ImGui::SliderInt(p_.dims == 2 ? "padding P (columns)" : "padding P", &p_.pad_w, 0, 16, "%d", clamp);
+    if (p_.dims == 2) kParams.widget(p_, p_.pad_h);
+    kParams.widget(p_, p_.pad_w, p_.dims == 2 ? nullptr : "padding P");
   }
   if (p_.op == 0)
-    if (Control c{"flip"}; c.shown) {
+    if (Control c{kParams.key(p_, p_.flip)}; c.shown) {
       int op = p_.flip ? 1 : 0;
       ImGui::RadioButton("cross-correlation (what deep learning calls convolution)", &op, 0);
       ImGui::RadioButton("true convolution (the kernel flipped 180°)", &op, 1);
@@ -318,9 +336,9 @@ void ModesScene::draw_results() {
   ImGui::Separator();
   auto current = [&](int a) {
     const bool two_d = p_.dims == 2;
-    return a == 0 ? axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? kPaddings[static_cast<size_t>(p_.padding)] : Padding::Valid,
+    return a == 0 ? axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? p_.padding : Padding::Valid,
                          two_d ? p_.pad_h : 0)
-                  : axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(p_.padding)], p_.pad_w);
+                  : axis(p_.w, p_.kw, p_, p_.padding, p_.pad_w);
   };
   if (c.ok) {
     if (p_.dims == 2) ImGui::Text("Output: %d × %d", c.out_h, c.out_w);
@@ -350,7 +368,7 @@ void ModesScene::draw_results() {
     for (int m = 0; m < 3; ++m) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(kPaddingNames[static_cast<size_t>(m)]);
+      ImGui::TextUnformatted(padding_name(kPaddings[static_cast<size_t>(m)]));
       for (int a = first; a < 2; ++a) {
         ImGui::TableNextColumn();
         const Axis ax = a == 0 ? axis(p_.h, p_.kh, p_, kPaddings[static_cast<size_t>(m)], 0) : axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(m)], 0);
@@ -502,16 +520,18 @@ void ModesScene::draw() {
 }
 
 void ModesScene::write_state(JsonWriter& out) const {
-  out.field("dims", p_.dims).field("h", p_.h).field("w", p_.w).field("kh", p_.kh).field("kw", p_.kw)
-      .field("stride", p_.stride).field("dilation", p_.dilation).field("padding", kPaddingNames[static_cast<size_t>(p_.padding)])
-      .field("pad_h", p_.pad_h).field("pad_w", p_.pad_w).field("flip", p_.flip).field("op", kOpNames[static_cast<size_t>(p_.op)]);
+  kParams.write(p_, out);
   stepper_.write_state(out);
+  write_results(out);
+}
+
+void ModesScene::write_results(JsonWriter& out) const {
   const Computed& c = computed();
   if (c.ok) {
     const bool two_d = p_.dims == 2;
-    const Axis ah = axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? kPaddings[static_cast<size_t>(p_.padding)] : Padding::Valid,
+    const Axis ah = axis(two_d ? p_.h : 1, two_d ? p_.kh : 1, p_, two_d ? p_.padding : Padding::Valid,
                          two_d ? p_.pad_h : 0);
-    const Axis aw = axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(p_.padding)], p_.pad_w);
+    const Axis aw = axis(p_.w, p_.kw, p_, p_.padding, p_.pad_w);
     out.field("out_h", static_cast<long long>(c.out_h)).field("out_w", static_cast<long long>(c.out_w))
         .field("formula_w", aw.formula_text());
     if (two_d) out.field("formula_h", ah.formula_text());
@@ -528,36 +548,14 @@ void ModesScene::write_state(JsonWriter& out) const {
 }
 
 std::string ModesScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "modes",
-                          {"dims", "h", "w", "kh", "kw", "stride", "dilation", "padding", "pad_h", "pad_w", "flip", "n", "k",
-                           "pad", "op", "step", "playing", "speed"},
-                          {"out_h", "out_w", "formula_h", "formula_w", "error", "input", "kernel", "output", "window"});
+  Params p = p_;
+  Stepper::State st = stepper_.state();
+  if (auto e = apply_params(in, id(), {kParams.bind(p), Stepper::table().bind(st)},
+                            derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  int n = -1, k = -1, pad = -1;
-  std::string padding = kPaddingNames[static_cast<size_t>(p.padding)], op = kOpNames[static_cast<size_t>(p.op)];
-  // Stride 0 and dilation 0 are accepted so that the core's message for them can be seen.
-  for (auto e : {json_get_int(in, "dims", 1, 2, p.dims), json_get_int(in, "h", 1, 4096, p.h),
-                 json_get_int(in, "w", 1, 4096, p.w), json_get_int(in, "kh", 1, 1024, p.kh),
-                 json_get_int(in, "kw", 1, 1024, p.kw), json_get_int(in, "stride", 0, 1024, p.stride),
-                 json_get_int(in, "dilation", 0, 1024, p.dilation), json_get_int(in, "pad_h", 0, 1024, p.pad_h),
-                 json_get_int(in, "pad_w", 0, 1024, p.pad_w), json_get_int(in, "n", 1, 4096, n),
-                 json_get_int(in, "k", 1, 1024, k), json_get_int(in, "pad", 0, 1024, pad),
-                 json_get_bool(in, "flip", p.flip),
-                 json_get_choice(in, "padding", {"valid", "same", "full", "explicit"}, padding),
-                 json_get_choice(in, "op", {"conv", "transposed"}, op)})
-    if (!e.empty()) return e;
-  Stepper stepper = stepper_;
-  if (auto e = stepper.apply_state(in); !e.empty()) return e;
-  if (n > 0) p.h = p.w = n;
-  if (k > 0) p.kh = p.kw = k;
-  if (pad >= 0) p.pad_h = p.pad_w = pad;
-  for (size_t i = 0; i < kPaddingNames.size(); ++i)
-    if (padding == kPaddingNames[i]) p.padding = static_cast<int>(i);
-  p.op = op == "transposed" ? 1 : 0;
   p_ = p;
-  stepper_ = stepper;
+  stepper_.set_state(st);
   return {};
 }
 

@@ -2,6 +2,7 @@
 // dense layer that maps the same input to the same output needs a weight per (input, output) pair.
 // Every count comes from the core (convplay/counts.h); this file only lays them out.
 #include "../scene.h"
+#include "../scene_params.h"
 #include "../scene_ui.h"
 
 #include <convplay/counts.h>
@@ -17,14 +18,22 @@
 namespace convplay::app {
 namespace {
 
-constexpr std::array<const char*, 3> kModes = {"valid", "same", "full"};
-constexpr std::array<Padding, 3> kPaddings = {Padding::Valid, Padding::Same, Padding::Full};
-
 struct Params {
   int h = 32, w = 32, c = 3; // input H × W × C
   int filters = 64, k = 5, stride = 1;
-  int mode = 0;              // index into kModes
+  Padding padding = Padding::Valid;
   bool bias = true;
+};
+
+const ParamTable<Params> kParams{
+    int_param("h", &Params::h, 1, 100000, "input height H").log_slider(),
+    int_param("w", &Params::w, 1, 100000, "input width W").log_slider(),
+    int_param("c", &Params::c, 1, 100000, "channels C1").log_slider(),
+    int_param("filters", &Params::filters, 1, 100000, "filters C2").log_slider(),
+    int_param("k", &Params::k, 1, 1024, "kernel K").slider_max(15).help("Ctrl+click to type up to 1024"),
+    int_param("stride", &Params::stride, 1, 1024, "stride S").slider_max(8).help("Ctrl+click to type up to 1024"),
+    choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same, Padding::Full}, padding_name, "padding"),
+    bool_param("bias", &Params::bias, "one bias per filter"),
 };
 
 struct Preset {
@@ -33,11 +42,11 @@ struct Preset {
 };
 // The lecture's cases: MNIST 784 inputs, CIFAR-10 3,072, ImageNet 150,528, HD ≈ 2.8 M.
 constexpr std::array<Preset, 5> kPresets = {{
-    {"Lecture: 32×32×3, 64 filters 5×5", {32, 32, 3, 64, 5, 1, 0, true}},
-    {"MNIST 28×28×1", {28, 28, 1, 6, 5, 1, 0, true}},
-    {"CIFAR-10 32×32×3", {32, 32, 3, 32, 3, 1, 1, true}},
-    {"ImageNet 224×224×3", {224, 224, 3, 64, 3, 1, 1, true}},
-    {"HD 1280×720×3", {720, 1280, 3, 64, 3, 1, 1, true}},
+    {"Lecture: 32×32×3, 64 filters 5×5", {32, 32, 3, 64, 5, 1, Padding::Valid, true}},
+    {"MNIST 28×28×1", {28, 28, 1, 6, 5, 1, Padding::Valid, true}},
+    {"CIFAR-10 32×32×3", {32, 32, 3, 32, 3, 1, Padding::Same, true}},
+    {"ImageNet 224×224×3", {224, 224, 3, 64, 3, 1, Padding::Same, true}},
+    {"HD 1280×720×3", {720, 1280, 3, 64, 3, 1, Padding::Same, true}},
 }};
 
 std::string with_commas(Count c) { return format_count(c); }
@@ -63,8 +72,10 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
-  std::vector<std::string> param_keys() const override {
-    return {"h", "w", "c", "filters", "k", "stride", "padding", "bias"};
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    return out;
   }
 
 private:
@@ -73,11 +84,12 @@ private:
     s.channels = p_.c; s.height = p_.h; s.width = p_.w;
     s.out_channels = p_.filters; s.kernel_h = s.kernel_w = p_.k;
     s.stride_h = s.stride_w = p_.stride;
-    s.padding = kPaddings[static_cast<size_t>(p_.mode)];
+    s.padding = p_.padding;
     s.bias = p_.bias;
     return count_layer(s);
   }
   void draw_chart(const LayerCounts& c);
+  void write_results(JsonWriter& out) const; // the derived keys of state()
   Params p_;
 };
 
@@ -92,19 +104,18 @@ void ParamsScene::draw() {
   }
   ImGui::Dummy(ImVec2(0, 4));
   ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
-  if (Control c{"h"}; c.shown) ImGui::SliderInt("input height H", &p_.h, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  kParams.widget(p_, p_.h);
   ImGui::SameLine();
-  if (Control c{"w"}; c.shown) ImGui::SliderInt("input width W", &p_.w, 1, 2048, "%d", clamp | ImGuiSliderFlags_Logarithmic);
-  if (Control c{"c"}; c.shown) ImGui::SliderInt("channels C1", &p_.c, 1, 512, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+  kParams.widget(p_, p_.w);
+  kParams.widget(p_, p_.c);
   ImGui::SameLine();
-  if (Control c{"filters"}; c.shown) ImGui::SliderInt("filters C2", &p_.filters, 1, 1024, "%d", clamp | ImGuiSliderFlags_Logarithmic);
-  if (Control c{"k"}; c.shown) ImGui::SliderInt("kernel K", &p_.k, 1, 15, "%d", clamp);
+  kParams.widget(p_, p_.filters);
+  kParams.widget(p_, p_.k);
   ImGui::SameLine();
-  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p_.stride, 1, 8, "%d", clamp);
-  if (Control c{"padding"}; c.shown) ImGui::Combo("padding", &p_.mode, kModes.data(), static_cast<int>(kModes.size()));
+  kParams.widget(p_, p_.stride);
+  kParams.widget(p_, p_.padding);
   ImGui::SameLine();
-  if (Control c{"bias"}; c.shown) ImGui::Checkbox("one bias per filter", &p_.bias);
+  kParams.widget(p_, p_.bias);
   ImGui::PopItemWidth();
   ImGui::Separator();
 
@@ -196,8 +207,11 @@ void ParamsScene::draw_chart(const LayerCounts& c) {
 }
 
 void ParamsScene::write_state(JsonWriter& out) const {
-  out.field("h", p_.h).field("w", p_.w).field("c", p_.c).field("filters", p_.filters).field("k", p_.k)
-      .field("stride", p_.stride).field("padding", kModes[static_cast<size_t>(p_.mode)]).field("bias", p_.bias);
+  kParams.write(p_, out);
+  write_results(out);
+}
+
+void ParamsScene::write_results(JsonWriter& out) const {
   const auto result = counts();
   if (!result.ok()) {
     out.field("error", result.error());
@@ -219,24 +233,10 @@ void ParamsScene::write_state(JsonWriter& out) const {
 }
 
 std::string ParamsScene::apply_state(const JsonObject& in) {
-  static constexpr std::array<std::string_view, 8> known = {"h", "w", "c", "filters", "k", "stride", "padding", "bias"};
-  static constexpr std::array<std::string_view, 11> derived = {"out_h", "out_w", "conv_weights", "conv_parameters",
-      "conv_macs", "dense_weights", "dense_parameters", "dense_macs", "weight_ratio", "error", "input"};
-  for (const auto& entry : in) {
-    const std::string& key = entry.first;
-    if (std::find(known.begin(), known.end(), key) == known.end() &&
-        std::find(derived.begin(), derived.end(), key) == derived.end())
-      return "unknown key '" + key + "' for scene params";
-  }
   Params p = p_;
-  std::string mode = kModes[static_cast<size_t>(p.mode)];
-  for (auto e : {json_get_int(in, "h", 1, 100000, p.h), json_get_int(in, "w", 1, 100000, p.w),
-                 json_get_int(in, "c", 1, 100000, p.c), json_get_int(in, "filters", 1, 100000, p.filters),
-                 json_get_int(in, "k", 1, 1024, p.k), json_get_int(in, "stride", 1, 1024, p.stride),
-                 json_get_bool(in, "bias", p.bias), json_get_choice(in, "padding", {"valid", "same", "full"}, mode)})
-    if (!e.empty()) return e;
-  for (size_t i = 0; i < kModes.size(); ++i)
-    if (mode == kModes[i]) p.mode = static_cast<int>(i);
+  if (auto e = apply_params(in, id(), {kParams.bind(p)}, derived_keys([this](JsonWriter& w) { write_results(w); }));
+      !e.empty())
+    return e;
   p_ = p;
   return {};
 }

@@ -4,6 +4,7 @@
 // core (convplay/pool.h, convplay/shape.h); this file generates the input, lays out and writes out.
 #include "../scene.h"
 #include "../scene_ui.h"
+#include "../stepper.h"
 #include "../tensor_view.h"
 
 #include <convplay/counts.h>
@@ -17,27 +18,40 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace convplay::app {
 namespace {
 
-constexpr std::array<const char*, 2> kOps = {"max", "avg"};
-constexpr std::array<const char*, 3> kInputs = {"digits", "image", "custom"};
 constexpr int kMaxSide = 2048;       // accepted input side
 constexpr int kMaxDrawnSide = 512;   // drawn up to this many cells per side (padded)
 constexpr int kMaxCustomSide = 64;   // typed values
 constexpr size_t kMaxValuesText = 16384;
 
 struct Params {
-  int op = 0;        // index into kOps
-  int input = 0;     // index into kInputs
+  int op = 0;        // 0 max, 1 avg
+  int input = 0;     // 0 digits, 1 image, 2 custom (typed)
   int h = 6, w = 6;  // input size (custom: from the typed rows)
   int size = 2, stride = 2, padding = 0;
   bool count_pad = true; // avg: padding cells count in the divisor (PyTorch's count_include_pad)
   std::string values;    // custom input: rows separated by ';' or new lines
   bool operator==(const Params&) const = default;
+};
+
+const ParamTable<Params> kParams{
+    choice_param("op", &Params::op, {"max", "avg"}, "Operation").radio({"max pooling", "average pooling"}),
+    choice_param("input", &Params::input, {"digits", "image", "custom"}, "Input").radio({"small integers", "picture", "typed"}),
+    int_param("h", &Params::h, 1, kMaxSide, "height H").log_slider(),
+    int_param("w", &Params::w, 1, kMaxSide, "width W").log_slider(),
+    int_param("size", &Params::size, 1, 64, "window K").slider_max(16),
+    int_param("stride", &Params::stride, 1, 64, "stride S").slider_max(16),
+    int_param("padding", &Params::padding, 0, 32, "padding P").slider_max(8).help("at most half the window"),
+    bool_param("count_pad", &Params::count_pad, "padding counts in the mean"),
+    text_param("values", &Params::values, kMaxValuesText - 1, "##values").text_box()
+        .written_as([](const Params& p) { return JsonValue(p.input == 2 ? p.values : std::string()); }),
+    shorthand_param("n", &Params::h, &Params::w, 1, kMaxSide),
 };
 
 struct Preset {
@@ -134,8 +148,11 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
-  std::vector<std::string> param_keys() const override {
-    return {"op", "input", "h", "w", "size", "stride", "padding", "count_pad", "values", "speed"};
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    stepper_.list(out, positions());
+    return out;
   }
 
 private:
@@ -143,6 +160,7 @@ private:
   void draw_controls();
   void draw_numbers();
   void draw_pictures();
+  void write_results(JsonWriter& out) const; // the derived keys of state()
   int positions() const { return r_.oh * r_.ow; }
   std::string window_text(int orow, int ocol) const;
   float at(const Tensor& t, int r, int c, int cols) const {
@@ -155,7 +173,6 @@ private:
   std::string message_; // a refused change from the controls
   bool views_dirty_ = true;
   TensorView input_view_, output_view_;
-  std::array<char, kMaxValuesText> edit_{};
 };
 
 std::string PoolingScene::set_params(const Params& p) {
@@ -254,20 +271,8 @@ void PoolingScene::draw_controls() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kPresets[i].tip);
   }
   ImGui::Dummy(ImVec2(0, 2));
-  ImGui::TextUnformatted("Operation");
-  ImGui::SameLine();
-  ImGui::RadioButton("max pooling", &p.op, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("average pooling", &p.op, 1);
-  ImGui::TextUnformatted("Input");
-  ImGui::SameLine();
-  const int input_before = p.input;
-  ImGui::RadioButton("small integers", &p.input, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("picture", &p.input, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("typed", &p.input, 2);
-  if (p.input == 2 && input_before != 2) {
+  kParams.widget(p, p.op);
+  if (kParams.widget(p, p.input) && p.input == 2) {
     // Start the typed grid from what is shown (if it is small enough to type).
     const int H = static_cast<int>(r_.x.dim(0)), W = static_cast<int>(r_.x.dim(1));
     p.values = H <= 16 && W <= 16 ? grid_text(r_.x.data, H, W) : "1 3 2 4; 5 6 7 8; 3 2 1 0; 1 2 3 4";
@@ -275,35 +280,32 @@ void PoolingScene::draw_controls() {
   // Two sliders per line: each gets half the width less its label.
   const float label_w = ImGui::CalcTextSize("height H").x + ImGui::GetStyle().ItemInnerSpacing.x;
   ImGui::PushItemWidth(std::clamp((ImGui::GetContentRegionAvail().x - 2.0f * label_w) * 0.5f - 12.0f, 60.0f, 220.0f));
-  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   if (p.input != 2) {
-    if (Control c{"h"}; c.shown) ImGui::SliderInt("height H", &p.h, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+    kParams.widget(p, p.h);
     ImGui::SameLine();
-    if (Control c{"w"}; c.shown) ImGui::SliderInt("width W", &p.w, 1, kMaxSide, "%d", clamp | ImGuiSliderFlags_Logarithmic);
+    kParams.widget(p, p.w);
   }
-  if (Control c{"size"}; c.shown) ImGui::SliderInt("window K", &p.size, 1, 16, "%d", clamp);
+  kParams.widget(p, p.size);
   ImGui::SameLine();
-  if (Control c{"stride"}; c.shown) ImGui::SliderInt("stride S", &p.stride, 1, 16, "%d", clamp);
-  if (Control c{"padding"}; c.shown) ImGui::SliderInt("padding P", &p.padding, 0, std::max(0, p.size / 2), "%d", clamp);
+  kParams.widget(p, p.stride);
+  kParams.widget(p, p.padding);
   if (p.op == 1) {
     ImGui::SameLine();
-    if (Control c{"count_pad"}; c.shown) ImGui::Checkbox("padding counts in the mean", &p.count_pad);
+    kParams.widget(p, p.count_pad);
   }
   ImGui::PopItemWidth();
   if (p.padding > p.size / 2) p.padding = p.size / 2; // a smaller window pulls the padding down with it
+  std::optional<JsonObject> typed;
   if (p.input == 2) {
-    if (p.values != p_.values || input_before != 2) {
-      std::snprintf(edit_.data(), edit_.size(), "%s", p.values.c_str());
-    }
     ImGui::TextUnformatted("Values (rows separated by ';' or new lines):");
-    ImGui::InputTextMultiline("##values", edit_.data(), edit_.size(),
-                              ImVec2(std::min(420.0f, ImGui::GetContentRegionAvail().x), ImGui::GetTextLineHeight() * 3.5f));
-    if (ImGui::Button("use these values")) p.values = edit_.data();
+    ImGui::SetNextItemWidth(std::min(420.0f, ImGui::GetContentRegionAvail().x));
+    typed = kParams.text_field(p, p.values, "use these values");
   }
   if (!(p == p_)) {
     message_ = set_params(p);
     if (message_.empty()) stepper_.set_position(std::min(stepper_.position(), positions() - 1), positions());
   }
+  if (typed) message_ = apply_state(*typed);
   error_line(message_);
 }
 
@@ -464,12 +466,14 @@ void PoolingScene::draw() {
 }
 
 void PoolingScene::write_state(JsonWriter& out) const {
+  kParams.write(p_, out);
+  stepper_.write_state(out, positions());
+  write_results(out);
+}
+
+void PoolingScene::write_results(JsonWriter& out) const {
   const int count = positions();
   const int pos = stepper_.position_in(count);
-  out.field("op", kOps[static_cast<size_t>(p_.op)]).field("input", kInputs[static_cast<size_t>(p_.input)])
-      .field("h", p_.h).field("w", p_.w).field("size", p_.size).field("stride", p_.stride)
-      .field("padding", p_.padding).field("count_pad", p_.count_pad).field("values", p_.input == 2 ? p_.values : "")
-      .field("step", pos).field("playing", stepper_.playing()).field("speed", static_cast<double>(stepper_.speed()));
   const long long in_values = static_cast<long long>(r_.x.numel()), out_values = static_cast<long long>(r_.y.numel());
   out.field("out_h", r_.oh).field("out_w", r_.ow).field("in_values", in_values).field("out_values", out_values)
       .field("reduction", static_cast<double>(in_values) / static_cast<double>(std::max(1LL, out_values)))
@@ -490,56 +494,39 @@ void PoolingScene::write_state(JsonWriter& out) const {
 }
 
 std::string PoolingScene::apply_state(const JsonObject& in) {
-  if (auto e = check_keys(in, "pooling",
-                          {"op", "input", "h", "w", "n", "size", "stride", "padding", "count_pad", "values", "step",
-                           "playing", "speed"},
-                          {"out_h", "out_w", "in_values", "out_values", "reduction", "formula_h", "formula_w",
-                           "window_row", "window_col", "window_value", "window_text", "argmax_row", "argmax_col",
-                           "output", "error"});
+  Params p = p_;
+  Stepper::State stepper = stepper_.state();
+  if (auto e = apply_params(in, id(), {kParams.bind(p), Stepper::table().bind(stepper)},
+                            derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  Params p = p_;
-  std::string op = kOps[static_cast<size_t>(p.op)], input = kInputs[static_cast<size_t>(p.input)];
-  int n = -1;
-  for (auto e : {json_get_choice(in, "op", {"max", "avg"}, op),
-                 json_get_choice(in, "input", {"digits", "image", "custom"}, input),
-                 json_get_int(in, "h", 1, kMaxSide, p.h), json_get_int(in, "w", 1, kMaxSide, p.w),
-                 json_get_int(in, "n", 1, kMaxSide, n), json_get_int(in, "size", 1, 64, p.size),
-                 json_get_int(in, "stride", 1, 64, p.stride), json_get_int(in, "padding", 0, 32, p.padding),
-                 json_get_bool(in, "count_pad", p.count_pad), json_get_string(in, "values", kMaxValuesText - 1, p.values)})
-    if (!e.empty()) return e;
-  if (n > 0) p.h = p.w = n;
-  for (size_t i = 0; i < kOps.size(); ++i)
-    if (op == kOps[i]) p.op = static_cast<int>(i);
-  for (size_t i = 0; i < kInputs.size(); ++i)
-    if (input == kInputs[i]) p.input = static_cast<int>(i);
-  if (in.count("values") && p.input != 2 && !p.values.empty() && !in.count("input")) p.input = 2; // values imply custom
-  Stepper stepper = stepper_;
-  if (auto e = stepper.apply_state(in); !e.empty()) return e;
-  if (p.input == 2 && (in.count("h") || in.count("w") || in.count("n"))) {
+  const bool values_given = kParams.given(in, p, p.values), h_given = kParams.given(in, p, p.h),
+             w_given = kParams.given(in, p, p.w);
+  if (values_given && p.input != 2 && !p.values.empty() && !kParams.given(in, p, p.input)) p.input = 2; // values imply custom
+  if (p.input == 2 && (h_given || w_given)) {
     std::vector<float> v;
     int rows = 0, cols = 0;
     if (auto e = parse_grid(p.values, v, rows, cols); !e.empty()) return e;
-    if ((in.count("h") || in.count("n")) && rows != p.h)
+    if (h_given && rows != p.h)
       return "values have " + std::to_string(rows) + " rows but h is " + std::to_string(p.h);
-    if ((in.count("w") || in.count("n")) && cols != p.w)
+    if (w_given && cols != p.w)
       return "values have " + std::to_string(cols) + " columns but w is " + std::to_string(p.w);
   }
   const Params before = p_;
   Result saved = r_;
   if (auto e = set_params(p); !e.empty()) return e;
   const int count = positions();
-  if (in.count("step") && stepper.position() >= count) {
+  const bool step_given = Stepper::table().given(in, stepper, stepper.step);
+  if (step_given && stepper.step >= count) {
     p_ = before;
     r_ = std::move(saved);
     views_dirty_ = true;
     return "step must be between 0 and " + std::to_string(count - 1) + " (the output has " + std::to_string(count) +
            " cells)";
   }
-  stepper_ = stepper;
-  if (!in.count("step")) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
+  stepper_.set_state(stepper);
+  if (!step_given) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
   message_.clear();
-  if (p_.input == 2) std::snprintf(edit_.data(), edit_.size(), "%s", p_.values.c_str());
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include "../image_source.h"
 #include "../platform.h"
 #include "../scene.h"
+#include "../scene_params.h"
 #include "../scene_ui.h"
 #include "../tensor_view.h"
 #include "../train_session.h"
@@ -23,7 +24,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -32,14 +32,29 @@ namespace {
 
 constexpr int kSide = 28; // Fashion-MNIST's images
 const ImU32 kNetColors[2] = {IM_COL32(33, 145, 140, 255), IM_COL32(190, 75, 45, 255)}; // as the architecture scene
-constexpr std::array<const char*, 4> kModelLabels = {"both, side by side", "LeNet-5", "the dense network", "your stack"};
-constexpr std::array<const char*, 2> kOptimizers = {"adam", "sgd"};
 
-// Everything the URL keeps (issue 13's parameter model will declare these).
-struct Params {
-  TrainSettings train;
-  int shift = 0;     // −6…+6: the test image shown, and the point marked on the shift plot
-  int image = 0;     // test image whose feature maps are shown
+// The scene's parameters: the training's (TrainSettings: model, stack, lr, batch, optimizer, seed) and
+// the view's, declared once in kParams.
+struct Params : TrainSettings {
+  int shift = 0;        // −6…+6: the test image shown, and the point marked on the shift plot
+  int image = 0;        // the test image whose feature maps are shown
+  bool running = false; // training wanted (it pauses while the scene is not shown)
+  bool operator==(const Params&) const = default;
+};
+const ParamTable<Params> kParams{
+    choice_param<Params>("model", &Params::model, {std::begin(kTrainModelNames), std::end(kTrainModelNames)}, "network")
+        .shown_as({"both, side by side", "LeNet-5", "the dense network", "your stack"}),
+    text_param<Params>("stack", &Params::stack, kMaxNetworkText, "layers")
+        .in_hash_if([](const Params& p) { return p.model == "stack"; })
+        .shown_when([](const Params& p) { return p.model == "stack"; }),
+    float_param<Params>("lr", &Params::lr, kMinTrainLr, kMaxTrainLr, "learning rate").log_slider(),
+    int_param<Params>("batch", &Params::batch, 1, static_cast<int>(kMaxTrainBatch), "batch")
+        .log_slider().slider_max(512).help("images per step; a new batch size starts again from the seed"),
+    choice_param<Params, OptimizerKind>("optimizer", &Params::optimizer, {OptimizerKind::Adam, OptimizerKind::Sgd}, optimizer_name, "optimiser"),
+    int_param<Params>("seed", &Params::seed, 0, kMaxTrainSeed, "seed").input_field().help("the initial weights and the order"),
+    int_param<Params>("shift", &Params::shift, -kMaxShift, kMaxShift, "shift (pixels to the right)"),
+    int_param<Params>("image", &Params::image, 0, 9999, "test image").drag(),
+    bool_param<Params>("running", &Params::running, "training").no_widget().not_in_hash(),
 };
 
 std::string fmt(const char* f, double v) {
@@ -173,18 +188,15 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override {
     const DataState d = data_status().state;
-    return d == DataState::Loading || (p_.running_wanted && d == DataState::Ready) || session_.busy();
+    return d == DataState::Loading || (p_.running && d == DataState::Ready) || session_.busy();
   }
-  std::vector<std::string> param_keys() const override {
-    std::vector<std::string> keys = {"model", "lr", "batch", "optimizer", "seed", "shift", "image"};
-    if (p_.train.model == "stack") keys.insert(keys.begin() + 1, "stack");
-    return keys;
+  std::vector<ParamValue> parameters() const override {
+    std::vector<ParamValue> out;
+    kParams.list(p_, out);
+    return out;
   }
 
 private:
-  struct State : Params {
-    bool running_wanted = false;
-  };
   void draw_data_line();
   void draw_controls();
   void draw_nets(const SessionView& v);
@@ -198,11 +210,11 @@ private:
   void paint(ImVec2 from, ImVec2 to); // canvas cells, continuous coordinates
   TensorView& view_at(int key);
 
-  State p_;
+  std::string set_params(const Params& p); // "" or why not; the session follows
+  void write_results(JsonWriter& out) const; // the derived keys of state()
+  Params p_;
   TrainSession session_;
   std::string message_;
-  std::array<char, kMaxNetworkText + 1> stack_text_{};
-  bool stack_editing_ = false;
   std::vector<uint8_t> canvas_;
   bool canvas_used_ = false;
   ImVec2 last_paint_{-1, -1};
@@ -250,11 +262,11 @@ void TrainScene::draw_data_line() {
 void TrainScene::draw_controls() {
   const SessionView& v = session_.view();
   if (Control c{"running"}; c.shown) {
-    const bool running = p_.running_wanted;
+    const bool running = p_.running;
     ImGui::PushStyleColor(ImGuiCol_Button, running ? IM_COL32(200, 120, 40, 255) : IM_COL32(40, 140, 70, 255));
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));
     if (ImGui::Button(running ? "Pause" : (v.nets.empty() || v.nets[0].steps == 0 ? "Start training" : "Resume"))) {
-      p_.running_wanted = !running;
+      p_.running = !running;
     }
     ImGui::PopStyleColor(2);
     ImGui::SameLine();
@@ -265,75 +277,53 @@ void TrainScene::draw_controls() {
   const size_t workers = app_thread_pool() ? app_thread_pool()->workers() : 0;
   ImGui::TextDisabled("%s, SIMD %s", workers ? (std::to_string(workers) + " worker threads").c_str() : "no threads (between frames)",
                       CONVPLAY_SIMD ? "on" : "off");
-  TrainSettings t = p_.train;
+  Params p = p_;
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7.0f);
-  if (Control c{"model"}; c.shown) {
-    int m = 0;
-    for (size_t i = 0; i < kTrainModelNames.size(); ++i)
-      if (kTrainModelNames[i] == t.model) m = static_cast<int>(i);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
-    if (ImGui::Combo("network", &m, kModelLabels.data(), static_cast<int>(kModelLabels.size())))
-      t.model = std::string(kTrainModelNames[static_cast<size_t>(m)]);
-    ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
+  kParams.widget(p, p.model);
+  ImGui::SameLine();
+  kParams.widget(p, p.lr);
+  ImGui::SameLine();
+  { // A new batch size starts again from the seed: taken when the slider is let go, not while dragging.
+    Params q = p;
+    if (batch_edit_) q.batch = batch_edit_;
+    if (kParams.widget(q, q.batch)) batch_edit_ = q.batch;
+    if (batch_edit_ && !ImGui::IsItemActive()) {
+      p.batch = batch_edit_;
+      batch_edit_ = 0;
+    }
   }
-  if (Control c{"lr"}; c.shown) {
-    float lr = static_cast<float>(t.lr);
-    if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
-      t.lr = lr;
-    ImGui::SameLine();
-  }
-  if (Control c{"batch"}; c.shown) {
-    // A new batch size restarts the training: applied when the slider is let go.
-    if (batch_edit_ == 0) batch_edit_ = t.batch;
-    ImGui::SliderInt("batch", &batch_edit_, 1, 512, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
-    if (ImGui::IsItemDeactivatedAfterEdit()) t.batch = batch_edit_;
-    if (!ImGui::IsItemActive()) batch_edit_ = 0;
-    ImGui::SameLine();
-  }
-  if (Control c{"optimizer"}; c.shown) {
-    int o = t.optimizer == OptimizerKind::Adam ? 0 : 1;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
-    if (ImGui::Combo("optimiser", &o, kOptimizers.data(), static_cast<int>(kOptimizers.size())))
-      t.optimizer = o == 0 ? OptimizerKind::Adam : OptimizerKind::Sgd;
-    ImGui::SameLine();
-  }
-  if (Control c{"seed"}; c.shown) {
-    int s = t.seed;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
-    if (ImGui::InputInt("seed", &s)) t.seed = std::clamp(s, 0, kMaxTrainSeed);
-  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  kParams.widget(p, p.optimizer);
+  ImGui::SameLine();
+  kParams.widget(p, p.seed);
   ImGui::PopItemWidth();
-  if (t.model == "stack") {
+  if (p.model == "stack") {
+    if (auto edit = kParams.text_field(p, p.stack, "train this stack")) message_ = apply_state(*edit);
     if (Control c{"stack"}; c.shown) {
-      if (!stack_editing_) std::snprintf(stack_text_.data(), stack_text_.size(), "%s", t.stack.c_str());
-      ImGui::SetNextItemWidth(std::max(200.0f, ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 16));
-      const bool enter = ImGui::InputText("##stack", stack_text_.data(), stack_text_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-      stack_editing_ = ImGui::IsItemActive();
-      if (enter || ImGui::IsItemDeactivatedAfterEdit()) t.stack = stack_text_.data();
-      ImGui::SameLine();
-      if (ImGui::Button("take the architecture scene's")) {
+      if (ImGui::Button("take the architecture scene's stack"))
         if (const Scene* arch = find_app_scene("architecture")) {
-            JsonWriter w;
-            arch->write_state(w);
-            JsonObject o;
-            std::string error, stack;
-            if (parse_flat_json_object(w.str(), o, error) && json_get_string(o, "stack", kMaxNetworkText, stack).empty())
-              t.stack = stack;
+          JsonWriter w;
+          arch->write_state(w);
+          JsonObject o;
+          std::string error, stack;
+          if (parse_flat_json_object(w.str(), o, error) && json_get_string(o, "stack", kMaxNetworkText, stack).empty())
+            p.stack = stack;
         }
-      }
       hint_line("Any stack of the architecture scene trains here, on 28×28 grey images with 10 outputs (its "
                 "input size is not used).");
     }
   }
-  if (!(t == p_.train)) {
-    if (auto e = session_.set_settings(t); e.empty()) {
-      p_.train = t;
-      message_.clear();
-    } else {
-      message_ = e;
-    }
-  }
+  if (!(p == p_)) message_ = set_params(p);
   error_line(message_);
+}
+
+std::string TrainScene::set_params(const Params& p) {
+  if (!(static_cast<const TrainSettings&>(p) == static_cast<const TrainSettings&>(p_)))
+    if (auto e = session_.set_settings(p); !e.empty()) return e;
+  p_ = p;
+  return {};
 }
 
 void TrainScene::draw_nets(const SessionView& v) {
@@ -426,11 +416,8 @@ void TrainScene::draw_filters(const SessionView& v) {
 void TrainScene::draw_feature_maps(const SessionView& v) {
   const Dataset& test = data_test();
   if (test.size() == 0) return hint_line("The feature maps appear when the test images have arrived.");
-  if (Control c{"image"}; c.shown) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
-    int img = p_.image;
-    if (ImGui::SliderInt("test image", &img, 0, static_cast<int>(test.size()) - 1, "%d", ImGuiSliderFlags_AlwaysClamp)) p_.image = img;
-  }
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
+  kParams.widget(p_, p_.image, nullptr, static_cast<double>(test.size() - 1));
   const int64_t idx = std::min<int64_t>(p_.image, test.size() - 1);
   session_.set_feature_image(idx, p_.shift);
   std::vector<uint8_t> px(test.image(idx), test.image(idx) + kSide * kSide);
@@ -484,11 +471,9 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
 }
 
 void TrainScene::draw_shift(const SessionView& v) {
-  if (Control c{"shift"}; c.shown) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
-    ImGui::SliderInt("shift (pixels to the right)", &p_.shift, -kMaxShift, kMaxShift, "%+d", ImGuiSliderFlags_AlwaysClamp);
-    ImGui::SameLine();
-  }
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
+  kParams.widget(p_, p_.shift);
+  ImGui::SameLine();
   ImGui::BeginDisabled(v.shift_pending || v.nets.empty());
   if (ImGui::Button(v.shift_pending ? "measuring…" : "measure now")) session_.request_shift_sweep();
   ImGui::EndDisabled();
@@ -691,7 +676,7 @@ void TrainScene::draw() {
               "batches. Watch the first layer's filters form, see which garments they confuse, move the test "
               "images sideways and see the dense network fall behind — then draw your own garment.");
   if (data_status().state == DataState::Idle) data_request(); // the data comes only to this scene
-  session_.set_running(p_.running_wanted);
+  session_.set_running(p_.running);
   session_.tick(app_thread_pool(), session_.budget_for(background_mode(), 1000.0 * ImGui::GetIO().DeltaTime));
   const SessionView& v = session_.view();
   draw_data_line();
@@ -701,7 +686,7 @@ void TrainScene::draw() {
   if (Control c{"curves"}; c.shown) draw_curves_section(v);
   // Filters, feature maps and mistakes change with every job; redrawn into their textures twice a
   // second while training, which is plenty to watch them form and keeps the frames cheap.
-  if (!p_.running_wanted || ImGui::GetTime() - slow_at_ >= 0.5) {
+  if (!p_.running || ImGui::GetTime() - slow_at_ >= 0.5) {
     slow_ = v;
     slow_at_ = ImGui::GetTime();
   }
@@ -716,16 +701,14 @@ void TrainScene::draw() {
   if (Control c{"export"}; c.shown && ImGui::CollapsingHeader("Export to PyTorch")) draw_export(v);
 }
 
-// State keys of each network under its prefix ("" or "dense_").
-constexpr std::array<const char*, 11> kNetKeys = {"name", "params", "epoch", "step", "images_seen", "images_per_s",
-                                                  "loss", "test_acc", "epoch_acc", "shift_acc", "probs"};
-
 void TrainScene::write_state(JsonWriter& out) const {
+  kParams.write(p_, out);
+  write_results(out);
+}
+
+void TrainScene::write_results(JsonWriter& out) const {
   const SessionView& v = session_.view();
   const DataStatus& d = data_status();
-  out.field("model", p_.train.model).field("stack", p_.train.stack).field("lr", p_.train.lr).field("batch", p_.train.batch);
-  out.field("optimizer", optimizer_name(p_.train.optimizer)).field("seed", p_.train.seed).field("shift", p_.shift).field("image", p_.image);
-  out.field("running", p_.running_wanted);
   out.field("data", d.state == DataState::Failed ? d.error : d.state == DataState::Ready ? "ready" : d.state == DataState::Loading ? "loading" : "idle");
   out.field("data_mb", static_cast<double>(d.bytes_received) / 1e6).field("data_total_mb", static_cast<double>(d.bytes_total) / 1e6);
   out.field("train_images", static_cast<long long>(v.train_available)).field("test_images", static_cast<long long>(v.test_available));
@@ -753,34 +736,16 @@ void TrainScene::write_state(JsonWriter& out) const {
 }
 
 std::string TrainScene::apply_state(const JsonObject& in) {
-  static const std::set<std::string> known = [] {
-    std::set<std::string> k = {"model", "stack", "lr", "batch", "optimizer", "seed", "shift", "image", "running", "reset",
-                               "sweep", "drawing"};
-    for (const char* d : {"data", "data_mb", "data_total_mb", "train_images", "test_images", "warming_up", "error"}) k.insert(d);
-    for (const char* key : kNetKeys) {
-      k.insert(key);
-      k.insert(std::string("dense_") + key);
-    }
-    return k;
-  }();
-  for (const auto& entry : in)
-    if (!known.count(entry.first)) return "unknown key '" + entry.first + "' for scene train";
-  State p = p_;
-  double lr = p.train.lr;
-  std::string optimizer = optimizer_name(p.train.optimizer), drawing;
+  // Commands, not parameters: reset (new weights from the seed), sweep (accuracy against shift now),
+  // drawing (784 pixels 0–255, comma-separated: what the student would draw, for scripts and tests).
+  JsonObject rest = in;
   bool reset = false, sweep = false;
-  for (auto e : {json_get_choice(in, "model", {"both", "lenet5", "mlp", "stack"}, p.train.model),
-                 json_get_string(in, "stack", kMaxNetworkText, p.train.stack), json_get_number(in, "lr", kMinTrainLr, kMaxTrainLr, lr),
-                 json_get_int(in, "batch", 1, kMaxTrainBatch, p.train.batch), json_get_choice(in, "optimizer", {"adam", "sgd"}, optimizer),
-                 json_get_int(in, "seed", 0, kMaxTrainSeed, p.train.seed), json_get_int(in, "shift", -kMaxShift, kMaxShift, p.shift),
-                 json_get_int(in, "image", 0, 9999, p.image), json_get_bool(in, "running", p.running_wanted),
-                 json_get_bool(in, "reset", reset), json_get_bool(in, "sweep", sweep),
+  std::string drawing;
+  for (auto e : {json_get_bool(in, "reset", reset), json_get_bool(in, "sweep", sweep),
                  json_get_string(in, "drawing", kSide * kSide * 4, drawing)})
     if (!e.empty()) return e;
-  p.train.lr = lr;
-  p.train.optimizer = optimizer == "sgd" ? OptimizerKind::Sgd : OptimizerKind::Adam;
   std::vector<uint8_t> canvas;
-  if (in.count("drawing")) { // 784 pixels 0–255, comma-separated (scripts: what the student would draw)
+  if (in.count("drawing")) {
     std::vector<float> values;
     if (auto e = parse_number_list(drawing, values, kSide * kSide + 1); !e.empty()) return "drawing: " + e;
     if (values.size() != static_cast<size_t>(kSide * kSide)) return "drawing: needs 784 pixels (28×28), got " + std::to_string(values.size());
@@ -789,9 +754,11 @@ std::string TrainScene::apply_state(const JsonObject& in) {
       canvas.push_back(static_cast<uint8_t>(std::lround(x)));
     }
   }
-  if (!(p.train == p_.train))
-    if (auto e = session_.set_settings(p.train); !e.empty()) return e;
-  p_ = p; // the data is requested at the scene's next frame (the platform may not be up yet)
+  for (const char* k : {"reset", "sweep", "drawing"}) rest.erase(k);
+  Params p = p_;
+  if (auto e = apply_params(rest, id(), {kParams.bind(p)}, derived_keys([this](JsonWriter& w) { write_results(w); })); !e.empty())
+    return e;
+  if (auto e = set_params(p); !e.empty()) return e; // the data is requested at the scene's next frame
   message_.clear();
   if (reset) session_.reset();
   if (sweep) session_.request_shift_sweep();

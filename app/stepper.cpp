@@ -1,0 +1,79 @@
+#include "stepper.h"
+
+#include "scene_ui.h"
+
+#include <imgui.h>
+
+namespace convplay::app {
+
+const ParamTable<Stepper::State>& Stepper::table() {
+  static const ParamTable<State> t{
+      int_param("step", &State::step, 0, 1 << 30, "position").no_widget(),
+      bool_param("playing", &State::playing, "play").no_widget().not_in_hash(), // the author's play=1 says it
+      float_param("speed", &State::speed, 0.25, 20.0, "##speed").log_slider().value_beside().help("speed: steps per second"),
+  };
+  return t;
+}
+
+void Stepper::set_position(int p, int count) {
+  s_.step = count > 0 ? ((p % count) + count) % count : 0;
+  accumulated_ = 0.0;
+}
+
+void Stepper::set_state(const State& s) {
+  if (s.step != s_.step) accumulated_ = 0.0;
+  s_ = s;
+}
+
+Stepper::State Stepper::shown(int count) const {
+  State s = s_;
+  if (count >= 0) s.step = position_in(count);
+  return s;
+}
+
+void Stepper::write_state(JsonWriter& out, int count) const { table().write(shown(count), out); }
+void Stepper::list(std::vector<ParamValue>& out, int count) const { table().list(shown(count), out); }
+
+bool Stepper::draw(int count) {
+  const int before = s_.step;
+  if (count <= 0) {
+    s_.step = 0;
+    return false;
+  }
+  if (s_.step >= count) s_.step = count - 1;
+  ImGui::PushID(this);
+  if (ImGui::Button("|<")) set_position(0, count);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("first position");
+  ImGui::SameLine();
+  if (ImGui::Button("<")) set_position(s_.step - 1, count);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step back");
+  ImGui::SameLine();
+  if (ImGui::Button(s_.playing ? "pause" : "play", ImVec2(ImGui::GetFontSize() * 3.5f, 0))) {
+    s_.playing = !s_.playing;
+    accumulated_ = 0.0;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button(">")) set_position(s_.step + 1, count);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("step forward");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5.0f);
+  table().widget(s_, s_.speed);
+  ImGui::SameLine(0.0f, 0.0f);
+  ImGui::TextUnformatted(" steps/s");
+  ImGui::SameLine();
+  const std::string where = "position " + std::to_string(s_.step + 1) + " of " + std::to_string(count);
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(where.c_str()).x) ImGui::NewLine();
+  ImGui::TextUnformatted(where.c_str());
+  ImGui::PopID();
+  if (s_.playing) {
+    accumulated_ += static_cast<double>(ImGui::GetIO().DeltaTime) * s_.speed;
+    if (accumulated_ >= 1.0) {
+      const int steps = static_cast<int>(accumulated_);
+      accumulated_ -= steps;
+      s_.step = (s_.step + steps) % count;
+    }
+  }
+  return s_.step != before;
+}
+
+} // namespace convplay::app

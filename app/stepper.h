@@ -1,0 +1,41 @@
+// The sliding window's position as an animation: play/pause, step back and forward, speed. Its three
+// parameters ("step", "playing", "speed") are declared in its own table, which a scene binds beside its own:
+//   Stepper::State st = stepper_.state();
+//   apply_params(in, "modes", {kParams.bind(p), Stepper::table().bind(st)}, derived); ... stepper_.set_state(st);
+#pragma once
+#include "scene_params.h"
+
+namespace convplay::app {
+
+class Stepper {
+public:
+  struct State {
+    int step = 0;         // the position (wrapped into range by the next draw())
+    bool playing = false;
+    float speed = 2.0f;   // positions per second
+  };
+  static const ParamTable<State>& table();
+
+  // Draws the controls for `count` positions (e.g. output cells); true if the position changed (by a
+  // button or by time). The position wraps around while playing.
+  bool draw(int count);
+  bool playing() const { return s_.playing; }
+  int position() const { return s_.step; }
+  int position_in(int count) const { return count > 0 ? (s_.step < count ? s_.step : count - 1) : 0; }
+  float speed() const { return s_.speed; }
+  void set_position(int p, int count);
+  void set_playing(bool p) { s_.playing = p; }
+
+  const State& state() const { return s_; }
+  void set_state(const State& s); // values checked by the table
+  // state(): "step", "playing", "speed"; with count ≥ 0 the step as position_in(count).
+  void write_state(JsonWriter& out, int count = -1) const;
+  void list(std::vector<ParamValue>& out, int count = -1) const; // for Scene::parameters()
+
+private:
+  State shown(int count) const;
+  State s_;
+  double accumulated_ = 0.0;
+};
+
+} // namespace convplay::app

@@ -1,0 +1,89 @@
+// Every scene's parameter table, through the same path as setState(): the defaults are in state() and
+// read back unchanged; a value out of range or of the wrong type, and an unknown key, are refused with a
+// message naming the key, and leave the state as it was.
+#include <catch2/catch.hpp>
+
+#include "scene_test_support.h"
+#include "url_state.h"
+
+#include <cmath>
+
+using namespace convplay;
+using namespace convplay::app;
+using namespace convplay::app::testing;
+
+namespace {
+
+// state() without what differs from run to run (measured times).
+JsonObject stable_state(const Scene& s) {
+  JsonObject o = state(s);
+  for (auto it = o.begin(); it != o.end();) it = it->first.ends_with("_ms") ? o.erase(it) : std::next(it);
+  return o;
+}
+
+// Values that the parameter must refuse.
+std::vector<JsonValue> bad_values(const ParamSpec& spec) {
+  switch (spec.type) {
+  case ParamType::Int: return {spec.lo - 1, spec.hi + 1, spec.lo + 0.5, std::string("x"), true};
+  case ParamType::Float: return {spec.lo - 1 - std::fabs(spec.lo), spec.hi + 1 + std::fabs(spec.hi), std::string("x"), false};
+  case ParamType::Bool: return {std::string("yes"), 1.0};
+  case ParamType::Choice: return {std::string("no such choice"), 3.0, true};
+  case ParamType::Text: return {std::string(static_cast<size_t>(spec.hi) + 1, '1'), true};
+  }
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("parameter tables: defaults are in state() and read back unchanged, through setState and the address", "[params-table]") {
+  for (auto& scene : make_scenes()) {
+    INFO("scene " << scene->id());
+    const auto params = scene->parameters();
+    REQUIRE(!params.empty());
+    const JsonObject before = stable_state(*scene);
+    JsonObject all, through_url;
+    for (const ParamValue& p : params) {
+      INFO("key " << p.spec->key);
+      REQUIRE(before.count(p.spec->key) == 1);
+      CHECK(before.at(p.spec->key) == p.value);
+      CHECK(p.spec->check(p.value) == "");
+      CHECK(p.spec->lo <= p.spec->hi);
+      CHECK(p.spec->slider_max <= p.spec->hi); // a slider never goes past what setState accepts
+      if (p.spec->slider_max > 0) CHECK(p.spec->slider_min >= p.spec->lo);
+      if (p.spec->type == ParamType::Choice) CHECK(!p.spec->choices.empty());
+      all[p.spec->key] = p.value;
+      if (p.hashed) through_url[p.spec->key] = url_value_to_json(json_to_url_value(p.value));
+    }
+    CHECK(scene->apply_state(all) == "");
+    CHECK(stable_state(*scene) == before);
+    CHECK(scene->apply_state(through_url) == "");
+    CHECK(stable_state(*scene) == before);
+    // state() as a whole, derived keys included, is accepted back.
+    CHECK(testing::apply(*scene, text_of(*scene)) == "");
+    CHECK(stable_state(*scene) == before);
+  }
+}
+
+TEST_CASE("parameter tables: bad values and unknown keys are refused with the key named, state unchanged", "[params-table]") {
+  for (auto& scene : make_scenes()) {
+    INFO("scene " << scene->id());
+    const auto params = scene->parameters();
+    REQUIRE(!params.empty());
+    const JsonObject before = stable_state(*scene);
+    for (const ParamValue& p : params)
+      for (const JsonValue& bad : bad_values(*p.spec)) {
+        INFO("key " << p.spec->key << " value " << json_to_url_value(bad));
+        const std::string e = scene->apply_state(JsonObject{{p.spec->key, bad}});
+        CHECK(e.rfind(p.spec->key, 0) == 0); // the message starts with the key
+        CHECK(p.spec->check(bad) == e);
+        // Together with a good value of another key: all or nothing.
+        JsonObject mixed{{p.spec->key, bad}};
+        for (const ParamValue& q : params)
+          if (q.spec != p.spec) mixed[q.spec->key] = q.value;
+        CHECK(scene->apply_state(mixed) == e);
+        CHECK(stable_state(*scene) == before);
+      }
+    CHECK(testing::apply(*scene, R"({"zz_not_a_key":1})") == "unknown key 'zz_not_a_key' for scene " + std::string(scene->id()));
+    CHECK(stable_state(*scene) == before);
+  }
+}
