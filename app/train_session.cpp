@@ -231,7 +231,7 @@ bool TrainSession::ensure_batch(int64_t index) {
   return true;
 }
 
-TrainSession::Item TrainSession::pick() {
+TrainSession::Item TrainSession::pick(bool train) {
   Item item;
   if (!error_.empty() || nets_.empty()) return item;
   const Dataset& test = data_test();
@@ -269,6 +269,7 @@ TrainSession::Item TrainSession::pick() {
     item.estimate_ms = nets_[t.net]->eval_ms * static_cast<double>(std::min<int64_t>(built_.batch, t.end - t.cursor));
     return item;
   }
+  if (!train) return item;
   size_t next = 0; // lockstep: the network with fewer steps trains next
   for (size_t i = 1; i < nets_.size(); ++i)
     if (nets_[i]->steps < nets_[next]->steps) next = i;
@@ -370,11 +371,11 @@ void TrainSession::run(const Item& item) {
   }
 }
 
-void TrainSession::work(double budget_ms) {
+void TrainSession::work(double budget_ms, bool train) {
   for (auto& n : nets_) n->net.set_pool(pool_);
   const auto t0 = Clock::now();
   for (int count = 0;; ++count) {
-    const Item item = pick();
+    const Item item = pick(train);
     if (item.kind == Item::None) break;
     if (count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
     run(item);
@@ -446,23 +447,26 @@ void TrainSession::take_view() {
 bool TrainSession::tick(ThreadPool* pool, double budget_ms) {
   if (busy()) return true;
   data_pump(); // the datasets grow only here, while no job reads them
-  if (rebuild_pending_) rebuild();
+  if (rebuild_pending_) {
+    rebuild();
+  } else if (!nets_.empty() && settings_.lr != built_.lr) {
+    built_.lr = settings_.lr;
+    for (auto& n : nets_) n->net.set_learning_rate(static_cast<float>(built_.lr));
+  }
   if (shift_requested_) { // handed to the job's state here, between jobs
     shift_requested_ = false;
     shift_due_ = true;
   }
-  else if (!nets_.empty() && settings_.lr != built_.lr) {
-    built_.lr = settings_.lr;
-    for (auto& n : nets_) n->net.set_learning_rate(static_cast<float>(built_.lr));
-  }
   take_view();
-  if (!running_ || !error_.empty() || nets_.empty()) return false;
-  const Item next = pick();
-  if (next.kind == Item::None) return false; // waiting for data
+  // Paused, a job still runs the evaluations asked for (accuracy against shift): no steps.
+  if (!error_.empty() || nets_.empty()) return false;
+  const bool train = running_;
+  const Item next = pick(train);
+  if (next.kind == Item::None) return false; // paused, or waiting for data
   pool_ = pool;
   busy_.store(true, std::memory_order_release);
-  background_submit([this, budget_ms] {
-    work(budget_ms);
+  background_submit([this, budget_ms, train] {
+    work(budget_ms, train);
     busy_.store(false, std::memory_order_release);
   });
   return busy();

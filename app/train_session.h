@@ -152,8 +152,8 @@ private:
   struct EvalTask;
   struct Item;
   void rebuild();
-  void work(double budget_ms); // the job
-  Item pick();                 // the next step or evaluation slice, with its estimated cost
+  void work(double budget_ms, bool train); // the job; train: steps too, not only evaluations
+  Item pick(bool train);       // the next step or evaluation slice, with its estimated cost
   void run(const Item& item);
   bool ensure_batch(int64_t index);
   void take_view();

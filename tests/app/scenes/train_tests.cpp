@@ -290,22 +290,50 @@ TEST_CASE("train session: the drawing's probabilities and a test image's feature
   CHECK(t.view().nets[1].conv1.numel() == 0); // the dense network has no filters
 }
 
-TEST_CASE("train session: accuracy against shift, asked for, at the current weights", "[train]") {
+TEST_CASE("train session: accuracy against shift, asked for, at the current weights, also while paused", "[train]") {
   Data data(256, 64);
   TrainSession t;
   REQUIRE(t.set_settings(small("both")).empty());
   run_until(t, 4); // less than an epoch: nothing measured yet
-  CHECK(t.view().nets[0].shift_step < 0);
-  t.request_shift_sweep();
   t.set_running(false);
   t.tick(nullptr, 5.0);
+  CHECK(t.view().nets[0].shift_step < 0);
+  const int64_t steps0 = t.view().nets[0].steps, steps1 = t.view().nets[1].steps;
+  t.request_shift_sweep();
+  t.tick(nullptr, 5.0);
   CHECK(t.view().shift_pending);
-  t.set_running(true);
-  for (int i = 0; i < 200 && t.view().nets[1].shift_step < 0; ++i) t.tick(nullptr, 5.0);
-  for (const NetView& n : t.view().nets) {
-    REQUIRE(n.shift_step >= 0);
+  for (int i = 0; i < 400 && t.view().nets[1].shift_step < 0; ++i) t.tick(nullptr, 5.0);
+  for (size_t i = 0; i < 2; ++i) {
+    const NetView& n = t.view().nets[i];
+    const int64_t steps = i == 0 ? steps0 : steps1;
+    REQUIRE(n.shift_step == steps); // measured at the paused weights
+    CHECK(n.steps == steps);
     for (double a : n.shift_acc) CHECK((a >= 0 && a <= 1));
   }
+  CHECK_FALSE(t.view().shift_pending);
+}
+
+TEST_CASE("train session: a new learning rate applies from the next step on, without starting again", "[train]") {
+  Data data;
+  TrainSession a, b;
+  for (TrainSession* t : {&a, &b}) {
+    REQUIRE(t->set_settings(small("lenet5")).empty());
+    run_until(*t, 20);
+    t->set_running(false);
+    t->tick(nullptr, 5.0);
+  }
+  REQUIRE(a.view().nets[0].steps == b.view().nets[0].steps);
+  TrainSettings fast = small("lenet5");
+  fast.lr = 0.1;
+  REQUIRE(b.set_settings(fast).empty());
+  for (TrainSession* t : {&a, &b}) run_until(*t, 40);
+  const auto& ca = a.view().nets[0].loss_curve;
+  const auto& cb = b.view().nets[0].loss_curve;
+  REQUIRE(cb.size() >= 4);
+  CHECK(cb[0] == ca[0]); // the same run up to the change
+  CHECK(cb[1] == ca[1]);
+  CHECK(cb.back() != ca.back());
+  CHECK(b.view().nets[0].steps >= 40); // not rebuilt
 }
 
 TEST_CASE("train session: settings that cannot train are refused with the reason", "[train]") {

@@ -72,9 +72,27 @@ export default async function run(page, { check, label, shot }) {
   await page.waitForTimeout(1000);
   const later = await page.evaluate(() => window.convplay.state());
   check('paused: no more steps', later.step === paused && later.running === false, `${paused} -> ${later.step}`);
-  // The lower half of the scene: filters, shift, drawing, feature maps.
-  await page.mouse.move(760, 500);
-  await page.mouse.wheel(0, 700);
-  await shot('train-lower');
-  await page.mouse.wheel(0, -5000);
+  // Accuracy against shift, asked for while paused: both networks, shifts −6…+6.
+  await page.evaluate(() => window.convplay.setState({ sweep: true }));
+  let sweep = null;
+  for (let i = 0; i < 60 && !sweep; ++i) {
+    await page.waitForTimeout(500);
+    const st = await page.evaluate(() => window.convplay.state());
+    if (st.shift_acc && st.dense_shift_acc) sweep = st;
+  }
+  const cnn = sweep ? sweep.shift_acc.split(',').map(Number) : [], dense = sweep ? sweep.dense_shift_acc.split(',').map(Number) : [];
+  check('accuracy against shift measured for both networks (13 shifts each)', cnn.length === 13 && dense.length === 13 &&
+        sweep.step === paused, `${sweep && sweep.shift_acc} | ${sweep && sweep.dense_shift_acc}`);
+  if (cnn.length === 13)
+    console.log(`# ${label}: train: accuracy at shift -6, -4, 0, +4, +6: LeNet-5 ${[0, 2, 6, 10, 12].map((i) => cnn[i].toFixed(2)).join(' ')}` +
+                `, dense ${[0, 2, 6, 10, 12].map((i) => dense[i].toFixed(2)).join(' ')}`);
+  // The whole scene (filters, shift, the drawing's bars, feature maps, confusion, mistakes) in a tall window.
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: size.width, height: 2000 });
+  await page.mouse.move(700, 600);
+  await page.waitForTimeout(1500);
+  await shot('train-whole');
+  await page.setViewportSize(size);
+  await page.mouse.move(600, 500);
+  await page.waitForTimeout(500);
 }
