@@ -75,7 +75,7 @@ std::string check_train_settings(const TrainSettings& s) {
 struct TrainSession::Net {
   TrainableNetwork net;
   std::string name, prefix, model;
-  int64_t steps = 0, epoch = 0, images = 0;
+  int64_t steps = 0, epoch = 0, images = 0, epoch_step = 0;
   double train_ms = 0;
   double window_sum = 0;
   int window_n = 0;
@@ -98,6 +98,7 @@ struct TrainSession::Batch {
   std::vector<float> inputs;
   std::vector<uint8_t> labels;
   int64_t epoch = -1;       // −1: warm-up (drawn from the images available)
+  int64_t index = 0;        // its place in the epoch (0, 1, …)
   bool last_of_epoch = false;
 };
 
@@ -217,8 +218,9 @@ bool TrainSession::ensure_batch(int64_t index) {
       order_pos_ = 0;
     }
     std::copy_n(order_.begin() + static_cast<std::ptrdiff_t>(order_pos_), b, idx.begin());
-    order_pos_ += b;
     batch.epoch = order_epoch_;
+    batch.index = order_pos_ / b;
+    order_pos_ += b;
     batch.last_of_epoch = order_pos_ + b > n;
   } else {
     for (auto& i : idx) i = static_cast<int64_t>(warm_rng_.below(static_cast<uint64_t>(train.size())));
@@ -334,6 +336,7 @@ void TrainSession::run(const Item& item) {
   n.step_ms = n.step_ms == 0 ? ms : 0.8 * n.step_ms + 0.2 * ms;
   ++n.steps;
   n.images += built_.batch;
+  n.epoch_step = b.epoch < 0 || b.last_of_epoch ? 0 : b.index + 1;
   n.window_sum += *loss;
   if (++n.window_n == n.loss_every) {
     n.last_loss = n.window_sum / n.window_n;
@@ -420,6 +423,7 @@ void TrainSession::take_view() {
     nv.parameters = n.net.parameter_count();
     nv.steps = n.steps;
     nv.epoch = n.epoch;
+    nv.epoch_step = n.epoch_step;
     nv.images_seen = n.images;
     nv.train_seconds = n.train_ms / 1000.0;
     nv.images_per_s = n.train_ms > 0 ? static_cast<double>(n.images) / (n.train_ms / 1000.0) : 0.0;

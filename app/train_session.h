@@ -76,6 +76,7 @@ struct NetView {
   std::string key_prefix;            // state keys: "" (the CNN, or the only network) or "dense_"
   int64_t parameters = 0;
   int64_t steps = 0, epoch = 0;      // optimiser steps; complete epochs (after the warm-up)
+  int64_t epoch_step = 0;            // steps into the current epoch (0 while warming up)
   int64_t images_seen = 0;
   double images_per_s = 0;           // over the time spent in its training steps only
   double train_seconds = 0;

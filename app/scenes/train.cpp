@@ -300,7 +300,10 @@ void TrainScene::draw_controls() {
   kParams.widget(p, p.seed);
   ImGui::PopItemWidth();
   if (p.model == "stack") {
-    if (auto edit = kParams.text_field(p, p.stack, "train this stack")) message_ = apply_state(*edit);
+    if (auto edit = kParams.text_field(p, p.stack, "train this stack")) {
+      message_ = apply_state(*edit);
+      p.stack = p_.stack; // applied (or refused) there; the other widgets' changes stay in p
+    }
     if (Control c{"stack"}; c.shown) {
       if (ImGui::Button("take the architecture scene's stack"))
         if (const Scene* arch = find_app_scene("architecture")) {
@@ -345,9 +348,10 @@ void TrainScene::draw_nets(const SessionView& v) {
     };
     row("parameters", [](const NetView& n) { return thousands(n.parameters); });
     row("epochs done", [&](const NetView& n) {
-      if (v.steps_per_epoch == 0) return std::to_string(n.epoch) + (n.steps ? " (warming up on the images so far)" : "");
-      return std::to_string(n.epoch) + " (step " + std::to_string(n.steps % v.steps_per_epoch) + " of " +
-             std::to_string(v.steps_per_epoch) + " in epoch " + std::to_string(n.epoch + 1) + ")";
+      if (v.steps_per_epoch == 0 || n.epoch_step == 0)
+        return std::to_string(n.epoch) + (n.steps && v.steps_per_epoch == 0 ? " (warming up on the images so far)" : "");
+      return std::to_string(n.epoch) + " (step " + std::to_string(n.epoch_step) + " of " + std::to_string(v.steps_per_epoch) +
+             " in epoch " + std::to_string(n.epoch + 1) + ")";
     });
     row("steps", [](const NetView& n) { return thousands(n.steps); });
     row("images seen", [](const NetView& n) { return thousands(n.images_seen); });

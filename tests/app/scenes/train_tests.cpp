@@ -469,3 +469,13 @@ TEST_CASE("train session: a frame's job gets what its drawing leaves of ~33 ms; 
   CHECK(t.budget_for(BackgroundMode::Stepped, 80.0) == kMinSteppedMs); // a slow page still trains a little
   CHECK(t.budget_for(BackgroundMode::Stepped, 0.0) == kSteppedFrameMs);
 }
+
+TEST_CASE("train session: steps into the epoch count from its first batch, after the warm-up", "[train]") {
+  Data data; // 256 images, batches of 32: 8 steps per epoch
+  TrainSession t;
+  REQUIRE(t.set_settings(small("lenet5")).empty());
+  run_until(t, 11);
+  const NetView& n = t.view().nets[0];
+  CHECK(n.epoch == n.steps / 8);
+  CHECK(n.epoch_step == n.steps % 8);
+}
