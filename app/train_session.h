@@ -135,6 +135,8 @@ public:
   // (budget_ms: its time limit; at least one step or slice runs). True if a job is in flight afterwards.
   bool tick(ThreadPool* pool, double budget_ms);
   bool busy() const { return busy_.load(std::memory_order_acquire); }
+  // Work left that needs frames even while paused: an evaluation asked for or under way.
+  bool evaluating() const { return shift_requested_ || view_.evaluating || view_.shift_pending; }
   const SessionView& view() const { return view_; }
   // The weights of network i under PyTorch's state_dict names (between jobs only; empty when busy).
   std::vector<NamedTensor> state_dict(size_t i) const;

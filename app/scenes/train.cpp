@@ -188,7 +188,7 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override {
     const DataState d = data_status().state;
-    return d == DataState::Loading || (p_.running && d == DataState::Ready) || session_.busy();
+    return d == DataState::Loading || (d == DataState::Ready && (p_.running || session_.evaluating())) || session_.busy();
   }
   std::vector<ParamValue> parameters() const override {
     std::vector<ParamValue> out;

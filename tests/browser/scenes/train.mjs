@@ -80,12 +80,12 @@ export default async function run(page, { check, label, shot }) {
     const st = await page.evaluate(() => window.convplay.state());
     if (st.shift_acc && st.dense_shift_acc) sweep = st;
   }
-  const cnn = sweep ? sweep.shift_acc.split(',').map(Number) : [], dense = sweep ? sweep.dense_shift_acc.split(',').map(Number) : [];
-  check('accuracy against shift measured for both networks (13 shifts each)', cnn.length === 13 && dense.length === 13 &&
+  const cnn = sweep ? sweep.shift_acc.split(',').map(Number) : [], dnn = sweep ? sweep.dense_shift_acc.split(',').map(Number) : [];
+  check('accuracy against shift measured for both networks (13 shifts each)', cnn.length === 13 && dnn.length === 13 &&
         sweep.step === paused, `${sweep && sweep.shift_acc} | ${sweep && sweep.dense_shift_acc}`);
   if (cnn.length === 13)
     console.log(`# ${label}: train: accuracy at shift -6, -4, 0, +4, +6: LeNet-5 ${[0, 2, 6, 10, 12].map((i) => cnn[i].toFixed(2)).join(' ')}` +
-                `, dense ${[0, 2, 6, 10, 12].map((i) => dense[i].toFixed(2)).join(' ')}`);
+                `, dense ${[0, 2, 6, 10, 12].map((i) => dnn[i].toFixed(2)).join(' ')}`);
   // The whole scene (filters, shift, the drawing's bars, feature maps, confusion, mistakes) in a tall window.
   const size = page.viewportSize();
   await page.setViewportSize({ width: size.width, height: 2000 });
