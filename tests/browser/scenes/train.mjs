@@ -5,10 +5,10 @@
 const TRAIN_TIMEOUT_MS = 30000;
 // A frozen page draws no frames and leaves long gaps between the browser's animation frames. The
 // thresholds are what a loaded 2-core machine under SwiftShader gives any animated scene (the modes
-// scene animates at ~12 fps there); the targets (30 threaded, 20 single-threaded on real hardware) are
-// measured and printed.
+// scene animates at ~12 fps there, and gaps of 250-1300 ms were seen while training under a load
+// average of 10); the targets (30 threaded, 20 single-threaded on real hardware) are measured and printed.
 const MIN_FPS = 3;
-const MAX_GAP_MS = 1000;
+const MAX_GAP_MS = 2000;
 
 export default async function run(page, { check, label, shot }) {
   const s = await page.evaluate(() => window.convplay.setState({ scene: 'train' }));
@@ -94,5 +94,5 @@ export default async function run(page, { check, label, shot }) {
   await shot('train-whole');
   await page.setViewportSize(size);
   await page.mouse.move(600, 500);
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(2000); // the frames the resize asked for are drawn before the next checks
 }
