@@ -57,7 +57,12 @@ std::unique_ptr<float[]> scratch(int64_t floats) { return std::unique_ptr<float[
 // fills the first P: dst[group][p][i] (group stride width·k_total) = x_n[c][oh + kh − pt][ow + kw − pl]
 // for tap j = group·width + i = (c, kh, kw) and p = (oh, ow); zero outside the image and past CKK.
 // Tap by tap, so each input row is read front to back (faster than gathering a group per pixel).
-void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, int64_t k_total, ThreadPool* pool) {
+// Width > 0 fixes the group width at compile time (constant store strides the compiler unrolls);
+// 0 takes it from `runtime_width`.
+template <int64_t Width>
+void pack_im2col_as(const ConvDims& d, int64_t runtime_width, const float* xn, float* dst, int64_t k_total,
+                    ThreadPool* pool) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
   const int64_t CKK = d.CKK(), P = d.P();
   parallel_for(pool, (CKK + width - 1) / width, [&](int64_t group) {
     for (int64_t i = 0; i < width; ++i) {
@@ -83,6 +88,16 @@ void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, 
       }
     }
   });
+}
+
+void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, int64_t k_total, ThreadPool* pool) {
+  switch (width) { // the tile widths of the GEMM kernels (kernels/gemm_f32__*.cpp)
+  case 5: return pack_im2col_as<5>(d, width, xn, dst, k_total, pool);
+  case 6: return pack_im2col_as<6>(d, width, xn, dst, k_total, pool);
+  case 8: return pack_im2col_as<8>(d, width, xn, dst, k_total, pool);
+  case 16: return pack_im2col_as<16>(d, width, xn, dst, k_total, pool);
+  default: return pack_im2col_as<0>(d, width, xn, dst, k_total, pool);
+  }
 }
 
 // GY_n (M × P) packed in groups of `width` channels with an inner dimension of k_total ≥ P of which
