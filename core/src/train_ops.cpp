@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 namespace convplay {
 namespace {
@@ -57,6 +58,19 @@ std::unique_ptr<float[]> scratch(int64_t floats) { return std::unique_ptr<float[
 // fills the first P: dst[group][p][i] (group stride width·k_total) = x_n[c][oh + kh − pt][ow + kw − pl]
 // for tap j = group·width + i = (c, kh, kw) and p = (oh, ow); zero outside the image and past CKK.
 // Tap by tap, so each input row is read front to back (faster than gathering a group per pixel).
+// f(std::integral_constant<int64_t, width>) for the tile widths of the GEMM kernels
+// (kernels/gemm_f32__*.cpp), f(…<int64_t, 0>) for any other.
+template <class F>
+void with_tile_width(int64_t width, F&& f) {
+  switch (width) {
+  case 5: return f(std::integral_constant<int64_t, 5>{});
+  case 6: return f(std::integral_constant<int64_t, 6>{});
+  case 8: return f(std::integral_constant<int64_t, 8>{});
+  case 16: return f(std::integral_constant<int64_t, 16>{});
+  default: return f(std::integral_constant<int64_t, 0>{});
+  }
+}
+
 // Width > 0 fixes the group width at compile time (constant store strides the compiler unrolls);
 // 0 takes it from `runtime_width`.
 template <int64_t Width>
@@ -91,19 +105,16 @@ void pack_im2col_as(const ConvDims& d, int64_t runtime_width, const float* xn, f
 }
 
 void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, int64_t k_total, ThreadPool* pool) {
-  switch (width) { // the tile widths of the GEMM kernels (kernels/gemm_f32__*.cpp)
-  case 5: return pack_im2col_as<5>(d, width, xn, dst, k_total, pool);
-  case 6: return pack_im2col_as<6>(d, width, xn, dst, k_total, pool);
-  case 8: return pack_im2col_as<8>(d, width, xn, dst, k_total, pool);
-  case 16: return pack_im2col_as<16>(d, width, xn, dst, k_total, pool);
-  default: return pack_im2col_as<0>(d, width, xn, dst, k_total, pool);
-  }
+  with_tile_width(width, [&](auto w) { pack_im2col_as<decltype(w)::value>(d, width, xn, dst, k_total, pool); });
 }
 
 // GY_n (M × P) packed in groups of `width` channels with an inner dimension of k_total ≥ P of which
 // this image fills the first P: dst[group][p][i] (group stride width·k_total) = GY_n[group·width + i][p],
 // zero past M. The layout of A (GY_n) or of B (GY_nᵀ).
-void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* dst, int64_t k_total) {
+// Width as for pack_im2col_as.
+template <int64_t Width>
+void pack_planes_as(const float* gyn, int64_t M, int64_t P, int64_t runtime_width, float* dst, int64_t k_total) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
   for (int64_t group = 0; group < (M + width - 1) / width; ++group) {
     float* g = dst + group * width * k_total;
     for (int64_t i = 0; i < width; ++i) {
@@ -116,6 +127,10 @@ void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* d
       for (int64_t p = 0; p < P; ++p) g[p * width + i] = plane[p];
     }
   }
+}
+
+void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* dst, int64_t k_total) {
+  with_tile_width(width, [&](auto w) { pack_planes_as<decltype(w)::value>(gyn, M, P, width, dst, k_total); });
 }
 
 // The images of one weight-gradient GEMM pack at most this many floats of im2col (a larger chunk runs
@@ -180,7 +195,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
 
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
 // pixel; they are added onto the input pixel under it, taps in order. Images in parallel (or, with
-// few images, the tiles and channels of one image).
+// few images, the tiles and channels of one image). gx is zero on entry.
 void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w, const float* gy, float* gx,
                          ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P;
@@ -196,7 +211,6 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
     k.run_tiles(wt.data(), pb.get(), nullptr, cols.get(), P, CKK, P, d.M, inner);
     parallel_for(inner, d.C, [&](int64_t c) {
       float* plane = gx + (n * d.C + c) * d.H * d.W;
-      std::fill(plane, plane + d.H * d.W, 0.0f);
       for (int64_t kh = 0; kh < d.KH; ++kh)
         for (int64_t kw = 0; kw < d.KW; ++kw) {
           const float* src = cols.get() + ((c * d.KH + kh) * d.KW + kw) * P;
