@@ -126,11 +126,13 @@ void init_uniform(Tensor& t, int64_t fan_in, TrainRng& rng) {
 }
 
 // Bytes a conv layer's backward pass holds at most (conv2d_backward_fast: per weight-gradient chunk,
-// up to 16, a packed im2col matrix and gradient image, plus the input gradient's columns per image).
+// up to 16, the packed im2col matrices and output gradients of one GEMM's images (one image, or as
+// many as fill 2^18 floats of im2col) and a gradient image, plus the input gradient's columns per image).
 double conv_backward_bytes(const NetLayerReport& r, const NetLayer& L, double batch) {
   const double ckk = static_cast<double>(r.input.c * L.kernel * L.kernel);
   const double p = static_cast<double>(r.output.h * r.output.w), m = static_cast<double>(L.filters);
-  return 4.0 * (18.0 * ((ckk + 16.0) * (p + 16.0) + m * ckk) + 2.0 * ckk * p) +
+  const double packed = std::max((ckk + 16.0) * (p + 16.0), double(1 << 18)) * (1.0 + (m + 16.0) / ckk);
+  return 4.0 * (18.0 * (packed + m * ckk) + 2.0 * ckk * p) +
          4.0 * batch * static_cast<double>(values_of(r.input)); // the gradient of its input
 }
 } // namespace
