@@ -27,6 +27,7 @@ App* App::instance_ = nullptr;
 App::App() {
   scenes_ = make_scenes();
   scene_ = scenes_.front().get();
+  set_app_scenes(&scenes_);
   instance_ = this;
 }
 
@@ -40,6 +41,7 @@ void App::shutdown() {
   background_discard();                         // closing: queued timings would only delay it
   set_background_mode(BackgroundMode::Inline); // waits for the running task, which may use the pool
   set_app_thread_pool(nullptr);
+  set_app_scenes(nullptr);
   scenes_.clear(); // their GL objects go while the context exists
   scene_ = nullptr;
   ImGui_ImplOpenGL3_Shutdown();

@@ -1,9 +1,16 @@
 // Desktop platform: GLFW window with an OpenGL 3.0 context. The web counterpart is platform_web.cpp.
 #include "platform.h"
+#include "dataset_source.h"
+#include "export_weights.h"
 #include "image_source.h"
+
+#include <convplay/npy.h>
 
 #include <GLFW/glfw3.h>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 
 namespace convplay::app {
 namespace {
@@ -63,7 +70,35 @@ void platform_install_input_hooks(GLFWwindow* window) {
   glfwSetDropCallback(window, on_drop);
 }
 
-void platform_after_imgui_init(GLFWwindow*) {} // GLFW's own clipboard is the desktop's
+// The desktop has no downloads folder of its own: the file goes into the current folder.
+static Expected<std::string> save_file(const std::string& name, const std::string& bytes) {
+  std::error_code ec;
+  const std::filesystem::path path = std::filesystem::current_path(ec) / name;
+  if (ec) return Error{"cannot find the current folder: " + ec.message()};
+  if (auto e = write_file_atomically(path.string(), bytes); !e.empty()) return Error{e};
+  return "in " + path.string();
+}
+
+// Fashion-MNIST from Debian's dataset-fashion-mnist (or CONVPLAY_DATASET_DIR), read and inflated at once.
+static void fetch_data_file(const char* file_name, DataFileSink sink) {
+  const char* dir = std::getenv("CONVPLAY_DATASET_DIR");
+  const std::string path = std::string(dir && *dir ? dir : kFashionMnistDir) + "/" + file_name;
+  std::error_code ec;
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+  auto bytes = read_data_file(path);
+  if (!bytes.ok()) {
+    sink.done(bytes.error() + (dir && *dir ? "" : " (install Debian's dataset-fashion-mnist: tools/setup.sh)"));
+    return;
+  }
+  sink.progress(ec ? 0 : size, ec ? 0 : size);
+  sink.bytes(bytes.value());
+  sink.done({});
+}
+
+void platform_after_imgui_init(GLFWwindow*) { // GLFW's own clipboard is the desktop's
+  set_data_fetcher(fetch_data_file);
+  set_file_saver(save_file);
+}
 
 // What tools/play.sh serves; Share links from the desktop build point there.
 std::string platform_page_url() { return "http://127.0.0.1:8080/index.html"; }

@@ -4,6 +4,8 @@
 // The desktop counterpart is platform_native.cpp.
 #include "app.h"
 #include "platform.h"
+#include "dataset_source.h"
+#include "export_weights.h"
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -16,8 +18,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
+#include <string_view>
 
 namespace convplay::app {
 namespace {
@@ -213,7 +217,98 @@ void set_clipboard(void*, const char* text) {
 }
 std::string g_clipboard;
 const char* get_clipboard(void*) { return g_clipboard.c_str(); }
+
+// Fashion-MNIST next to the app (bin/datasets/fashion-mnist/, copied by the build): fetched as a stream,
+// the compressed bytes counted for the progress bar, inflated by the browser's DecompressionStream and
+// handed over piece by piece. A host that already sends the file with Content-Encoding: gzip gives us
+// inflated bytes (no gzip magic at the start): those are handed over as they are.
+std::map<int, DataFileSink> g_data_sinks;
+int g_data_next_id = 0;
+
+EM_JS(void, cp_fetch_data_file_js, (const char* file, int id), {
+  var name = "datasets/fashion-mnist/" + UTF8ToString(file);
+  var url = Module["locateFile"] ? Module["locateFile"](name, "") : name;
+  var finished = false;
+  function done(message) {
+    if (finished) return;
+    finished = true;
+    if (!message) { Module["_cp_data_done"](id, 0); return; }
+    var n = lengthBytesUTF8(message) + 1, p = _malloc(n);
+    stringToUTF8(message, p, n);
+    Module["_cp_data_done"](id, p);
+    _free(p);
+  }
+  function deliver(chunk) {
+    if (finished || !chunk.length) return;
+    var p = _malloc(chunk.length);
+    HEAPU8.set(chunk, p);
+    Module["_cp_data_bytes"](id, p, chunk.length);
+    _free(p);
+  }
+  (async function () {
+    var response = await fetch(url);
+    if (!response.ok) throw new Error("the server answered " + response.status + " " + response.statusText);
+    var total = response.headers.get("Content-Encoding") ? 0 : (Number(response.headers.get("Content-Length")) || 0);
+    var reader = response.body.getReader();
+    var received = 0, writer = null, drained = null;
+    for (;;) {
+      var part = await reader.read();
+      if (part.done) break;
+      var chunk = part.value;
+      if (received === 0 && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+        var inflate = new DecompressionStream("gzip");
+        writer = inflate.writable.getWriter();
+        var out = inflate.readable.getReader();
+        drained = (async function () {
+          for (;;) {
+            var o = await out.read();
+            if (o.done) return;
+            deliver(o.value);
+          }
+        })();
+        drained.catch(function () {}); // awaited below; a failure ends the write loop too
+      }
+      received += chunk.length;
+      Module["_cp_data_progress"](id, received, Math.max(total, received));
+      if (writer) await writer.write(chunk);
+      else deliver(chunk);
+    }
+    if (writer) {
+      await writer.close();
+      await drained;
+    }
+    done("");
+  })().catch(function (e) {
+    done(String((e && e.message) || e || "the download failed") + " (" + name + ")");
+  });
+});
+
+void fetch_data_file(const char* file_name, DataFileSink sink) {
+  const int id = ++g_data_next_id;
+  g_data_sinks[id] = std::move(sink);
+  cp_fetch_data_file_js(file_name, id);
+}
 } // namespace
+
+// A download started by the page: a Blob of the bytes behind a temporary link, clicked. 0 where there
+// is no document (Node, a worker).
+EM_JS(int, cp_download_js, (const char* name, const unsigned char* bytes, int size), {
+  if (typeof document === "undefined") return 0;
+  var blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: "application/octet-stream" });
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  return 1;
+});
+
+static Expected<std::string> save_file(const std::string& name, const std::string& bytes) {
+  if (!cp_download_js(name.c_str(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size())))
+    return Error{"there is no page to download " + name + " from"};
+  return std::string("to the browser's downloads");
+}
 
 void platform_after_imgui_init(GLFWwindow* window) {
   // Input that ImGui's GLFW backend would take wrongly from Emscripten's GLFW: see on_wheel, queue_key.
@@ -221,12 +316,14 @@ void platform_after_imgui_init(GLFWwindow* window) {
   emscripten_set_wheel_callback(kCanvas, nullptr, EM_FALSE, on_wheel);
   glfwSetKeyCallback(window, queue_key);
   glfwSetCharCallback(window, queue_char);
+  set_file_saver(save_file);
   ImGuiIO& io = ImGui::GetIO();
   io.SetClipboardTextFn = [](void* user, const char* text) {
     g_clipboard = text;
     set_clipboard(user, text);
   };
   io.GetClipboardTextFn = get_clipboard;
+  set_data_fetcher(fetch_data_file);
 }
 
 std::string platform_page_url() {
@@ -277,6 +374,25 @@ EMSCRIPTEN_KEEPALIVE const char* cp_url_hash() {
   return g_state.c_str();
 }
 // Reads an address hash; returns the notice listing what could not be used ("" if all was used).
+// The dataset download (cp_fetch_data_file_js above) reports here, on the main thread.
+EMSCRIPTEN_KEEPALIVE void cp_data_bytes(int id, const char* bytes, int size) {
+  auto it = convplay::app::g_data_sinks.find(id);
+  if (it != convplay::app::g_data_sinks.end() && size > 0) it->second.bytes(std::string_view(bytes, static_cast<size_t>(size)));
+}
+EMSCRIPTEN_KEEPALIVE void cp_data_progress(int id, double received, double total) {
+  auto it = convplay::app::g_data_sinks.find(id);
+  if (it != convplay::app::g_data_sinks.end())
+    it->second.progress(static_cast<int64_t>(received), static_cast<int64_t>(total));
+  convplay::app::platform_request_frame();
+}
+EMSCRIPTEN_KEEPALIVE void cp_data_done(int id, const char* error) {
+  auto it = convplay::app::g_data_sinks.find(id);
+  if (it == convplay::app::g_data_sinks.end()) return;
+  convplay::app::DataFileSink sink = std::move(it->second);
+  convplay::app::g_data_sinks.erase(it);
+  sink.done(error ? error : "");
+  convplay::app::platform_request_frame();
+}
 EMSCRIPTEN_KEEPALIVE const char* cp_apply_url_hash(const char* hash) {
   auto* app = convplay::app::App::instance();
   g_error = app ? app->apply_url_hash(hash ? hash : "") : std::string("the app is not running yet");

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace convplay::app {
@@ -32,6 +33,11 @@ public:
   // now, with its numbers. The default names the title and every parameter's value.
   virtual std::string description() const;
 };
+
+// The App's scenes, for a scene that reads another's state (the train scene takes the architecture
+// scene's stack); null for an unknown id and outside the App (tests).
+const Scene* find_app_scene(std::string_view id);
+void set_app_scenes(const std::vector<std::unique_ptr<Scene>>* scenes);
 
 // Every scene, in the order of the scene list (generated from app/CMakeLists.txt's list).
 std::vector<std::unique_ptr<Scene>> make_scenes();

@@ -14,13 +14,21 @@
 //   //                if (auto edit = kParams.text_field(p_, p_.note)) message_ = apply_state(*edit);
 //   // write_state(): kParams.write(p_, out);  then the derived results
 //   // apply_state(): Params p = p_;
-//   //                if (auto e = apply_params(in, "scene-id", {kParams.bind(p)}, derived); !e.empty()) return e;
-//   //                ...checks that involve several keys...; p_ = p;
+//   //                auto derived = derived_keys([this](JsonWriter& w) { write_results(w); });
+//   //                if (auto e = apply_params(in, id(), {kParams.bind(p)}, derived); !e.empty()) return e;
+//   //                ...checks that involve several keys (kParams.given(in, p, p.n))...; p_ = p;
 //   // parameters():  kParams.list(p_, out);                     (the App's URL hash and locks; the tests)
+// With the window animation: {kParams.bind(p), Stepper::table().bind(st)} (app/stepper.h).
+// A widget the scene draws itself (.no_widget()) still takes its hide/lock key from the table:
+//   if (Control c{kParams.key(p_, p_.dims)}; c.shown) { ...radio buttons... }
+// Other declarations: float_param, text_param, shorthand_param (input-only "n" for h and w),
+// preset_param (input-only, sets several members), pending_text_param (a list parsed once the other
+// keys are known), custom_param (own get/set).
 //
 // The limits a slider uses are the limits setState() checks. Where a slider should stop earlier (a grid
-// drawn cell by cell), `.slider_max(m)` says so in the same line; the slider then goes to m and typing
-// (Ctrl+click) reaches the declared maximum. `.log_slider()` suits ranges over several decades.
+// drawn cell by cell), `.slider_max(m)` or `.slider_range(lo, hi)` says so in the same line; the slider
+// then spans that range and typing (Ctrl+click) reaches the declared limits. `.log_slider()` suits
+// ranges over several decades.
 #pragma once
 #include <convplay/json.h>
 

@@ -1,5 +1,7 @@
 #include "scene_ui.h"
 
+#include "scene.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,7 +11,16 @@ namespace convplay::app {
 namespace {
 AuthorOptions g_author;
 ThreadPool* g_pool = nullptr;
+const std::vector<std::unique_ptr<Scene>>* g_scenes = nullptr;
 }
+
+const Scene* find_app_scene(std::string_view id) {
+  if (g_scenes)
+    for (const auto& s : *g_scenes)
+      if (id == s->id()) return s.get();
+  return nullptr;
+}
+void set_app_scenes(const std::vector<std::unique_ptr<Scene>>* scenes) { g_scenes = scenes; }
 
 ThreadPool* app_thread_pool() { return g_pool; }
 void set_app_thread_pool(ThreadPool* pool) { g_pool = pool; }

@@ -3,9 +3,11 @@
 //   convplay conv  ...   conv1d/conv2d/conv_transpose2d of .npy arrays (PyTorch layouts)
 //   convplay pool  ...   max/avg pooling of a .npy array
 //   convplay bench ...   the speed benchmark (bench/convplay_bench.cpp; its own options and messages)
+//   convplay train ...   training on Fashion-MNIST (cli/train.cpp; its own options and messages)
 // Any error prints one line "convplay: <message>" on stderr, exits with status 2, and writes nothing
 // (outputs go to temporary files renamed into place only when everything has succeeded).
 #include "args.h"
+#include "train_cli.h"
 
 #include <convplay/conv.h>
 #include <convplay/counts.h>
@@ -42,6 +44,8 @@ const char* kUsage =
     "                 [--dilation D|DH,DW] [--ceil-mode] [--exclude-pad] --out y.npy [--indices i.npy]\n"
     "  convplay bench --shapes FILE [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz] [--json]\n"
     "                 (convplay bench --help for all its options)\n"
+    "  convplay train --model lenet5|mlp|STACK [--data DIR] [--epochs E] [--batch B] [--lr X] [--optimizer adam|sgd]\n"
+    "                 [--seed S] [--threads N] [--limit N] [--init DIR] [--order FILE.npy] [--save DIR] [--json]\n"
     "Arrays use PyTorch's layouts: x (N,C,H,W) or (C,H,W), w (M,C/groups,KH,KW), bias (M); a 2-D x (H,W)\n"
     "with a 2-D w (KH,KW) is one image and one filter (scipy.signal.convolve2d). 1-D: x (N,C,L), (C,L) or (L)\n"
     "with w (M,C/groups,K) or (K), --padding P or PL,PR. Inputs float32/float64 .npy; outputs float32 (indices int64).\n"
@@ -332,6 +336,7 @@ int convplay_bench_main(int argc, char** argv); // bench/convplay_bench.cpp
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "bench") return convplay_bench_main(argc - 1, argv + 1);
+  if (!args.empty() && args[0] == "train") return convplay_train_main(argc - 1, argv + 1, read_data_file);
   if (!args.empty() && (args[0] == "help" || std::find(args.begin(), args.end(), "--help") != args.end() ||
                         std::find(args.begin(), args.end(), "-h") != args.end())) {
     std::cout << kUsage;
@@ -351,9 +356,9 @@ int main(int argc, char** argv) {
       spec.with_value = {"input", "op", "kernel", "stride", "padding", "dilation", "out", "indices"};
       spec.flags = {"ceil-mode", "exclude-pad"};
     } else if (cmd.empty()) {
-      throw Failure{"no command given (shape, conv, pool or bench); try convplay --help"};
+      throw Failure{"no command given (shape, conv, pool, bench or train); try convplay --help"};
     } else {
-      throw Failure{"unknown command '" + cmd + "' (shape, conv, pool or bench); try convplay --help"};
+      throw Failure{"unknown command '" + cmd + "' (shape, conv, pool, bench or train); try convplay --help"};
     }
     const Options o = need(cli::parse_options(args, spec));
     if (cmd == "shape") return run_shape(o);

@@ -11,7 +11,8 @@ target_include_directories(catch2_header SYSTEM INTERFACE ${_catch_dir})
 add_library(convplay::catch2 ALIAS catch2_header)
 
 # convplay_add_catch_test(target): test binaries run natively, or under Node for WebAssembly
-# (CMAKE_CROSSCOMPILING_EMULATOR from the preset), each TEST_CASE a ctest test.
+# (CMAKE_CROSSCOMPILING_EMULATOR from the preset), each TEST_CASE a ctest test; further arguments are
+# more test properties (e.g. FIXTURES_REQUIRED name).
 function(convplay_add_catch_test target)
   if(EMSCRIPTEN)
     # NODERAWFS: tests read fixture files by absolute path; EXIT_RUNTIME: Node exits when main returns.
@@ -20,5 +21,5 @@ function(convplay_add_catch_test target)
       target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=4)
     endif()
   endif()
-  catch_discover_tests(${target} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300)
+  catch_discover_tests(${target} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300 ${ARGN})
 endfunction()

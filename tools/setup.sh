@@ -13,7 +13,8 @@ as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # --- Debian packages -------------------------------------------------------
 debs=(cmake ninja-build g++ pkg-config emscripten node-acorn nodejs npm libglfw3-dev libgl-dev catch2 libstb-dev
-      nlohmann-json3-dev dpkg-dev xz-utils ca-certificates fonts-dejavu-core)
+      nlohmann-json3-dev zlib1g-dev libcli11-dev dataset-fashion-mnist
+      dpkg-dev xz-utils ca-certificates fonts-dejavu-core)
 # --test adds the browser test's Chromium and Xvfb, the reference libraries, and clang-14 with its runtime
 # (libFuzzer, sanitizers) for the fuzz targets in tests/fuzz (tools/fuzz.sh).
 (( want_test )) && debs+=(chromium xvfb xauth libgl1-mesa-dri python3-numpy python3-scipy python3-torch clang-14 libclang-rt-14-dev)

@@ -5,6 +5,8 @@
 #include <convplay/gemm.h>
 
 #include <algorithm>
+#include <memory>
+#include <type_traits>
 
 namespace convplay {
 namespace {
@@ -48,15 +50,37 @@ struct ConvDims {
   int64_t ow_hi(int64_t kw) const { return std::clamp<int64_t>(W + pl - kw, ow_lo(kw), OW); }
 };
 
+// Buffers every element of which is written before it is read (no zeroing first).
+std::unique_ptr<float[]> scratch(int64_t floats) { return std::unique_ptr<float[]>(new float[at(floats)]); }
+
 // im2col(x_n) (CKK × P) packed in groups of `width` taps, the layout of both GEMM operands (A: row
-// blocks of MR, B: column panels of NR): dst[group][p][i] = x_n[c][oh + kh − pt][ow + kw − pl] for
-// tap j = group·width + i = (c, kh, kw) and p = (oh, ow); zero outside the image and past CKK.
+// blocks of MR, B: column panels of NR) with an inner dimension of k_total ≥ P of which this image
+// fills the first P: dst[group][p][i] (group stride width·k_total) = x_n[c][oh + kh − pt][ow + kw − pl]
+// for tap j = group·width + i = (c, kh, kw) and p = (oh, ow); zero outside the image and past CKK.
 // Tap by tap, so each input row is read front to back (faster than gathering a group per pixel).
-void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, ThreadPool* pool) {
+// f(std::integral_constant<int64_t, width>) for the tile widths of the GEMM kernels
+// (kernels/gemm_f32__*.cpp), f(…<int64_t, 0>) for any other.
+template <class F>
+void with_tile_width(int64_t width, F&& f) {
+  switch (width) {
+  case 5: return f(std::integral_constant<int64_t, 5>{});
+  case 6: return f(std::integral_constant<int64_t, 6>{});
+  case 8: return f(std::integral_constant<int64_t, 8>{});
+  case 16: return f(std::integral_constant<int64_t, 16>{});
+  default: return f(std::integral_constant<int64_t, 0>{});
+  }
+}
+
+// Width > 0 fixes the group width at compile time (constant store strides the compiler unrolls);
+// 0 takes it from `runtime_width`.
+template <int64_t Width>
+void pack_im2col_as(const ConvDims& d, int64_t runtime_width, const float* xn, float* dst, int64_t k_total,
+                    ThreadPool* pool) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
   const int64_t CKK = d.CKK(), P = d.P();
   parallel_for(pool, (CKK + width - 1) / width, [&](int64_t group) {
     for (int64_t i = 0; i < width; ++i) {
-      float* col = dst + group * width * P + i; // pixel p at col[p·width]
+      float* col = dst + group * width * k_total + i; // pixel p at col[p·width]
       const int64_t j = group * width + i;
       if (j >= CKK) {
         for (int64_t p = 0; p < P; ++p) col[p * width] = 0.0f;
@@ -80,9 +104,44 @@ void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, 
   });
 }
 
+void pack_im2col(const ConvDims& d, int64_t width, const float* xn, float* dst, int64_t k_total, ThreadPool* pool) {
+  with_tile_width(width, [&](auto w) { pack_im2col_as<decltype(w)::value>(d, width, xn, dst, k_total, pool); });
+}
+
+// GY_n (M × P) packed in groups of `width` channels with an inner dimension of k_total ≥ P of which
+// this image fills the first P: dst[group][p][i] (group stride width·k_total) = GY_n[group·width + i][p],
+// zero past M. The layout of A (GY_n) or of B (GY_nᵀ).
+// Width as for pack_im2col_as.
+template <int64_t Width>
+void pack_planes_as(const float* gyn, int64_t M, int64_t P, int64_t runtime_width, float* dst, int64_t k_total) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
+  for (int64_t group = 0; group < (M + width - 1) / width; ++group) {
+    float* g = dst + group * width * k_total;
+    for (int64_t i = 0; i < width; ++i) {
+      const int64_t m = group * width + i;
+      if (m >= M) {
+        for (int64_t p = 0; p < P; ++p) g[p * width + i] = 0.0f;
+        continue;
+      }
+      const float* plane = gyn + m * P;
+      for (int64_t p = 0; p < P; ++p) g[p * width + i] = plane[p];
+    }
+  }
+}
+
+void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* dst, int64_t k_total) {
+  with_tile_width(width, [&](auto w) { pack_planes_as<decltype(w)::value>(gyn, M, P, width, dst, k_total); });
+}
+
+// The images of one weight-gradient GEMM pack at most this many floats of im2col (a larger chunk runs
+// several GEMMs and adds them in order).
+constexpr int64_t kGemmImageFloats = int64_t{1} << 18;
+
 // grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
 // when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
-// by the shapes alone; each chunk sums its images in order, then the chunks are added in order.
+// by the shapes alone; a chunk's images are one GEMM whose inner dimension runs over their pixels in
+// order (several GEMMs added in order where their im2col would pass kGemmImageFloats), then the
+// chunks are added in order.
 void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x, const float* gy, float* gw,
                           ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
@@ -93,25 +152,34 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
   const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
   const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
   const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
+  const int64_t image_floats = transposed ? k.packed_a_size(CKK, P) : k.packed_b_size(P, CKK);
+  const int64_t per_gemm = std::clamp(kGemmImageFloats / image_floats, int64_t{1}, per_chunk);
   if (macs < kParallelMacs) pool = nullptr;
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
-  std::vector<float> partial(at(chunks * MC));
+  auto partial = scratch(chunks * MC);
   parallel_for(outer, chunks, [&](int64_t ch) {
-    std::vector<float> pa(at(k.packed_a_size(rows, P))), pb(at(k.packed_b_size(P, cols))), image(at(MC));
-    float* sum = partial.data() + ch * MC;
-    for (int64_t n = ch * per_chunk; n < std::min(d.N, (ch + 1) * per_chunk); ++n) {
-      const float* xn = x + n * d.C * d.H * d.W;
-      const float* gyn = gy + n * d.M * P;
-      if (transposed) {
-        pack_im2col(d, k.mr(), xn, pa.data(), inner);
-        k.pack_b(gyn, P, true, P, d.M, pb.data(), inner);
-      } else {
-        k.pack_a(gyn, P, false, d.M, P, pa.data(), inner);
-        pack_im2col(d, k.nr(), xn, pb.data(), inner);
+    const int64_t KT = per_gemm * P; // the inner dimension of a full GEMM
+    auto pa = scratch(k.packed_a_size(rows, KT)), pb = scratch(k.packed_b_size(KT, cols));
+    std::unique_ptr<float[]> image;
+    float* sum = partial.get() + ch * MC;
+    const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
+    for (int64_t n0 = ch * per_chunk; n0 < end; n0 += per_gemm) {
+      const int64_t count = std::min(per_gemm, end - n0), kt = count * P;
+      for (int64_t i = 0; i < count; ++i) {
+        const float* xn = x + (n0 + i) * d.C * d.H * d.W;
+        const float* gyn = gy + (n0 + i) * d.M * P;
+        if (transposed) {
+          pack_im2col(d, k.mr(), xn, pa.get() + i * P * k.mr(), kt, inner);
+          pack_planes(gyn, d.M, P, k.nr(), pb.get() + i * P * k.nr(), kt);
+        } else {
+          pack_planes(gyn, d.M, P, k.mr(), pa.get() + i * P * k.mr(), kt);
+          pack_im2col(d, k.nr(), xn, pb.get() + i * P * k.nr(), kt, inner);
+        }
       }
-      const bool first = n == ch * per_chunk;
-      k.run_tiles(pa.data(), pb.data(), nullptr, first ? sum : image.data(), cols, rows, cols, P, inner);
+      const bool first = n0 == ch * per_chunk;
+      if (!first && !image) image = scratch(MC);
+      k.run_tiles(pa.get(), pb.get(), nullptr, first ? sum : image.get(), cols, rows, cols, kt, inner);
       if (!first)
         for (int64_t i = 0; i < MC; ++i) sum[i] += image[at(i)];
     }
@@ -127,7 +195,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
 
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
 // pixel; they are added onto the input pixel under it, taps in order. Images in parallel (or, with
-// few images, the tiles and channels of one image).
+// few images, the tiles and channels of one image). gx is zero on entry.
 void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w, const float* gy, float* gx,
                          ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P;
@@ -138,15 +206,14 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
   std::vector<float> wt(at(k.packed_a_size(CKK, d.M)));
   k.pack_a(w, CKK, true, CKK, d.M, wt.data(), pool);
   parallel_for(outer, d.N, [&](int64_t n) {
-    std::vector<float> pb(at(k.packed_b_size(d.M, P))), cols(at(CKK * P));
-    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.data(), inner);
-    k.run_tiles(wt.data(), pb.data(), nullptr, cols.data(), P, CKK, P, d.M, inner);
+    auto pb = scratch(k.packed_b_size(d.M, P)), cols = scratch(CKK * P);
+    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.get(), inner);
+    k.run_tiles(wt.data(), pb.get(), nullptr, cols.get(), P, CKK, P, d.M, inner);
     parallel_for(inner, d.C, [&](int64_t c) {
       float* plane = gx + (n * d.C + c) * d.H * d.W;
-      std::fill(plane, plane + d.H * d.W, 0.0f);
       for (int64_t kh = 0; kh < d.KH; ++kh)
         for (int64_t kw = 0; kw < d.KW; ++kw) {
-          const float* src = cols.data() + ((c * d.KH + kh) * d.KW + kw) * P;
+          const float* src = cols.get() + ((c * d.KH + kh) * d.KW + kw) * P;
           const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
           for (int64_t oh = 0; oh < d.OH; ++oh) {
             const int64_t ih = oh + kh - d.pt;

@@ -4,6 +4,7 @@
 
 #include "scene.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,12 @@ inline std::string apply(Scene& s, std::string_view json) { // "" or the message
 // Exact-match overloads: a std::string argument would otherwise find std::apply by argument lookup.
 inline std::string apply(Scene& s, const std::string& json) { return apply(s, std::string_view(json)); }
 inline std::string apply(Scene& s, const char* json) { return apply(s, std::string_view(json)); }
+// The scene `id` of the registry (make_scenes()), or null.
+inline std::unique_ptr<Scene> scene_by_id(std::string_view id) {
+  for (auto& s : make_scenes())
+    if (id == s->id()) return std::move(s);
+  return nullptr;
+}
 inline double num(const JsonObject& o, const char* key) {
   INFO("key " << key);
   auto it = o.find(key);

@@ -67,11 +67,12 @@ if(NOT rc4 EQUAL 0 OR NOT out4 MATCHES "\"impl\":\"convplay-(wasm-)?winograd\",\
    OR NOT out4 MATCHES "\"shape\":\"s5\"[^\n]*\"alloc_within_2x\":true" OR NOT err4 MATCHES "s2: winograd skipped")
   fail("s5 on the Winograd path (${rc4}): ${out4} ${err4}")
 endif()
-# 1d. --peak: one row with a plausible 4-wide multiply-add rate (at least 1 GFLOP/s on any machine).
+# 1d. --peak: one row with a positive multiply-add rate. How fast is the benchmark's question, not a test's:
+# under AddressSanitizer on a busy 2-core CI machine it measured 0.89 GFLOP/s.
 execute_process(COMMAND ${BENCH} --peak --json RESULT_VARIABLE rc5 OUTPUT_VARIABLE out5 ERROR_VARIABLE err5)
 if(NOT rc5 EQUAL 0 OR NOT out5 MATCHES "\"impl\":\"convplay-(wasm-)?peak\"[^\n]*\"gflops\":([0-9.e+]+),")
   fail("--peak (${rc5}): ${out5} ${err5}")
-elseif(CMAKE_MATCH_2 LESS 1)
+elseif(NOT CMAKE_MATCH_2 GREATER 0)
   fail("--peak measured ${CMAKE_MATCH_2} GFLOP/s: ${out5}")
 endif()
 

@@ -1,0 +1,401 @@
+// Training (train.h) and its data (dataset.h): whole-network gradients against finite differences,
+// the same weights for 0, 1 and 3 worker threads, the optimisers' formulas, refused stacks, state_dict
+// names, the epoch order, and the IDX reader on malformed and partial input. Small sizes only.
+#include "test_support.h"
+
+#include <convplay/dataset.h>
+#include <convplay/train.h>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+using namespace convplay;
+using namespace convplay::test;
+
+namespace {
+std::vector<float> random_inputs(std::mt19937& rng, int64_t count) {
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(count));
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+std::vector<uint8_t> random_labels(std::mt19937& rng, int64_t n) {
+  std::vector<uint8_t> v(static_cast<size_t>(n));
+  for (auto& x : v) x = static_cast<uint8_t>(rng() % kTrainClasses);
+  return v;
+}
+
+TrainableNetwork build(const NetShape& in, const std::string& stack, TrainOptions o = {}) {
+  auto layers = parse_network(stack);
+  REQUIRE(layers.ok());
+  auto net = TrainableNetwork::build(in, *layers, o);
+  INFO(stack << ": " << net.error());
+  REQUIRE(net.ok());
+  return std::move(net).value();
+}
+
+std::string idx_bytes(const std::vector<uint32_t>& dims, const std::vector<uint8_t>& data, uint8_t type = 8) {
+  std::string s = {0, 0, static_cast<char>(type), static_cast<char>(dims.size())};
+  for (uint32_t d : dims)
+    for (int b = 3; b >= 0; --b) s += static_cast<char>((d >> (8 * b)) & 0xff);
+  s.append(data.begin(), data.end());
+  return s;
+}
+} // namespace
+
+// ---- gradients ------------------------------------------------------------------------------------
+
+TEST_CASE("train: whole-network gradients equal finite differences", "[train][gradient]") {
+  // Smooth activations, and ReLU / max pooling on inputs where no kink lies within the step.
+  const char* stacks[] = {
+      "conv3k3p1,tanh,pool2,conv4k2,sigmoid,flatten,dense10",
+      "conv2k3s2p1,relu,avgpool2,flatten,dense6,tanh,dense10",
+      "conv3k3same,sigmoid,avgpool3s2,flatten,dense10",
+      "conv4k3,tanh,maxpool2s1,flatten,dense8,relu,dense10",
+      "flatten,dense7,sigmoid,dense5,tanh,dense10",
+  };
+  const int which = GENERATE(range(0, 5));
+  const std::string stack = stacks[which];
+  std::mt19937 rng = seeded_rng(0x7A1, which);
+  const NetShape in{false, 2, 7, 7};
+  TrainableNetwork net = build(in, stack);
+  const int64_t n = 3;
+  const auto x = random_inputs(rng, n * net.input_size());
+  const auto y = random_labels(rng, n);
+  REQUIRE(net.compute_gradients(x.data(), y.data(), n).ok());
+  const auto grads = net.gradients();
+  auto weights = net.state_dict();
+  REQUIRE(grads.size() == weights.size());
+  // A ReLU or max-pool kink within the step bends the difference quotient: where the quotients at eps
+  // and eps/2 disagree, the element is counted as kinked and not compared (at most 5 % of them).
+  constexpr double eps = 1e-3, tol = 2e-3;
+  int64_t checked = 0, bad = 0, kinked = 0;
+  for (size_t t = 0; t < weights.size(); ++t) {
+    REQUIRE(grads[t].tensor.shape == weights[t].tensor.shape);
+    for (int64_t i = 0; i < weights[t].tensor.numel(); ++i) {
+      const float keep = weights[t].tensor[i];
+      auto loss_at = [&](double v) {
+        weights[t].tensor[i] = static_cast<float>(v);
+        REQUIRE(net.load_state_dict(weights).empty());
+        return net.compute_gradients(x.data(), y.data(), n).value();
+      };
+      const double numeric = (loss_at(keep + eps) - loss_at(keep - eps)) / (2 * eps);
+      const double half = (loss_at(keep + eps / 2) - loss_at(keep - eps / 2)) / eps;
+      weights[t].tensor[i] = keep;
+      const double analytic = grads[t].tensor[i];
+      ++checked;
+      if (std::fabs(numeric - half) > tol * (1.0 + std::fabs(numeric))) {
+        ++kinked;
+        continue;
+      }
+      if (std::fabs(numeric - analytic) > tol * (1.0 + std::fabs(numeric))) {
+        ++bad;
+        UNSCOPED_INFO(stack << " " << weights[t].name << "[" << i << "]: analytic " << analytic << ", numeric " << numeric);
+      }
+    }
+  }
+  INFO(stack << ": " << bad << " of " << checked << " parameters differ, " << kinked << " near a kink");
+  CHECK(bad == 0);
+  CHECK(kinked <= checked / 20);
+}
+
+// ---- threads --------------------------------------------------------------------------------------
+
+TEST_CASE("train: same weights with 0, 1 and 3 worker threads", "[train][thread]") {
+  std::mt19937 rng = seeded_rng(0x7A2, 0);
+  const int64_t n = 64;
+  const auto x = random_inputs(rng, 5 * n * 784);
+  const auto y = random_labels(rng, 5 * n);
+  for (const char* model : {"lenet5", "conv8k3s2p1,relu,avgpool2,flatten,dense32,tanh,dense10"}) {
+    std::vector<std::vector<NamedTensor>> results;
+    std::vector<std::vector<double>> losses;
+    for (size_t workers : {0, 1, 3}) {
+      ThreadPool pool(workers);
+      TrainOptions o;
+      o.pool = &pool;
+      TrainableNetwork net = build(kFashionInput, std::string(model) == "lenet5" ? network_text(lenet5_layers()) : model, o);
+      losses.emplace_back();
+      for (int s = 0; s < 5; ++s) losses.back().push_back(net.train_step(x.data() + s * n * 784, y.data() + s * n, n).value());
+      results.push_back(net.state_dict());
+    }
+    for (size_t r = 1; r < results.size(); ++r) {
+      INFO(model << ": run " << r);
+      CHECK(losses[r] == losses[0]);
+      REQUIRE(results[r].size() == results[0].size());
+      for (size_t t = 0; t < results[0].size(); ++t) {
+        INFO(results[0][t].name);
+        CHECK(std::memcmp(results[r][t].tensor.data.data(), results[0][t].tensor.data.data(),
+                          results[0][t].tensor.data.size() * sizeof(float)) == 0);
+      }
+    }
+  }
+}
+
+// ---- optimisers and initialisation --------------------------------------------------------------
+
+TEST_CASE("train: Adam and SGD steps follow torch.optim's formulas", "[train]") {
+  std::mt19937 rng = seeded_rng(0x7A3, 0);
+  const NetShape in{true, 5, 1, 1};
+  const auto x = random_inputs(rng, 4 * 5);
+  const auto y = random_labels(rng, 4);
+  for (OptimizerKind kind : {OptimizerKind::Adam, OptimizerKind::Sgd}) {
+    TrainOptions o;
+    o.optimizer = kind;
+    o.lr = 0.01f;
+    TrainableNetwork net = build(in, "dense10", o);
+    std::vector<double> w(50), m(50, 0.0), v(50, 0.0);
+    for (int s = 1; s <= 3; ++s) {
+      const auto before = net.state_dict()[0].tensor;
+      REQUIRE(net.compute_gradients(x.data(), y.data(), 4).ok());
+      const auto g = net.gradients()[0].tensor;
+      REQUIRE(net.train_step(x.data(), y.data(), 4).ok());
+      const auto after = net.state_dict()[0].tensor;
+      for (int i = 0; i < 50; ++i) {
+        double expect;
+        if (kind == OptimizerKind::Adam) {
+          m[i] = 0.9 * m[i] + 0.1 * g[i];
+          v[i] = 0.999 * v[i] + 0.001 * double(g[i]) * g[i];
+          const double mh = m[i] / (1 - std::pow(0.9, s)), vh = v[i] / (1 - std::pow(0.999, s));
+          expect = before[i] - 0.01 * mh / (std::sqrt(vh) + 1e-8);
+        } else {
+          m[i] = s == 1 ? g[i] : 0.9 * m[i] + g[i];
+          expect = before[i] - 0.01 * m[i];
+        }
+        INFO(optimizer_name(kind) << " step " << s << " weight " << i);
+        CHECK(after[i] == Approx(expect).epsilon(1e-5).margin(1e-7));
+      }
+    }
+  }
+}
+
+TEST_CASE("train: initial weights are U(±1/√fan_in), the same for the same seed", "[train]") {
+  TrainOptions o;
+  o.seed = 7;
+  TrainableNetwork a = build(kFashionInput, network_text(lenet5_layers()), o);
+  TrainableNetwork b = build(kFashionInput, network_text(lenet5_layers()), o);
+  o.seed = 8;
+  TrainableNetwork c = build(kFashionInput, network_text(lenet5_layers()), o);
+  const int64_t fan_in[] = {25, 25, 150, 150, 400, 400, 120, 120, 84, 84};
+  const auto sa = a.state_dict(), sb = b.state_dict(), sc = c.state_dict();
+  REQUIRE(sa.size() == 10);
+  for (size_t t = 0; t < sa.size(); ++t) {
+    const float bound = 1.0f / std::sqrt(static_cast<float>(fan_in[t]));
+    float lo = 1, hi = -1;
+    for (float f : sa[t].tensor.data) lo = std::min(lo, f), hi = std::max(hi, f);
+    INFO(sa[t].name);
+    CHECK(lo >= -bound);
+    CHECK(hi <= bound);
+    CHECK(hi - lo > bound); // spread over the range
+    CHECK(sa[t].tensor.data == sb[t].tensor.data);
+    CHECK(sa[t].tensor.data != sc[t].tensor.data);
+  }
+}
+
+// ---- stacks, names, state_dict --------------------------------------------------------------------
+
+TEST_CASE("train: the presets have the protocol's parameters and PyTorch's state_dict names", "[train]") {
+  TrainableNetwork lenet = build(kFashionInput, network_text(lenet5_layers()));
+  TrainableNetwork mlp = build(kFashionInput, network_text(mlp_layers()));
+  CHECK(lenet.parameter_count() == 61706);
+  CHECK(mlp.parameter_count() == 235146);
+  std::vector<std::string> names;
+  std::vector<std::string> shapes;
+  for (const auto& t : lenet.state_dict()) names.push_back(t.name), shapes.push_back(shape_string(t.tensor.shape));
+  CHECK(names == std::vector<std::string>{"0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight",
+                                           "9.bias", "11.weight", "11.bias"});
+  CHECK(shapes == std::vector<std::string>{"(6, 1, 5, 5)", "(6,)", "(16, 6, 5, 5)", "(16,)", "(120, 400)", "(120,)",
+                                            "(84, 120)", "(84,)", "(10, 84)", "(10,)"});
+  names.clear();
+  for (const auto& t : mlp.state_dict()) names.push_back(t.name);
+  CHECK(names == std::vector<std::string>{"1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"});
+  CHECK(lenet.first_conv_weights().shape == std::vector<int64_t>{6, 1, 5, 5});
+  CHECK(mlp.first_conv_weights().numel() == 0);
+  // 'same' at stride 2 on 28 pads unevenly: pytorch_code() puts an nn.ZeroPad2d (index 0) first.
+  TrainableNetwork padded = build(kFashionInput, "conv4k3s2same,relu,flatten,dense10");
+  CHECK(padded.state_dict()[0].name == "1.weight");
+  CHECK(pytorch_code(kFashionInput, padded.layers())->find("nn.ZeroPad2d") != std::string::npos);
+  CHECK(train_model_layers("lenet5").value() == lenet5_layers());
+  CHECK(!train_model_layers("resnet").ok());
+}
+
+TEST_CASE("train: stacks that cannot train are refused, naming the layer", "[train]") {
+  auto refuse = [](const std::string& stack, const std::string& part, TrainOptions o = {}) {
+    auto layers = parse_network(stack);
+    REQUIRE(layers.ok());
+    auto net = TrainableNetwork::build(kFashionInput, *layers, o);
+    INFO(stack << ": " << net.error());
+    CHECK(!net.ok());
+    CHECK(net.error().find(part) != std::string::npos);
+  };
+  refuse("flatten", "no parameters");
+  refuse("conv6k5,relu,flatten,dense5", "layer 4 (dense5)");
+  refuse("conv10k28", "layer 1 (conv10k28)"); // 10×1×1 is not flat
+  refuse("flatten,conv6k5", "layer 2 (conv6k5)");
+  refuse("conv512k3same,relu,conv512k3same,flatten,dense10", "MB");
+  TrainOptions big;
+  big.batch = 0;
+  refuse("flatten,dense10", "batch", big);
+}
+
+TEST_CASE("train: load_state_dict checks names and shapes and changes nothing on an error", "[train]") {
+  TrainableNetwork net = build(kFashionInput, network_text(mlp_layers()));
+  const auto keep = net.state_dict();
+  auto bad = keep;
+  bad[2].tensor.shape = {128, 128};
+  CHECK(net.load_state_dict(bad).find("3.weight has shape (128, 128)") != std::string::npos);
+  bad = keep;
+  bad.pop_back();
+  CHECK(net.load_state_dict(bad).find("5.bias is missing") != std::string::npos);
+  bad = keep;
+  bad.push_back({"7.weight", zeros({1})});
+  CHECK(net.load_state_dict(bad).find("7.weight is not in this network") != std::string::npos);
+  CHECK(net.state_dict()[2].tensor.data == keep[2].tensor.data);
+  auto changed = keep;
+  changed[0].tensor.data[0] = 0.5f;
+  CHECK(net.load_state_dict(changed).empty());
+  CHECK(net.state_dict()[0].tensor.data[0] == 0.5f);
+}
+
+TEST_CASE("train: epoch orders are permutations fixed by (seed, epoch)", "[train]") {
+  const auto a = epoch_order(1, 0, 1000), b = epoch_order(1, 0, 1000), c = epoch_order(1, 1, 1000),
+             d = epoch_order(2, 0, 1000);
+  CHECK(a == b);
+  CHECK(a != c);
+  CHECK(a != d);
+  auto sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<int64_t> iota(1000);
+  std::iota(iota.begin(), iota.end(), 0);
+  CHECK(sorted == iota);
+}
+
+TEST_CASE("train: evaluate counts, confuses and shifts, and feature maps of the last image", "[train]") {
+  std::mt19937 rng = seeded_rng(0x7A4, 0);
+  std::vector<uint8_t> pixels(50 * 784), labels(50);
+  for (auto& p : pixels) p = static_cast<uint8_t>(rng() % 256);
+  for (auto& l : labels) l = static_cast<uint8_t>(rng() % 10);
+  const Dataset data = Dataset::from_arrays(pixels, labels, 28, 28).value();
+  TrainOptions o;
+  o.batch = 16;
+  TrainableNetwork net = build(kFashionInput, network_text(lenet5_layers()), o);
+  Evaluation whole, parts;
+  REQUIRE(net.evaluate(data, 0, 50, whole).empty());
+  REQUIRE(net.evaluate(data, 0, 7, parts).empty());
+  REQUIRE(net.evaluate(data, 7, 100, parts).empty()); // clamped to the 50 images
+  CHECK(whole.total == 50);
+  CHECK(parts.total == 50);
+  CHECK(parts.correct == whole.correct);
+  CHECK(parts.predicted == whole.predicted);
+  CHECK(std::accumulate(whole.confusion.begin(), whole.confusion.end(), int64_t{0}) == 50);
+  // The prediction of image 3 equals the argmax of predict() on it, shifted or not.
+  std::vector<float> x(784);
+  for (int64_t shift : {0, 3}) {
+    Evaluation e;
+    REQUIRE(net.evaluate(data, 3, 4, e, shift, -shift).empty());
+    data.inputs_range(3, 1, x.data(), shift, -shift);
+    const Tensor p = net.predict(x.data(), 1).value();
+    CHECK(std::max_element(p.data.begin(), p.data.end()) - p.data.begin() == e.predicted[0]);
+  }
+  const auto maps = net.feature_maps();
+  REQUIRE(maps.size() == 12);
+  CHECK(maps[0].shape == std::vector<int64_t>{6, 28, 28});
+  CHECK(maps[6].shape == std::vector<int64_t>{400});
+  CHECK(maps[11].shape == std::vector<int64_t>{10});
+}
+
+// ---- data -----------------------------------------------------------------------------------------
+
+TEST_CASE("dataset: the IDX reader refuses malformed input with a message", "[dataset]") {
+  const std::vector<uint8_t> px(2 * 3 * 4, 7);
+  const std::string good = idx_bytes({2, 3, 4}, px);
+  REQUIRE(parse_idx(good).ok());
+  CHECK(parse_idx(good)->dims == std::vector<int64_t>{2, 3, 4});
+  auto fails = [](std::string_view bytes, const std::string& part) {
+    auto r = parse_idx(bytes);
+    INFO(r.error());
+    CHECK(!r.ok());
+    CHECK(r.error().find(part) != std::string::npos);
+  };
+  fails("", "truncated");
+  fails(good.substr(0, 10), "truncated");
+  fails(good.substr(0, good.size() - 1), "truncated IDX file: 23 bytes");
+  fails(good + "x", "1 bytes after");
+  fails(std::string("\x1f\x8b\x08\x00", 4) + good, "not an IDX file");
+  fails(idx_bytes({2, 3, 4}, px, 0x0d), "data type 0x0d");
+  fails(idx_bytes({}, {}), "rank 0");
+  fails(idx_bytes({0, 3}, {}), "dimension 0 is 0");
+  fails(idx_bytes({1u << 30, 1}, {}), "larger than");
+  fails(idx_bytes({2, 1u << 16, 1u << 16}, {}), "larger than");
+  // Images and labels that do not pair.
+  const std::string labels2 = idx_bytes({2}, {1, 2}), labels3 = idx_bytes({3}, {1, 2, 3});
+  CHECK(Dataset::from_idx(good, labels2).ok());
+  CHECK(Dataset::from_idx(good, labels3).error().find("2 images but the label file 3 labels") != std::string::npos);
+  CHECK(Dataset::from_idx(good, idx_bytes({2}, {1, 12})).error().find("label 12") != std::string::npos);
+  CHECK(Dataset::from_idx(labels2, labels2).error().find("3 dimensions") != std::string::npos);
+  CHECK(Dataset::from_idx(good.substr(0, 30), labels2).error().find("truncated") != std::string::npos);
+}
+
+TEST_CASE("dataset: images fed in pieces become available as they complete", "[dataset]") {
+  std::vector<uint8_t> px(5 * 28 * 28);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i * 7);
+  const std::string images = idx_bytes({5, 28, 28}, px), labels = idx_bytes({5}, {0, 1, 2, 3, 4});
+  const Dataset whole = Dataset::from_idx(images, labels).value();
+  Dataset d = Dataset::from_labels(labels).value();
+  CHECK(d.size() == 0);
+  CHECK(d.expected_size() == 5);
+  std::vector<int64_t> seen;
+  for (size_t at = 0; at < images.size(); at += 301) {
+    REQUIRE(d.feed_images(std::string_view(images).substr(at, 301)).empty());
+    seen.push_back(d.size());
+    const int64_t expect = at + 301 < 16 ? 0 : (std::min(images.size(), at + 301) - 16) / 784;
+    CHECK(d.size() == expect);
+  }
+  CHECK(d.complete());
+  CHECK(std::memcmp(d.image(4), whole.image(4), 784) == 0);
+  CHECK(d.feed_images("x").find("bytes after") != std::string::npos);
+  Dataset wrong = Dataset::from_labels(idx_bytes({4}, {0, 1, 2, 3})).value();
+  CHECK(wrong.feed_images(images.substr(0, 20)).find("5 images but the label file 4") != std::string::npos);
+  // The partial parse of a prefix.
+  auto prefix = parse_idx_prefix(std::string_view(images).substr(0, 16 + 784 * 2 + 5));
+  REQUIRE(prefix.ok());
+  CHECK(prefix->dims[0] == 5);
+  CHECK(prefix->data.size() == 2 * 784);
+}
+
+TEST_CASE("dataset: normalised and shifted inputs as train_torch.py makes them", "[dataset]") {
+  std::vector<uint8_t> px(28 * 28);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i % 251 + 1);
+  const Dataset d = Dataset::from_arrays(px, {3}, 28, 28).value();
+  std::vector<float> x(784), s(784);
+  d.inputs_range(0, 1, x.data());
+  CHECK(x[5] == (6.0f / 255.0f - 0.2860f) / 0.3530f);
+  d.inputs_range(0, 1, s.data(), 2, -3); // down 2, left 3
+  const float black = normalized_pixel(0);
+  for (int y = 0; y < 28; ++y)
+    for (int c = 0; c < 28; ++c) {
+      const int sy = y - 2, sx = c + 3;
+      const float expect = sy >= 0 && sx < 28 ? x[sy * 28 + sx] : black;
+      CHECK(s[y * 28 + c] == expect);
+    }
+  CHECK(std::string(kFashionClassNames[9]) == "Ankle boot");
+}
+
+TEST_CASE("dataset: gzip natively, a clear refusal without zlib", "[dataset]") {
+  if (!gzip_supported()) {
+    CHECK(gunzip("abc").error().find("no zlib") != std::string::npos);
+    return;
+  }
+  // A gzip member of "hello\n" (gzip -n), then the same truncated and corrupted.
+  const std::string gz("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\xe7\x02\x00\x20\x30\x3a\x36\x06\x00\x00\x00", 26);
+  CHECK(gunzip(gz).value() == "hello\n");
+  CHECK(gunzip(gz + gz).value() == "hello\nhello\n");
+  CHECK(gunzip(gz.substr(0, 15)).error().find("truncated") != std::string::npos);
+  std::string bad = gz;
+  bad[12] = 'x';
+  CHECK(!gunzip(bad).ok());
+  CHECK(gunzip(gz, 3).error().find("more than 3 bytes") != std::string::npos);
+  CHECK(read_data_file("/nonexistent/x.gz").error().find("cannot open") != std::string::npos);
+}
