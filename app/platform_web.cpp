@@ -339,6 +339,8 @@ std::string platform_page_url() {
   return s;
 }
 
+int platform_parse_command_line(int, char**, CommandLine&) { return -1; } // the page passes no arguments
+
 void platform_run(GLFWwindow*, bool (*frame)(void*), void* user) {
   g_frame = frame;
   g_user = user;
