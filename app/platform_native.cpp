@@ -100,6 +100,8 @@ static void fetch_data_file(const char* file_name, DataFileSink sink) {
 void platform_after_imgui_init(GLFWwindow*) { // GLFW's own clipboard is the desktop's
   set_data_fetcher(fetch_data_file);
   set_file_saver(save_file);
+  // The sample pictures are read from disk and a picture comes by a drop on the window (on_drop):
+  // image_source.cpp's defaults, with no sample fetcher or picker installed.
 }
 
 int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
