@@ -131,11 +131,8 @@ std::string InvarianceScene::set_params(const Params& p) {
   if (p.pattern < 0 || p.pattern >= static_cast<int>(kPatterns.size())) return "unknown pattern";
   if (p.n < kMinSide || p.n > kMaxSide)
     return "n must be between " + std::to_string(kMinSide) + " and " + std::to_string(kMaxSide);
-  const int max_x = p.n - pattern_w(p.pattern), max_y = p.n - pattern_h(p.pattern);
-  if (p.x < 0 || p.x > max_x) return "x must be between 0 and " + std::to_string(max_x) + " (the pattern must fit)";
-  if (p.y < 0 || p.y > max_y) return "y must be between 0 and " + std::to_string(max_y) + " (the pattern must fit)";
   const Tensor filter = matched_filter(pattern_tensor(p.pattern)), weights = seeded_dense_weights(p.n * p.n, static_cast<uint32_t>(p.seed));
-  auto o = evaluate(p, filter, weights);
+  auto o = evaluate(p, filter, weights); // or why the position is not one ("x must be between 0 and …")
   if (!o) return o.error();
   Sweep sweep = sweep_;
   const bool same_sweep = sweep_key_.pattern == p.pattern && sweep_key_.n == p.n && sweep_key_.seed == p.seed;
