@@ -11,10 +11,6 @@
 #include <map>
 #include <memory>
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
-
 #ifndef CONVPLAY_SAMPLES_DIR
 #define CONVPLAY_SAMPLES_DIR ""
 #endif
@@ -33,48 +29,8 @@ DecodedImage g_user;
 std::string g_user_name;
 UserImageStatus g_user_status;
 
-#ifdef __EMSCRIPTEN__
-// The URL of a file next to the app's .wasm (the page's locateFile decides), malloc'ed.
-EM_JS(char*, cp_sample_url, (const char* file), {
-  var name = "samples/" + UTF8ToString(file);
-  var url = Module["locateFile"] ? Module["locateFile"](name, "") : name;
-  var bytes = lengthBytesUTF8(url) + 1;
-  var p = _malloc(bytes);
-  stringToUTF8(url, p, bytes);
-  return p;
-});
-
-// True under Node (the WebAssembly test runs), where the samples are read from the disk.
-EM_JS(int, cp_in_node, (), {
-  return (typeof process === "object" && process.versions && process.versions.node) ? 1 : 0;
-});
-
-void on_sample_loaded(void* arg, void* buffer, int size) {
-  auto* name = static_cast<std::string*>(arg);
-  SampleState& s = g_samples[*name];
-  auto d = decode_image(static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(std::max(size, 0)));
-  if (d.ok()) {
-    s.decoded = std::move(d.value());
-    s.status = SampleState::Status::Ready;
-  } else {
-    s.error = "the sample picture could not be read: " + d.error();
-    s.status = SampleState::Status::Failed;
-  }
-  ++g_generation;
-  delete name;
-  emscripten_resume_main_loop(); // the app may be idle (paused): draw the picture
-}
-
-void on_sample_failed(void* arg) {
-  auto* name = static_cast<std::string*>(arg);
-  SampleState& s = g_samples[*name];
-  s.error = "the sample picture could not be fetched from the server (samples/" + *name + ")";
-  s.status = SampleState::Status::Failed;
-  ++g_generation;
-  delete name;
-  emscripten_resume_main_loop();
-}
-#endif
+SampleFetcher g_sample_fetcher = nullptr;
+ImagePicker g_picker;
 
 Expected<std::vector<unsigned char>> read_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -114,18 +70,12 @@ void read_sample_from_disk(SampleState& s, const char* file) {
 const DecodedImage* sample(const char* file, ImageResult& out) {
   SampleState& s = g_samples[file];
   if (s.status == SampleState::Status::NotStarted) {
-#ifdef __EMSCRIPTEN__
-    if (!cp_in_node()) { // the page: fetch it from beside the .wasm
+    if (g_sample_fetcher) { // the page: fetched from beside the .wasm, answered later
       s.status = SampleState::Status::Loading;
-      char* url = cp_sample_url(file);
-      emscripten_async_wget_data(url, new std::string(file), on_sample_loaded, on_sample_failed);
-      std::free(url);
+      g_sample_fetcher(file);
     } else {
-      read_sample_from_disk(s, file); // the tests under Node (NODERAWFS)
+      read_sample_from_disk(s, file);
     }
-#else
-    read_sample_from_disk(s, file);
-#endif
   }
   switch (s.status) {
   case SampleState::Status::Ready: return &s.decoded;
@@ -255,24 +205,30 @@ std::string load_user_image_file(const std::string& path) {
 bool has_user_image() { return g_user.image.numel() > 0; }
 const UserImageStatus& user_image_status() { return g_user_status; }
 
-bool image_picker_available() {
-#ifdef __EMSCRIPTEN__
-  return EM_ASM_INT({ return Module["convplayOpenImage"] ? 1 : 0; }) != 0;
-#else
-  return false;
-#endif
+bool image_picker_available() { return g_picker.available && g_picker.available(); }
+bool open_image_picker() { return g_picker.open && g_picker.open(); }
+
+void set_sample_fetcher(SampleFetcher fetcher) { g_sample_fetcher = fetcher; }
+void set_image_picker(ImagePicker picker) { g_picker = picker; }
+
+void sample_fetched(const std::string& file, const unsigned char* bytes, std::size_t size) {
+  SampleState& s = g_samples[file];
+  auto d = decode_image(bytes, size);
+  if (d.ok()) {
+    s.decoded = std::move(d.value());
+    s.status = SampleState::Status::Ready;
+  } else {
+    s.error = "the sample picture could not be read: " + d.error();
+    s.status = SampleState::Status::Failed;
+  }
+  ++g_generation;
 }
 
-bool open_image_picker() {
-#ifdef __EMSCRIPTEN__
-  return EM_ASM_INT({
-    if (!Module["convplayOpenImage"]) return 0;
-    Module["convplayOpenImage"]();
-    return 1;
-  }) != 0;
-#else
-  return false;
-#endif
+void sample_fetch_failed(const std::string& file) {
+  SampleState& s = g_samples[file];
+  s.error = "the sample picture could not be fetched from the server (samples/" + file + ")";
+  s.status = SampleState::Status::Failed;
+  ++g_generation;
 }
 
 // ---- RgbView ------------------------------------------------------------------------------------
@@ -353,18 +309,3 @@ void follow_user_image(std::string& image, int& seen_serial) {
 }
 
 } // namespace convplay::app
-
-#ifdef __EMSCRIPTEN__
-// The bytes of a file the student picked or dropped (web/image_input.js): 0 if it was opened, else 1
-// (the scene shows why). The caller frees `bytes` afterwards; `name` is the file's name. A file too large
-// to copy comes as (null, its size): the message says so.
-extern "C" EMSCRIPTEN_KEEPALIVE int cp_load_image(const unsigned char* bytes, int size, const char* name) {
-  const std::string e = convplay::app::load_user_image(bytes, static_cast<std::size_t>(std::max(size, 0)), name ? name : "");
-  emscripten_resume_main_loop();
-  return e.empty() ? 0 : 1;
-}
-// The message of the last attempt ("Opened …" or why not); valid until the next call.
-extern "C" EMSCRIPTEN_KEEPALIVE const char* cp_image_message() {
-  return convplay::app::user_image_status().message.c_str();
-}
-#endif

@@ -59,6 +59,19 @@ void follow_user_image(std::string& image, int& seen_serial);
 bool open_image_picker();
 bool image_picker_available();
 
+// What the platform provides (platform_web.cpp installs the browser's at start, as its data fetcher).
+// Without a sample fetcher (natively, and in the tests natively and under Node) the samples are read
+// from CONVPLAY_SAMPLES_DIR; without a picker there is no "Open your own image" button.
+using SampleFetcher = void (*)(const char* file); // starts fetching; answers later with one of the two below
+void set_sample_fetcher(SampleFetcher fetcher);
+void sample_fetched(const std::string& file, const unsigned char* bytes, std::size_t size); // decodes it
+void sample_fetch_failed(const std::string& file);
+struct ImagePicker {
+  bool (*available)() = nullptr; // the page has a file picker
+  bool (*open)() = nullptr;      // opens it; false if it could not
+};
+void set_image_picker(ImagePicker picker);
+
 // A (3, H, W) tensor in [0, 1] drawn as a colour picture (GL texture, nearest-neighbour when enlarged).
 class RgbView {
 public:

@@ -1,48 +1,19 @@
 // Convolution Playground: the application's entry point, the same on the desktop and in the browser.
 // The loop lives in platform_run(): a plain loop natively, the browser's animation frames on the web.
 //
-// Native options (for development and the tests under Xvfb):
-//   --scene ID           open this scene (as index.html#scene=ID does)
-//   --url HASH           read an address hash, as the page does ("#scene=params&k=3&nav=0")
-//   --state JSON         apply a state object, as window.convplay.setState() does
-//   --size WxH           window size (default 1280x800)
-//   --frames N           draw N frames, then exit 0
-//   --screenshot FILE    with --frames: write the last frame as a PNG
+// Its command line (natively: convplay_app --help) is platform_parse_command_line().
 #include "app.h"
 #include "background.h"
 #include "platform.h"
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 namespace {
-struct Options {
-  long frames = 0;          // 0: run until the window closes
-  std::string screenshot;
-  std::string state;
-  std::string url;
-  convplay::app::WindowConfig window;
-};
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "convplay_app: %s\nusage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] "
-                       "[--frames N [--screenshot FILE.png]]\n", message.c_str());
-  return 2;
-}
-
-bool parse_long(const char* s, long lo, long hi, long& out) {
-  char* end = nullptr;
-  long v = std::strtol(s, &end, 10);
-  if (end == s || *end != '\0' || v < lo || v > hi) return false;
-  out = v;
-  return true;
-}
-
 struct Loop {
   convplay::app::App* app;
-  Options* options;
+  convplay::app::CommandLine* options;
   GLFWwindow* window;
 };
 } // namespace
@@ -71,52 +42,16 @@ static bool frame(void* user) {
   return busy;
 }
 
-int main(int argc, char** argv) {
-  Options options;
-  std::string scene;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) return nullptr;
-      (void)name;
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::printf("usage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] [--frames N [--screenshot FILE.png]]\n");
-      return 0;
-    } else if (arg == "--frames") {
-      const char* v = value("--frames");
-      if (!v || !parse_long(v, 1, 1000000, options.frames)) return usage_error("--frames needs a number from 1 to 1000000");
-    } else if (arg == "--screenshot") {
-      const char* v = value("--screenshot");
-      if (!v || !*v) return usage_error("--screenshot needs a file name");
-      options.screenshot = v;
-    } else if (arg == "--scene") {
-      const char* v = value("--scene");
-      if (!v) return usage_error("--scene needs a scene id");
-      scene = v;
-    } else if (arg == "--state") {
-      const char* v = value("--state");
-      if (!v) return usage_error("--state needs a JSON object");
-      options.state = v;
-    } else if (arg == "--url") {
-      const char* v = value("--url");
-      if (!v) return usage_error("--url needs an address hash, e.g. '#scene=params&k=3'");
-      options.url = v;
-    } else if (arg == "--size") {
-      const char* v = value("--size");
-      int w = 0, h = 0;
-      char extra = 0;
-      if (!v || std::sscanf(v, "%dx%d%c", &w, &h, &extra) != 2 || w < 200 || h < 150 || w > 8192 || h > 8192)
-        return usage_error("--size needs WxH, e.g. 1280x800 (200x150 to 8192x8192)");
-      options.window.width = w;
-      options.window.height = h;
-    } else {
-      return usage_error("unknown option '" + arg + "'");
-    }
-  }
-  if (!options.screenshot.empty() && options.frames == 0) return usage_error("--screenshot needs --frames N");
+// A problem with what the command line asked for: one line, status 2.
+static int usage_error(const std::string& message) {
+  std::fprintf(stderr, "convplay_app: %s\n", message.c_str());
+  return 2;
+}
 
+int main(int argc, char** argv) {
+  convplay::app::CommandLine options;
+  if (const int status = convplay::app::platform_parse_command_line(argc, argv, options); status >= 0) return status;
+  const std::string& scene = options.scene;
   static convplay::app::App app; // static: the web main loop outlives main()
   if (!scene.empty()) {
     if (auto e = app.select_scene(scene); !e.empty()) return usage_error(e);
@@ -132,7 +67,7 @@ int main(int argc, char** argv) {
   if (!app.init(window)) return 1;
   // A scripted run draws what a student would see once the work is done: nothing in the background.
   if (options.frames > 0) convplay::app::set_background_mode(convplay::app::BackgroundMode::Inline);
-  static Options kept = options;
+  static convplay::app::CommandLine kept = options;
   static Loop loop{&app, &kept, window};
   convplay::app::platform_run(window, frame, &loop); // on the web, never returns
   app.shutdown();

@@ -13,6 +13,20 @@ struct WindowConfig {
   const char* title = "Convolution Playground";
 };
 
+// The app's command line (natively, for development and the tests under Xvfb; convplay_app --help).
+struct CommandLine {
+  std::string scene;      // --scene ID: open this scene (as index.html#scene=ID does)
+  std::string url;        // --url HASH: read an address hash, as the page does ("#scene=params&k=3&nav=0")
+  std::string state;      // --state JSON: apply a state object, as window.convplay.setState() does
+  long frames = 0;        // --frames N: draw N frames, then exit 0 (0: run until the window closes)
+  std::string screenshot; // --screenshot FILE: with --frames, write the last frame as a PNG
+  WindowConfig window;    // --size WxH
+};
+// Reads argv into out: -1 to go on, else the exit status (0 after --help; 2 after bad input, written as
+// one line "convplay_app: ..." on stderr). The web has no command line (the page's address and
+// setState() instead): -1 with the defaults.
+int platform_parse_command_line(int argc, char** argv, CommandLine& out);
+
 GLFWwindow* platform_create_window(const WindowConfig& config); // GL context current; nullptr + stderr message on failure
 const char* platform_glsl_version();  // "#version 300 es" (WebGL2) or "#version 130" (desktop GL 3.0)
 float platform_pixel_ratio(GLFWwindow* window); // device pixels per logical pixel (devicePixelRatio on the web)

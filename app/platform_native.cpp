@@ -4,6 +4,8 @@
 #include "export_weights.h"
 #include "image_source.h"
 
+#include "command_line.h" // cli/: CLI11 with the programs' error rules
+
 #include <convplay/npy.h>
 
 #include <GLFW/glfw3.h>
@@ -98,6 +100,35 @@ static void fetch_data_file(const char* file_name, DataFileSink sink) {
 void platform_after_imgui_init(GLFWwindow*) { // GLFW's own clipboard is the desktop's
   set_data_fetcher(fetch_data_file);
   set_file_saver(save_file);
+  // The sample pictures are read from disk and a picture comes by a drop on the window (on_drop):
+  // image_source.cpp's defaults, with no sample fetcher or picker installed.
+}
+
+int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
+  CLI::App parser{"Convolution Playground, the desktop app", "convplay_app"};
+  int64_t frames = 0;
+  std::string size;
+  parser.add_option("--scene", out.scene, "open this scene (as index.html#scene=ID does)");
+  parser.add_option("--url", out.url, "read an address hash, as the page does, e.g. '#scene=params&k=3'");
+  parser.add_option("--state", out.state, "apply a state object, as window.convplay.setState() does");
+  parser.add_option("--size", size, "window size WxH (1280x800; 200x150 to 8192x8192)");
+  cli::add_int(parser, "--frames", frames, 1, 1000000, "draw N frames, then exit");
+  parser.add_option("--screenshot", out.screenshot, "with --frames: write the last frame as a PNG");
+  bool go_on = false;
+  const int status = cli::run(parser, "convplay_app", argc, argv, [&] {
+    if (!size.empty()) {
+      auto wh = cli::need(cli::parse_ints("size", size, 'x', 2, 2, 1, 8192));
+      if (wh[0] < 200 || wh[1] < 150) throw cli::Failure{"--size: " + size + " is smaller than 200x150"};
+      out.window.width = static_cast<int>(wh[0]);
+      out.window.height = static_cast<int>(wh[1]);
+    }
+    if (parser.count("--screenshot") && out.screenshot.empty()) throw cli::Failure{"--screenshot: empty file name"};
+    if (!out.screenshot.empty() && frames == 0) throw cli::Failure{"--screenshot needs --frames N"};
+    out.frames = static_cast<long>(frames);
+    go_on = true;
+    return 0;
+  });
+  return go_on ? -1 : status;
 }
 
 // What tools/play.sh serves; Share links from the desktop build point there.

@@ -6,6 +6,7 @@
 #include "platform.h"
 #include "dataset_source.h"
 #include "export_weights.h"
+#include "image_source.h"
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -310,6 +311,47 @@ static Expected<std::string> save_file(const std::string& name, const std::strin
   return std::string("to the browser's downloads");
 }
 
+// The sample pictures next to the app's .wasm (bin/samples/, where the page's locateFile says), fetched
+// when a scene first asks for one. The URL is malloc'ed.
+EM_JS(char*, cp_sample_url, (const char* file), {
+  var name = "samples/" + UTF8ToString(file);
+  var url = Module["locateFile"] ? Module["locateFile"](name, "") : name;
+  var bytes = lengthBytesUTF8(url) + 1;
+  var p = _malloc(bytes);
+  stringToUTF8(url, p, bytes);
+  return p;
+});
+
+static void on_sample_loaded(void* arg, void* buffer, int size) {
+  auto* name = static_cast<std::string*>(arg);
+  sample_fetched(*name, static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(std::max(size, 0)));
+  delete name;
+  emscripten_resume_main_loop(); // the app may be idle (paused): draw the picture
+}
+
+static void on_sample_failed(void* arg) {
+  auto* name = static_cast<std::string*>(arg);
+  sample_fetch_failed(*name);
+  delete name;
+  emscripten_resume_main_loop();
+}
+
+static void fetch_sample(const char* file) {
+  char* url = cp_sample_url(file);
+  emscripten_async_wget_data(url, new std::string(file), on_sample_loaded, on_sample_failed);
+  std::free(url);
+}
+
+// The page's file picker (web/image_input.js sets Module.convplayOpenImage).
+static bool image_picker_on_page() { return EM_ASM_INT({ return Module["convplayOpenImage"] ? 1 : 0; }) != 0; }
+static bool open_page_image_picker() {
+  return EM_ASM_INT({
+    if (!Module["convplayOpenImage"]) return 0;
+    Module["convplayOpenImage"]();
+    return 1;
+  }) != 0;
+}
+
 void platform_after_imgui_init(GLFWwindow* window) {
   // Input that ImGui's GLFW backend would take wrongly from Emscripten's GLFW: see on_wheel, queue_key.
   glfwSetScrollCallback(window, nullptr);
@@ -324,6 +366,8 @@ void platform_after_imgui_init(GLFWwindow* window) {
   };
   io.GetClipboardTextFn = get_clipboard;
   set_data_fetcher(fetch_data_file);
+  set_sample_fetcher(fetch_sample);
+  set_image_picker({image_picker_on_page, open_page_image_picker});
 }
 
 std::string platform_page_url() {
@@ -338,6 +382,8 @@ std::string platform_page_url() {
   std::free(url);
   return s;
 }
+
+int platform_parse_command_line(int, char**, CommandLine&) { return -1; } // the page passes no arguments
 
 void platform_run(GLFWwindow*, bool (*frame)(void*), void* user) {
   g_frame = frame;
@@ -399,4 +445,17 @@ EMSCRIPTEN_KEEPALIVE const char* cp_apply_url_hash(const char* hash) {
   convplay::app::platform_request_frame();
   return g_error.c_str();
 }
+}
+
+// The bytes of a file the student picked or dropped (web/image_input.js): 0 if it was opened, else 1
+// (the scene shows why). The caller frees `bytes` afterwards; `name` is the file's name. A file too large
+// to copy comes as (null, its size): the message says so.
+extern "C" EMSCRIPTEN_KEEPALIVE int cp_load_image(const unsigned char* bytes, int size, const char* name) {
+  const std::string e = convplay::app::load_user_image(bytes, static_cast<std::size_t>(std::max(size, 0)), name ? name : "");
+  emscripten_resume_main_loop();
+  return e.empty() ? 0 : 1;
+}
+// The message of the last attempt ("Opened …" or why not); valid until the next call.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* cp_image_message() {
+  return convplay::app::user_image_status().message.c_str();
 }

@@ -28,6 +28,8 @@
 #include <convplay/thread_pool.h>
 #include <convplay/three_ways.h>
 
+#include "command_line.h"
+
 #include "peak.h"
 
 #include <algorithm>
@@ -233,50 +235,27 @@ void print_row(const Shape& s, long threads, const Row& r, bool json) {
   std::fflush(stdout);
 }
 
-} // namespace
-
-// The benchmark's entry (bench_main.cpp's main, and `convplay bench` natively): argv[0] is the
-// command's name, options follow.
-int convplay_bench_main(int argc, char** argv) {
-  if (argc > 0 && std::string(argv[0]) == "bench") g_name = "convplay bench";
-  auto env = [](const char* k, const char* d) { const char* v = std::getenv(k); return std::string(v && *v ? v : d); };
+// The options, checked (command_line.h parses the numbers).
+struct Settings {
   std::string shapes_path, ids;
-  long threads = std::atol(env("THREADS", "1").c_str());
-  long reps = std::atol(env("REPS", "15").c_str());
-  double min_sample_ms = std::atof(env("MIN_SAMPLE_MS", "10").c_str());
-  bool json = false, peak = false;
-  std::string impls = "fast", tiling_name = "auto";
-  double max_bytes = 1024.0 * 1024.0 * 1024.0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const bool has = i + 1 < argc;
-    if (a == "--shapes" && has) shapes_path = argv[++i];
-    else if (a == "--threads" && has) threads = std::atol(argv[++i]);
-    else if (a == "--ids" && has) ids = argv[++i];
-    else if (a == "--impl" && has) impls = argv[++i];
-    else if (a == "--max-bytes" && has) max_bytes = std::atof(argv[++i]);
-    else if (a == "--reps" && has) reps = std::atol(argv[++i]);
-    else if (a == "--min-sample-ms" && has) min_sample_ms = std::atof(argv[++i]);
-    else if (a == "--tiling" && has) tiling_name = argv[++i];
-    else if (a == "--json") json = true;
-    else if (a == "--peak") peak = true;
-    else if (a == "--help") {
-      std::printf("usage: %s [--shapes FILE] [--threads N] [--ids LIST] [--impl fast,direct,winograd,im2col,toeplitz]\n"
-                  "         [--max-bytes B] [--reps R] [--min-sample-ms X] [--tiling auto|columns|channels] [--json]\n"
-                  "       %s --peak [--threads N] [--json]   the 4-wide multiply-add peak, GFLOP/s\n"
-                  "Shapes: a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, and G,\n"
-                  "groups), or without --shapes the harness' text form on stdin: id op N C H W M K pad S\n", g_name, g_name);
-      return 0;
-    } else return fail("unknown or incomplete option '" + a + "' (see --help)");
-  }
-  if (threads < 1 || threads > 64) return fail("--threads must be between 1 and 64");
+  long threads;
+  int reps;
+  double min_sample_ms, max_bytes;
+  bool json, peak;
+  std::string impls, tiling_name;
+};
+
+int run_bench(const Settings& settings) {
+  const std::string &shapes_path = settings.shapes_path, &ids = settings.ids, &impls = settings.impls;
+  const long threads = settings.threads;
+  const int reps = settings.reps;
+  const double min_sample_ms = settings.min_sample_ms, max_bytes = settings.max_bytes;
+  const bool json = settings.json, peak = settings.peak;
+  const std::string& tiling_name = settings.tiling_name;
   const convplay::Conv2dTiling tiling = tiling_name == "columns"    ? convplay::Conv2dTiling::Columns
                                         : tiling_name == "channels" ? convplay::Conv2dTiling::Channels
                                                                     : convplay::Conv2dTiling::Auto;
   if (tiling_name != "auto" && tiling == convplay::Conv2dTiling::Auto) return fail("--tiling must be auto, columns or channels");
-  if (reps < 1 || reps > 10000) return fail("--reps must be between 1 and 10000");
-  if (!(min_sample_ms >= 0) || min_sample_ms > 10000) return fail("--min-sample-ms must be between 0 and 10000");
-  if (!(max_bytes >= 1) || max_bytes > 9e18) return fail("--max-bytes must be a positive number of bytes");
   if (peak) {
     convplay::ThreadPool pool(static_cast<size_t>(threads - 1));
     const double gflops = simd128_peak_gflops(pool);
@@ -346,7 +325,7 @@ int convplay_bench_main(int argc, char** argv) {
       Row row{std::string(kImplPrefix) + "pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
       plan.run(x.data(), row.y.data(), &pool);
       row.alloc_peak = scope.peak();
-      row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+      row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, reps, min_sample_ms);
       row.workspace = plan.workspace_bytes();
       row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
       print_row(s, threads, row, json);
@@ -382,7 +361,7 @@ int convplay_bench_main(int argc, char** argv) {
         row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
         plan.run(x.data(), row.y.data(), &pool);
         row.alloc_peak = scope.peak();
-        row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, static_cast<int>(reps), min_sample_ms);
+        row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, reps, min_sample_ms);
         row.kernel = plan.kernel_name();
         row.workspace = plan.workspace_bytes();
         row.peak = row.workspace + static_cast<long long>(row.y.size() * sizeof(float));
@@ -405,7 +384,7 @@ int convplay_bench_main(int argc, char** argv) {
         row.peak = first->bytes_allocated;
         row.workspace = row.peak - static_cast<long long>(first->output.data.size() * sizeof(float));
         row.t = time_it([&] { (void)convplay::run_conv_method(way, xt, wt, nullptr, params, &pool, limit); },
-                        static_cast<int>(reps), min_sample_ms);
+                        reps, min_sample_ms);
         row.y = std::move(first->output.data);
       }
       printed.push_back(row.impl);
@@ -413,4 +392,35 @@ int convplay_bench_main(int argc, char** argv) {
     }
   }
   return 0;
+}
+
+} // namespace
+
+// The benchmark's entry (bench_main.cpp's main, and `convplay bench` natively): argv[0] is the
+// command's name, options follow.
+int convplay_bench_main(int argc, char** argv) {
+  if (argc > 0 && std::string(argv[0]) == "bench") g_name = "convplay bench";
+  std::string shapes_path, ids;
+  int64_t threads = 1, reps = 15;
+  double min_sample_ms = 10, max_bytes = 1024.0 * 1024.0 * 1024.0;
+  bool json = false, peak = false;
+  std::string impls = "fast", tiling_name = "auto";
+  CLI::App app{"Times the core's fast kernels on the shapes of ../shared/perf-anchors/bench/shapes.json, one row per "
+               "(implementation, shape, threads).", g_name};
+  app.add_option("--shapes", shapes_path, "a JSON array as ../shared/perf-anchors/bench/shapes.json (conv may add S, stride, "
+                                          "and G, groups); without it the harness' text form on stdin: id op N C H W M K pad S");
+  convplay::cli::add_int(app, "--threads", threads, 1, 64, "computing threads, the caller included (1)")->envname("THREADS");
+  app.add_option("--ids", ids, "shape ids, comma-separated; s7* is every id starting with s7 (all)");
+  app.add_option("--impl", impls, "fast, direct, winograd, winograd-f2, winograd-f4, im2col, toeplitz, comma-separated (fast)");
+  convplay::cli::add_real(app, "--max-bytes", max_bytes, 1, 9e18, "skip a method needing more memory than this (1 GiB)");
+  convplay::cli::add_int(app, "--reps", reps, 1, 10000, "timed samples (15)")->envname("REPS");
+  convplay::cli::add_real(app, "--min-sample-ms", min_sample_ms, 0, 10000, "shortest sample, ms (10)")
+      ->envname("MIN_SAMPLE_MS");
+  app.add_option("--tiling", tiling_name, "direct's kernel family: auto, columns or channels (auto)");
+  app.add_flag("--json", json, "one JSON line per row (else a text table)");
+  app.add_flag("--peak", peak, "the 4-wide multiply-add peak, GFLOP/s, instead of the shapes");
+  return convplay::cli::run(app, g_name, argc, argv, [&] {
+    return run_bench({shapes_path, ids, static_cast<long>(threads), static_cast<int>(reps), min_sample_ms, max_bytes, json, peak, impls,
+                      tiling_name});
+  });
 }

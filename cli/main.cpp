@@ -6,7 +6,7 @@
 //   convplay train ...   training on Fashion-MNIST (cli/train.cpp; its own options and messages)
 // Any error prints one line "convplay: <message>" on stderr, exits with status 2, and writes nothing
 // (outputs go to temporary files renamed into place only when everything has succeeded).
-#include "args.h"
+#include "command_line.h"
 #include "train_cli.h"
 
 #include <convplay/conv.h>
@@ -16,49 +16,53 @@
 #include <convplay/pool.h>
 #include <convplay/shape.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <utility>
 
 using namespace convplay;
-using cli::Options;
-using cli::OptionSpec;
+using cli::Failure;
+using cli::need;
 
 namespace {
 constexpr int64_t kMaxSize = int64_t{1} << 40; // any size a user types; larger is an error, not an overflow
 
-const char* kUsage =
-    "usage:\n"
-    "  convplay shape --input CxHxW --out-channels M --kernel K|KHxKW [--stride S|SH,SW]\n"
-    "                 [--padding valid|same|full|P|PH,PW|PT,PB,PL,PR] [--dilation D|DH,DW] [--groups G]\n"
-    "                 [--no-bias] [--pool K] [--pool-stride S] [--json]\n"
-    "  convplay conv  --input x.npy --weight w.npy [--bias b.npy] [--stride S|SH,SW]\n"
-    "                 [--padding valid|same|full|P|PH,PW|PT,PB,PL,PR] [--dilation D|DH,DW] [--groups G]\n"
-    "                 [--padding-mode zeros|reflect|replicate|circular] [--flip]\n"
-    "                 [--transposed [--output-padding P|PH,PW]] --out y.npy\n"
-    "  convplay pool  --input x.npy --op max|avg --kernel K|KHxKW [--stride S|SH,SW] [--padding P|PH,PW]\n"
-    "                 [--dilation D|DH,DW] [--ceil-mode] [--exclude-pad] --out y.npy [--indices i.npy]\n"
-    "  convplay bench --shapes FILE [--threads N] [--ids LIST] [--impl direct,im2col,toeplitz] [--json]\n"
-    "                 (convplay bench --help for all its options)\n"
-    "  convplay train --model lenet5|mlp|STACK [--data DIR] [--epochs E] [--batch B] [--lr X] [--optimizer adam|sgd]\n"
-    "                 [--seed S] [--threads N] [--limit N] [--init DIR] [--order FILE.npy] [--save DIR] [--json]\n"
+const char* kArrays =
     "Arrays use PyTorch's layouts: x (N,C,H,W) or (C,H,W), w (M,C/groups,KH,KW), bias (M); a 2-D x (H,W)\n"
     "with a 2-D w (KH,KW) is one image and one filter (scipy.signal.convolve2d). 1-D: x (N,C,L), (C,L) or (L)\n"
     "with w (M,C/groups,K) or (K), --padding P or PL,PR. Inputs float32/float64 .npy; outputs float32 (indices int64).\n"
-    "Errors: one line on stderr, exit status 2, no output file written.\n";
+    "Errors: one line on stderr, exit status 2, no output file written.";
 
-struct Failure {
-  std::string message;
+// One command's options as typed: values by name ("stride" → "2,1") and the flags given. CLI11 refuses
+// unknown options and an option given twice; the numbers are read (strictly) by the command.
+struct Options {
+  std::string command;
+  std::map<std::string, std::string> values;
+  std::set<std::string> flags;
+  bool has(const std::string& name) const { return values.count(name) || flags.count(name); }
+  std::string get(const std::string& name, const std::string& fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+  }
 };
+using Help = std::pair<const char*, const char*>; // option name, help text
 
-template <class T>
-T need(Expected<T> e) {
-  if (!e) throw Failure{e.error()};
-  return std::move(e).value();
+CLI::App* add_command(CLI::App& app, const char* name, const char* description, Options& o, std::initializer_list<Help> values,
+                      std::initializer_list<Help> flags) {
+  CLI::App* cmd = app.add_subcommand(name, description);
+  for (const auto& [option, help] : values)
+    cmd->add_option_function<std::string>(std::string("--") + option, [&o, n = std::string(option)](const std::string& v) { o.values[n] = v; },
+                                           help);
+  for (const auto& [flag, help] : flags)
+    cmd->add_flag_callback(std::string("--") + flag, [&o, n = std::string(flag)] { o.flags.insert(n); }, help);
+  cmd->footer(kArrays);
+  return cmd;
 }
 
 std::string required(const Options& o, const std::string& name) {
@@ -334,44 +338,49 @@ int run_shape(const Options& o) {
 int convplay_bench_main(int argc, char** argv); // bench/convplay_bench.cpp
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "bench") return convplay_bench_main(argc - 1, argv + 1);
-  if (!args.empty() && args[0] == "train") return convplay_train_main(argc - 1, argv + 1, read_data_file);
-  if (!args.empty() && (args[0] == "help" || std::find(args.begin(), args.end(), "--help") != args.end() ||
-                        std::find(args.begin(), args.end(), "-h") != args.end())) {
-    std::cout << kUsage;
+  const std::string cmd = argc > 1 ? argv[1] : "";
+  if (cmd == "bench") return convplay_bench_main(argc - 1, argv + 1);
+  if (cmd == "train") return convplay_train_main(argc - 1, argv + 1, read_data_file);
+  CLI::App app{"convplay: the core on NumPy files, from the command line", "convplay"};
+  Options o;
+  o.command = cmd;
+  const char* stride = "S or SH,SW (1)";
+  const char* padding = "valid, same, full, P, PH,PW or PT,PB,PL,PR (valid)";
+  const char* dilation = "D or DH,DW (1)";
+  CLI::App* shape = add_command(app, "shape", "output shape, parameter counts (conv vs dense), MACs, memory, matrix sizes", o,
+                                {{"input", "CxHxW or HxW"}, {"out-channels", "M, the number of filters"}, {"kernel", "K or KHxKW"},
+                                 {"stride", stride}, {"padding", padding}, {"dilation", dilation}, {"groups", "G (1)"},
+                                 {"pool", "K: a K×K pooling after the layer"}, {"pool-stride", "S (the pooling's K)"}},
+                                {{"json", "one JSON object"}, {"no-bias", "the layer has no bias"}});
+  CLI::App* conv = add_command(app, "conv", "conv1d, conv2d or conv_transpose2d of .npy arrays (PyTorch layouts)", o,
+                               {{"input", "x.npy"}, {"weight", "w.npy"}, {"bias", "b.npy"}, {"stride", stride}, {"padding", padding},
+                                {"dilation", dilation}, {"groups", "G (1)"}, {"padding-mode", "zeros, reflect, replicate or circular (zeros)"},
+                                {"output-padding", "P or PH,PW, with --transposed (0)"}, {"out", "y.npy"}},
+                               {{"flip", "flip the kernel (true convolution, as scipy)"}, {"transposed", "conv_transpose2d"}});
+  CLI::App* pool = add_command(app, "pool", "max or average pooling of a .npy array", o,
+                               {{"input", "x.npy"}, {"op", "max or avg"}, {"kernel", "K or KHxKW"}, {"stride", "S or SH,SW (the kernel)"},
+                                {"padding", "P or PH,PW (0)"}, {"dilation", dilation}, {"out", "y.npy"}, {"indices", "i.npy (--op max)"}},
+                               {{"ceil-mode", "round the output size up"}, {"exclude-pad", "average over the input cells only"}});
+  // Run by their own parsers above; here for the list of commands.
+  app.add_subcommand("bench", "the speed benchmark (convplay bench --help)");
+  app.add_subcommand("train", "training on Fashion-MNIST (convplay train --help)");
+  app.footer(std::string("convplay COMMAND --help lists a command's options.\n") + kArrays);
+  if (cmd == "help") {
+    std::cout << app.help();
     return 0;
   }
-  try {
-    OptionSpec spec;
-    const std::string cmd = args.empty() ? "" : args[0];
-    if (cmd == "shape") {
-      spec.with_value = {"input", "out-channels", "kernel", "stride", "padding", "dilation", "groups", "pool", "pool-stride"};
-      spec.flags = {"json", "no-bias"};
-    } else if (cmd == "conv") {
-      spec.with_value = {"input", "weight", "bias", "stride", "padding", "dilation", "groups", "padding-mode",
-                         "output-padding", "out"};
-      spec.flags = {"flip", "transposed"};
-    } else if (cmd == "pool") {
-      spec.with_value = {"input", "op", "kernel", "stride", "padding", "dilation", "out", "indices"};
-      spec.flags = {"ceil-mode", "exclude-pad"};
-    } else if (cmd.empty()) {
-      throw Failure{"no command given (shape, conv, pool, bench or train); try convplay --help"};
-    } else {
-      throw Failure{"unknown command '" + cmd + "' (shape, conv, pool, bench or train); try convplay --help"};
-    }
-    const Options o = need(cli::parse_options(args, spec));
-    if (cmd == "shape") return run_shape(o);
-    if (cmd == "conv") return run_conv(o);
-    return run_pool(o);
-  } catch (const Failure& f) {
-    std::string line = f.message;
-    for (char& ch : line)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-    std::cerr << "convplay: " << line << "\n";
-    return 2;
-  } catch (const std::exception& e) { // e.g. std::bad_alloc on a huge but legal array
-    std::cerr << "convplay: " << e.what() << "\n";
+  if (cmd.empty()) {
+    std::cerr << "convplay: no command given (shape, conv, pool, bench or train); try convplay --help\n";
     return 2;
   }
+  if (cmd[0] != '-' && app.get_subcommands([&](CLI::App* c) { return c->get_name() == cmd; }).empty()) {
+    std::cerr << "convplay: unknown command '" << cmd << "' (shape, conv, pool, bench or train); try convplay --help\n";
+    return 2;
+  }
+  return cli::run(app, "convplay", argc, argv, [&] {
+    if (shape->parsed()) return run_shape(o);
+    if (conv->parsed()) return run_conv(o);
+    if (pool->parsed()) return run_pool(o);
+    throw Failure{"no command given (shape, conv, pool, bench or train); try convplay --help"};
+  });
 }

@@ -1,18 +1,16 @@
 // convplay train — trains a network on Fashion-MNIST under the protocol of train_spec.json (natively as
-// `convplay train`, in WebAssembly as convplay-train.js under Node). Options are CLI11's; the numbers
-// are parsed strictly here (decimal only, the whole text, in range). One JSON line per epoch with --json
+// `convplay train`, in WebAssembly as convplay-train.js under Node). Options are CLI11's, numbers parsed
+// strictly (command_line.h: decimal only, the whole text, in range). One JSON line per epoch with --json
 // (the schema of ../shared/perf-anchors/train), else a progress line on stderr. Any bad input: one line
 // "convplay train: <message>" on stderr, exit status 2, nothing written.
 #include "train_cli.h"
 
-#include "args.h"
+#include "command_line.h"
 
 #include <convplay/json.h>
 #include <convplay/npy.h>
 #include <convplay/thread_pool.h>
 #include <convplay/train.h>
-
-#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -28,28 +26,8 @@
 using namespace convplay;
 
 namespace {
-struct Failure {
-  std::string message;
-};
-
-template <class T> T need(Expected<T> e) {
-  if (!e) throw Failure{e.error()};
-  return std::move(e).value();
-}
-
-int64_t integer(const std::string& option, const std::string& text, int64_t lo, int64_t hi) {
-  return need(cli::parse_int(option, text, lo, hi));
-}
-
-// A finite decimal number, the whole text ("1e-3", "0.01"), in (lo, hi].
-double real(const std::string& option, const std::string& text, double lo, double hi) {
-  char* end = nullptr;
-  const double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || text.find_first_of("xXnN") != std::string::npos)
-    throw Failure{"--" + option + ": '" + text + "' is not a number"};
-  if (!(v > lo && v <= hi)) throw Failure{"--" + option + ": " + text + " is out of range"};
-  return v;
-}
+using cli::Failure;
+using cli::need;
 
 const char* impl_name() {
 #if defined(__EMSCRIPTEN__) && defined(__EMSCRIPTEN_PTHREADS__)
@@ -79,40 +57,27 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
   CLI::App app{"convplay train: trains LeNet-5, the dense network or a layer stack on Fashion-MNIST", "convplay train"};
-  std::string model = "lenet5", data = kFashionMnistDir, epochs_s = "1", batch_s = "64", lr_s = "0.001",
-              optimizer_s = "adam", seed_s = "1", threads_s = "1", limit_s = "0", init_dir, order_path, save_dir;
+  std::string model = "lenet5", data = kFashionMnistDir, optimizer_s = "adam", init_dir, order_path, save_dir;
+  int64_t epochs = 1, batch = 64, seed = 1, threads = 1, limit = 0;
+  double lr = 0.001;
   bool json = false;
+  const int64_t max_threads = ThreadPool::threads_supported() ? CONVPLAY_TRAIN_MAX_THREADS : 1;
   app.add_option("--model", model, "lenet5, mlp or a layer stack (conv6k5p2,relu,pool2,...,dense10)");
   app.add_option("--data", data, "folder with the four Fashion-MNIST .gz files");
-  app.add_option("--epochs", epochs_s, "epochs (1)");
-  app.add_option("--batch", batch_s, "batch size (64)");
-  app.add_option("--lr", lr_s, "learning rate (0.001)");
+  cli::add_int(app, "--epochs", epochs, 1, 1000, "epochs (1)");
+  cli::add_int(app, "--batch", batch, 1, kMaxTrainBatch, "batch size (64)");
+  cli::add_real(app, "--lr", lr, 0.0, 10.0, "learning rate (0.001)", false);
   app.add_option("--optimizer", optimizer_s, "adam or sgd (momentum 0.9)");
-  app.add_option("--seed", seed_s, "seed of the initial weights and the order (1)");
-  app.add_option("--threads", threads_s, "threads, the caller included (1)");
-  app.add_option("--limit", limit_s, "train on the first N images only (0: all)");
+  cli::add_int(app, "--seed", seed, 0, int64_t{1} << 53, "seed of the initial weights and the order (1)");
+  cli::add_int(app, "--threads", threads, 1, max_threads, "threads, the caller included (1)");
+  cli::add_int(app, "--limit", limit, 0, kMaxIdxItems, "train on the first N images only (0: all)");
   app.add_option("--init", init_dir, "initial weights: one .npy per state_dict key (0.weight.npy, ...)");
   app.add_option("--order", order_path, "int64 .npy of training indices, (N,) for every epoch or (E, N)");
   app.add_option("--save", save_dir, "write the trained weights there, one .npy per state_dict key");
   app.add_flag("--json", json, "one JSON line per epoch on stdout");
-  try {
-    try {
-      app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-      std::cout << app.help();
-      return 0;
-    } catch (const CLI::ParseError& e) {
-      throw Failure{e.what()};
-    }
-    const int64_t epochs = integer("epochs", epochs_s, 1, 1000);
-    const int64_t batch = integer("batch", batch_s, 1, kMaxTrainBatch);
-    const double lr = real("lr", lr_s, 0.0, 10.0);
+  return cli::run(app, "convplay train", argc, argv, [&] {
     if (optimizer_s != "adam" && optimizer_s != "sgd")
       throw Failure{"--optimizer: '" + optimizer_s + "' is not adam or sgd"};
-    const int64_t seed = integer("seed", seed_s, 0, int64_t{1} << 53);
-    const int64_t max_threads = ThreadPool::threads_supported() ? CONVPLAY_TRAIN_MAX_THREADS : 1;
-    const int64_t threads = integer("threads", threads_s, 1, max_threads);
-    const int64_t limit = integer("limit", limit_s, 0, kMaxIdxItems);
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!save_dir.empty() && !fs::is_directory(save_dir, ec)) throw Failure{"--save: " + save_dir + " is not a folder"};
@@ -214,14 +179,5 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
       for (const auto& t : net.state_dict())
         if (auto e = write_npy(save_dir + "/" + t.name + ".npy", t.tensor); !e.empty()) throw Failure{"--save: " + e};
     return 0;
-  } catch (const Failure& f) {
-    std::string line = f.message;
-    for (char& ch : line)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-    std::cerr << "convplay train: " << line << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "convplay train: " << e.what() << "\n";
-    return 2;
-  }
+  });
 }

@@ -4,6 +4,7 @@
 #   Catch2 2.13: header-only (/usr/include/catch2)
 #   stb: libstb-dev (/usr/include/stb)
 #   nlohmann/json 3.11: header-only (nlohmann-json3-dev), the core's JSON reader and string quoting
+#   CLI11 2.1: header-only (libcli11-dev), the programs' command lines (cli/command_line.h)
 set(CONVPLAY_IMGUI_DIR "${CMAKE_SOURCE_DIR}/build/deps/imgui" CACHE PATH "Dear ImGui source tree (tools/setup.sh unpacks it)")
 set(CONVPLAY_STB_DIR "/usr/include/stb" CACHE PATH "stb headers (libstb-dev)")
 
@@ -34,20 +35,35 @@ add_library(stb INTERFACE)
 target_include_directories(stb SYSTEM INTERFACE ${CONVPLAY_STB_DIR})
 add_library(convplay::stb ALIAS stb)
 
-# Natively through its CMake package. Under Emscripten find_package only searches the sysroot, and the
-# package's -isystem /usr/include would shadow the sysroot's libc headers: copy the header folder into the
-# build tree instead (as Testing.cmake does for Catch2).
-if(EMSCRIPTEN)
-  find_path(CONVPLAY_NLOHMANN_JSON_DIR nlohmann/json.hpp PATHS /usr/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
-  if(NOT CONVPLAY_NLOHMANN_JSON_DIR)
-    message(FATAL_ERROR "nlohmann/json.hpp not found: run tools/setup.sh (nlohmann-json3-dev)")
+# A header-only Debian package as an INTERFACE target `name` on a copy of its folder /usr/include/<folder>
+# in the build tree: under Emscripten find_package only searches the sysroot, and an -isystem /usr/include
+# would shadow the sysroot's libc headers (Testing.cmake does the same for Catch2).
+function(convplay_header_package name folder header package)
+  find_path(CONVPLAY_${name}_DIR ${folder}/${header} PATHS /usr/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT CONVPLAY_${name}_DIR)
+    message(FATAL_ERROR "${folder}/${header} not found: run tools/setup.sh (${package})")
   endif()
-  set(_nlohmann_dir ${CMAKE_BINARY_DIR}/_deps/nlohmann_json/include)
-  file(COPY ${CONVPLAY_NLOHMANN_JSON_DIR}/nlohmann DESTINATION ${_nlohmann_dir})
-  add_library(nlohmann_json_header INTERFACE)
-  target_include_directories(nlohmann_json_header SYSTEM INTERFACE ${_nlohmann_dir})
+  set(dir ${CMAKE_BINARY_DIR}/_deps/${name}/include)
+  file(COPY ${CONVPLAY_${name}_DIR}/${folder} DESTINATION ${dir})
+  add_library(${name} INTERFACE)
+  target_include_directories(${name} SYSTEM INTERFACE ${dir})
+endfunction()
+
+# nlohmann/json natively through its CMake package, under Emscripten as a copied folder.
+if(EMSCRIPTEN)
+  convplay_header_package(nlohmann_json_header nlohmann json.hpp nlohmann-json3-dev)
   add_library(convplay::nlohmann_json ALIAS nlohmann_json_header)
 else()
   find_package(nlohmann_json 3.10 REQUIRED)
   add_library(convplay::nlohmann_json ALIAS nlohmann_json::nlohmann_json)
 endif()
+
+# CLI11 as a copied folder in both builds.
+convplay_header_package(cli11_header CLI CLI.hpp libcli11-dev)
+if(EMSCRIPTEN)
+  # CLI11 reports errors as exceptions, which Emscripten does not catch by default: the programs using it
+  # are compiled and linked with JavaScript-based exception handling (the core is compiled without it).
+  target_compile_options(cli11_header INTERFACE -fexceptions)
+  target_link_options(cli11_header INTERFACE -fexceptions)
+endif()
+add_library(convplay::cli11 ALIAS cli11_header)

@@ -1,16 +1,15 @@
 // Scene "features": a convolution layer. A bank of C2 filters, each K×K×C1, slides over the input
 // (H×W×C1: a picture in grey, C1 = 1, or in colour, C1 = 3); each filter gives one feature map, and the
 // C2 maps stacked are the output H'×W'×C2 = σ(W ∗ x + b). The filters come from the core's filter bank
-// (convplay/image.h), the layer from Conv2dPlan (the core's fast conv2d), the activation from layers.h,
-// the counts from count_layer. This file lays them out.
+// (convplay/image.h), the layer σ(W ∗ x + b) from feature_maps() (convplay/feature_map.h), the counts
+// from count_layer. This file lays them out.
 #include "../image_source.h"
 #include "../scene.h"
 #include "../scene_ui.h"
 #include "../tensor_view.h"
 
-#include <convplay/conv.h>
-#include <convplay/conv2d_plan.h>
 #include <convplay/counts.h>
+#include <convplay/feature_map.h>
 #include <convplay/image.h>
 #include <convplay/layers.h>
 
@@ -127,7 +126,7 @@ struct Result {
   std::string status = "ready", note, error;
   Tensor x;     // (C1, H, W)
   Tensor w;     // (C2, C1, K, K)
-  Tensor pre;   // (1, C2, OH, OW): W ∗ x + b
+  Tensor pre;   // (C2, OH, OW): W ∗ x + b
   Tensor y;     // σ(pre)
   LayerCounts counts;
   int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0;
@@ -238,26 +237,23 @@ const Result& FeaturesScene::result() const {
       r.counts = *counts;
       r.oh = static_cast<int>(r.counts.out_h);
       r.ow = static_cast<int>(r.counts.out_w);
-      r.w = zeros({p_.maps, p_.channels, p_.k, p_.k});
-      const size_t per = static_cast<size_t>(p_.channels * p_.k * p_.k);
-      for (int m = 0; m < p_.maps; ++m) {
-        auto w = filter_weights(p_, p_.filters[static_cast<size_t>(m)]);
-        std::copy(w->data.begin(), w->data.end(), r.w.data.begin() + static_cast<std::ptrdiff_t>(m * per));
-      }
-      Conv2dPlanSpec ps;
-      ps.C = p_.channels; ps.H = r.h; ps.W = r.w_; ps.M = p_.maps; ps.KH = ps.KW = p_.k;
-      ps.padding = p_.padding; // the plan works out the sides ('same': an even kernel's extra row after)
-      Conv2dPlan plan(ps, r.w.data.data(), p_.bias.data());
-      r.pad = static_cast<int>(plan.spec().pad_top);
-      if (!plan.ok()) {
+      std::vector<Tensor> bank;
+      for (int m = 0; m < p_.maps; ++m) bank.push_back(*filter_weights(p_, p_.filters[static_cast<size_t>(m)]));
+      auto w = stack_filters(bank);
+      const std::optional<Activation> act = p_.act == 0 ? std::nullopt : std::optional(kActs[static_cast<size_t>(p_.act - 1)]);
+      // The layer, by the core (convplay/feature_map.h); 'same' works out the sides.
+      auto layer = w.ok() ? feature_maps(r.x, *w, std::span(p_.bias.data(), static_cast<size_t>(p_.maps)), p_.padding, act)
+                          : Expected<FeatureMaps>(Error{w.error()});
+      if (!layer.ok()) {
         r.status = "error";
-        r.error = plan.error();
+        r.error = layer.error();
       } else {
-        r.pre = zeros({1, p_.maps, plan.out_h(), plan.out_w()});
-        plan.run(r.x.data.data(), r.pre.data.data(), nullptr);
-        r.oh = static_cast<int>(plan.out_h());
-        r.ow = static_cast<int>(plan.out_w());
-        r.y = p_.act == 0 ? r.pre : activation(r.pre, kActs[static_cast<size_t>(p_.act - 1)]);
+        r.w = std::move(*w);
+        r.pad = static_cast<int>(layer->pad_top);
+        r.pre = std::move(layer->pre);
+        r.y = std::move(layer->y);
+        r.oh = static_cast<int>(r.pre.dim(1));
+        r.ow = static_cast<int>(r.pre.dim(2));
       }
     }
   }

@@ -1,15 +1,13 @@
 // Scene "invariance": translational invariance. A small pattern (a plus, an L, a cat's face) sits
-// anywhere on an empty input; a filter matched to it is convolved over the input (core conv2d), and
-// global max pooling of the map (core max_pool2d over the whole map) gives the same number wherever
-// the pattern is. A dense layer of the same input size (fixed seeded weights, core dense()) gives a
-// different number at every position. The sweep over all positions calls the core at each one.
+// anywhere on an empty input; a filter matched to it is convolved over the input, and global max
+// pooling of the map gives the same number wherever the pattern is. A dense layer of the same input
+// size (fixed seeded weights) gives a different number at every position. The experiment, at one
+// position and swept over all, is the core's (convplay/invariance.h); this file lays it out.
 #include "../scene.h"
 #include "../scene_ui.h"
 #include "../tensor_view.h"
 
-#include <convplay/conv.h>
-#include <convplay/layers.h>
-#include <convplay/pool.h>
+#include <convplay/invariance.h>
 
 #include <imgui.h>
 
@@ -62,37 +60,12 @@ int pattern_h(int p) { return static_cast<int>(kPatterns[static_cast<size_t>(p)]
 int pattern_w(int p) { return static_cast<int>(std::string(kPatterns[static_cast<size_t>(p)].rows[0]).size()); }
 bool pattern_on(int p, int r, int c) { return kPatterns[static_cast<size_t>(p)].rows[static_cast<size_t>(r)][c] == '#'; }
 
-// Uniform in [−1, 1) from a 32-bit LCG: the same weights on every platform for a given seed.
-Tensor dense_weights(int n, int seed) {
-  Tensor w;
-  w.shape = {1, static_cast<int64_t>(n) * n};
-  w.data.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
-  uint32_t s = 2463534242u ^ static_cast<uint32_t>(seed) * 2654435761u;
-  for (float& v : w.data) {
-    s = s * 1664525u + 1013904223u;
-    v = static_cast<float>((s >> 8) * (1.0 / 8388608.0) - 1.0); // 24 bits
-  }
-  return w;
-}
-
-Tensor make_input(int n, int pattern, int x, int y) {
-  Tensor t;
-  t.shape = {n, n};
-  t.data.assign(static_cast<size_t>(n) * static_cast<size_t>(n), 0.0f);
-  for (int r = 0; r < pattern_h(pattern); ++r)
-    for (int c = 0; c < pattern_w(pattern); ++c)
-      if (pattern_on(pattern, r, c)) t.data[static_cast<size_t>(y + r) * static_cast<size_t>(n) + static_cast<size_t>(x + c)] = 1.0f;
+// The pattern as a (PH, PW) tensor of 0 and 1, for the core's experiment (convplay/invariance.h).
+Tensor pattern_tensor(int p) {
+  Tensor t = zeros({pattern_h(p), pattern_w(p)});
+  for (int r = 0; r < pattern_h(p); ++r)
+    for (int c = 0; c < pattern_w(p); ++c) t[r * pattern_w(p) + c] = pattern_on(p, r, c) ? 1.0f : 0.0f;
   return t;
-}
-
-// The filter matched to the pattern: +1 where the pattern is on, −1 where it is off, so that only
-// the exact match reaches the number of the pattern's cells.
-Tensor make_filter(int pattern) {
-  Tensor w;
-  w.shape = {pattern_h(pattern), pattern_w(pattern)};
-  for (int r = 0; r < pattern_h(pattern); ++r)
-    for (int c = 0; c < pattern_w(pattern); ++c) w.data.push_back(pattern_on(pattern, r, c) ? 1.0f : -1.0f);
-  return w;
 }
 
 struct Outcome {
@@ -102,27 +75,12 @@ struct Outcome {
   float dense_out = 0;      // dense(input)
 };
 
-// One position, through the core: conv2d, global max pooling, dense.
+// One position, by the core (invariance_at: conv2d, global max pooling, dense).
 Expected<Outcome> evaluate(const Params& p, const Tensor& filter, const Tensor& weights) {
-  Outcome o;
-  o.input = make_input(p.n, p.pattern, p.x, p.y);
-  auto map = conv2d(o.input, filter, nullptr, Conv2dParams{});
-  if (!map) return Error{map.error()};
-  o.map = std::move(*map);
-  Pool2dParams gp;
-  gp.kernel_h = o.map.dim(0);
-  gp.kernel_w = o.map.dim(1);
-  auto pooled = max_pool2d(o.map, gp);
-  if (!pooled) return Error{pooled.error()};
-  o.global_max = pooled->output[0];
-  o.peak_row = static_cast<int>(pooled->indices[0] / o.map.dim(1));
-  o.peak_col = static_cast<int>(pooled->indices[0] % o.map.dim(1));
-  Tensor flat = o.input;
-  flat.shape = {static_cast<int64_t>(p.n) * p.n};
-  auto d = dense(flat, weights, nullptr);
-  if (!d) return Error{d.error()};
-  o.dense_out = (*d)[0];
-  return o;
+  auto r = invariance_at(pattern_tensor(p.pattern), p.n, p.y, p.x, filter, weights);
+  if (!r) return Error{r.error()};
+  return Outcome{std::move(r->input), std::move(r->map), r->global_max, static_cast<int>(r->peak_row),
+                 static_cast<int>(r->peak_col), r->dense_out};
 }
 
 struct Sweep { // every position of the pattern: (n − kh + 1) × (n − kw + 1)
@@ -173,31 +131,16 @@ std::string InvarianceScene::set_params(const Params& p) {
   if (p.pattern < 0 || p.pattern >= static_cast<int>(kPatterns.size())) return "unknown pattern";
   if (p.n < kMinSide || p.n > kMaxSide)
     return "n must be between " + std::to_string(kMinSide) + " and " + std::to_string(kMaxSide);
-  const int max_x = p.n - pattern_w(p.pattern), max_y = p.n - pattern_h(p.pattern);
-  if (p.x < 0 || p.x > max_x) return "x must be between 0 and " + std::to_string(max_x) + " (the pattern must fit)";
-  if (p.y < 0 || p.y > max_y) return "y must be between 0 and " + std::to_string(max_y) + " (the pattern must fit)";
-  const Tensor filter = make_filter(p.pattern), weights = dense_weights(p.n, p.seed);
-  auto o = evaluate(p, filter, weights);
+  const Tensor filter = matched_filter(pattern_tensor(p.pattern)), weights = seeded_dense_weights(p.n * p.n, static_cast<uint32_t>(p.seed));
+  auto o = evaluate(p, filter, weights); // or why the position is not one ("x must be between 0 and …")
   if (!o) return o.error();
   Sweep sweep = sweep_;
   const bool same_sweep = sweep_key_.pattern == p.pattern && sweep_key_.n == p.n && sweep_key_.seed == p.seed;
   if (!same_sweep) {
-    sweep = Sweep{};
-    sweep.rows = max_y + 1;
-    sweep.cols = max_x + 1;
-    for (int y = 0; y <= max_y; ++y)
-      for (int x = 0; x <= max_x; ++x) {
-        Params q = p;
-        q.x = x;
-        q.y = y;
-        auto r = evaluate(q, filter, weights);
-        if (!r) return r.error();
-        sweep.global_max.push_back(r->global_max);
-        sweep.dense_out.push_back(r->dense_out);
-      }
-    const auto [dlo, dhi] = std::minmax_element(sweep.dense_out.begin(), sweep.dense_out.end());
-    const auto [glo, ghi] = std::minmax_element(sweep.global_max.begin(), sweep.global_max.end());
-    sweep.dense_min = *dlo; sweep.dense_max = *dhi; sweep.gmax_min = *glo; sweep.gmax_max = *ghi;
+    auto all = invariance_sweep(pattern_tensor(p.pattern), p.n, filter, weights);
+    if (!all) return all.error();
+    sweep = Sweep{static_cast<int>(all->rows), static_cast<int>(all->cols), std::move(all->global_max), std::move(all->dense_out),
+                  all->dense_min, all->dense_max, all->global_max_min, all->global_max_max};
   }
   p_ = p;
   filter_ = filter;

@@ -79,11 +79,18 @@ endif()
 # 2. Bad input: one line on stderr, status 2.
 file(WRITE ${WORK}/bad_groups.json "[{\"id\":\"g\",\"op\":\"conv\",\"N\":1,\"C\":6,\"H\":8,\"W\":8,\"M\":4,\"K\":3,\"G\":4}]")
 file(WRITE ${WORK}/not_json.json "this is not json")
-foreach(case "--threads must be|--shapes;${SRC}/bench/shapes.json;--threads;0"
+foreach(case "--threads: 0 is out of range \\(1 to 64\\)|--shapes;${SRC}/bench/shapes.json;--threads;0"
+             "--reps: '5x' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;5x"
+             "--reps: '0x5' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;0x5"
+             "--min-sample-ms: '1e3ms' is not a number|--shapes;${SRC}/bench/shapes.json;--min-sample-ms;1e3ms"
+             "--max-bytes: 0 is out of range|--shapes;${SRC}/bench/shapes.json;--max-bytes;0"
+             "option --reps needs a value|--shapes;${SRC}/bench/shapes.json;--reps"
+             "option --reps is given twice|--shapes;${SRC}/bench/shapes.json;--reps;2;--reps;3"
+             "unexpected argument 'extra'|--shapes;${SRC}/bench/shapes.json;extra"
              "cannot open|--shapes;${WORK}/missing.json"
              "groups G must divide C and M|--shapes;${WORK}/bad_groups.json"
              "not_json.json|--shapes;${WORK}/not_json.json"
-             "unknown or incomplete option|--frobnicate"
+             "unknown option --frobnicate \\(convplay[- ]bench --help lists the options\\)|--frobnicate"
              "--impl: unknown 'winograd-f3'|--impl;winograd-f3")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 expected)
