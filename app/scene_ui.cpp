@@ -159,7 +159,7 @@ void text_wrapped(const char* fmt, ...) {
 }
 
 std::string ratio_text(Count base, Count other) {
-  if (base.overflow || other.overflow) return "unknown (a count overflows 64 bits)";
+  if (base.overflow || other.overflow) return "unknown (overflow)";
   const double r = static_cast<double>(other.value) / static_cast<double>(std::max<int64_t>(1, base.value));
   if (r >= 100.0) return format_count(count_of(std::llround(r))) + "×"; // "32,113×" rather than "3.21e+04×"
   char buf[32];

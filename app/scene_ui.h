@@ -64,7 +64,7 @@ std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
 
 // "3·0 + 3·1 + 2·2 + … = 12": at most `max_terms` products written out (the rest as "…").
 std::string multiply_adds(const float* inputs, const float* weights, int n, float result, int max_terms = 9);
-// "31,690×": how many times `base` the count `other` is; "unknown (a count overflows 64 bits)" when
+// "31,690×": how many times `base` the count `other` is; "unknown (overflow)" when
 // either count overflows, so that no exact-looking ratio stands beside "more than 9.2·10^18".
 std::string ratio_text(Count base, Count other);
 // Compact number: integers without decimals, otherwise up to 3 significant decimals ("0.25", "-1.5").

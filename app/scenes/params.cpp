@@ -172,9 +172,9 @@ void ParamsScene::draw_chart(const LayerCounts& c) {
     dl->AddText(ImVec2(origin.x, y + 3), ImGui::GetColorU32(ImGuiCol_Text), b.label);
     const float len = b.value >= 1.0 ? width * static_cast<float>(std::log10(b.value) / decades) : 0.0f;
     dl->AddRectFilled(ImVec2(origin.x + label_w, y), ImVec2(origin.x + label_w + std::max(len, 2.0f), y + bar_h), b.color);
-    const std::string label = with_commas(b.count); // the table's number, overflow included
-    dl->AddText(ImVec2(origin.x + label_w + std::max(len, 2.0f) + 6, y + 3),
-                b.count.overflow ? IM_COL32(190, 30, 30, 255) : ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    const std::string label = with_commas(b.count); // the table's number; an overflow's words inside its bar
+    if (b.count.overflow) dl->AddText(ImVec2(origin.x + label_w + 6, y + 3), IM_COL32(255, 255, 255, 255), label.c_str());
+    else dl->AddText(ImVec2(origin.x + label_w + std::max(len, 2.0f) + 6, y + 3), ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
   }
   ImGui::Dummy(ImVec2(label_w + width + 100.0f, height + 22.0f));
 }

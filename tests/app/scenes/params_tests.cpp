@@ -35,10 +35,10 @@ TEST_CASE("params: counts past 2^63 read as overflow, and so does their ratio, n
   CHECK(num(st, "conv_parameters") == 84);
   const std::string d = s->description();
   CHECK_THAT(d, Contains("more than 9.2·10^18 (overflows 64 bits) parameters"));
-  CHECK_THAT(d, Contains("dense ÷ conv = unknown (a count overflows 64 bits)"));
+  CHECK_THAT(d, Contains("dense ÷ conv = unknown (overflow)"));
   CHECK_THAT(d, Contains("these counts overflow 64-bit integers"));
-  CHECK(ratio_text(count_of(84), Count{0, true}) == "unknown (a count overflows 64 bits)");
-  CHECK(ratio_text(Count{0, true}, count_of(84)) == "unknown (a count overflows 64 bits)");
+  CHECK(ratio_text(count_of(84), Count{0, true}) == "unknown (overflow)");
+  CHECK(ratio_text(Count{0, true}, count_of(84)) == "unknown (overflow)");
   // Exact counts: a whole ratio with separators from 100 up, three digits below.
   CHECK(ratio_text(count_of(4864), count_of(154190848)) == "31,700×");
   CHECK(ratio_text(count_of(3), count_of(10)) == "3.33×");
