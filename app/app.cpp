@@ -248,11 +248,14 @@ void App::draw_ui() {
     ImGui::Separator();
     if (ImGui::Button("Share…")) ImGui::OpenPopup("share");
     draw_share_popup();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
-    else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
-    ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
-    ImGui::PopStyleColor();
+    if (ImGui::TreeNode("technical details")) { // closed by default: not for students
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
+      else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
+      ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
+      ImGui::PopStyleColor();
+      ImGui::TreePop();
+    }
     ImGui::EndChild();
     ImGui::SameLine();
   }

@@ -98,6 +98,28 @@ std::function<bool(std::string_view)> derived_keys(std::function<void(JsonWriter
   };
 }
 
+namespace {
+// A slider's ends: the declared limits unless the declaration gives the slider a narrower range.
+double slider_top(const ParamSpec& spec) { return spec.slider_max > 0 ? std::min(spec.slider_max, spec.hi) : spec.hi; }
+double slider_bottom(const ParamSpec& spec) { return spec.slider_max > 0 ? std::max(spec.slider_min, spec.lo) : spec.lo; }
+} // namespace
+
+std::string tooltip_text(const ParamSpec& spec) {
+  std::string text = spec.help;
+  const bool slider = spec.widget == Widget::Slider || spec.widget == Widget::LogSlider;
+  const bool short_slider = slider && (slider_top(spec) < spec.hi || slider_bottom(spec) > spec.lo);
+  if (!short_slider || text.find("Ctrl+click") != std::string::npos) return text;
+  char range[80];
+  if (slider_bottom(spec) > spec.lo) std::snprintf(range, sizeof range, "Ctrl+click to type from %g to %g", spec.lo, spec.hi);
+  else std::snprintf(range, sizeof range, "Ctrl+click to type up to %g", spec.hi);
+  return text.empty() ? range : text + "; " + range;
+}
+
+bool value_beside_slider(const ParamSpec& spec) {
+  if (spec.widget != Widget::Slider && spec.widget != Widget::LogSlider) return false;
+  return spec.value_beside || (spec.type == ParamType::Int && slider_top(spec) - slider_bottom(spec) + 1 < 8);
+}
+
 namespace detail {
 
 std::string text(const JsonValue& v) {
@@ -113,12 +135,10 @@ std::string text(const JsonValue& v) {
 namespace {
 
 void tooltip(const ParamSpec& spec) {
-  if (*spec.help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec.help);
+  if (ImGui::IsItemHovered())
+    if (const std::string text = tooltip_text(spec); !text.empty()) ImGui::SetTooltip("%s", text.c_str());
 }
 
-// A slider's ends: the declared limits unless the declaration gives the slider a narrower range.
-double slider_top(const ParamSpec& spec) { return spec.slider_max > 0 ? std::min(spec.slider_max, spec.hi) : spec.hi; }
-double slider_bottom(const ParamSpec& spec) { return spec.slider_max > 0 ? std::max(spec.slider_min, spec.lo) : spec.lo; }
 
 ImGuiSliderFlags slider_flags(const ParamSpec& spec) {
   ImGuiSliderFlags f = spec.widget == Widget::LogSlider ? ImGuiSliderFlags_Logarithmic : 0;
@@ -128,7 +148,7 @@ ImGuiSliderFlags slider_flags(const ParamSpec& spec) {
 }
 
 void value_beside(const ParamSpec& spec, const char* text) {
-  if (!spec.value_beside) return;
+  if (!value_beside_slider(spec)) return;
   ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::TextUnformatted(text);
 }
@@ -140,7 +160,7 @@ std::optional<JsonValue> draw_number(const ParamSpec& spec, const char* label, d
   if (integer) {
     int v = static_cast<int>(value);
     std::snprintf(shown, sizeof shown, "%d", v);
-    const char* format = spec.value_beside ? "" : "%d";
+    const char* format = value_beside_slider(spec) ? "" : "%d";
     if (spec.widget == Widget::Input) {
       changed = ImGui::InputInt(label, &v, 1, 8);
       v = std::clamp(v, static_cast<int>(spec.lo), static_cast<int>(spec.hi));
@@ -153,7 +173,7 @@ std::optional<JsonValue> draw_number(const ParamSpec& spec, const char* label, d
     value = v;
   } else {
     std::snprintf(shown, sizeof shown, "%.3g", value);
-    const char* format = spec.value_beside ? "" : "%.3g";
+    const char* format = value_beside_slider(spec) ? "" : "%.3g";
     const double lo = spec.lo, bottom = slider_bottom(spec), top = slider_top(spec);
     if (spec.widget == Widget::Drag)
       changed = ImGui::DragScalar(label, ImGuiDataType_Double, &value, static_cast<float>((spec.hi - spec.lo) / 400.0), &lo,

@@ -78,6 +78,13 @@ struct ParamSpec {
   std::string allowed() const; // what check() accepts, for messages and tests: "a whole number from 1 to 64"
 };
 
+// Whether a number's widget writes its value beside the slider rather than on it: asked for (value_beside),
+// or an integer slider of fewer than 8 steps, whose grab (an eighth of the slider or wider) would cover it.
+bool value_beside_slider(const ParamSpec& spec);
+// The widget's tooltip: the help, and how to type past a slider that stops before the limits
+// ("Ctrl+click to type up to 512") unless the help says so already.
+std::string tooltip_text(const ParamSpec& spec);
+
 // A parameter's current value, for the App (URL hash, locks) and the tests.
 struct ParamValue {
   const ParamSpec* spec = nullptr;

@@ -2,8 +2,11 @@
 
 #include "scene.h"
 
+#include <imgui_internal.h> // the current text wrap position (DC.TextWrapPos), as ImGui::TextWrapped reads it
+
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 namespace convplay::app {
@@ -69,7 +72,7 @@ void scene_intro(const char* title, const char* text) {
     return;
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
+  text_wrapped("%s", text);
   ImGui::PopStyleColor();
   ImGui::Dummy(ImVec2(0, 4));
 }
@@ -77,14 +80,91 @@ void scene_intro(const char* title, const char* text) {
 void error_line(const std::string& message) {
   if (message.empty()) return;
   ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
-  ImGui::TextWrapped("%s", message.c_str());
+  text_wrapped("%s", message.c_str());
   ImGui::PopStyleColor();
 }
 
 void hint_line(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
+  text_wrapped("%s", text);
   ImGui::PopStyleColor();
+}
+
+std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
+                                             const std::function<float(std::string_view)>& measure) {
+  std::vector<std::string_view> lines;
+  const float space = measure(" ");
+  size_t para = 0;
+  while (para <= text.size()) {
+    size_t para_end = text.find('\n', para);
+    if (para_end == std::string_view::npos) para_end = text.size();
+    size_t line_start = para, line_end = para; // [line_start, line_end): the words placed so far
+    float line_w = 0;
+    size_t at = para;
+    while (at < para_end) {
+      if (text[at] == ' ') {
+        ++at;
+        continue;
+      }
+      size_t word_end = text.find(' ', at);
+      if (word_end == std::string_view::npos || word_end > para_end) word_end = para_end;
+      const float word_w = measure(text.substr(at, word_end - at));
+      if (line_end > line_start && line_w + space + word_w > width) { // the word starts the next line
+        lines.push_back(text.substr(line_start, line_end - line_start));
+        line_start = at;
+        line_w = word_w;
+      } else {
+        if (line_end == line_start) line_start = at;
+        line_w += (line_end > line_start ? space : 0.0f) + word_w;
+      }
+      line_end = word_end;
+      at = word_end;
+    }
+    lines.push_back(text.substr(line_start, line_end - line_start));
+    para = para_end + 1;
+  }
+  return lines;
+}
+
+void text_wrapped(const char* fmt, ...) {
+  char stack_buf[1024];
+  va_list args;
+  va_start(args, fmt);
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(stack_buf, sizeof stack_buf, fmt, args);
+  va_end(args);
+  std::string text;
+  if (n >= static_cast<int>(sizeof stack_buf)) {
+    text.resize(static_cast<size_t>(n) + 1);
+    std::vsnprintf(text.data(), text.size(), fmt, copy);
+    text.resize(static_cast<size_t>(n));
+  } else if (n > 0) {
+    text = stack_buf;
+  }
+  va_end(copy);
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float wrap_pos = window->DC.TextWrapPos;
+  const float width = std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos));
+  std::string out;
+  for (std::string_view line : wrap_at_spaces(text, width, [](std::string_view s) {
+         return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
+       })) {
+    if (!out.empty()) out += '\n';
+    out.append(line);
+  }
+  ImGui::PushTextWrapPos(-1.0f); // the lines are broken already
+  ImGui::TextUnformatted(out.c_str(), out.c_str() + out.size());
+  ImGui::PopTextWrapPos();
+}
+
+std::string ratio_text(Count base, Count other) {
+  if (base.overflow || other.overflow) return "unknown (overflow)";
+  const double r = static_cast<double>(other.value) / static_cast<double>(std::max<int64_t>(1, base.value));
+  if (r >= 100.0) return format_count(count_of(std::llround(r))) + "×"; // "32,113×" rather than "3.21e+04×"
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g×", r);
+  return buf;
 }
 
 std::string format_value(float v) {

@@ -4,14 +4,17 @@
 #include "stepper.h"
 #include "url_state.h"
 
+#include <convplay/counts.h>
 #include <convplay/json.h>
 #include <convplay/thread_pool.h>
 
 #include <imgui.h>
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace convplay::app {
 
@@ -52,9 +55,18 @@ double contrast_ratio(const ImVec4& a, const ImVec4& b);
 void scene_intro(const char* title, const char* text);
 void error_line(const std::string& message); // red, wrapped; nothing when message is empty
 void hint_line(const char* text);            // grey, wrapped
+// ImGui::TextWrapped, but lines break at spaces only: ImGui also breaks after '.' and ',', which splits
+// numbers ("−0." / "164", "154," / "140,672"). A word wider than the line stays whole.
+void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
+// The lines of `text` at most `width` wide (as `measure` says), broken at spaces and at '\n' only.
+std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
+                                             const std::function<float(std::string_view)>& measure);
 
 // "3·0 + 3·1 + 2·2 + … = 12": at most `max_terms` products written out (the rest as "…").
 std::string multiply_adds(const float* inputs, const float* weights, int n, float result, int max_terms = 9);
+// "31,690×": how many times `base` the count `other` is; "unknown (overflow)" when
+// either count overflows, so that no exact-looking ratio stands beside "more than 9.2·10^18".
+std::string ratio_text(Count base, Count other);
 // Compact number: integers without decimals, otherwise up to 3 significant decimals ("0.25", "-1.5").
 std::string format_value(float v);
 

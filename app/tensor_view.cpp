@@ -35,6 +35,13 @@ void format_value(char* buf, size_t n, float v) {
 }
 } // namespace
 
+float cell_number_scale(float text_w, float cell) {
+  const float room = cell - 2.0f;
+  if (text_w <= room) return 1.0f;
+  const float scale = room / text_w;
+  return scale >= 0.7f ? scale : 0.0f;
+}
+
 bool tensor_views_init(const char* glsl_version) {
   g.program = build_program(glsl_version, embedded::tensor_vert, embedded::tensor_frag);
   if (!g.program) return false;
@@ -169,13 +176,15 @@ CellHover TensorView::draw(ImVec2 max_size, float max_cell, bool numbers) {
         const size_t i = static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c);
         if (!mask_.empty() && !mask_[i]) continue;
         format_value(buf, sizeof buf, values_[i]);
-        const ImVec2 ts = ImGui::CalcTextSize(buf);
-        if (ts.x > cell - 2) continue;
+        const float scale = cell_number_scale(ImGui::CalcTextSize(buf).x, cell);
+        if (scale <= 0.0f) continue;
+        const ImVec2 ts(ImGui::CalcTextSize(buf).x * scale, ImGui::GetFontSize() * scale);
         const float t = map_position(values_[i], lo_, hi_, map_);
         const bool dark_cell = map_ == ColorMap::Diverging ? t > 0.6f : t > 0.45f;
         const ImVec2 at(p0.x + (static_cast<float>(c) + 0.5f) * cell - ts.x * 0.5f,
                         p0.y + (static_cast<float>(r) + 0.5f) * cell - ts.y * 0.5f);
-        dl->AddText(at, dark_cell ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255), buf);
+        dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * scale, at,
+                    dark_cell ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255), buf);
       }
   }
   if (ImGui::IsItemHovered()) {

@@ -14,6 +14,10 @@ void tensor_views_release(); // the shared shader and quad go (a lost context); 
 
 enum class ColorMap { Sequential, Diverging };
 
+// The scale at which a cell's number of width `text_w` is written in a cell `cell` wide: 1 when it fits, a
+// smaller font down to 70 % when it does not ("−0.06" in a 3 × 3 kernel's narrow cells), 0: not written.
+float cell_number_scale(float text_w, float cell);
+
 struct CellHover { int row = -1, col = -1; bool valid() const { return row >= 0; } };
 
 class TensorView {

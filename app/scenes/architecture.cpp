@@ -30,7 +30,9 @@ struct Preset {
 constexpr std::array<Preset, 5> kPresets = {{
     {"lenet5", "LeNet-5", 1, 32, 32,
      "conv6k5,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10"},
-    {"lenet5_1998", "LeNet-5 as in 1998 (tanh, average pooling)", 1, 32, 32,
+    // LeNet-5 (modern form): every C3 map reads all S2 maps and the pooling has no weights, so 61,706
+    // parameters where the 1998 paper's network (a partial C3 table, trainable subsampling) had about 60,000.
+    {"lenet5_tanh", "LeNet-5 (modern form) with tanh and average pooling", 1, 32, 32,
      "conv6k5,tanh,avgpool2,conv16k5,tanh,avgpool2,flatten,dense120,tanh,dense84,tanh,dense10"},
     {"lenet5_mnist", "LeNet-5 on MNIST 28×28 (padding 2)", 1, 28, 28,
      "conv6k5p2,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10"},
@@ -39,6 +41,8 @@ constexpr std::array<Preset, 5> kPresets = {{
      "dense10"},
     {"alexnet", "AlexNet's first layer on 224×224×3", 3, 224, 224, "conv96k11s4p2,relu,maxpool3s2"},
 }};
+// Preset keys of older addresses, still accepted: {old key, key}.
+constexpr std::array<std::array<const char*, 2>, 1> kPresetAliases = {{{"lenet5_1998", "lenet5_tanh"}}};
 constexpr int kMaxSide = 100000; // input H, W
 
 struct Params {
@@ -47,6 +51,8 @@ struct Params {
 };
 
 std::string load_preset(Params& p, std::string_view key) {
+  for (const auto& [old_key, new_key] : kPresetAliases)
+    if (key == old_key) key = new_key;
   for (const Preset& q : kPresets)
     if (key == q.key) {
       auto parsed = parse_network(q.stack);
@@ -59,6 +65,7 @@ std::string load_preset(Params& p, std::string_view key) {
 std::vector<std::string> preset_keys() {
   std::vector<std::string> keys;
   for (const Preset& p : kPresets) keys.emplace_back(p.key);
+  for (const auto& alias : kPresetAliases) keys.emplace_back(alias[0]);
   return keys;
 }
 
@@ -142,13 +149,6 @@ std::string ascii_shape(const NetShape& s) { // "28x28x6" for the state (the tab
 // The lecture's H×W×C; a flat vector with thousands separators ("200,704").
 std::string shape_display(const NetShape& s) { return s.flat ? format_count(count_of(s.c)) : net_shape_text(s); }
 
-std::string ratio_text(double r) {
-  char buf[48];
-  if (r >= 1000.0 && r < 9e18) return format_count(count_of(std::llround(r))) + "×";
-  std::snprintf(buf, sizeof buf, "%.1f×", r);
-  return buf;
-}
-
 class ArchitectureScene final : public Scene {
 public:
   ArchitectureScene() { (void)load_preset(p_, kPresets[0].key); }
@@ -168,6 +168,7 @@ private:
   NetworkReport report() const { return analyze_network(input(), p_.layers); }
   void set(Params p); // a checked new input and stack
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
   void draw_inputs();
   void draw_strip(const NetworkReport& rep);
   void draw_table(const NetworkReport& rep);
@@ -386,14 +387,14 @@ void ArchitectureScene::draw_totals(const NetworkReport& rep) {
     return;
   }
   const Count bytes = count_mul(rep.parameters, count_of(4));
-  ImGui::TextWrapped("Total: %s parameters (%s weights + %s biases) = %s as float32 (1 KiB = 1024 bytes).",
+  text_wrapped("Total: %s parameters (%s weights + %s biases) = %s as float32 (1 KiB = 1024 bytes).",
                      format_count(rep.parameters).c_str(),
                      format_count(rep.weights).c_str(), format_count(rep.biases).c_str(), format_bytes(bytes).c_str());
-  ImGui::TextWrapped("Per image: %s multiply-adds, %s activation values.", format_count(rep.macs).c_str(),
+  text_wrapped("Per image: %s multiply-adds, %s activation values.", format_count(rep.macs).c_str(),
                      format_count(rep.activations).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, kDenseColor);
-  ImGui::TextWrapped("Dense layers only: %s parameters, %s as many.", format_count(rep.dense_parameters).c_str(),
-                     ratio_text(rep.dense_ratio).c_str());
+  text_wrapped("Dense layers only: %s parameters, %s as many.", format_count(rep.dense_parameters).c_str(),
+                     ratio_text(rep.parameters, rep.dense_parameters).c_str());
   ImGui::PopStyleColor();
   hint_line("That network has the same output size at every layer, but each conv layer is replaced by the dense "
             "layer that connects all its inputs to all its outputs (the column 'dense instead'). Pooling, "
@@ -586,6 +587,24 @@ void ArchitectureScene::write_results(JsonWriter& out) const {
   out.field("dense_ratio", rep.dense_ratio);
   const auto code = pytorch_code(input(), p_.layers);
   out.field("pytorch", code.ok() ? code.value() : std::string());
+}
+
+std::string ArchitectureScene::description() const {
+  const NetworkReport rep = report();
+  std::string text = std::string(title()) + ". Input " + shape_display(rep.input) + " (H × W × C), " +
+                     std::to_string(p_.layers.size()) + " layers:";
+  for (size_t i = 0; i < p_.layers.size(); ++i) {
+    const NetLayerReport& r = rep.layers[i];
+    if (!r.computed) break;
+    text += (i ? "; " : " ") + describe_layer(p_.layers[i]);
+    if (!r.error.empty()) break;
+    if (p_.layers[i].kind != LayerKind::Activation) text += " → " + shape_display(r.output);
+  }
+  text += ".";
+  if (!rep.ok()) return text + " Does not fit: " + rep.error + ".";
+  return text + " Total: " + format_count(rep.parameters) + " parameters (" + format_count(rep.weights) + " weights + " +
+         format_count(rep.biases) + " biases), " + format_count(rep.macs) + " multiply-adds per image. Dense layers only: " +
+         format_count(rep.dense_parameters) + " parameters, " + ratio_text(rep.parameters, rep.dense_parameters) + " as many.";
 }
 
 bool layer_result_key(std::string_view key) {

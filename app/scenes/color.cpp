@@ -153,6 +153,7 @@ private:
   void draw_pictures(const Result& r);
   void draw_dot_product(const Result& r, int pos);
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
 
   Params p_;
   Stepper stepper_;
@@ -430,7 +431,7 @@ void ColorScene::draw_pictures(const Result& r) {
   if (r.circles) {
     ImGui::Dummy(ImVec2(0, 4));
     if (r.red_r >= 0 && r.green_r >= 0)
-      ImGui::TextWrapped("At the centre of the red circle the output is %s; at the centre of the green circle %s. "
+      text_wrapped("At the centre of the red circle the output is %s; at the centre of the green circle %s. "
                          "The kernel weighs red positively and green negatively, so the same shape gives opposite "
                          "answers: the filter is tuned to a colour.",
                          format_value(r.red_response).c_str(), format_value(r.green_response).c_str());
@@ -453,13 +454,13 @@ void ColorScene::draw_dot_product(const Result& r, int pos) {
           window[static_cast<size_t>(i * p_.k + j)] = r.x[(static_cast<int64_t>(c) * r.h + y) * r.w_ + x];
       }
     const float part = r.parts[static_cast<int64_t>(c) * plane_out + pos];
-    ImGui::TextWrapped("%s:  %s", kPlaneNames[static_cast<size_t>(c)],
+    text_wrapped("%s:  %s", kPlaneNames[static_cast<size_t>(c)],
                 multiply_adds(window.data(), r.w.data.data() + c * kk, kk, part, 4).c_str());
     sum += (c ? " + " : "") + (part < 0 ? "(" + format_value(part) + ")" : format_value(part));
   }
   const float value = r.y[pos];
   const std::string b = format_value(static_cast<float>(p_.bias));
-  ImGui::TextWrapped("output (%d, %d) = %s + bias %s = %s", orow, ocol, sum.c_str(), p_.bias < 0 ? ("(" + b + ")").c_str() : b.c_str(),
+  text_wrapped("output (%d, %d) = %s + bias %s = %s", orow, ocol, sum.c_str(), p_.bias < 0 ? ("(" + b + ")").c_str() : b.c_str(),
               format_value(value).c_str());
 }
 
@@ -481,6 +482,49 @@ void ColorScene::write_results(JsonWriter& out) const {
     out.field("red_response", static_cast<double>(r.red_response)).field("green_response", static_cast<double>(r.green_response));
   else
     out.raw_field("red_response", "null").raw_field("green_response", "null");
+}
+
+// A kernel slice in words: "all 9 weights −0.0556", its K·K numbers when K ≤ 3, else their range.
+std::string slice_words(const float* w, int k) {
+  const int n = k * k;
+  const auto [lo, hi] = std::minmax_element(w, w + n);
+  if (*lo == *hi) return "all " + std::to_string(n) + " weights " + format_value(*lo);
+  if (k <= 3) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += (i ? ", " : "") + format_value(w[i]);
+    return s;
+  }
+  return "weights from " + format_value(*lo) + " to " + format_value(*hi);
+}
+
+std::string ColorScene::description() const {
+  const Result& r = result();
+  std::string text = std::string(title()) + ". ";
+  if (r.status == "loading") return text + "The picture is loading.";
+  if (r.status != "ready") return text + r.error;
+  const int kk = p_.k * p_.k;
+  const std::string k = std::to_string(p_.k);
+  std::string label = p_.kernel;
+  for (const auto& choice : kKernels)
+    if (p_.kernel == choice.id) label = choice.label;
+  text += "Picture " + std::to_string(r.h) + " × " + std::to_string(r.w_) + " × 3; kernel " + label + ", " + k + " × " + k +
+          " × 3 = " + std::to_string(3 * kk) + " weights + 1 bias = " + format_count(r.counts.conv_parameters) + " parameters.";
+  for (int c = 0; c < 3; ++c)
+    text += std::string(" ") + kPlaneNames[static_cast<size_t>(c)] + " slice: " + slice_words(r.w.data.data() + c * kk, p_.k) + ".";
+  text += " Output " + std::to_string(r.oh) + " × " + std::to_string(r.ow) + " × 1 (" + padding_name(p_.padding) + ").";
+  const int count = r.oh * r.ow;
+  if (count > 0) {
+    const int pos = stepper_.position_in(count), plane_out = count;
+    text += " Output (" + std::to_string(pos / r.ow) + ", " + std::to_string(pos % r.ow) + ") = ";
+    for (int c = 0; c < 3; ++c)
+      text += std::string(c ? " + " : "") + kPlaneNames[static_cast<size_t>(c)] + " " +
+              format_value(r.parts[static_cast<int64_t>(c) * plane_out + pos]);
+    text += " + bias " + format_value(static_cast<float>(p_.bias)) + " = " + format_value(r.y[pos]) + ".";
+  }
+  if (r.circles && r.red_r >= 0 && r.green_r >= 0)
+    text += " At the red circle's centre the output is " + format_value(r.red_response) + ", at the green circle's " +
+            format_value(r.green_response) + ".";
+  return text;
 }
 
 std::string ColorScene::apply_state(const JsonObject& in) {

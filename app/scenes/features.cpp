@@ -186,6 +186,7 @@ private:
   static std::string validate(const Params& p);
   Params shown() const; // the parameters as state() reports them: the selected value inside the maps
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
 
   Params p_;
   std::string message_;
@@ -351,9 +352,9 @@ void FeaturesScene::draw() {
   // The layer as a formula, with every shape
   const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
   ImGui::Text("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(p_.act)]);
-  ImGui::TextWrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d", r.h,
+  text_wrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d", r.h,
               r.w_, c1, c1, k, k, c2, c2, r.oh, r.ow, c2);
-  ImGui::TextWrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2, c2,
+  text_wrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2, c2,
               format_count(r.counts.conv_parameters).c_str(), format_count(r.counts.conv_macs).c_str());
   if (r.counts.conv_macs.value > 50'000'000)
     hint_line("That is a lot of arithmetic for one change: the maps are recomputed only when something changes.");
@@ -511,7 +512,7 @@ void FeaturesScene::draw_maps(const Result& r) {
   const float pre = r.pre[at], post = r.y[at], b = p_.bias[static_cast<size_t>(sel_map)];
   // Σ w·x alone (without the bias) is pre − b; written as the products and that sum
   std::string line = multiply_adds(window.data(), r.w.data.data() + static_cast<size_t>(sel_map) * per, static_cast<int>(per), pre - b, 5);
-  ImGui::TextWrapped("map %d at (%d, %d), %s on the %d×%d×%d window:  W·x = %s", sel_map + 1, sel_row, sel_col,
+  text_wrapped("map %d at (%d, %d), %s on the %d×%d×%d window:  W·x = %s", sel_map + 1, sel_row, sel_col,
                      p_.filters[static_cast<size_t>(sel_map)].c_str(), p_.k, p_.k, p_.channels, line.c_str());
   ImGui::Text("+ b = %s  →  %s(%s) = %s", format_value(b).c_str(), kActFormula[static_cast<size_t>(p_.act)],
               format_value(pre).c_str(), format_value(post).c_str());
@@ -526,6 +527,28 @@ Params FeaturesScene::shown() const {
     p.col = std::clamp(p_.col, 0, std::max(r.ow - 1, 0));
   }
   return p;
+}
+
+std::string FeaturesScene::description() const {
+  const Result& r = result();
+  const Params sel = shown();
+  std::string text = std::string(title()) + ". ";
+  if (r.status == "loading") return text + "The picture is loading.";
+  if (r.status != "ready") return text + r.error;
+  const auto n = [](auto v) { return std::to_string(v); };
+  const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
+  text += "y = σ(W ∗ x + b), σ = " + std::string(kActFormula[static_cast<size_t>(p_.act)]) + ", " + padding_name(p_.padding) +
+          " padding. Input x: " + n(r.h) + " × " + n(r.w_) + " × " + n(c1) + (c1 == 1 ? " (grey)" : " (colour)") + "; " + n(c2) +
+          " filters " + n(k) + " × " + n(k) + " (" + filters_text(p_) + "), W: C1 × K × K × C2 = " + n(c1) + " × " + n(k) + " × " +
+          n(k) + " × " + n(c2) + "; output y: " + n(r.oh) + " × " + n(r.ow) + " × " + n(c2) + ". Parameters C1·K·K·C2 + C2 = " +
+          n(c1) + "·" + n(k) + "·" + n(k) + "·" + n(c2) + " + " + n(c2) + " = " + format_count(r.counts.conv_parameters) + "; " +
+          format_count(r.counts.conv_macs) + " multiply-adds per picture.";
+  if (r.oh > 0 && r.ow > 0) {
+    const int64_t at = (static_cast<int64_t>(sel.map) * r.oh + sel.row) * r.ow + sel.col;
+    text += " Map " + n(sel.map + 1) + " at (" + n(sel.row) + ", " + n(sel.col) + "): W·x + b = " + format_value(r.pre[at]) + ", " +
+            kActFormula[static_cast<size_t>(p_.act)] + "(" + format_value(r.pre[at]) + ") = " + format_value(r.y[at]) + ".";
+  }
+  return text;
 }
 
 void FeaturesScene::write_state(JsonWriter& out) const {

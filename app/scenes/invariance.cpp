@@ -109,6 +109,7 @@ private:
   std::string set_params(const Params& p);
   void draw_controls();
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
   void draw_grids();
   void draw_comparison();
   std::string window_products(int row, int col) const;
@@ -319,7 +320,7 @@ void InvarianceScene::draw_grids() {
   if (row >= 0) {
     map_view_.outline(row, col, row + 1, col + 1, window_color, 2.5f);
     input_view_.outline(row, col, row + kh, col + kw, window_color, 2.0f);
-    ImGui::TextWrapped("map (%d, %d) = %s", row, col, window_products(row, col).c_str());
+    text_wrapped("map (%d, %d) = %s", row, col, window_products(row, col).c_str());
   }
 }
 
@@ -395,6 +396,26 @@ void InvarianceScene::draw() {
   ImGui::Dummy(ImVec2(0, 4));
   draw_grids();
   draw_comparison();
+}
+
+std::string InvarianceScene::description() const {
+  const auto n = [](auto v) { return std::to_string(v); };
+  const int cells = static_cast<int>(std::count(filter_.data.begin(), filter_.data.end(), 1.0f));
+  std::string text = std::string(title()) + ". Input " + n(p_.n) + " × " + n(p_.n) + " with the " +
+                     kPatterns[static_cast<size_t>(p_.pattern)].label + " (" + n(pattern_h(p_.pattern)) + " × " +
+                     n(pattern_w(p_.pattern)) + ", " + n(cells) + " cells on) at x " + n(p_.x) + ", y " + n(p_.y) +
+                     ". The matched filter's map is " + n(o_.map.dim(0)) + " × " + n(o_.map.dim(1)) + " (N − K + 1); its peak is at (" +
+                     n(o_.peak_row) + ", " + n(o_.peak_col) + ") and global max pooling gives " + format_value(o_.global_max) +
+                     ". The dense layer (seed " + n(p_.seed) + ") gives " + format_value(o_.dense_out) + ". Over all " +
+                     n(sweep_.dense_out.size()) + " positions the global max goes from " + format_value(sweep_.gmax_min) + " to " +
+                     format_value(sweep_.gmax_max) + ", the dense output from " + format_value(sweep_.dense_min) + " to " +
+                     format_value(sweep_.dense_max) + ".";
+  if (const int positions = static_cast<int>(o_.map.numel()); positions > 0) {
+    const int pos = stepper_.position_in(positions), mw = static_cast<int>(o_.map.dim(1));
+    text += " Map (" + n(pos / mw) + ", " + n(pos % mw) + ") = " + window_products(pos / mw, pos % mw) + ".";
+  }
+  if (!message_.empty()) text += " " + message_;
+  return text;
 }
 
 void InvarianceScene::write_state(JsonWriter& out) const {

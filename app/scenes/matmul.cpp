@@ -225,6 +225,19 @@ void submit_timing(const std::shared_ptr<TimingJob>& job) {
   }
 }
 
+// Row `row` of y = T·x: its nonzero weights times the input values they meet, "3·1 + 3·2 = 9".
+std::string row_products(const Example& e, int row) {
+  const int64_t cols = e.T.dim(1);
+  std::vector<float> xs, ws;
+  for (int64_t j = 0; j < cols; ++j) {
+    const float v = e.T[row * cols + j];
+    if (v == 0.0f) continue;
+    xs.push_back(e.x[j]);
+    ws.push_back(v);
+  }
+  return multiply_adds(xs.data(), ws.data(), static_cast<int>(xs.size()), e.y[row]);
+}
+
 std::vector<unsigned char> nonzero_mask(const Tensor& t) {
   std::vector<unsigned char> m(t.data.size());
   for (size_t i = 0; i < m.size(); ++i) m[i] = t.data[i] != 0.0f;
@@ -277,6 +290,7 @@ private:
   void draw_example();
   void draw_timing();
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
 
   Params p_;
   mutable Example example_;
@@ -302,7 +316,7 @@ void MatmulScene::draw_example() {
   ImGui::Text("Toeplitz matrix T: %lld × %lld = %s entries, %s of them nonzero (%.0f %% zeros); %d distinct weights.",
               rows, cols, format_count(c.toeplitz_entries).c_str(), format_count(c.toeplitz_nonzeros).c_str(),
               100.0 * c.toeplitz_zero_fraction, two_d ? p_.k * p_.k : p_.k);
-  ImGui::TextWrapped("The convolution stores %d weights and does %s multiply-adds; the matrix product stores %s "
+  text_wrapped("The convolution stores %d weights and does %s multiply-adds; the matrix product stores %s "
                      "numbers and does %s (most of them with zeros).",
                      two_d ? p_.k * p_.k : p_.k, format_count(c.conv_macs).c_str(),
                      format_count(c.toeplitz_entries).c_str(), format_count(c.toeplitz_entries).c_str());
@@ -344,21 +358,14 @@ void MatmulScene::draw_example() {
   const ImU32 orange = IM_COL32(230, 80, 20, 255), blue = IM_COL32(40, 110, 200, 255);
   t_view_.outline(row, 0, row + 1, static_cast<int>(cols), orange, 2.5f);
   y_view_.outline(row, 0, row + 1, 1, orange, 2.5f);
-  std::vector<float> xs, ws;
-  for (int j = 0; j < cols; ++j) {
-    const float v = e.T[static_cast<int64_t>(row) * cols + j];
-    if (v == 0.0f) continue;
-    xs.push_back(e.x[j]);
-    ws.push_back(v);
-    x_view_.outline(j, 0, j + 1, 1, orange, 2.5f);
-  }
+  for (int j = 0; j < cols; ++j)
+    if (e.T[static_cast<int64_t>(row) * cols + j] != 0.0f) x_view_.outline(j, 0, j + 1, 1, orange, 2.5f);
   if (hx.valid()) { // a hovered input value: the column of T it multiplies
     t_view_.outline(0, hx.row, static_cast<int>(rows), hx.row + 1, blue, 2.0f);
     x_view_.outline(hx.row, 0, hx.row + 1, 1, blue, 3.0f);
   }
-  ImGui::TextWrapped("row %d: y[%d] = %s", row, row, multiply_adds(xs.data(), ws.data(), static_cast<int>(xs.size()),
-                                                                  e.y[row]).c_str());
-  ImGui::TextWrapped("Every row holds the same %d weights (the same colour in each diagonal), shifted by the stride. "
+  text_wrapped("row %d: y[%d] = %s", row, row, row_products(e, row).c_str());
+  text_wrapped("Every row holds the same %d weights (the same colour in each diagonal), shifted by the stride. "
                      "T·x %s the convolution computed directly%s.",
                      two_d ? p_.k * p_.k : p_.k, e.equal ? "equals" : "DIFFERS FROM", e.equal ? " (checked)" : "");
   if (!two_d) return;
@@ -500,6 +507,28 @@ void MatmulScene::write_results(JsonWriter& out) const {
     out.field(name + "_ms", t.ms[m]).field(name + "_bytes", static_cast<long long>(t.bytes[m]))
         .field(name + "_abssum", t.abssum[m]).field(name + "_error", t.error[m]);
   }
+}
+
+std::string MatmulScene::description() const {
+  const Example& e = example();
+  const LayerCounts& c = e.counts;
+  const auto n = [](auto v) { return std::to_string(v); };
+  const int weights = p_.dims == 2 ? p_.k * p_.k : p_.k;
+  std::string text = std::string(title()) + ". " + (p_.dims == 2 ? "2-D: input " + n(p_.n) + " × " + n(p_.n) + ", kernel " + n(p_.k) + " × " + n(p_.k)
+                                                                  : "1-D: input length " + n(p_.n) + ", " + n(p_.k) + " filter taps") +
+                     ", stride " + n(p_.stride) + ", " + padding_name(p_.padding) + " padding. ";
+  if (!e.error.empty() && c.toeplitz_rows.value == 0) return text + e.error;
+  text += "Toeplitz matrix T: " + n(c.toeplitz_rows.value) + " × " + n(c.toeplitz_cols.value) + " = " + format_count(c.toeplitz_entries) +
+          " entries, " + format_count(c.toeplitz_nonzeros) + " nonzero, " + n(weights) + " distinct weights; the convolution does " +
+          format_count(c.conv_macs) + " multiply-adds.";
+  if (!e.ok) return text + " " + e.error;
+  const int row = stepper_.position_in(static_cast<int>(c.toeplitz_rows.value));
+  text += " Row " + n(row) + ": y[" + n(row) + "] = " + row_products(e, row) + ". T·x " +
+          (e.equal ? "equals" : "differs from") + " the convolution computed directly.";
+  // The timed layer, without its times: they change from one measurement to the next (and would be announced).
+  text += " The three ways are timed on a " + n(p_.layer_size) + " × " + n(p_.layer_size) + " × " + n(p_.layer_c) + " input with " +
+          n(p_.layer_m) + " filters " + n(p_.layer_k) + " × " + n(p_.layer_k) + ".";
+  return text;
 }
 
 std::string MatmulScene::apply_state(const JsonObject& in) {

@@ -41,6 +41,11 @@ struct Params {
   bool operator==(const Params&) const = default;
 };
 
+// The transposed convolution starts with P = 0, so that its output is larger than its input (5 → 7 with
+// K = 3): what it is for. A padding P crops P from each end, and the convolution's default P = 1 would
+// give 5 → 5.
+void start_transposed(Params& p) { p.pad_h = p.pad_w = 0; }
+
 constexpr std::array<Padding, 4> kPaddings = {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit};
 
 // Sizes reach what the address accepts on log sliders; stride, dilation and padding stop the slider early.
@@ -54,8 +59,8 @@ const ParamTable<Params> kParams{
     int_param("stride", &Params::stride, 0, 1024, "stride S").slider_max(8).help("Ctrl+click to type up to 1024"),
     int_param("dilation", &Params::dilation, 0, 1024, "dilation D").slider_max(8).help("Ctrl+click to type up to 1024"),
     choice_param("padding", &Params::padding, {Padding::Valid, Padding::Same, Padding::Full, Padding::Explicit}, padding_name, "padding"),
-    int_param("pad_h", &Params::pad_h, 0, 1024, "padding P (rows)").slider_max(16),
-    int_param("pad_w", &Params::pad_w, 0, 1024, "padding P (columns)").slider_max(16),
+    int_param("pad_h", &Params::pad_h, 0, 1024, "padding P (rows)").slider_max(16).help("Ctrl+click to type up to 1024"),
+    int_param("pad_w", &Params::pad_w, 0, 1024, "padding P (columns)").slider_max(16).help("Ctrl+click to type up to 1024"),
     bool_param("flip", &Params::flip, "true convolution").no_widget(), // two radio buttons, drawn by the scene
     choice_param("op", &Params::op, {"conv", "transposed"}, "operation").no_widget(),
     shorthand_param("n", &Params::h, &Params::w, 1, 4096),
@@ -301,11 +306,13 @@ void ModesScene::draw_controls() {
     ImGui::RadioButton("2-D", &p_.dims, 2);
   }
   if (Control c{kParams.key(p_, p_.op)}; c.shown) {
+    const int before = p_.op;
     ImGui::TextUnformatted("Operation");
     ImGui::SameLine();
     ImGui::RadioButton("convolution", &p_.op, 0);
     ImGui::SameLine();
     ImGui::RadioButton("transposed convolution", &p_.op, 1);
+    if (before == 0 && p_.op == 1) start_transposed(p_);
   }
   if (p_.dims == 2) {
     kParams.widget(p_, p_.h);
@@ -358,7 +365,7 @@ void ModesScene::draw_results() {
     else ImGui::Text("Output length: %d", c.out_w);
     for (int a = first; a < 2; ++a) {
       ImGui::Bullet();
-      ImGui::TextWrapped("%s%s", p_.dims == 2 ? (std::string(axis_name[a]) + ": ").c_str() : "", current(a).formula_text().c_str());
+      text_wrapped("%s%s", p_.dims == 2 ? (std::string(axis_name[a]) + ": ").c_str() : "", current(a).formula_text().c_str());
     }
   } else {
     error_line(c.error);
@@ -372,7 +379,7 @@ void ModesScene::draw_results() {
   }
   if (author_options().hidden("table")) return;
   ImGui::Dummy(ImVec2(0, 6));
-  ImGui::TextWrapped("The three classic modes for this input and kernel (stride and dilation as set):");
+  text_wrapped("The three classic modes for this input and kernel (stride and dilation as set):");
   if (ImGui::BeginTable("modes", p_.dims == 2 ? 3 : 2, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("mode", ImGuiTableColumnFlags_WidthFixed);
     if (p_.dims == 2) ImGui::TableSetupColumn("height");
@@ -385,7 +392,7 @@ void ModesScene::draw_results() {
       for (int a = first; a < 2; ++a) {
         ImGui::TableNextColumn();
         const Axis ax = a == 0 ? axis(p_.h, p_.kh, p_, kPaddings[static_cast<size_t>(m)], 0) : axis(p_.w, p_.kw, p_, kPaddings[static_cast<size_t>(m)], 0);
-        if (ax.ok()) ImGui::TextWrapped("%s", ax.formula_text().c_str());
+        if (ax.ok()) text_wrapped("%s", ax.formula_text().c_str());
         else error_line(ax.error_text());
       }
     }
@@ -485,7 +492,7 @@ void ModesScene::draw_picture(bool stacked) {
           ++readers;
         }
       input_view_.outline(hin.row, hin.col, hin.row + 1, hin.col + 1, blue, 3.0f);
-      ImGui::TextWrapped("Padded input cell (%d, %d) is read by %d output cell%s (blue): the same kernel weights "
+      text_wrapped("Padded input cell (%d, %d) is read by %d output cell%s (blue): the same kernel weights "
                          "meet it at every position.", hin.row, hin.col, readers, readers == 1 ? "" : "s");
     }
     // A hovered weight: the input cell it multiplies at this position.
@@ -500,10 +507,10 @@ void ModesScene::draw_picture(bool stacked) {
   ImGui::Dummy(ImVec2(0, 4));
   const std::string line = window_line(pos);
   if (transposed) {
-    ImGui::TextWrapped("%s", line.c_str());
+    text_wrapped("%s", line.c_str());
   } else {
     const int r = pos / c.out_w, col = pos % c.out_w;
-    ImGui::TextWrapped("output (%d, %d) = %s", r, col, line.c_str());
+    text_wrapped("output (%d, %d) = %s", r, col, line.c_str());
     hint_line(p_.flip ? "Each input value under the window times the flipped kernel's weight at the same place, summed."
                       : "Each input value under the window times the kernel's weight at the same place, summed.");
   }
@@ -570,7 +577,11 @@ std::string ModesScene::description() const {
           ", dilation " + std::to_string(p_.dilation) + ". Output " + size(c.out_h, c.out_w) + "; ";
   if (p_.dims == 2) text += "height " + ah.formula_text() + "; width ";
   text += aw.formula_text() + ".";
-  if (c.values) text += " " + window_line(stepper_.position_in(positions())) + ".";
+  if (c.values) {
+    const int pos = stepper_.position_in(positions());
+    if (p_.op == 0) text += " Output (" + std::to_string(pos / c.out_w) + ", " + std::to_string(pos % c.out_w) + ") =";
+    text += " " + window_line(pos) + ".";
+  }
   else if (!c.error.empty()) text += " " + c.error;
   return text;
 }
@@ -582,6 +593,7 @@ std::string ModesScene::apply_state(const JsonObject& in) {
                             derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
+  if (p.op == 1 && p_.op == 0 && !kParams.given(in, p, p.pad_h) && !kParams.given(in, p, p.pad_w)) start_transposed(p);
   p_ = p;
   stepper_.set_state(st);
   return {};

@@ -51,8 +51,6 @@ constexpr std::array<Preset, 5> kPresets = {{
 
 std::string with_commas(Count c) { return format_count(c); }
 
-double as_double(Count c) { return c.overflow ? 9.3e18 : static_cast<double>(c.value); }
-
 class ParamsScene final : public Scene {
 public:
   const char* id() const override { return "params"; }
@@ -78,6 +76,7 @@ private:
   }
   void draw_chart(const LayerCounts& c);
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
   Params p_;
 };
 
@@ -108,12 +107,7 @@ void ParamsScene::draw() {
   ImGui::Separator();
 
   const auto result = counts();
-  if (!result.ok()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
-    ImGui::TextWrapped("%s", result.error().c_str());
-    ImGui::PopStyleColor();
-    return;
-  }
+  if (!result.ok()) return error_line(result.error());
   const LayerCounts& c = result.value();
   ImGui::Text("Input %d × %d × %d = %s values  →  output %lld × %lld × %d = %s values", p_.h, p_.w, p_.c,
               with_commas(c.input_elements).c_str(), static_cast<long long>(c.out_h), static_cast<long long>(c.out_w),
@@ -132,40 +126,31 @@ void ParamsScene::draw() {
       ImGui::TableNextColumn(); ImGui::TextUnformatted(b.c_str());
       ImGui::TableNextColumn(); ImGui::TextUnformatted(ratio.c_str());
     };
-    auto ratio = [](Count a, Count b) { // "32,113×" rather than "3.21e+04×"
-      const double r = as_double(b) / std::max(1.0, as_double(a));
-      if (r >= 100.0 && r < 9e18) return format_count(count_of(std::llround(r))) + "×";
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.3g×", r);
-      return std::string(buf);
-    };
-    row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio(c.conv_weights, c.dense_weights));
-    row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio(c.conv_biases, c.dense_biases));
+    row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio_text(c.conv_weights, c.dense_weights));
+    row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio_text(c.conv_biases, c.dense_biases));
     row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
-        ratio(c.conv_parameters, c.dense_parameters));
+        ratio_text(c.conv_parameters, c.dense_parameters));
     row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes), format_bytes(c.dense_weight_bytes),
-        ratio(c.conv_weight_bytes, c.dense_weight_bytes));
-    row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio(c.conv_macs, c.dense_macs));
+        ratio_text(c.conv_weight_bytes, c.dense_weight_bytes));
+    row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio_text(c.conv_macs, c.dense_macs));
     ImGui::EndTable();
   }
-  if (c.any_overflow()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(190, 30, 30, 255));
-    ImGui::TextWrapped("%s", c.overflow_message().c_str());
-    ImGui::PopStyleColor();
-  }
+  if (c.any_overflow()) error_line(c.overflow_message());
   draw_chart(c);
 }
 
 // Horizontal bars on a log10 scale: a dense layer's count is often a thousand times the conv layer's.
 void ParamsScene::draw_chart(const LayerCounts& c) {
-  struct Bar { const char* label; double value; ImU32 color; };
+  struct Bar { const char* label; Count count; ImU32 color; double value; };
   const ImU32 conv = IM_COL32(33, 145, 140, 255), dense = IM_COL32(190, 75, 45, 255);
-  const Bar bars[] = {{"conv parameters", as_double(c.conv_parameters), conv},
-                      {"dense parameters", as_double(c.dense_parameters), dense},
-                      {"conv multiply-adds", as_double(c.conv_macs), conv},
-                      {"dense multiply-adds", as_double(c.dense_macs), dense}};
+  Bar bars[] = {{"conv parameters", c.conv_parameters, conv, 0}, {"dense parameters", c.dense_parameters, dense, 0},
+                {"conv multiply-adds", c.conv_macs, conv, 0}, {"dense multiply-adds", c.dense_macs, dense, 0}};
+  // An overflowing count is drawn to the end of the scale (past 2^63) and labelled as the table says it.
   double top = 10.0;
-  for (const Bar& b : bars) top = std::max(top, b.value);
+  for (Bar& b : bars) {
+    b.value = b.count.overflow ? 9.3e18 : static_cast<double>(b.count.value);
+    top = std::max(top, b.value);
+  }
   const int decades = static_cast<int>(std::ceil(std::log10(top)));
   ImGui::Dummy(ImVec2(0, 6));
   ImGui::TextUnformatted("Log scale: each grid line is ten times the one before.");
@@ -187,9 +172,9 @@ void ParamsScene::draw_chart(const LayerCounts& c) {
     dl->AddText(ImVec2(origin.x, y + 3), ImGui::GetColorU32(ImGuiCol_Text), b.label);
     const float len = b.value >= 1.0 ? width * static_cast<float>(std::log10(b.value) / decades) : 0.0f;
     dl->AddRectFilled(ImVec2(origin.x + label_w, y), ImVec2(origin.x + label_w + std::max(len, 2.0f), y + bar_h), b.color);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.3g", b.value);
-    dl->AddText(ImVec2(origin.x + label_w + std::max(len, 2.0f) + 6, y + 3), ImGui::GetColorU32(ImGuiCol_Text), buf);
+    const std::string label = with_commas(b.count); // the table's number; an overflow's words inside its bar
+    if (b.count.overflow) dl->AddText(ImVec2(origin.x + label_w + 6, y + 3), IM_COL32(255, 255, 255, 255), label.c_str());
+    else dl->AddText(ImVec2(origin.x + label_w + std::max(len, 2.0f) + 6, y + 3), ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
   }
   ImGui::Dummy(ImVec2(label_w + width + 100.0f, height + 22.0f));
 }
@@ -218,6 +203,24 @@ void ParamsScene::write_results(JsonWriter& out) const {
   count("dense_parameters", c.dense_parameters);
   count("dense_macs", c.dense_macs);
   out.field("weight_ratio", c.weight_ratio).field("error", c.any_overflow() ? c.overflow_message() : std::string());
+}
+
+std::string ParamsScene::description() const {
+  const auto result = counts();
+  std::string text = std::string(title()) + ". ";
+  if (!result.ok()) return text + result.error();
+  const LayerCounts& c = result.value();
+  const auto n = [](auto v) { return std::to_string(v); };
+  text += "Input " + n(p_.h) + " × " + n(p_.w) + " × " + n(p_.c) + " = " + with_commas(c.input_elements) + " values, " +
+          n(p_.filters) + " filters " + n(p_.k) + " × " + n(p_.k) + ", stride " + n(p_.stride) + ", " + padding_name(p_.padding) +
+          " padding; output " + n(c.out_h) + " × " + n(c.out_w) + " × " + n(p_.filters) + " = " + with_commas(c.output_elements) +
+          " values. Convolution: C2 × K × K × C1 = " + n(p_.filters) + " × " + n(p_.k) + " × " + n(p_.k) + " × " + n(p_.c) + " = " +
+          with_commas(c.conv_weights) + " weights + " + with_commas(c.conv_biases) + " biases = " + with_commas(c.conv_parameters) +
+          " parameters, " + with_commas(c.conv_macs) + " multiply-adds. Dense layer with the same input and output: " +
+          with_commas(c.dense_weights) + " weights, " + with_commas(c.dense_parameters) + " parameters, dense ÷ conv = " +
+          ratio_text(c.conv_parameters, c.dense_parameters) + "; " + with_commas(c.dense_macs) + " multiply-adds.";
+  if (c.any_overflow()) text += " " + c.overflow_message() + ".";
+  return text;
 }
 
 std::string ParamsScene::apply_state(const JsonObject& in) {

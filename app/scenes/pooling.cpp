@@ -45,9 +45,9 @@ const ParamTable<Params> kParams{
     choice_param("input", &Params::input, {"digits", "image", "custom"}, "Input").radio({"small integers", "picture", "typed"}),
     int_param("h", &Params::h, 1, kMaxSide, "height H").log_slider(),
     int_param("w", &Params::w, 1, kMaxSide, "width W").log_slider(),
-    int_param("size", &Params::size, 1, 64, "window K").slider_max(16),
-    int_param("stride", &Params::stride, 1, 64, "stride S").slider_max(16),
-    int_param("padding", &Params::padding, 0, 32, "padding P").slider_max(8).help("at most half the window"),
+    int_param("size", &Params::size, 1, 64, "window K").slider_max(16).help("Ctrl+click to type up to 64"),
+    int_param("stride", &Params::stride, 1, 64, "stride S").slider_max(16).help("Ctrl+click to type up to 64"),
+    int_param("padding", &Params::padding, 0, 32, "padding P").slider_max(8).help("at most half the window; Ctrl+click to type up to 32"),
     bool_param("count_pad", &Params::count_pad, "padding counts in the mean"),
     text_param("values", &Params::values, kMaxValuesText - 1, "##values").text_box()
         .written_as([](const Params& p) { return JsonValue(p.input == 2 ? p.values : std::string()); }),
@@ -161,6 +161,7 @@ private:
   void draw_numbers();
   void draw_pictures();
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
   int positions() const { return r_.oh * r_.ow; }
   std::string window_text(int orow, int ocol) const;
   float at(const Tensor& t, int r, int c, int cols) const {
@@ -323,19 +324,19 @@ void PoolingScene::draw_numbers() {
   else if (out_values == in_values) std::snprintf(ratio_text, sizeof ratio_text, "as many");
   else std::snprintf(ratio_text, sizeof ratio_text, "%s× more", format_value(static_cast<float>(1.0 / ratio)).c_str());
   ImGui::Separator();
-  ImGui::TextWrapped("Input %lld × %lld = %s values  →  output %d × %d = %s values: %s", static_cast<long long>(r_.x.dim(0)),
+  text_wrapped("Input %lld × %lld = %s values  →  output %d × %d = %s values: %s", static_cast<long long>(r_.x.dim(0)),
               static_cast<long long>(r_.x.dim(1)), with_commas(in_values).c_str(), r_.oh, r_.ow,
               with_commas(out_values).c_str(), ratio_text);
   ImGui::Bullet();
-  ImGui::TextWrapped("height: %s", formula(r_.sh, r_.rh).c_str());
+  text_wrapped("height: %s", formula(r_.sh, r_.rh).c_str());
   ImGui::Bullet();
-  ImGui::TextWrapped("width: %s", formula(r_.sw, r_.rw).c_str());
+  text_wrapped("width: %s", formula(r_.sw, r_.rw).c_str());
   ImGui::Dummy(ImVec2(0, 2));
   ImGui::TextUnformatted("The window, one output cell at a time:");
   stepper_.draw(positions());
   const int pos = stepper_.position_in(positions());
   const int orow = pos / std::max(1, r_.ow), ocol = pos % std::max(1, r_.ow);
-  ImGui::TextWrapped("output (%d, %d) = %s", orow, ocol, window_text(orow, ocol).c_str());
+  text_wrapped("output (%d, %d) = %s", orow, ocol, window_text(orow, ocol).c_str());
   if (p_.op == 0 && !r_.indices.data.empty()) {
     const int64_t idx = r_.indices[static_cast<int64_t>(pos)];
     const int64_t W = r_.x.dim(1);
@@ -469,6 +470,21 @@ void PoolingScene::draw() {
   else ImGui::Dummy(ImVec2(0, 6));
   draw_pictures();
   if (wide) ImGui::EndTable();
+}
+
+std::string PoolingScene::description() const {
+  const auto n = [](auto v) { return std::to_string(v); };
+  const long long in_values = static_cast<long long>(r_.x.numel()), out_values = static_cast<long long>(r_.y.numel());
+  std::string text = std::string(title()) + ", " + (p_.op == 0 ? "max" : "average") + ". Input " + n(r_.x.dim(0)) + " × " +
+                     n(r_.x.dim(1)) + ", window " + n(p_.size) + " × " + n(p_.size) + ", stride " + n(p_.stride) + ", padding " +
+                     n(p_.padding) + ". Output " + n(r_.oh) + " × " + n(r_.ow) + "; height " + formula(r_.sh, r_.rh) + "; width " +
+                     formula(r_.sw, r_.rw) + ". " + with_commas(in_values) + " values become " + with_commas(out_values) + ".";
+  if (const int count = positions(); count > 0) {
+    const int pos = stepper_.position_in(count);
+    text += " Output (" + n(pos / r_.ow) + ", " + n(pos % r_.ow) + ") = " + window_text(pos / r_.ow, pos % r_.ow) + ".";
+  }
+  if (!message_.empty()) text += " " + message_;
+  return text;
 }
 
 void PoolingScene::write_state(JsonWriter& out) const {

@@ -212,6 +212,7 @@ private:
 
   std::string set_params(const Params& p); // "" or why not; the session follows
   void write_results(JsonWriter& out) const; // the derived keys of state()
+  std::string description() const override;
   Params p_;
   TrainSession session_;
   std::string message_;
@@ -274,9 +275,13 @@ void TrainScene::draw_controls() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("new weights from the seed, curves cleared");
     ImGui::SameLine(0, 20);
   }
-  const size_t workers = app_thread_pool() ? app_thread_pool()->workers() : 0;
-  ImGui::TextDisabled("%s, SIMD %s", workers ? (std::to_string(workers) + " worker threads").c_str() : "no threads (between frames)",
-                      CONVPLAY_SIMD ? "on" : "off");
+  // How the training runs, for the curious and for bug reports: folded away (closed) by default.
+  if (ImGui::TreeNode("technical details")) {
+    const size_t workers = app_thread_pool() ? app_thread_pool()->workers() : 0;
+    ImGui::TextDisabled("%s, SIMD %s", workers ? (std::to_string(workers) + " worker threads").c_str() : "no threads (between frames)",
+                        CONVPLAY_SIMD ? "on" : "off");
+    ImGui::TreePop();
+  }
   Params p = p_;
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7.0f);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
@@ -708,6 +713,29 @@ void TrainScene::draw() {
 void TrainScene::write_state(JsonWriter& out) const {
   kParams.write(p_, out);
   write_results(out);
+}
+
+std::string TrainScene::description() const {
+  const SessionView& v = session_.view();
+  const DataStatus& d = data_status();
+  std::string text = std::string(title()) + ". Fashion-MNIST: ";
+  if (d.state == DataState::Failed) text += d.error + ".";
+  else if (d.state == DataState::Ready) text += thousands(v.train_available) + " training and " + thousands(v.test_available) + " test images.";
+  else if (d.state == DataState::Loading) text += fmt("loading, %.1f MB", static_cast<double>(d.bytes_received) / 1e6) +
+                                                  (d.bytes_total > 0 ? fmt(" of %.1f MB", static_cast<double>(d.bytes_total) / 1e6) : "") + ".";
+  else text += "not loaded yet.";
+  text += std::string(" Training ") + (p_.running ? "running" : "paused") + ", " + optimizer_name(p_.optimizer) + ", learning rate " +
+          fmt("%g", p_.lr) + ", batch " + std::to_string(p_.batch) + ", seed " + std::to_string(p_.seed) + ".";
+  for (const NetView& n : v.nets) {
+    text += " " + n.name + ": " + thousands(n.parameters) + " parameters, epoch " + std::to_string(n.epoch) + ", step " +
+            std::to_string(n.steps) + ", " + thousands(n.images_seen) + " images seen";
+    if (n.loss >= 0) text += fmt(", loss %.3f", n.loss);
+    if (n.test_acc >= 0) text += ", test accuracy " + percent(n.test_acc);
+    text += ".";
+  }
+  const std::string error = v.error.empty() ? message_ : v.error;
+  if (!error.empty()) text += " " + error;
+  return text;
 }
 
 void TrainScene::write_results(JsonWriter& out) const {

@@ -59,6 +59,8 @@ const SavedLink kLinks[] = {
      "c=1&h=32&w=32&stack=conv6k5,relu,pool2,conv16k5,relu,pool2,flatten,dense120,relu,dense84,relu,dense10&layers=12&shape_4=10x10x16&params_4=2416"},
     {"scene=architecture&preset=cifar",
      "c=3&h=32&w=32&stack=conv32k3same,relu,conv32k3same,relu,pool2,conv64k3same,relu,conv64k3same,relu,pool2,flatten,dense512,relu,dense10&layers=14&params_3=9248"},
+    {"scene=architecture&preset=lenet5_1998", // the preset's key before it was named "LeNet-5 (modern form)"
+     "c=1&h=32&w=32&stack=conv6k5,tanh,avgpool2,conv16k5,tanh,avgpool2,flatten,dense120,tanh,dense84,tanh,dense10&layers=12&total_params=61706"},
     {"scene=params&k=3&nav=0&theme=dark&hide=intro&lock=k", "k=3&out_h=30"},
 };
 

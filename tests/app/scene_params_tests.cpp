@@ -87,3 +87,35 @@ TEST_CASE("parameter tables: bad values and unknown keys are refused with the ke
     CHECK(stable_state(*scene) == before);
   }
 }
+
+TEST_CASE("parameter tables: a slider that stops before what the address accepts says how to type the rest", "[params-table]") {
+  for (auto& scene : make_scenes()) {
+    INFO("scene " << scene->id());
+    for (const ParamValue& p : scene->parameters()) {
+      const ParamSpec& s = *p.spec;
+      if (s.widget != Widget::Slider && s.widget != Widget::LogSlider) continue;
+      if (s.slider_max <= 0 || (s.slider_max >= s.hi && s.slider_min <= s.lo)) continue;
+      INFO("key " << s.key << ", tooltip '" << tooltip_text(s) << "'");
+      CHECK(tooltip_text(s).find("Ctrl+click to type") != std::string::npos);
+      if (s.help[0] == '\0') CHECK(tooltip_text(s) == "Ctrl+click to type up to " + std::to_string(static_cast<int>(s.hi)));
+    }
+  }
+}
+
+TEST_CASE("parameter tables: an integer slider of few steps writes its value beside it, not under its wide grab", "[params-table]") {
+  ParamSpec k = spec_of("k", ParamType::Int, "kernel K", Widget::Slider, 3, 7); // 5 steps: a grab a fifth of the slider
+  CHECK(value_beside_slider(k));
+  ParamSpec n = spec_of("n", ParamType::Int, "input size n", Widget::Slider, 8, 40);
+  CHECK_FALSE(value_beside_slider(n));
+  n.slider_min = 8;
+  n.slider_max = 12; // the slider's own range counts, not the limits
+  CHECK(value_beside_slider(n));
+  CHECK_FALSE(value_beside_slider(spec_of("h", ParamType::Int, "h", Widget::LogSlider, 1, 4096)));
+  CHECK_FALSE(value_beside_slider(spec_of("bias", ParamType::Float, "bias", Widget::Slider, -1, 1)));
+  CHECK_FALSE(value_beside_slider(spec_of("c", ParamType::Int, "c", Widget::Input, 1, 3))); // a number field shows its value
+  // The scenes' small sliders: features' kernel K (3 to 7) and colour's K (1 to 7).
+  for (auto& scene : make_scenes())
+    for (const ParamValue& p : scene->parameters())
+      if ((std::string(scene->id()) == "features" || std::string(scene->id()) == "color") && std::string(p.spec->key) == "k")
+        CHECK(value_beside_slider(*p.spec));
+}

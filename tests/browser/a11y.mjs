@@ -67,7 +67,7 @@ export async function a11yChecks(browser, base, check) {
   check('keyboard only: modes\' input height slider typed to 7 (↓ → ↓ ↓ Enter 7 Enter)', s.h === 7 && s.out_h === 5 && s.w === lecture.w,
         `h ${s.h}, out_h ${s.out_h}`);
   s = await navigate(page, 'modes', [DOWN, RIGHT, DOWN, RIGHT, SPACE]);
-  check('keyboard only: modes\' transposed-convolution radio button chosen with Space (↓ → ↓ → Space)', s.op === 'transposed' && s.out_h === 5, `${s.op} ${s.out_h}`);
+  check('keyboard only: modes\' transposed-convolution radio button chosen with Space (↓ → ↓ → Space)', s.op === 'transposed' && s.out_h === 7 && s.pad_h === 0, `${s.op} ${s.out_h} P=${s.pad_h}`);
   s = await navigate(page, 'pooling', [DOWN, RIGHT, DOWN, SPACE]);
   check('keyboard only: pooling\'s preset button "7×7, 3×3 stride 2 pad 1" pressed with Space (↓ → ↓ Space)',
         s.h === 7 && s.w === 7 && s.size === 3 && s.stride === 2 && s.padding === 1, JSON.stringify({ h: s.h, size: s.size, stride: s.stride, padding: s.padding }));
@@ -98,6 +98,25 @@ export async function liveRegionChecks(browser, base, check) {
   await page.evaluate(() => window.convplay.setState({ n: 7 }));
   const second = await text(/Output 5 × 5/);
   check('live region: its text changes with setState (n = 7: Output 5 × 5)', /Output 5 × 5/.test(second), second.slice(0, 200));
+  // Two more scenes, each with its own numbers in the text, changed by setState.
+  await page.evaluate(() => window.convplay.setState({ scene: 'pooling', op: 'max', input: 'custom', values: '1 3 2 4; 5 6 7 8; 3 2 1 0; 1 2 3 4', size: 2, stride: 2, padding: 0, step: 0 }));
+  const pool = await text(/max\(1, 3, 5, 6\) = 6/);
+  check('live region: pooling reads its window (Output 2 × 2; 16 values become 4; max(1, 3, 5, 6) = 6)',
+        /Output 2 × 2/.test(pool) && /16 values become 4/.test(pool) && /max\(1, 3, 5, 6\) = 6/.test(pool), pool.slice(0, 300));
+  await page.evaluate(() => window.convplay.setState({ op: 'avg', step: 3 }));
+  const avg = await text(/Pooling, average/);
+  check('live region: pooling\'s text follows setState (average, window (1, 1): (1 + 0 + 3 + 4) / 4 = 2)',
+        /Pooling, average/.test(avg) && /Output \(1, 1\) = /.test(avg) && /= 2\./.test(avg), avg.slice(0, 300));
+  await page.evaluate(() => window.convplay.setState({ scene: 'params', h: 32, w: 32, c: 3, filters: 64, k: 5, stride: 1, padding: 'valid', bias: true }));
+  const lecture = await text(/4,864 parameters/);
+  check('live region: params reads the lecture\'s counts (4,800 weights + 64 biases = 4,864 parameters; 31,700×)',
+        /4,800 weights \+ 64 biases = 4,864 parameters/.test(lecture) && /31,700×/.test(lecture), lecture.slice(0, 400));
+  await page.evaluate(() => window.convplay.setState({ h: 100000, w: 100000, filters: 3, k: 3, padding: 'same' }));
+  const overflow = await text(/overflows 64 bits/);
+  check('live region: params\' text follows setState and says overflow (100,000² × 3 input: 84 parameters, dense overflows 64 bits)',
+        /= 84 parameters/.test(overflow) && /dense ÷ conv = unknown \(overflow\)/.test(overflow), overflow.slice(0, 400));
+  await page.evaluate(() => window.convplay.setState({ scene: 'modes' }));
+  await text(/^Shape arithmetic/); // the canvas's label is renamed with the text
   const attrs = await page.evaluate(() => {
     const c = document.getElementById('canvas'), d = document.getElementById('description');
     return { role: c.getAttribute('role'), label: c.getAttribute('aria-label'), live: d.getAttribute('aria-live'), w: d.getBoundingClientRect().width };

@@ -88,7 +88,7 @@ TEST_CASE("architecture: bad input is refused with a message and changes nothing
   CHECK(apply(*s, R"({"h":0})") == "h must be between 1 and 100000");
   CHECK(apply(*s, R"({"c":3,"stack":"dense"})") ==
         "stack: item 1 'dense': the number of units is missing after 'dense' (e.g. dense120)");
-  CHECK(apply(*s, R"({"preset":"vgg"})") == "preset must be one of: lenet5, lenet5_1998, lenet5_mnist, cifar, alexnet");
+  CHECK(apply(*s, R"({"preset":"vgg"})") == "preset must be one of: lenet5, lenet5_tanh, lenet5_mnist, cifar, alexnet, lenet5_1998");
   CHECK(apply(*s, R"({"colour":"red"})") == "unknown key 'colour' for scene architecture");
   CHECK(apply(*s, R"({"stack":7})") == "stack: item 1 '7': an item starts with a layer name (conv, pool, relu, flatten, dense, …)");
   CHECK(state_of(*s) == before);
@@ -105,4 +105,28 @@ TEST_CASE("architecture: its own state is accepted back unchanged", "[architectu
   // The empty stack: the output is the input.
   REQUIRE(apply(*s, R"({"stack":""})").empty());
   CHECK(has(state_of(*s), R"("layers":0,"error":"","error_layer":0,"out":"32x32x1","total_params":0)"));
+}
+
+TEST_CASE("architecture: the description walks the layers with their shapes and gives the totals", "[architecture][a11y]") {
+  auto s = architecture();
+  std::string d = s->description();
+  CHECK_THAT(d, Catch::Contains("Input 32×32×1 (H × W × C), 12 layers: conv 6@5×5 → 28×28×6; relu; max pool 2×2 → 14×14×6;"));
+  CHECK_THAT(d, Catch::Contains("flatten → 400; dense 120 → 120"));
+  CHECK_THAT(d, Catch::Contains("Total: 61,706 parameters (61,470 weights + 236 biases), 416,520 multiply-adds per image."));
+  CHECK_THAT(d, Catch::Contains("Dense layers only: 6,763,934 parameters, 110× as many."));
+  REQUIRE(apply(*s, R"({"stack":"conv6k5,pool2,conv16k15"})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("3 layers: conv 6@5×5 → 28×28×6; max pool 2×2 → 14×14×6; conv 16@15×15."));
+  CHECK_THAT(d, Catch::Contains("Does not fit: layer 3 (conv16k15)"));
+}
+
+TEST_CASE("architecture: LeNet-5 with tanh is named for its modern form; the old preset key still loads it", "[architecture]") {
+  auto s = architecture();
+  REQUIRE(apply(*s, R"({"preset":"lenet5_tanh"})").empty());
+  const std::string st = state_of(*s);
+  CHECK(has(st, R"("total_params":61706)"));
+  CHECK(has(st, "tanh,avgpool2"));
+  REQUIRE(apply(*s, R"({"preset":"lenet5"})").empty());
+  REQUIRE(apply(*s, R"({"preset":"lenet5_1998"})").empty());
+  CHECK(state_of(*s) == st);
 }

@@ -5,6 +5,7 @@
 
 #include "image_source.h"
 #include "../scene_test_support.h"
+#include "scene_ui.h"
 
 #include <string>
 
@@ -128,4 +129,26 @@ TEST_CASE("color: the student's image: not an image is refused, a large one is d
   CHECK(num(st, "h") == 60);
   CHECK(num(st, "w") == 100);
   CHECK(num(st, "value") == Approx(1.0)); // all red
+}
+
+TEST_CASE("color: the description names every slice's weights (G and B too) and the output's three parts", "[color][a11y]") {
+  auto s = make_color_scene();
+  REQUIRE(apply(*s, R"({"image":"circles","size":64,"kernel":"red","k":3,"step":0})").empty());
+  std::string d = s->description();
+  CHECK_THAT(d, Catch::Contains("Picture 32 × 64 × 3; kernel red detector"));
+  CHECK_THAT(d, Catch::Contains("3 × 3 × 3 = 27 weights + 1 bias = 28 parameters"));
+  CHECK_THAT(d, Catch::Contains("R slice: all 9 weights 0.111."));
+  CHECK_THAT(d, Catch::Contains("G slice: all 9 weights −0.0556."));
+  CHECK_THAT(d, Catch::Contains("B slice: all 9 weights −0.0556."));
+  CHECK_THAT(d, Catch::Contains("Output 30 × 62 × 1 (valid)"));
+  CHECK_THAT(d, Catch::Contains("At the red circle's centre the output is 1, at the green circle's −0.5."));
+  // The value written is the one state() reports (the three parts plus the bias).
+  REQUIRE(apply(*s, R"({"bias":0.5})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("+ bias 0.5 = " + format_value(static_cast<float>(num(state(*s), "value"))) + "."));
+  REQUIRE(apply(*s, R"({"kernel":"green","k":5})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("G slice: all 25 weights 0.04."));
+  CHECK_THAT(d, Catch::Contains("R slice: all 25 weights −0.02."));
+  CHECK_THAT(d, Catch::Contains("5 × 5 × 3 = 75 weights + 1 bias = 76 parameters"));
 }

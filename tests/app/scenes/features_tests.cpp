@@ -82,3 +82,20 @@ TEST_CASE("features: state written is accepted back unchanged", "[features]") {
   CHECK(text_of(*s) == before);
   CHECK(str(state(*s), "filters") == "gabor,custom");
 }
+
+TEST_CASE("features: the description gives the layer's formula with its shapes and the selected value", "[features][a11y]") {
+  auto s = make_features_scene();
+  REQUIRE(apply(*s, R"({"image":"circles","size":64,"channels":1,"k":3,"maps":2,"filters":"identity,laplacian","biases":"-0.5,0","act":"relu","map":0,"row":15,"col":15})").empty());
+  std::string d = s->description();
+  CHECK(d.rfind("Feature maps. y = σ(W ∗ x + b), σ = ReLU, valid padding.", 0) == 0);
+  CHECK_THAT(d, Catch::Contains("Input x: 32 × 64 × 1 (grey); 2 filters 3 × 3 (identity,laplacian), W: C1 × K × K × C2 = 1 × 3 × 3 × 2"));
+  CHECK_THAT(d, Catch::Contains("output y: 30 × 62 × 2. Parameters C1·K·K·C2 + C2 = 1·3·3·2 + 2 = 20"));
+  // The value is state()'s: W·x + b = 0.299 − 0.5, ReLU of it 0.
+  CHECK_THAT(d, Catch::Contains("Map 1 at (15, 15): W·x + b = −0.201, ReLU(−0.201) = 0."));
+  REQUIRE(apply(*s, R"({"act":"none","biases":"0,0","channels":3,"padding":"same"})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("Input x: 32 × 64 × 3 (colour)"));
+  CHECK_THAT(d, Catch::Contains("output y: 32 × 64 × 2"));
+  CHECK_THAT(d, Catch::Contains("= 3·3·3·2 + 2 = 56"));
+  CHECK_THAT(d, Catch::Contains("W·x + b = 0.299, identity(0.299) = 0.299."));
+}

@@ -86,3 +86,16 @@ TEST_CASE("invariance: bad input is refused with a message and changes nothing",
   REQUIRE(apply(*s, before.c_str()).empty());
   CHECK(text_of(*s) == before);
 }
+
+TEST_CASE("invariance: the description gives the map, its global max and the dense output, and follows the pattern", "[invariance][a11y]") {
+  auto s = make_invariance_scene();
+  std::string d = s->description();
+  CHECK(d.rfind("Translation invariance. Input 24 × 24 with the cat face (7 × 7, 36 cells on) at x 3, y 4.", 0) == 0);
+  CHECK_THAT(d, Catch::Contains("map is 18 × 18 (N − K + 1); its peak is at (4, 3) and global max pooling gives 36."));
+  CHECK_THAT(d, Catch::Contains("Over all 324 positions the global max goes from 36 to 36"));
+  REQUIRE(apply(*s, R"({"pattern":"plus","n":16,"x":5,"y":2,"step":0})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("Input 16 × 16 with the plus (5 × 5, 9 cells on) at x 5, y 2."));
+  CHECK_THAT(d, Catch::Contains("its peak is at (2, 5) and global max pooling gives 9."));
+  CHECK_THAT(d, Catch::Contains("Map (0, 0) = ")); // the animation's window, written out
+}

@@ -73,3 +73,18 @@ TEST_CASE("matmul: bad input is refused and changes nothing", "[matmul]") {
   CHECK(apply(*s, R"({"padding":"circular"})") == "padding must be one of: valid, same, full");
   CHECK(apply(*s, R"({"matrix":1})") == "unknown key 'matrix' for scene matmul");
 }
+
+TEST_CASE("matmul: the description gives T's size, its nonzeros and the row the animation is on", "[matmul][a11y]") {
+  auto s = make_matmul_scene();
+  REQUIRE(apply(*s, R"({"dims":1,"n":4,"k":2,"padding":"valid","step":0})").empty());
+  std::string d = s->description();
+  CHECK(d.rfind("Convolution as a matrix. 1-D: input length 4, 2 filter taps, stride 1, valid padding.", 0) == 0);
+  CHECK_THAT(d, Catch::Contains("Toeplitz matrix T: 3 × 4 = 12 entries, 6 nonzero, 2 distinct weights"));
+  CHECK_THAT(d, Catch::Contains("Row 0: y[0] = 3·1 + 3·2 = 9. T·x equals the convolution"));
+  REQUIRE(apply(*s, R"({"step":2})").empty());
+  CHECK_THAT(s->description(), Catch::Contains("Row 2: y[2] = "));
+  REQUIRE(apply(*s, R"({"dims":2,"n":5,"k":3,"stride":2,"padding":"same"})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("2-D: input 5 × 5, kernel 3 × 3, stride 2, same padding"));
+  CHECK_THAT(d, Catch::Contains("T: 9 × 25 = 225 entries, 49 nonzero, 9 distinct weights"));
+}

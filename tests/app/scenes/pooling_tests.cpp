@@ -151,3 +151,16 @@ TEST_CASE("pooling: the state written is accepted back unchanged", "[pooling]") 
   REQUIRE(apply(*t, written.c_str()).empty());
   CHECK(text_of(*t) == written);
 }
+
+TEST_CASE("pooling: the description gives the output's formula with numbers and the window's value", "[pooling][a11y]") {
+  auto s = make_pooling_scene();
+  const std::string custom = std::string(R"({"input":"custom","values":")") + kGrid + R"(","size":2,"stride":2,"step":0})";
+  REQUIRE(apply(*s, custom).empty());
+  std::string d = s->description();
+  CHECK(d.rfind("Pooling, max. Input 4 × 4, window 2 × 2, stride 2, padding 0. Output 2 × 2;", 0) == 0);
+  CHECK_THAT(d, Catch::Contains("16 values become 4."));
+  CHECK_THAT(d, Catch::Contains("Output (0, 0) = max(1, 3, 5, 6) = 6."));
+  CHECK_THAT(d, Catch::Contains(str(state(*s), "formula_h")));
+  REQUIRE(apply(*s, R"({"op":"avg","step":3})").empty());
+  CHECK_THAT(s->description(), Catch::Contains("Pooling, average.") && Catch::Contains("Output (1, 1) = " + str(state(*s), "window_text") + "."));
+}

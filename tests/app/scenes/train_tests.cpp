@@ -479,3 +479,15 @@ TEST_CASE("train session: steps into the epoch count from its first batch, after
   CHECK(n.epoch == n.steps / 8);
   CHECK(n.epoch_step == n.steps % 8);
 }
+
+TEST_CASE("train scene: the description names the data, the settings and each network's counts", "[train][a11y]") {
+  auto s = train_scene();
+  std::string d = s->description();
+  CHECK(d.rfind("Learning the filters. Fashion-MNIST: not loaded yet. Training paused, adam, learning rate 0.001, batch 64, seed 1.", 0) == 0);
+  CHECK_THAT(d, Catch::Contains("LeNet-5: 61,706 parameters, epoch 0, step 0, 0 images seen."));
+  CHECK_THAT(d, Catch::Contains("dense 784-256-128-10: 235,146 parameters"));
+  REQUIRE(apply(*s, R"({"model":"lenet5","lr":0.01,"batch":32,"optimizer":"sgd"})").empty());
+  d = s->description();
+  CHECK_THAT(d, Catch::Contains("Training paused, sgd, learning rate 0.01, batch 32, seed 1."));
+  CHECK_THAT(d, !Catch::Contains("dense 784"));
+}
