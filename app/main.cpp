@@ -8,6 +8,7 @@
 //   --size WxH           window size (default 1280x800)
 //   --frames N           draw N frames, then exit 0
 //   --screenshot FILE    with --frames: write the last frame as a PNG
+//   --print-state        with --frames: print state() of the last frame (JSON) on stdout
 #include "app.h"
 #include "background.h"
 #include "platform.h"
@@ -23,12 +24,13 @@ struct Options {
   std::string screenshot;
   std::string state;
   std::string url;
+  bool print_state = false;
   convplay::app::WindowConfig window;
 };
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "convplay_app: %s\nusage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] "
-                       "[--frames N [--screenshot FILE.png]]\n", message.c_str());
+                       "[--frames N [--screenshot FILE.png] [--print-state]]\n", message.c_str());
   return 2;
 }
 
@@ -64,6 +66,7 @@ static bool frame(void* user) {
       convplay::app::framebuffer_size(loop->window, &w, &h);
       if (!convplay::app::save_screenshot(loop->options->screenshot, w, h)) std::exit(1);
     }
+    if (loop->options->print_state) std::printf("%s\n", loop->app->state_json().c_str());
     convplay::app::request_close(loop->window);
   }
   if (loop->options->frames > 0) return true; // scripted run: never wait for input
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--help" || arg == "-h") {
-      std::printf("usage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] [--frames N [--screenshot FILE.png]]\n");
+      std::printf("usage: convplay_app [--scene ID] [--url HASH] [--state JSON] [--size WxH] [--frames N [--screenshot FILE.png] [--print-state]]\n");
       return 0;
     } else if (arg == "--frames") {
       const char* v = value("--frames");
@@ -91,6 +94,8 @@ int main(int argc, char** argv) {
       const char* v = value("--screenshot");
       if (!v || !*v) return usage_error("--screenshot needs a file name");
       options.screenshot = v;
+    } else if (arg == "--print-state") {
+      options.print_state = true;
     } else if (arg == "--scene") {
       const char* v = value("--scene");
       if (!v) return usage_error("--scene needs a scene id");
@@ -116,6 +121,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!options.screenshot.empty() && options.frames == 0) return usage_error("--screenshot needs --frames N");
+  if (options.print_state && options.frames == 0) return usage_error("--print-state needs --frames N");
 
   static convplay::app::App app; // static: the web main loop outlives main()
   if (!scene.empty()) {
