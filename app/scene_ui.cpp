@@ -206,9 +206,9 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiI
   if (!w) return;
   const ImRect bb = ctx->LastItemData.ID == id ? ctx->LastItemData.Rect : nav_bb; // with the label
   ++g_layout.controls;
-  g_layout.right_most = std::max(g_layout.right_most, bb.Max.x);
   // A window that scrolls sideways loses nothing; elsewhere, what is right of the visible part is cut off.
   if ((w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollMax.x > 0.0f) return;
+  g_layout.right_most = std::max(g_layout.right_most, bb.Max.x);
   // A table's header cells span the column's padding and border (ImGui clips them itself): only the
   // window's edge counts for them.
   const float screen_edge = ImGui::GetMainViewport()->Pos.x + ImGui::GetMainViewport()->Size.x;

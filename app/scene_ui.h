@@ -76,7 +76,7 @@ struct LayoutReport {
   ImVec2 picture_min{0, 0}, picture_max{0, 0}; // screen px; both zero when no scene_layout ran
   bool stacked = false;   // the picture above the controls (a narrow scene area)
   int controls = 0;       // controls seen (items with an id)
-  float right_most = 0;   // the largest right edge of a control (px)
+  float right_most = 0;   // the largest right edge of a control in a window that cannot scroll sideways (px)
   float overflow = 0;     // how far the worst control reaches past its window's visible area (px; 0 = none)
   std::string cut;        // that control's label (or "text" for a line of text wider than the scene)
   std::string cut_window; // ImGui's name of its window ("…/scene_…")
