@@ -169,7 +169,8 @@ std::string App::state_json() const {
       .field("scroll_y", static_cast<long long>(scroll_y_))
       .field("scroll_max_y", static_cast<long long>(scroll_max_y_))
       .field("hash", url_hash())
-      .field("editing", editing_);
+      .field("editing", editing_)
+      .raw_field("layout", layout_report_json());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
   w.raw_field("scenes", scenes + "]");
@@ -182,7 +183,7 @@ std::string App::set_state_json(std::string_view json) {
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
                                                           "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing",
-                                                          "title", "description"};
+                                                          "title", "description", "layout"};
   JsonObject in;
   std::string error;
   if (!parse_flat_json_object(json, in, error, read_only)) return error;
@@ -209,22 +210,78 @@ std::string App::apply_url_hash(std::string_view hash) {
 }
 
 void App::draw_share_popup() {
-  if (!ImGui::BeginPopup("share")) return;
+  if (!ImGui::BeginPopup("share")) {
+    share_open_ = false;
+    return;
+  }
+  if (!share_open_) { // opened now: the author's form starts from what this page shows, without the scene list
+    share_open_ = true;
+    share_options_ = embed_defaults(author_);
+    share_copied_at_ = -10.0;
+  }
+  const float field_w = std::min(420.0f, ImGui::GetMainViewport()->WorkSize.x - 40.0f);
   const std::string link = platform_page_url() + "#" + url_hash();
-  const std::string embed = "<iframe src=\"" + link + "\" title=\"Convolution Playground: " + scene_->title() +
-                            "\" width=\"800\" height=\"520\" loading=\"lazy\" allow=\"cross-origin-isolated\" "
-                            "style=\"border:0;max-width:100%\"></iframe>";
+  const std::string embed_link = platform_page_url() + "#" + scene_url_hash(*scene_, share_options_);
+  const std::string embed = embed_snippet(embed_link, scene_->title(), kEmbedSize);
   ImGui::TextUnformatted("Share this view");
   ImGui::TextDisabled("The address holds the scene and every setting.");
-  if (ImGui::Button("Copy link")) ImGui::SetClipboardText(link.c_str());
+  if (ImGui::Button("Copy link")) {
+    ImGui::SetClipboardText(link.c_str());
+    share_copied_ = "link";
+    share_copied_at_ = ImGui::GetTime();
+  }
   ImGui::SameLine();
-  if (ImGui::Button("Copy embed code")) ImGui::SetClipboardText(embed.c_str());
-  ImGui::SetNextItemWidth(420.0f);
+  if (ImGui::Button("Copy embed code")) {
+    ImGui::SetClipboardText(embed.c_str());
+    share_copied_ = "embed code";
+    share_copied_at_ = ImGui::GetTime();
+  }
+  if (ImGui::GetTime() - share_copied_at_ < 3.0) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.1f, 0.55f, 0.2f, 1.0f), "Copied the %s", share_copied_.c_str());
+  }
+  ImGui::SetNextItemWidth(field_w);
   ImGui::InputText("##link", const_cast<char*>(link.c_str()), link.size() + 1, ImGuiInputTextFlags_ReadOnly);
-  ImGui::InputTextMultiline("##embed", const_cast<char*>(embed.c_str()), embed.size() + 1, ImVec2(420.0f, 70.0f),
+  ImGui::InputTextMultiline("##embed", const_cast<char*>(embed.c_str()), embed.size() + 1, ImVec2(field_w, 70.0f),
                             ImGuiInputTextFlags_ReadOnly);
-  ImGui::TextDisabled("Course pages: add &nav=0 to hide the scene list, &theme=dark,\n&hide=intro or &lock=<key> "
-                      "(see the README's section for course authors).");
+  // The author's options for the embed (the link above keeps this page's own).
+  ImGui::TextUnformatted("For a course page (the embed code):");
+  ImGui::Checkbox("scene list", &share_options_.nav);
+  ImGui::SameLine();
+  ImGui::Checkbox("dark theme", &share_options_.dark);
+  ImGui::SameLine();
+  ImGui::Checkbox("autoplay", &share_options_.play);
+  auto toggle = [](std::vector<std::string>& list, const std::string& key, bool on) {
+    const auto it = std::find(list.begin(), list.end(), key);
+    if (on && it == list.end()) list.push_back(key);
+    if (!on && it != list.end()) list.erase(it);
+  };
+  bool intro = share_options_.hidden("intro");
+  if (ImGui::Checkbox("hide the intro", &intro)) toggle(share_options_.hide, "intro", intro);
+  ImGui::SameLine();
+  bool controls = share_options_.hidden("controls");
+  if (ImGui::Checkbox("hide the controls", &controls)) toggle(share_options_.hide, "controls", controls);
+  if (ImGui::TreeNode("Lock or hide single controls")) {
+    if (ImGui::BeginTable("share controls", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
+                          ImVec2(field_w, ImGui::GetTextLineHeightWithSpacing() * 7))) {
+      for (const ParamValue& p : scene_->parameters()) {
+        if (!p.hashed) continue;
+        const std::string key = p.spec->key;
+        ImGui::PushID(key.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(key.c_str());
+        ImGui::TableNextColumn();
+        bool locked = share_options_.locked(key), hidden = share_options_.hidden(key);
+        if (ImGui::Checkbox("lock", &locked)) toggle(share_options_.lock, key, locked);
+        ImGui::TableNextColumn();
+        if (ImGui::Checkbox("hide", &hidden)) toggle(share_options_.hide, key, hidden);
+        ImGui::PopID();
+      }
+      ImGui::EndTable();
+    }
+    ImGui::TreePop();
+  }
+  ImGui::TextDisabled("More in the README's section for course authors.");
   ImGui::EndPopup();
 }
 
@@ -235,7 +292,20 @@ void App::draw_ui() {
   ImGui::Begin("Convolution Playground", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  if (author_.nav) {
+  // Wide: the scene list in a sidebar. Narrow (an embed, a phone): a menu above the scene, so the scene
+  // keeps the width.
+  const bool narrow = vp->WorkSize.x < kNarrowWidth;
+  if (author_.nav && narrow) {
+    ImGui::SetNextItemWidth(std::min(260.0f, vp->WorkSize.x - 90.0f));
+    if (ImGui::BeginCombo("##scene list", scene_->title())) {
+      for (auto& s : scenes_)
+        if (ImGui::Selectable(s->title(), s.get() == scene_)) scene_ = s.get();
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Share…")) ImGui::OpenPopup("share");
+    draw_share_popup();
+  } else if (author_.nav) {
     const float sidebar = std::clamp(vp->WorkSize.x * 0.2f, 150.0f, 230.0f);
     // NavFlattened: the arrows move between the scene list and the scene's controls as one window.
     ImGui::BeginChild("sidebar", ImVec2(sidebar, 0), true, ImGuiWindowFlags_NavFlattened);
@@ -251,7 +321,7 @@ void App::draw_ui() {
     if (ImGui::TreeNode("technical details")) { // closed by default: not for students
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
       if (threads_ > 0) ImGui::Text("%d worker thread%s", threads_, threads_ == 1 ? "" : "s");
-      else ImGui::TextWrapped("Runs without threads (this page is not cross-origin isolated).");
+      else text_wrapped("Runs without threads (this page is not cross-origin isolated).");
       ImGui::TextUnformatted(CONVPLAY_SIMD ? "SIMD on" : "SIMD off");
       ImGui::PopStyleColor();
       ImGui::TreePop();
@@ -269,7 +339,7 @@ void App::draw_ui() {
     ImGui::PushTextWrapPos(wrap);
     ImGui::TextUnformatted(notice_.c_str());
     ImGui::PopTextWrapPos();
-    ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60.0f);
+    ImGui::SameLine(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("dismiss").x - ImGui::GetStyle().FramePadding.x * 2.0f);
     if (ImGui::SmallButton("dismiss")) notice_.clear();
     ImGui::EndChild();
     ImGui::PopStyleColor(2);
@@ -278,7 +348,8 @@ void App::draw_ui() {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextUnformatted(threads_ > 0 ? "" : "Runs without threads.");
     ImGui::PopStyleColor();
-    ImGui::SameLine(std::max(0.0f, ImGui::GetContentRegionAvail().x - 60.0f));
+    const float share_w = ImGui::CalcTextSize("Share…").x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    ImGui::SameLine(std::max(0.0f, ImGui::GetContentRegionAvail().x - share_w));
     if (ImGui::SmallButton("Share…")) ImGui::OpenPopup("share");
     draw_share_popup();
   }
@@ -288,6 +359,7 @@ void App::draw_ui() {
     for (const ParamValue& p : scene_->parameters())
       if (author_.locked(p.spec->key)) locked_before[p.spec->key] = p.value;
   scene_->draw();
+  layout_report_text_overflow();
   preferred_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y * 2;
   scroll_y_ = ImGui::GetScrollY();
   scroll_max_y_ = ImGui::GetScrollMaxY();
@@ -299,6 +371,7 @@ void App::draw_ui() {
 
 bool App::frame() {
   apply_theme();
+  layout_report_begin_frame();
   const float ratio = platform_pixel_ratio(window_);
   if (ratio != font_ratio_) rebuild_fonts(ratio);
   ImGui_ImplOpenGL3_NewFrame();

@@ -55,6 +55,14 @@ private:
   float preferred_height_ = 0.0f; // content height of the last frame, reported to a host page
   bool editing_ = false; // a text field or a popup takes the keys (Esc is theirs, not the page's)
   float scroll_y_ = 0.0f, scroll_max_y_ = 0.0f; // the scene's vertical scroll in the last frame (logical px)
+  // The Share menu: the author's options for the embed code (from this page's, without the scene list
+  // when it opens) and what was copied when (for the "Copied" line).
+  AuthorOptions share_options_;
+  bool share_open_ = false;
+  std::string share_copied_;
+  double share_copied_at_ = -10.0;
+  static constexpr float kNarrowWidth = 900.0f;     // narrower windows get the scene list as a menu (px)
+  static constexpr EmbedSize kEmbedSize{800, 520};   // the Share menu's iframe size
   static App* instance_;
 };
 

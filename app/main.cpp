@@ -35,6 +35,7 @@ static bool frame(void* user) {
       convplay::app::framebuffer_size(loop->window, &w, &h);
       if (!convplay::app::save_screenshot(loop->options->screenshot, w, h)) std::exit(1);
     }
+    if (loop->options->print_state) std::printf("%s\n", loop->app->state_json().c_str());
     convplay::app::request_close(loop->window);
   }
   if (loop->options->frames > 0) return true; // scripted run: never wait for input

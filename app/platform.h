@@ -20,6 +20,7 @@ struct CommandLine {
   std::string state;      // --state JSON: apply a state object, as window.convplay.setState() does
   long frames = 0;        // --frames N: draw N frames, then exit 0 (0: run until the window closes)
   std::string screenshot; // --screenshot FILE: with --frames, write the last frame as a PNG
+  bool print_state = false; // --print-state: with --frames, print state() of the last frame (JSON) on stdout
   WindowConfig window;    // --size WxH
 };
 // Reads argv into out: -1 to go on, else the exit status (0 after --help; 2 after bad input, written as

@@ -114,6 +114,7 @@ int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
   parser.add_option("--size", size, "window size WxH (1280x800; 200x150 to 8192x8192)");
   cli::add_int(parser, "--frames", frames, 1, 1000000, "draw N frames, then exit");
   parser.add_option("--screenshot", out.screenshot, "with --frames: write the last frame as a PNG");
+  parser.add_flag("--print-state", out.print_state, "with --frames: print state() of the last frame (JSON) on stdout");
   bool go_on = false;
   const int status = cli::run(parser, "convplay_app", argc, argv, [&] {
     if (!size.empty()) {
@@ -124,6 +125,7 @@ int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
     }
     if (parser.count("--screenshot") && out.screenshot.empty()) throw cli::Failure{"--screenshot: empty file name"};
     if (!out.screenshot.empty() && frames == 0) throw cli::Failure{"--screenshot needs --frames N"};
+    if (out.print_state && frames == 0) throw cli::Failure{"--print-state needs --frames N"};
     out.frames = static_cast<long>(frames);
     go_on = true;
     return 0;

@@ -198,8 +198,8 @@ std::optional<JsonValue> draw_choice(const ParamSpec& spec, const char* label, c
       ImGui::SameLine();
     }
     for (size_t i = 0; i < names.size(); ++i) {
-      if (i) ImGui::SameLine();
       const std::string& shown = i < spec.shown_as.size() ? spec.shown_as[i] : names[i];
+      if (i) same_line_if_fits(ImGui::GetFrameHeight() + label_width(shown.c_str())); // wraps in a narrow window
       changed |= ImGui::RadioButton(shown.c_str(), &index, static_cast<int>(i));
     }
     ImGui::PopID();
@@ -252,6 +252,22 @@ std::optional<JsonValue> draw_text(const ParamSpec& spec, const char* label, con
 }
 
 } // namespace
+
+float widget_width(const ParamSpec& spec, const char* label) {
+  if (spec.widget == Widget::None || author_options().hidden(spec.key)) return 0.0f;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  if (spec.type == ParamType::Bool) return ImGui::GetFrameHeight() + label_width(label);
+  if (spec.widget == Widget::Radio) { // the label, then the choices on one line
+    float w = *label && label[0] != '#' ? ImGui::CalcTextSize(label).x : 0.0f;
+    for (size_t i = 0; i < spec.choices.size(); ++i) {
+      const std::string& shown = i < spec.shown_as.size() ? spec.shown_as[i] : spec.choices[i];
+      w += (w > 0 ? style.ItemSpacing.x : 0.0f) + ImGui::GetFrameHeight() + label_width(shown.c_str());
+    }
+    return w;
+  }
+  const float beside = spec.value_beside ? style.ItemInnerSpacing.x + ImGui::CalcTextSize("0000").x : 0.0f;
+  return ImGui::CalcItemWidth() + label_width(label) + beside;
+}
 
 std::optional<JsonValue> draw(const ParamSpec& spec, const char* label, const JsonValue& current, const char* button) {
   if (spec.widget == Widget::None) return std::nullopt;

@@ -120,6 +120,7 @@ namespace detail {
 // student changed it. Text: the committed text (Enter, click-away, or the button beside it if given).
 std::optional<JsonValue> draw(const ParamSpec& spec, const char* label, const JsonValue& current, const char* button = nullptr);
 inline double number(const JsonValue& v) { return std::get<double>(v); }
+float widget_width(const ParamSpec& spec, const char* label); // px, label included (0 when not drawn)
 std::string text(const JsonValue& v); // a Text value: a string, or a number as the address gives it ("10")
 } // namespace detail
 
@@ -216,6 +217,12 @@ public:
     const auto after = detail::draw(spec, label ? label : q->spec.label, q->get(p));
     if (!after || !q->spec.check(*after).empty()) return false;
     return q->set(p, *after).empty();
+  }
+  // How wide widget(p, member, label) draws (px, its label included), for same_line_if_fits.
+  template <class T> float width(const P& p, const T& member, const char* label = nullptr) const {
+    const Param<P>* q = find(p, member);
+    if (!q || (q->shown_if && !q->shown_if(p))) return 0.0f;
+    return detail::widget_width(q->spec, label ? label : q->spec.label);
   }
   // A text parameter's field (and the button beside it, if given): the edit {key: text} once the student
   // commits it, to be applied through the scene's apply_state() so that it is checked like setState().

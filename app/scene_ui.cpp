@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace convplay::app {
 
@@ -167,6 +168,88 @@ std::string ratio_text(Count base, Count other) {
   return buf;
 }
 
+namespace {
+LayoutReport g_layout;
+ImGuiID g_cut_id = 0; // the worst control so far this frame, whose label ItemInfo brings
+constexpr float kCutTolerance = 1.0f; // px: rounding, and frames drawn flush with the clip edge
+} // namespace
+
+void scene_layout(const std::function<void()>& controls, const std::function<void()>& picture, SceneLayout layout) {
+  const bool with_controls = !g_author.hidden("controls");
+  const bool wide = ImGui::GetContentRegionAvail().x >= layout.wide_from;
+  auto draw_picture = [&] {
+    ImGui::BeginGroup();
+    picture();
+    ImGui::EndGroup();
+    g_layout.picture_min = ImGui::GetItemRectMin();
+    g_layout.picture_max = ImGui::GetItemRectMax();
+  };
+  g_layout.stacked = !wide;
+  if (wide && with_controls &&
+      ImGui::BeginTable("scene layout", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_NoSavedSettings)) {
+    ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, layout.controls_share);
+    ImGui::TableSetupColumn("picture", ImGuiTableColumnFlags_WidthStretch, 1.0f - layout.controls_share);
+    ImGui::TableNextColumn();
+    controls();
+    ImGui::TableNextColumn();
+    draw_picture();
+    ImGui::EndTable();
+    return;
+  }
+  draw_picture();
+  if (with_controls) {
+    ImGui::Dummy(ImVec2(0, 4));
+    if (ImGui::CollapsingHeader("Controls", ImGuiTreeNodeFlags_DefaultOpen)) controls();
+  }
+}
+
+void same_line_if_fits(float width) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::GetItemRectMax().x + spacing + width <= ImGui::GetContentRegionMaxAbs().x) ImGui::SameLine();
+}
+
+float label_width(const char* label) {
+  const float w = ImGui::CalcTextSize(label, nullptr, true).x;
+  return w > 0.0f ? w + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f;
+}
+
+void layout_report_begin_frame() {
+  g_layout = LayoutReport{};
+  g_cut_id = 0;
+  if (ImGuiContext* g = ImGui::GetCurrentContext()) g->TestEngineHookItems = true;
+}
+
+const LayoutReport& layout_report() { return g_layout; }
+
+void layout_report_text_overflow() {
+  // Lines of text (items without an id, which the hooks do not see) widen the window's content.
+  const ImGuiWindow* w = ImGui::GetCurrentWindow();
+  if (w->Flags & ImGuiWindowFlags_HorizontalScrollbar) return;
+  const float over = w->DC.CursorMaxPos.x - w->InnerClipRect.Max.x;
+  if (over > kCutTolerance && over > g_layout.overflow) {
+    g_layout.overflow = over;
+    g_layout.cut = "text";
+    g_layout.cut_window = w->Name;
+    g_cut_id = 0;
+  }
+}
+
+std::string layout_report_json() {
+  const LayoutReport& r = g_layout;
+  char picture[96];
+  std::snprintf(picture, sizeof picture, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.picture_min.x),
+                static_cast<double>(r.picture_min.y), static_cast<double>(r.picture_max.x), static_cast<double>(r.picture_max.y));
+  JsonWriter w;
+  w.field("stacked", r.stacked)
+      .raw_field("picture", picture)
+      .field("controls", r.controls)
+      .field("right_most", std::round(static_cast<double>(r.right_most)))
+      .field("overflow", std::round(static_cast<double>(r.overflow)))
+      .field("cut", r.cut)
+      .field("cut_window", r.cut_window);
+  return w.str();
+}
+
 std::string format_value(float v) {
   char buf[32];
   if (v == std::floor(v) && std::fabs(v) < 1e7f) std::snprintf(buf, sizeof buf, "%.0f", static_cast<double>(v));
@@ -192,3 +275,38 @@ std::string multiply_adds(const float* inputs, const float* weights, int n, floa
 }
 
 } // namespace convplay::app
+
+// ImGui's item hooks (built with IMGUI_ENABLE_TEST_ENGINE): every item with an id passes here with its
+// rectangle, which is how the layout report sees a control cut off at the window's right edge.
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiID id) {
+  using convplay::app::g_layout;
+  const ImGuiWindow* w = ctx->CurrentWindow;
+  if (!w) return;
+  const ImRect bb = ctx->LastItemData.ID == id ? ctx->LastItemData.Rect : nav_bb; // with the label
+  ++g_layout.controls;
+  // A window that scrolls sideways loses nothing; elsewhere, what is right of the visible part is cut off.
+  if ((w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollMax.x > 0.0f) return;
+  g_layout.right_most = std::max(g_layout.right_most, bb.Max.x);
+  // A table's header cells span the column's padding and border (ImGui clips them itself): only the
+  // window's edge counts for them.
+  const float screen_edge = ImGui::GetMainViewport()->Pos.x + ImGui::GetMainViewport()->Size.x;
+  const bool header = ctx->CurrentTable && (ctx->CurrentTable->RowFlags & ImGuiTableRowFlags_Headers);
+  const float edge = header ? screen_edge : std::min(w->ClipRect.Max.x, screen_edge);
+  const float over = bb.Max.x - edge;
+  if (over > convplay::app::kCutTolerance && over > g_layout.overflow) {
+    g_layout.overflow = over;
+    g_layout.cut = "#" + std::to_string(id);
+    g_layout.cut_window = w->Name;
+    convplay::app::g_cut_id = id;
+  }
+}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+  if (id != 0 && id == convplay::app::g_cut_id && label) {
+    const char* end = std::strstr(label, "##");
+    convplay::app::g_layout.cut = end ? std::string(label, end) : std::string(label);
+  }
+}
+
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

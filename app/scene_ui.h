@@ -1,5 +1,5 @@
 // Widgets and helpers every scene shares: the intro text, error and hint lines, the author's hide and
-// lock (Control) and the "3·0 + 3·1 + … = 12" line.
+// lock (Control), the layout (picture first, controls beside or below it) and the "3·0 + 3·1 + … = 12" line.
 #pragma once
 #include "stepper.h"
 #include "url_state.h"
@@ -61,6 +61,38 @@ void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
 // The lines of `text` at most `width` wide (as `measure` says), broken at spaces and at '\n' only.
 std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
                                              const std::function<float(std::string_view)>& measure);
+
+// The scene's layout, the picture first at every size. When the scene area is at least `wide_from` logical
+// pixels wide, the controls take a column on the left (`controls_share` of the width) beside the picture;
+// narrower, the picture comes first and the controls follow in a collapsible "Controls" panel (open until
+// the student folds it). The author's hide=controls hides that panel (and the column).
+struct SceneLayout {
+  float wide_from = 900.0f;     // narrowest scene area that puts the controls beside the picture (px)
+  float controls_share = 0.42f; // the controls column's share of a wide scene area
+};
+void scene_layout(const std::function<void()>& controls, const std::function<void()>& picture, SceneLayout layout = {});
+
+// SameLine() when an item `width` px wide (its label included) still fits on the current line, else
+// nothing (the next item starts a new line): rows of controls wrap in a narrow window.
+void same_line_if_fits(float width);
+float label_width(const char* label); // an item's label and the gap before it (px), for same_line_if_fits
+
+// What the last frame's layout did, for tests (state()'s "layout"): the picture's rectangle and every
+// control that reached past the visible part of its window (a window that cannot scroll sideways).
+// Filled through ImGui's item hooks (IMGUI_ENABLE_TEST_ENGINE) and scene_layout.
+struct LayoutReport {
+  ImVec2 picture_min{0, 0}, picture_max{0, 0}; // screen px; both zero when no scene_layout ran
+  bool stacked = false;   // the picture above the controls (a narrow scene area)
+  int controls = 0;       // controls seen (items with an id)
+  float right_most = 0;   // the largest right edge of a control in a window that cannot scroll sideways (px)
+  float overflow = 0;     // how far the worst control reaches past its window's visible area (px; 0 = none)
+  std::string cut;        // that control's label (or "text" for a line of text wider than the scene)
+  std::string cut_window; // ImGui's name of its window ("…/scene_…")
+};
+void layout_report_begin_frame(); // at the start of a frame (the App)
+void layout_report_text_overflow(); // inside the scene's window, after it is drawn: lines of text past its edge
+const LayoutReport& layout_report();
+std::string layout_report_json(); // {"stacked":…,"picture":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…}
 
 // "3·0 + 3·1 + 2·2 + … = 12": at most `max_terms` products written out (the rest as "…").
 std::string multiply_adds(const float* inputs, const float* weights, int n, float result, int max_terms = 9);

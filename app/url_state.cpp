@@ -181,6 +181,28 @@ void write_author_options(const AuthorOptions& o, UrlPairs& out) {
   if (!o.lock.empty()) out.emplace_back("lock", join_list(o.lock));
 }
 
+std::string embed_snippet(std::string_view link, std::string_view scene_title, EmbedSize size) {
+  auto attribute = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"') out += "&quot;";
+      else if (c == '<') out += "&lt;";
+      else if (c == '>') out += "&gt;";
+      else out += c; // '&' stays: hashes read "a=1&b=2", which HTML takes as it is
+    }
+    return out;
+  };
+  return "<iframe src=\"" + attribute(link) + "\" title=\"Convolution Playground: " + attribute(scene_title) +
+         "\" width=\"" + std::to_string(size.width) + "\" height=\"" + std::to_string(size.height) +
+         "\" loading=\"lazy\" allow=\"cross-origin-isolated\" style=\"border:0;max-width:100%\"></iframe>";
+}
+
+AuthorOptions embed_defaults(const AuthorOptions& page) {
+  AuthorOptions o = page;
+  o.nav = false;
+  return o;
+}
+
 std::string join_url_pairs(const UrlPairs& pairs) {
   std::string s;
   for (const auto& [k, v] : pairs) s += (s.empty() ? "" : "&") + encode_url_component(k) + "=" + encode_url_component(v);

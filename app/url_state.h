@@ -40,6 +40,16 @@ bool is_author_key(std::string_view key);
 std::string apply_author_option(AuthorOptions& options, std::string_view key, std::string_view value);
 void write_author_options(const AuthorOptions& options, UrlPairs& out);
 
+// An iframe for a course page: `link` (the page's address with its hash), titled after the scene, lazy, at
+// `size` CSS pixels (max-width 100%, so a narrow column shrinks it). Attribute text is HTML-escaped.
+struct EmbedSize {
+  int width = 800, height = 520;
+};
+std::string embed_snippet(std::string_view link, std::string_view scene_title, EmbedSize size);
+// The author options the Share menu starts an embed with: this page's, without the scene list (nav=0),
+// so the student stays on the scene the course page is about.
+AuthorOptions embed_defaults(const AuthorOptions& page);
+
 std::string join_url_pairs(const UrlPairs& pairs); // "a=1&b=x%20y" (no '#')
 
 // Text from the address or the page quoted in a message, cut to `max` bytes (at a character boundary)

@@ -19,7 +19,9 @@ if(CONVPLAY_BUILD_APP)
     ${CONVPLAY_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp # InputText on a std::string (the scenes' text fields)
     ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${CONVPLAY_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(imgui SYSTEM PUBLIC ${CONVPLAY_IMGUI_DIR} ${CONVPLAY_IMGUI_DIR}/backends)
-  target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+  # IMGUI_ENABLE_TEST_ENGINE: ImGui calls the app's item hooks (app/scene_ui.cpp), so the app can report
+  # a control cut off at the window's edge (the layout tests).
+  target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_ENABLE_TEST_ENGINE)
   if(EMSCRIPTEN)
     target_link_options(imgui PUBLIC -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2)
   else()

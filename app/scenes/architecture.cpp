@@ -206,8 +206,8 @@ void ArchitectureScene::draw_inputs() {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("input C × H × W");
     for (int* v : {&p_.c, &p_.h, &p_.w}) {
-      ImGui::SameLine();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+      same_line_if_fits(kParams.width(p_, *v));
       kParams.widget(p_, *v);
     }
   }
@@ -533,24 +533,18 @@ void ArchitectureScene::draw() {
               "layer's weights, biases and multiply-adds, like Keras' model.summary(). Try: make the second "
               "conv's kernel 15 (it no longer fits), give the CIFAR net a 224×224 input and watch the first "
               "dense layer explode, or compare with the same network built from dense layers only.");
-  draw_inputs();
-  const NetworkReport rep = report();
-  draw_strip(rep);
-  // The summary and its totals; the layer editor beside it when there is room, else below.
-  const float avail = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginGroup();
-  const float x0 = ImGui::GetCursorScreenPos().x;
-  draw_table(rep);
-  const float table_w = std::max(ImGui::GetItemRectSize().x, std::min(avail, 560.0f));
-  ImGui::PushTextWrapPos(x0 + table_w - ImGui::GetWindowPos().x + ImGui::GetScrollX());
-  draw_totals(rep);
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
-  if (avail - table_w > ImGui::GetFontSize() * 20.0f) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-  else ImGui::Separator();
-  ImGui::BeginGroup();
-  if (Control ctl{"edit"}; ctl.shown) draw_editor();
-  ImGui::EndGroup();
+  scene_layout(
+      [&] {
+        draw_inputs();
+        if (Control ctl{"edit"}; ctl.shown) draw_editor();
+      },
+      [&] {
+        const NetworkReport rep = report();
+        draw_strip(rep);
+        draw_table(rep);
+        draw_totals(rep);
+      },
+      {1000.0f, 0.42f});
   ImGui::Separator();
   if (Control ctl{"pytorch"}; ctl.shown) draw_pytorch(report()); // after this frame's edits
 }

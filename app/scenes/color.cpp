@@ -260,12 +260,12 @@ void ColorScene::draw_controls() {
       }
       ImGui::EndCombo();
     }
-    ImGui::SameLine();
     if (image_picker_available()) {
+      same_line_if_fits(ImGui::CalcTextSize("Open your own image…").x + ImGui::GetStyle().FramePadding.x * 2.0f);
       if (ImGui::Button("Open your own image…")) open_image_picker();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("PNG, JPEG, GIF or BMP; or drop a file on the page");
     } else {
-      ImGui::TextDisabled("(drop an image file on the window to use your own)");
+      hint_line("(drop an image file on the window to use your own)");
     }
   }
   const Params before = p_;
@@ -280,8 +280,8 @@ void ColorScene::draw_controls() {
       p_.kernel = before.kernel;
     }
   }
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(item * 0.6f);
+  same_line_if_fits(kParams.width(p_, p_.k));
   if (kParams.widget(p_, p_.k) && p_.k != before.k) {
     if (p_.kernel == "custom") {
       Tensor w = zeros({3, before.k, before.k});
@@ -295,12 +295,12 @@ void ColorScene::draw_controls() {
       p_.k = before.k;
     }
   }
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(item * 0.6f);
+  same_line_if_fits(kParams.width(p_, p_.bias));
   kParams.widget(p_, p_.bias);
   kParams.widget(p_, p_.size);
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(item * 0.4f);
+  same_line_if_fits(kParams.width(p_, p_.padding));
   kParams.widget(p_, p_.padding);
   if (avail > 1000.0f) ImGui::SameLine(0, 20);
   if (Control c{"demo"}; c.shown) {
@@ -322,25 +322,30 @@ void ColorScene::draw() {
               "a single output map, and a filter can prefer a colour. Try the demonstration, hover over the "
               "output, pick another kernel or type your own weights, open your own picture.");
   follow_user_image(p_.image, seen_user_serial_); // a new picture of the student's: show it
-  draw_controls();
-  error_line(message_);
-  const Result& r = result();
-  if (r.status == "loading") {
-    hint_line(("Loading the picture (" + r.note + ")").c_str());
-    return;
-  }
-  if (r.status == "error") {
-    if (r.h > 0)
-      ImGui::Text("Input %d×%d×3, kernel %d×%d×3", r.h, r.w_, p_.k, p_.k);
-    error_line(r.error);
-    return;
-  }
-  // Shapes and counts
-  const long long params = r.counts.conv_parameters.value;
-  ImGui::Text("Shapes: H×W×3 ∗ K×K×3 → H'×W'×1:   %d×%d×3 ∗ %d×%d×3 → %d×%d×1", r.h, r.w_, p_.k, p_.k, r.oh, r.ow);
-  ImGui::Text("Parameters: K·K·3 weights + 1 bias = %d·%d·3 + 1 = %lld;   %s multiply-adds for the whole map", p_.k,
-              p_.k, params, format_count(r.counts.conv_macs).c_str());
-  draw_pictures(r);
+  scene_layout(
+      [&] {
+        draw_controls();
+        error_line(message_);
+      },
+      [&] {
+        const Result& r = result();
+        if (r.status == "loading") {
+          hint_line(("Loading the picture (" + r.note + ")").c_str());
+          return;
+        }
+        if (r.status == "error") {
+          if (r.h > 0) ImGui::Text("Input %d×%d×3, kernel %d×%d×3", r.h, r.w_, p_.k, p_.k);
+          error_line(r.error);
+          return;
+        }
+        draw_pictures(r);
+        // Shapes and counts
+        const long long params = r.counts.conv_parameters.value;
+        text_wrapped("Shapes: H×W×3 ∗ K×K×3 → H'×W'×1:   %d×%d×3 ∗ %d×%d×3 → %d×%d×1", r.h, r.w_, p_.k, p_.k, r.oh, r.ow);
+        text_wrapped("Parameters: K·K·3 weights + 1 bias = %d·%d·3 + 1 = %lld;   %s multiply-adds for the whole map", p_.k,
+                           p_.k, params, format_count(r.counts.conv_macs).c_str());
+      },
+      {900.0f, 0.42f});
 }
 
 void ColorScene::draw_pictures(const Result& r) {
@@ -365,7 +370,9 @@ void ColorScene::draw_pictures(const Result& r) {
   for (int c = 0; c < 3; ++c) {
     ImGui::SameLine(0, gap);
     ImGui::BeginGroup();
-    ImGui::Text("%s plane (0 … 1)", kPlaneNames[static_cast<size_t>(c)]);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + box.x);
+    text_wrapped("%s plane (0 … 1)", kPlaneNames[static_cast<size_t>(c)]);
+    ImGui::PopTextWrapPos();
     if (auto h = planes_[static_cast<size_t>(c)].draw(box, 36.0f); h.valid()) in_hover = h;
     ImGui::EndGroup();
   }
@@ -417,8 +424,10 @@ void ColorScene::draw_pictures(const Result& r) {
   ImGui::SameLine(0, gap * 2);
   ImGui::BeginGroup();
   output_.set(std::vector<float>(r.y.data.begin(), r.y.data.end()), r.oh, r.ow, ColorMap::Diverging);
-  ImGui::Text("output %d×%d×1 (red +, blue −)", r.oh, r.ow);
   const float out_w = std::max(120.0f, ImGui::GetContentRegionAvail().x);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + out_w);
+  text_wrapped("output %d×%d×1 (red +, blue −)", r.oh, r.ow);
+  ImGui::PopTextWrapPos();
   last_out_hover_ = output_.draw(ImVec2(out_w, 200.0f), 36.0f);
   ImGui::EndGroup();
 

@@ -280,10 +280,11 @@ void FeaturesScene::draw_controls() {
       }
       ImGui::EndCombo();
     }
-    ImGui::SameLine();
     if (image_picker_available()) {
+      same_line_if_fits(ImGui::CalcTextSize("Open your own image…").x + ImGui::GetStyle().FramePadding.x * 2.0f);
       if (ImGui::Button("Open your own image…")) open_image_picker();
     } else {
+      same_line_if_fits(ImGui::CalcTextSize("(or drop an image file on the window)").x);
       ImGui::TextDisabled("(or drop an image file on the window)");
     }
   }
@@ -308,12 +309,12 @@ void FeaturesScene::draw_controls() {
     }
     p_.k = std::clamp(k, 3, 7);
   }
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p_, p_.maps));
   kParams.widget(p_, p_.maps);
   ImGui::SetNextItemWidth(item * 0.6f);
   kParams.widget(p_, p_.act);
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(item * 0.5f);
+  same_line_if_fits(kParams.width(p_, p_.padding));
   kParams.widget(p_, p_.padding);
   ImGui::SameLine(0, 24);
   kParams.widget(p_, p_.view);
@@ -324,7 +325,7 @@ void FeaturesScene::draw_controls() {
   ImGui::SetNextItemWidth(std::clamp(ImGui::GetContentRegionAvail().x - 420.0f, 160.0f, 420.0f));
   if (auto edit = kParams.text_field(p_, p_.custom, "set custom weights")) message_ = apply_state(*edit);
   if (Control c{kParams.key(p_, p_.custom)}; c.shown) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize("(K·K numbers, row by row)").x);
     ImGui::TextDisabled("(K·K numbers, row by row)");
   }
   ImGui::PopItemWidth();
@@ -338,28 +339,34 @@ void FeaturesScene::draw() {
               "activation σ. Pick a filter for each map, change the bias and the activation, switch to colour, "
               "hover over a map to see one value computed.");
   follow_user_image(p_.image, seen_user_serial_); // a new picture of the student's: show it
-  draw_controls();
-  error_line(message_);
-  const Result& r = result();
-  if (r.status == "loading") {
-    hint_line(("Loading the picture (" + r.note + ")").c_str());
-    return;
-  }
-  if (r.status == "error") {
-    error_line(r.error);
-    return;
-  }
-  // The layer as a formula, with every shape
-  const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
-  ImGui::Text("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(p_.act)]);
-  text_wrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d", r.h,
-              r.w_, c1, c1, k, k, c2, c2, r.oh, r.ow, c2);
-  text_wrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2, c2,
-              format_count(r.counts.conv_parameters).c_str(), format_count(r.counts.conv_macs).c_str());
-  if (r.counts.conv_macs.value > 50'000'000)
-    hint_line("That is a lot of arithmetic for one change: the maps are recomputed only when something changes.");
-  hint_line(r.note.c_str());
-  draw_maps(r);
+  scene_layout(
+      [&] {
+        draw_controls();
+        error_line(message_);
+      },
+      [&] {
+        const Result& r = result();
+        if (r.status == "loading") {
+          hint_line(("Loading the picture (" + r.note + ")").c_str());
+          return;
+        }
+        if (r.status == "error") {
+          error_line(r.error);
+          return;
+        }
+        draw_maps(r);
+        // The layer as a formula, with every shape
+        const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
+        text_wrapped("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(p_.act)]);
+        text_wrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d",
+                           r.h, r.w_, c1, c1, k, k, c2, c2, r.oh, r.ow, c2);
+        text_wrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2,
+                           c2, format_count(r.counts.conv_parameters).c_str(), format_count(r.counts.conv_macs).c_str());
+        if (r.counts.conv_macs.value > 50'000'000)
+          hint_line("That is a lot of arithmetic for one change: the maps are recomputed only when something changes.");
+        hint_line(r.note.c_str());
+      },
+      {1300.0f, 0.42f});
 }
 
 void FeaturesScene::draw_maps(const Result& r) {
@@ -446,7 +453,7 @@ void FeaturesScene::draw_maps(const Result& r) {
     const float step = std::clamp(120.0f / static_cast<float>(std::max(p_.maps - 1, 1)), 8.0f, 24.0f);
     const float side = std::min(right - step * static_cast<float>(p_.maps - 1) - 10.0f, 280.0f);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::Text("the %d maps stacked: one tensor H'×W'×C2 = %d×%d×%d, the next layer's input (its C1 = %d)", p_.maps, r.oh, r.ow,
+    text_wrapped("the %d maps stacked: one tensor H'×W'×C2 = %d×%d×%d, the next layer's input (its C1 = %d)", p_.maps, r.oh, r.ow,
                 p_.maps, p_.maps);
     const float top = ImGui::GetCursorScreenPos().y - origin.y;
     const int front = std::clamp(p_.map, 0, p_.maps - 1);

@@ -179,13 +179,13 @@ void InvarianceScene::draw_controls() {
   // Keep the pattern inside when it grows or the input shrinks.
   ImGui::PushItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x * 0.35f));
   kParams.widget(p, p.n);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p, p.seed));
   kParams.widget(p, p.seed);
   p.x = std::min(p.x, p.n - pattern_w(p.pattern));
   p.y = std::min(p.y, p.n - pattern_h(p.pattern));
   // The sliders stop where the pattern still fits (0 would mean "as declared": keep at least 1 step).
   kParams.widget(p, p.x, nullptr, std::max(1, p.n - pattern_w(p.pattern)));
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p, p.y));
   kParams.widget(p, p.y, nullptr, std::max(1, p.n - pattern_h(p.pattern)));
   ImGui::PopItemWidth();
   if (!(p == p_)) message_ = set_params(p);
@@ -327,17 +327,18 @@ void InvarianceScene::draw_grids() {
 // Dense output versus position next to the global max, for every position of the pattern.
 void InvarianceScene::draw_comparison() {
   ImGui::Separator();
-  ImGui::Text("Every position of the pattern (%d × %d positions, each computed by the core):", sweep_.rows, sweep_.cols);
-  ImGui::Text("global max: from %s to %s (the same everywhere)     dense: from %.3f to %.3f", format_value(sweep_.gmax_min).c_str(),
+  text_wrapped("Every position of the pattern (%d × %d positions, each computed by the core):", sweep_.rows, sweep_.cols);
+  text_wrapped("global max: from %s to %s (the same everywhere)     dense: from %.3f to %.3f", format_value(sweep_.gmax_min).c_str(),
               format_value(sweep_.gmax_max).c_str(), static_cast<double>(sweep_.dense_min), static_cast<double>(sweep_.dense_max));
   const float avail = ImGui::GetContentRegionAvail().x;
   // Line plot along the current row y: dense output versus x, and the constant global max.
   const float plot_w = std::max(200.0f, avail * 0.5f), plot_h = 130.0f;
   ImGui::BeginGroup();
-  ImGui::Text("along row y = %d, versus x:", p_.y);
-  ImGui::SameLine();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + plot_w);
+  text_wrapped("along row y = %d, versus x:", p_.y);
+  ImGui::PopTextWrapPos();
   ImGui::TextColored(ImVec4(0.13f, 0.57f, 0.55f, 1.0f), "global max pooling");
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("dense layer").x);
   ImGui::TextColored(ImVec4(0.75f, 0.29f, 0.18f, 1.0f), "dense layer");
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -370,13 +371,13 @@ void InvarianceScene::draw_comparison() {
     gmax_view_.set(sweep_.global_max, sweep_.rows, sweep_.cols, ColorMap::Sequential);
   }
   const float side = std::min(130.0f, std::max(60.0f, (avail - plot_w - 40.0f) * 0.5f - 8.0f));
-  ImGui::SameLine(0, 20);
+  same_line_if_fits(side);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("dense output");
   dense_view_.draw(ImVec2(side, side), 12.0f, false);
   dense_view_.outline(p_.y, p_.x, p_.y + 1, p_.x + 1, IM_COL32(20, 20, 20, 255), 2.0f);
   ImGui::EndGroup();
-  ImGui::SameLine(0, 12);
+  same_line_if_fits(side);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("global max");
   gmax_view_.draw(ImVec2(side, side), 12.0f, false);
@@ -390,12 +391,14 @@ void InvarianceScene::draw() {
               "same filter is applied at every position, so its strongest response, the peak of the conv map, moves "
               "with the pattern, and the maximum over the whole map (global max pooling) stays the same. A dense "
               "layer has a different weight for every pixel, so its output changes whenever the pattern moves.");
-  draw_controls();
   refresh_ = views_dirty_;
   views_dirty_ = false;
-  ImGui::Dummy(ImVec2(0, 4));
-  draw_grids();
-  draw_comparison();
+  scene_layout([&] { draw_controls(); },
+               [&] {
+                 draw_grids();
+                 draw_comparison();
+               },
+               {1000.0f, 0.4f});
 }
 
 std::string InvarianceScene::description() const {

@@ -313,7 +313,7 @@ void MatmulScene::draw_example() {
     return;
   }
   const long long rows = c.toeplitz_rows.value, cols = c.toeplitz_cols.value;
-  ImGui::Text("Toeplitz matrix T: %lld × %lld = %s entries, %s of them nonzero (%.0f %% zeros); %d distinct weights.",
+  text_wrapped("Toeplitz matrix T: %lld × %lld = %s entries, %s of them nonzero (%.0f %% zeros); %d distinct weights.",
               rows, cols, format_count(c.toeplitz_entries).c_str(), format_count(c.toeplitz_nonzeros).c_str(),
               100.0 * c.toeplitz_zero_fraction, two_d ? p_.k * p_.k : p_.k);
   text_wrapped("The convolution stores %d weights and does %s multiply-adds; the matrix product stores %s "
@@ -371,7 +371,7 @@ void MatmulScene::draw_example() {
   if (!two_d) return;
   // im2col: the same product with the weights as a row and the input's windows as columns.
   ImGui::Dummy(ImVec2(0, 6));
-  ImGui::Text("im2col: the windows of x as columns (%lld × %lld), the kernel as one row: (1 × %d) · (%lld × %lld) = 1 × %lld",
+  text_wrapped("im2col: the windows of x as columns (%lld × %lld), the kernel as one row: (1 × %d) · (%lld × %lld) = 1 × %lld",
               static_cast<long long>(e.cols.dim(0)), static_cast<long long>(e.cols.dim(1)), p_.k * p_.k,
               static_cast<long long>(e.cols.dim(0)), static_cast<long long>(e.cols.dim(1)),
               static_cast<long long>(e.cols.dim(1)));
@@ -393,10 +393,10 @@ void MatmulScene::draw_timing() {
   ImGui::TextUnformatted("The three ways on a real layer, timed here and now");
   ImGui::PushItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.22f));
   kParams.widget(p_, p_.layer_size);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p_, p_.layer_c));
   kParams.widget(p_, p_.layer_c);
   kParams.widget(p_, p_.layer_m);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p_, p_.layer_k));
   kParams.widget(p_, p_.layer_k);
   ImGui::PopItemWidth();
   if (ImGui::SmallButton("measure again")) remeasure_ = true;
@@ -411,7 +411,7 @@ void MatmulScene::draw_timing() {
     error_line(t.counts_error);
     return;
   }
-  ImGui::Text("%d×%d×%d input, %d filters %d×%d×%d, valid: %s multiply-adds. Toeplitz matrix %s × %s.", p_.layer_size,
+  text_wrapped("%d×%d×%d input, %d filters %d×%d×%d, valid: %s multiply-adds. Toeplitz matrix %s × %s.", p_.layer_size,
               p_.layer_size, p_.layer_c, p_.layer_m, p_.layer_k, p_.layer_k, p_.layer_c,
               format_count(t.counts.conv_macs).c_str(), format_count(t.counts.toeplitz_rows).c_str(),
               format_count(t.counts.toeplitz_cols).c_str());
@@ -468,20 +468,23 @@ void MatmulScene::draw() {
               "further (a Toeplitz matrix), and multiplying it by the input gives the output. The matrix is "
               "mostly zeros and its size grows with the image, while the convolution keeps only the K weights. "
               "Step through the rows, hover a row or an input, and compare the three ways on a real layer below.");
-  ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
-  if (Control c{kParams.key(p_, p_.dims)}; c.shown) {
-    ImGui::RadioButton("1-D", &p_.dims, 1);
-    ImGui::SameLine();
-    ImGui::RadioButton("2-D (doubly blocked, and im2col)", &p_.dims, 2);
-  }
-  kParams.widget(p_, p_.n, p_.dims == 2 ? "input H = W" : nullptr);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.k, p_.dims == 2 ? "kernel K × K" : nullptr);
-  kParams.widget(p_, p_.stride);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.padding);
-  ImGui::PopItemWidth();
-  draw_example();
+  scene_layout(
+      [&] {
+        ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.45f));
+        if (Control c{kParams.key(p_, p_.dims)}; c.shown) {
+          ImGui::RadioButton("1-D", &p_.dims, 1);
+          same_line_if_fits(ImGui::GetFrameHeight() + label_width("2-D (doubly blocked, and im2col)"));
+          ImGui::RadioButton("2-D (doubly blocked, and im2col)", &p_.dims, 2);
+        }
+        kParams.widget(p_, p_.n, p_.dims == 2 ? "input H = W" : nullptr);
+        same_line_if_fits(kParams.width(p_, p_.k, p_.dims == 2 ? "kernel K × K" : nullptr));
+        kParams.widget(p_, p_.k, p_.dims == 2 ? "kernel K × K" : nullptr);
+        kParams.widget(p_, p_.stride);
+        same_line_if_fits(kParams.width(p_, p_.padding));
+        kParams.widget(p_, p_.padding);
+        ImGui::PopItemWidth();
+      },
+      [&] { draw_example(); }, {1000.0f, 0.4f});
   if (!author_options().hidden("timing")) draw_timing();
 }
 

@@ -522,19 +522,12 @@ void ModesScene::draw() {
               "'same' pads so the output keeps the input's size; 'full' pads K − 1 on each side so every overlap "
               "counts: N + K − 1. Stride skips positions, dilation spreads the filter's taps apart. Press play to "
               "watch the window slide, hover an input cell, a weight or an output cell, and change the sliders.");
-  const bool wide = ImGui::GetContentRegionAvail().x > 900.0f;
-  if (wide) {
-    ImGui::BeginTable("layout", 2, ImGuiTableFlags_SizingStretchProp);
-    ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-    ImGui::TableSetupColumn("picture", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableNextColumn();
-  }
-  if (!author_options().hidden("controls")) draw_controls();
-  draw_results();
-  if (wide) ImGui::TableNextColumn();
-  else ImGui::Dummy(ImVec2(0, 6));
-  draw_picture(wide);
-  if (wide) ImGui::EndTable();
+  scene_layout(
+      [&] {
+        draw_controls();
+        draw_results();
+      },
+      [&] { draw_picture(!layout_report().stacked); }, {900.0f, 0.4f});
   if (p_.flip && p_.op == 0)
     hint_line("True convolution flips the kernel by 180° before sliding it; the output shape is the same. "
               "scipy.signal.convolve2d(A, fliplr(flipud(w))) is what deep-learning libraries call convolution "

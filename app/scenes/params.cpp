@@ -85,58 +85,65 @@ void ParamsScene::draw() {
               "A convolution layer slides the same few filters over every position of the image, so its weights "
               "do not grow with the image. A dense (fully connected) layer producing the same output from the same "
               "input needs one weight for every input–output pair. Pick a case or change the sizes.");
-  for (size_t i = 0; i < kPresets.size(); ++i) {
-    if (i > 0) ImGui::SameLine();
-    if (ImGui::Button(kPresets[i].name)) p_ = kPresets[i].p;
-  }
-  ImGui::Dummy(ImVec2(0, 4));
-  ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.3f));
-  kParams.widget(p_, p_.h);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.w);
-  kParams.widget(p_, p_.c);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.filters);
-  kParams.widget(p_, p_.k);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.stride);
-  kParams.widget(p_, p_.padding);
-  ImGui::SameLine();
-  kParams.widget(p_, p_.bias);
-  ImGui::PopItemWidth();
-  ImGui::Separator();
-
-  const auto result = counts();
-  if (!result.ok()) return error_line(result.error());
-  const LayerCounts& c = result.value();
-  ImGui::Text("Input %d × %d × %d = %s values  →  output %lld × %lld × %d = %s values", p_.h, p_.w, p_.c,
-              with_commas(c.input_elements).c_str(), static_cast<long long>(c.out_h), static_cast<long long>(c.out_w),
-              p_.filters, with_commas(c.output_elements).c_str());
-  ImGui::Text("Weights: shape(w) = C2 × K × K × C1 = %d × %d × %d × %d", p_.filters, p_.k, p_.k, p_.c);
-  if (ImGui::BeginTable("counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("");
-    ImGui::TableSetupColumn("convolution");
-    ImGui::TableSetupColumn("dense layer, same input and output");
-    ImGui::TableSetupColumn("dense ÷ conv");
-    ImGui::TableHeadersRow();
-    auto row = [](const char* what, const std::string& a, const std::string& b, const std::string& ratio) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(what);
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(a.c_str());
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(b.c_str());
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(ratio.c_str());
-    };
-    row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio_text(c.conv_weights, c.dense_weights));
-    row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio_text(c.conv_biases, c.dense_biases));
-    row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
-        ratio_text(c.conv_parameters, c.dense_parameters));
-    row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes), format_bytes(c.dense_weight_bytes),
-        ratio_text(c.conv_weight_bytes, c.dense_weight_bytes));
-    row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio_text(c.conv_macs, c.dense_macs));
-    ImGui::EndTable();
-  }
-  if (c.any_overflow()) error_line(c.overflow_message());
-  draw_chart(c);
+  scene_layout(
+      [&] {
+        for (size_t i = 0; i < kPresets.size(); ++i) {
+          if (i > 0) same_line_if_fits(ImGui::CalcTextSize(kPresets[i].name).x + ImGui::GetStyle().FramePadding.x * 2);
+          if (ImGui::Button(kPresets[i].name)) p_ = kPresets[i].p;
+        }
+        ImGui::Dummy(ImVec2(0, 4));
+        ImGui::PushItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.45f));
+        kParams.widget(p_, p_.h);
+        same_line_if_fits(kParams.width(p_, p_.w));
+        kParams.widget(p_, p_.w);
+        kParams.widget(p_, p_.c);
+        same_line_if_fits(kParams.width(p_, p_.filters));
+        kParams.widget(p_, p_.filters);
+        kParams.widget(p_, p_.k);
+        same_line_if_fits(kParams.width(p_, p_.stride));
+        kParams.widget(p_, p_.stride);
+        kParams.widget(p_, p_.padding);
+        same_line_if_fits(kParams.width(p_, p_.bias));
+        kParams.widget(p_, p_.bias);
+        ImGui::PopItemWidth();
+      },
+      [&] {
+        const auto result = counts();
+        if (!result.ok()) {
+          error_line(result.error());
+          return;
+        }
+        const LayerCounts& c = result.value();
+        draw_chart(c);
+        text_wrapped("Input %d × %d × %d = %s values  →  output %lld × %lld × %d = %s values", p_.h, p_.w, p_.c,
+                    with_commas(c.input_elements).c_str(), static_cast<long long>(c.out_h), static_cast<long long>(c.out_w),
+                    p_.filters, with_commas(c.output_elements).c_str());
+        text_wrapped("Weights: shape(w) = C2 × K × K × C1 = %d × %d × %d × %d", p_.filters, p_.k, p_.k, p_.c);
+        if (ImGui::BeginTable("counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+          ImGui::TableSetupColumn("");
+          ImGui::TableSetupColumn("convolution");
+          ImGui::TableSetupColumn("dense layer, same input and output");
+          ImGui::TableSetupColumn("dense ÷ conv");
+          ImGui::TableHeadersRow();
+          auto row = [](const char* what, const std::string& a, const std::string& b, const std::string& ratio) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(what);
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(a.c_str());
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(b.c_str());
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(ratio.c_str());
+          };
+          row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio_text(c.conv_weights, c.dense_weights));
+          row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio_text(c.conv_biases, c.dense_biases));
+          row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
+              ratio_text(c.conv_parameters, c.dense_parameters));
+          row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes), format_bytes(c.dense_weight_bytes),
+              ratio_text(c.conv_weight_bytes, c.dense_weight_bytes));
+          row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio_text(c.conv_macs, c.dense_macs));
+          ImGui::EndTable();
+        }
+        if (c.any_overflow()) error_line(c.overflow_message());
+      },
+      {1000.0f, 0.34f});
 }
 
 // Horizontal bars on a log10 scale: a dense layer's count is often a thousand times the conv layer's.
@@ -155,7 +162,7 @@ void ParamsScene::draw_chart(const LayerCounts& c) {
   ImGui::Dummy(ImVec2(0, 6));
   ImGui::TextUnformatted("Log scale: each grid line is ten times the one before.");
   const float label_w = 170.0f, bar_h = 22.0f, gap = 6.0f;
-  const float width = std::max(200.0f, ImGui::GetContentRegionAvail().x - label_w - 120.0f);
+  const float width = std::max(60.0f, ImGui::GetContentRegionAvail().x - label_w - 110.0f); // the value fits after the bar
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float height = 4 * (bar_h + gap);

@@ -457,19 +457,12 @@ void PoolingScene::draw() {
               "stride 2 keeps one value in four, so later layers have less to compute, and a feature that moves "
               "by a pixel often still gives the same maximum. Pink cells are the values max pooling chose. Try the "
               "presets, step the window, and hover over the grids.");
-  const bool wide = ImGui::GetContentRegionAvail().x > 980.0f;
-  if (wide) {
-    ImGui::BeginTable("layout", 2, ImGuiTableFlags_SizingStretchProp);
-    ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("pictures", ImGuiTableColumnFlags_WidthStretch, 1.15f);
-    ImGui::TableNextColumn();
-  }
-  draw_controls();
-  draw_numbers();
-  if (wide) ImGui::TableNextColumn();
-  else ImGui::Dummy(ImVec2(0, 6));
-  draw_pictures();
-  if (wide) ImGui::EndTable();
+  scene_layout(
+      [&] {
+        draw_controls();
+        draw_numbers();
+      },
+      [&] { draw_pictures(); }, {980.0f, 0.46f});
 }
 
 std::string PoolingScene::description() const {

@@ -246,7 +246,7 @@ void TrainScene::draw_data_line() {
     const std::string label = total > 0 ? fmt("%.1f", mb) + " of " + fmt("%.1f MB", total) : fmt("%.1f MB", mb);
     ImGui::ProgressBar(total > 0 ? static_cast<float>(mb / total) : 0.0f, ImVec2(ImGui::GetFontSize() * 18, 0), label.c_str());
     ImGui::SameLine();
-    ImGui::Text("loading Fashion-MNIST: %s training images so far", thousands(v.train_available).c_str());
+    text_wrapped("loading Fashion-MNIST: %s training images so far", thousands(v.train_available).c_str());
     break;
   }
   case DataState::Failed:
@@ -286,9 +286,9 @@ void TrainScene::draw_controls() {
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7.0f);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
   kParams.widget(p, p.model);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p, p.lr));
   kParams.widget(p, p.lr);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p, p.batch));
   { // A new batch size starts again from the seed: taken when the slider is let go, not while dragging.
     Params q = p;
     if (batch_edit_) q.batch = batch_edit_;
@@ -298,10 +298,10 @@ void TrainScene::draw_controls() {
       batch_edit_ = 0;
     }
   }
-  ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  same_line_if_fits(kParams.width(p, p.optimizer));
   kParams.widget(p, p.optimizer);
-  ImGui::SameLine();
+  same_line_if_fits(kParams.width(p, p.seed));
   kParams.widget(p, p.seed);
   ImGui::PopItemWidth();
   if (p.model == "stack") {
@@ -378,7 +378,9 @@ void TrainScene::draw_nets(const SessionView& v) {
 
 void TrainScene::draw_curves_section(const SessionView& v) {
   if (v.nets.empty()) return;
-  const float w = std::max(240.0f, (ImGui::GetContentRegionAvail().x - 16) * 0.5f), h = 150.0f;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool side_by_side = avail >= 2 * 240.0f + 16; // else one above the other
+  const float w = side_by_side ? (avail - 16) * 0.5f : avail, h = 150.0f;
   std::vector<Series> loss, acc;
   float loss_hi = 0.5f, steps = 1;
   for (size_t i = 0; i < v.nets.size(); ++i) {
@@ -395,13 +397,17 @@ void TrainScene::draw_curves_section(const SessionView& v) {
     steps = std::max(steps, static_cast<float>(n.steps));
   }
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("training loss (cross-entropy, mean per window of steps)");
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
+  text_wrapped("training loss (cross-entropy, mean per window of steps)");
   draw_curves("loss", loss, 0, steps, 0, std::min(loss_hi, 3.0f), ImVec2(w, h), "%.2f");
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
-  ImGui::SameLine(0, 16);
+  if (side_by_side) ImGui::SameLine(0, 16);
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("test accuracy (1,000 test images) against steps");
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
+  text_wrapped("test accuracy (1,000 test images) against steps");
   draw_curves("acc", acc, 0, steps, 0, 1, ImVec2(w, h), "%.1f");
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
 
@@ -410,11 +416,11 @@ void TrainScene::draw_filters(const SessionView& v) {
     const Tensor& w = v.nets[i].conv1;
     if (w.rank() != 4) continue;
     const int m = static_cast<int>(w.dim(0)), c = static_cast<int>(w.dim(1)), k = static_cast<int>(w.dim(2));
-    ImGui::Text("%s: the first layer's %d filters (%d×%d%s), red positive, blue negative", v.nets[i].name.c_str(), m, k, k,
+    text_wrapped("%s: the first layer's %d filters (%d×%d%s), red positive, blue negative", v.nets[i].name.c_str(), m, k, k,
                 c > 1 ? ", channel 1" : "");
     const int shown = std::min(m, 32);
     for (int f = 0; f < shown; ++f) {
-      if (f) ImGui::SameLine();
+      if (f) same_line_if_fits(64.0f);
       std::vector<float> vals(w.data.begin() + static_cast<std::ptrdiff_t>(f) * c * k * k,
                               w.data.begin() + static_cast<std::ptrdiff_t>(f) * c * k * k + k * k);
       draw_tensor(view_at(1000 * static_cast<int>(i) + f), vals, k, k, ColorMap::Diverging, ImVec2(64, 64), 14.0f);
@@ -456,8 +462,11 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
       const int key = 100000 * static_cast<int>(i + 1) + 100 * static_cast<int>(l);
       if (t.rank() == 3) {
         const int ch = static_cast<int>(t.dim(0)), h = static_cast<int>(t.dim(1)), w = static_cast<int>(t.dim(2));
-        const int shown = std::min(ch, 16);
         const float cell = std::clamp(40.0f / static_cast<float>(std::max(h, w)), 1.0f, 8.0f);
+        // As many planes as the row has room for (and "+N" for the rest), at most 16.
+        const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("+000").x;
+        const int fit = std::max(1, static_cast<int>((room + 3.0f) / (cell * static_cast<float>(w) + 3.0f)));
+        const int shown = std::min({ch, 16, fit});
         for (int c = 0; c < shown; ++c) {
           if (c) ImGui::SameLine(0, 3);
           std::vector<float> plane(t.data.begin() + static_cast<std::ptrdiff_t>(c) * h * w,
@@ -471,8 +480,13 @@ void TrainScene::draw_feature_maps(const SessionView& v) {
       } else {
         const int n_vals = static_cast<int>(t.numel());
         const float avail = std::max(80.0f, ImGui::GetContentRegionAvail().x);
-        draw_tensor(view_at(key), t.data, 1, n_vals, ColorMap::Diverging, ImVec2(avail, 14),
-                    n_vals <= 10 ? 14.0f : avail / static_cast<float>(n_vals));
+        // One strip of values; wrapped into rows (the last padded with zeros) where half-pixel cells would not fit.
+        const int rows = std::max(1, static_cast<int>(std::ceil(static_cast<float>(n_vals) * 0.5f / avail)));
+        const int cols = (n_vals + rows - 1) / rows;
+        std::vector<float> strip(t.data.begin(), t.data.end());
+        strip.resize(static_cast<size_t>(rows) * static_cast<size_t>(cols), 0.0f);
+        draw_tensor(view_at(key), strip, rows, cols, ColorMap::Diverging, ImVec2(avail, 14.0f * static_cast<float>(rows)),
+                    n_vals <= 10 ? 14.0f : avail / static_cast<float>(cols));
       }
     }
   }
@@ -538,9 +552,9 @@ void TrainScene::draw_mistakes(const SessionView& v) {
     ImGui::SetTooltip("%lld %s taken for %s", static_cast<long long>(n.confusion[static_cast<size_t>(h.row * kFashionClasses + h.col)]),
                       kFashionClassNames[static_cast<size_t>(h.row)], kFashionClassNames[static_cast<size_t>(h.col)]);
   ImGui::EndGroup();
-  ImGui::SameLine(0, 20);
+  same_line_if_fits(300.0f); // beside the matrix where there is room for a few rows of mistakes
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("mistakes on the test images: predicted (true)");
+  text_wrapped("mistakes on the test images: predicted (true)");
   const Dataset& test = data_test();
   const float avail = ImGui::GetContentRegionAvail().x;
   const int per_row = std::max(1, static_cast<int>(avail / 96.0f));
@@ -626,13 +640,15 @@ void TrainScene::draw_try_it(const SessionView& v) {
   }
   ImGui::EndGroup();
   session_.set_probe_image(canvas_used_ ? canvas_ : std::vector<uint8_t>{});
-  ImGui::SameLine(0, 20);
+  const float name_w = ImGui::CalcTextSize("Ankle boot  ").x;
+  same_line_if_fits(name_w + static_cast<float>(v.nets.size()) * (120.0f + 50.0f)); // the bars beside the square if they fit
   ImGui::BeginGroup();
   if (!canvas_used_ || v.nets.empty()) {
     hint_line("Draw on the square (or open a picture): the networks say what they see, with their probabilities.");
   } else {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float name_w = ImGui::CalcTextSize("Ankle boot  ").x, bar_w = 180.0f, line = ImGui::GetTextLineHeight();
+    const float line = ImGui::GetTextLineHeight();
+    const float bar_w = std::clamp((ImGui::GetContentRegionAvail().x - name_w) / static_cast<float>(v.nets.size()) - 50.0f, 40.0f, 180.0f);
     for (int c = 0; c < kFashionClasses; ++c) {
       const ImVec2 q = ImGui::GetCursorScreenPos();
       dl->AddText(q, ImGui::GetColorU32(ImGuiCol_Text), kFashionClassNames[static_cast<size_t>(c)]);
@@ -688,18 +704,24 @@ void TrainScene::draw() {
   session_.set_running(p_.running);
   session_.tick(app_thread_pool(), session_.budget_for(background_mode(), 1000.0 * ImGui::GetIO().DeltaTime));
   const SessionView& v = session_.view();
-  draw_data_line();
-  draw_controls();
-  error_line(v.error);
-  draw_nets(v);
-  if (Control c{"curves"}; c.shown) draw_curves_section(v);
   // Filters, feature maps and mistakes change with every job; redrawn into their textures twice a
   // second while training, which is plenty to watch them form and keeps the frames cheap.
   if (!p_.running || ImGui::GetTime() - slow_at_ >= 0.5) {
     slow_ = v;
     slow_at_ = ImGui::GetTime();
   }
-  if (Control c{"filters"}; c.shown) draw_filters(slow_);
+  scene_layout(
+      [&] {
+        draw_data_line();
+        draw_controls();
+        error_line(v.error);
+        draw_nets(v);
+      },
+      [&] {
+        if (Control c{"curves"}; c.shown) draw_curves_section(v);
+        if (Control c{"filters"}; c.shown) draw_filters(slow_);
+      },
+      {1000.0f, 0.4f});
   if (Control c{"shift"}; c.shown && ImGui::CollapsingHeader("Translational invariance: accuracy against shift", ImGuiTreeNodeFlags_DefaultOpen))
     draw_shift(v);
   if (Control c{"try"}; c.shown && ImGui::CollapsingHeader("Try it: draw a garment", ImGuiTreeNodeFlags_DefaultOpen)) draw_try_it(v);

@@ -94,3 +94,44 @@ TEST_CASE("a 10,000-character key or scene in the address is cut in the notice",
   CHECK(message_excerpt("short") == "short");
   CHECK(message_excerpt("ab\xC3\xA9" "cd", 3) == "ab…"); // not inside the two bytes of é
 }
+
+TEST_CASE("Share: the embed snippet has nav=0 by default, the author's options, the size and escaped text", "[url][share]") {
+  auto scenes = make_scenes();
+  std::string error;
+  const Scene* found = find_scene(scenes, "params", error);
+  REQUIRE(found);
+  const Scene& params = *found;
+  AuthorOptions page; // the full page: scene list shown
+  page.dark = true;
+  const AuthorOptions embed = embed_defaults(page);
+  CHECK_FALSE(embed.nav);
+  CHECK(embed.dark); // the page's other options carry over
+  const std::string hash = scene_url_hash(params, embed);
+  CHECK(hash.find("nav=0") != std::string::npos);
+  CHECK(hash.find("theme=dark") != std::string::npos);
+  CHECK(scene_url_hash(params, page).find("nav=") == std::string::npos);
+
+  AuthorOptions author = embed;
+  author.play = true;
+  author.hide = {"intro", "controls"};
+  author.lock = {"k"};
+  const std::string snippet = embed_snippet("https://x.org/cp/index.html#" + scene_url_hash(params, author), params.title(), {800, 520});
+  CHECK(snippet.rfind("<iframe src=\"https://x.org/cp/index.html#scene=params&", 0) == 0);
+  for (const char* part : {"nav=0", "play=1", "hide=intro,controls", "lock=k", "width=\"800\"", "height=\"520\"", "loading=\"lazy\"",
+                           "title=\"Convolution Playground: Parameter sharing\""})
+    CHECK(snippet.find(part) != std::string::npos);
+  // The options read back from the snippet's hash are the author's.
+  const std::string back = snippet.substr(snippet.find('#') + 1, snippet.find('"', snippet.find('#')) - snippet.find('#') - 1);
+  AuthorOptions read;
+  for (const auto& [k, v] : parse_url_hash(back))
+    if (is_author_key(k)) CHECK(apply_author_option(read, k, v).empty());
+  CHECK_FALSE(read.nav);
+  CHECK(read.play);
+  CHECK(read.hidden("controls"));
+  CHECK(read.locked("k"));
+  // Quotes and angle brackets in a title or link cannot end the attribute.
+  const std::string odd = embed_snippet("a\"b<c>", "x\" onload=\"y", {600, 400});
+  CHECK(odd.find("a&quot;b&lt;c&gt;") != std::string::npos);
+  CHECK(odd.find("x&quot; onload=&quot;y") != std::string::npos);
+  CHECK(odd.find("width=\"600\" height=\"400\"") != std::string::npos);
+}

@@ -8,7 +8,7 @@
 // --root serves another folder that has index.html, web/ and build/wasm-*/bin/ (e.g. a stand-in build);
 // the server is always this checkout's web/server.js.
 // --only runs some groups of checks (while working on them; the test command runs all): server, page,
-// address, course, touch, many, missing, notbuilt, hardening, a11y.
+// address, course, touch, many, missing, notbuilt, hardening, a11y, layout.
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure. Always exits: a
 // watchdog ends the run (as a failure) after 8 minutes, and the finally block stops server and browser.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,12 +22,13 @@ import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
 import { a11yChecks, liveRegionChecks } from './a11y.mjs';
+import { layoutChecks } from './layout.mjs';
 import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
 let root = repo;
-const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y'];
+const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y', 'layout'];
 let only = null;
 for (let i = 2; i < process.argv.length; ++i) {
   if (process.argv[i] === '--root' && process.argv[i + 1]) root = path.resolve(process.argv[++i]);
@@ -371,6 +372,7 @@ try {
     await liveRegionChecks(browser, started[1].base, check);
     await a11yChecks(browser, started[1].base, check);
   }
+  if (want('layout')) await layoutChecks(browser, started[1].base, check, artifacts);
   fs.rmSync(courseRoot, { recursive: true, force: true });
   if (want('many')) await manyEmbedsCheck(browser, started[1].base, check);
   if (want('missing')) {
