@@ -5,6 +5,7 @@
 #include <convplay/gemm.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <type_traits>
 
@@ -50,8 +51,26 @@ struct ConvDims {
   int64_t ow_hi(int64_t kw) const { return std::clamp<int64_t>(W + pl - kw, ow_lo(kw), OW); }
 };
 
-// Buffers every element of which is written before it is read (no zeroing first).
-std::unique_ptr<float[]> scratch(int64_t floats) { return std::unique_ptr<float[]>(new float[at(floats)]); }
+// Buffers every element of which is written before it is read (no zeroing first), one per slot and
+// thread, kept between calls and grown when a call needs more: a training loop allocates (and takes
+// page faults on) its workspaces once, not at every step. A function's slots differ from those of the
+// work it hands the pool, on which the calling thread takes part.
+enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, Columns, Ones, Sums, Count };
+float* scratch(Slot slot, int64_t floats) {
+  thread_local std::array<std::vector<float>, static_cast<size_t>(Slot::Count)> buffers;
+  std::vector<float>& b = buffers[static_cast<size_t>(slot)];
+  if (b.size() < at(floats)) b.resize(at(floats));
+  return b.data();
+}
+
+// t with this shape, its storage reused (grown where needed); zeroed when `zero`.
+void reshape(Tensor& t, const std::vector<int64_t>& shape, bool zero) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  t.shape = shape;
+  if (zero) t.data.assign(at(n), 0.0f);
+  else t.data.resize(at(n));
+}
 
 // im2col(x_n) (CKK × P) packed in groups of `width` taps, the layout of both GEMM operands (A: row
 // blocks of MR, B: column panels of NR) with an inner dimension of k_total ≥ P of which this image
@@ -157,12 +176,13 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
   if (macs < kParallelMacs) pool = nullptr;
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
-  auto partial = scratch(chunks * MC);
+  float* partial = scratch(Slot::Partials, chunks * MC);
   parallel_for(outer, chunks, [&](int64_t ch) {
     const int64_t KT = per_gemm * P; // the inner dimension of a full GEMM
-    auto pa = scratch(k.packed_a_size(rows, KT)), pb = scratch(k.packed_b_size(KT, cols));
-    std::unique_ptr<float[]> image;
-    float* sum = partial.get() + ch * MC;
+    float* pa = scratch(Slot::PackedA, k.packed_a_size(rows, KT));
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(KT, cols));
+    float* image = nullptr;
+    float* sum = partial + ch * MC;
     const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
     for (int64_t n0 = ch * per_chunk; n0 < end; n0 += per_gemm) {
       const int64_t count = std::min(per_gemm, end - n0), kt = count * P;
@@ -170,25 +190,25 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
         const float* xn = x + (n0 + i) * d.C * d.H * d.W;
         const float* gyn = gy + (n0 + i) * d.M * P;
         if (transposed) {
-          pack_im2col(d, k.mr(), xn, pa.get() + i * P * k.mr(), kt, inner);
-          pack_planes(gyn, d.M, P, k.nr(), pb.get() + i * P * k.nr(), kt);
+          pack_im2col(d, k.mr(), xn, pa + i * P * k.mr(), kt, inner);
+          pack_planes(gyn, d.M, P, k.nr(), pb + i * P * k.nr(), kt);
         } else {
-          pack_planes(gyn, d.M, P, k.mr(), pa.get() + i * P * k.mr(), kt);
-          pack_im2col(d, k.nr(), xn, pb.get() + i * P * k.nr(), kt, inner);
+          pack_planes(gyn, d.M, P, k.mr(), pa + i * P * k.mr(), kt);
+          pack_im2col(d, k.nr(), xn, pb + i * P * k.nr(), kt, inner);
         }
       }
       const bool first = n0 == ch * per_chunk;
-      if (!first && !image) image = scratch(MC);
-      k.run_tiles(pa.get(), pb.get(), nullptr, first ? sum : image.get(), cols, rows, cols, kt, inner);
+      if (!first && !image) image = scratch(Slot::Image, MC);
+      k.run_tiles(pa, pb, nullptr, first ? sum : image, cols, rows, cols, kt, inner);
       if (!first)
-        for (int64_t i = 0; i < MC; ++i) sum[i] += image[at(i)];
+        for (int64_t i = 0; i < MC; ++i) sum[i] += image[i];
     }
   });
   for (int64_t m = 0; m < d.M; ++m)
     for (int64_t j = 0; j < CKK; ++j) {
       const int64_t i = transposed ? j * d.M + m : m * CKK + j;
-      float acc = partial[at(i)];
-      for (int64_t ch = 1; ch < chunks; ++ch) acc += partial[at(ch * MC + i)];
+      float acc = partial[i];
+      for (int64_t ch = 1; ch < chunks; ++ch) acc += partial[ch * MC + i];
       gw[m * CKK + j] = acc;
     }
 }
@@ -203,17 +223,18 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
   ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
   ThreadPool* inner = outer ? nullptr : pool;
-  std::vector<float> wt(at(k.packed_a_size(CKK, d.M)));
-  k.pack_a(w, CKK, true, CKK, d.M, wt.data(), pool);
+  float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
+  k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
   parallel_for(outer, d.N, [&](int64_t n) {
-    auto pb = scratch(k.packed_b_size(d.M, P)), cols = scratch(CKK * P);
-    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.get(), inner);
-    k.run_tiles(wt.data(), pb.get(), nullptr, cols.get(), P, CKK, P, d.M, inner);
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, P));
+    float* cols = scratch(Slot::Columns, CKK * P);
+    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb, inner);
+    k.run_tiles(wt, pb, nullptr, cols, P, CKK, P, d.M, inner);
     parallel_for(inner, d.C, [&](int64_t c) {
       float* plane = gx + (n * d.C + c) * d.H * d.W;
       for (int64_t kh = 0; kh < d.KH; ++kh)
         for (int64_t kw = 0; kw < d.KW; ++kw) {
-          const float* src = cols.get() + ((c * d.KH + kh) * d.KW + kw) * P;
+          const float* src = cols + ((c * d.KH + kh) * d.KW + kw) * P;
           const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
           for (int64_t oh = 0; oh < d.OH; ++oh) {
             const int64_t ih = oh + kh - d.pt;
@@ -232,59 +253,78 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
 void conv_bias_gradient(const ConvDims& d, const GemmKernel& k, const float* gy, float* gb, ThreadPool* pool) {
   const int64_t P = d.P(), planes = d.N * d.M;
   constexpr int64_t kRows = 64;
-  const std::vector<float> ones(at(P), 1.0f);
-  std::vector<float> sums(at(planes));
+  float* ones = scratch(Slot::Ones, P);
+  std::fill(ones, ones + P, 1.0f);
+  float* sums = scratch(Slot::Sums, planes);
   parallel_for(planes * P >= kParallelMacs ? pool : nullptr, (planes + kRows - 1) / kRows, [&](int64_t i) {
-    k.gemv(gy, P, ones.data(), nullptr, 1, sums.data(), P, i * kRows, std::min(planes, (i + 1) * kRows));
+    k.gemv(gy, P, ones, nullptr, 1, sums, P, i * kRows, std::min(planes, (i + 1) * kRows));
   });
   for (int64_t m = 0; m < d.M; ++m) {
     double acc = 0.0;
-    for (int64_t n = 0; n < d.N; ++n) acc += sums[at(n * d.M + m)];
+    for (int64_t n = 0; n < d.N; ++n) acc += sums[n * d.M + m];
     gb[m] = static_cast<float>(acc);
   }
 }
 } // namespace
 
-Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& o) {
+std::string dense_fast_into(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y, const TrainOpsOptions& o) {
   int64_t N = 0, IN = 0, OUT = 0;
-  if (!dense_sizes(x, w, N, IN, OUT) || (bias && (bias->rank() != 1 || bias->numel() != OUT || bias->dim(0) != OUT)))
-    return dense(x, w, bias); // the reference names the problem
-  Tensor y = zeros(dense_output_shape(x, N, OUT));
+  if (!dense_sizes(x, w, N, IN, OUT) || (bias && (bias->rank() != 1 || bias->numel() != OUT || bias->dim(0) != OUT))) {
+    auto r = dense(x, w, bias); // the reference names the problem
+    if (!r) return r.error();
+    y = std::move(*r);
+    return {};
+  }
+  reshape(y, dense_output_shape(x, N, OUT), false);
   GemmSpec s{N, OUT, IN, false, true, bias ? GemmBias::PerColumn : GemmBias::None, o.isa};
-  if (auto e = gemm(s, x.data.data(), IN, w.data.data(), IN, bias ? bias->data.data() : nullptr, y.data.data(), OUT,
-                    o.pool);
-      !e.empty())
-    return Error{e};
+  return gemm(s, x.data.data(), IN, w.data.data(), IN, bias ? bias->data.data() : nullptr, y.data.data(), OUT, o.pool);
+}
+
+Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& o) {
+  Tensor y;
+  if (auto e = dense_fast_into(x, w, bias, y, o); !e.empty()) return Error{e};
   return y;
 }
 
-Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
-                                             const TrainOpsOptions& o) {
+std::string dense_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                     DenseGradients& g, const TrainOpsOptions& o) {
   int64_t N = 0, IN = 0, OUT = 0;
-  if (!dense_sizes(x, w, N, IN, OUT) || gy.shape != dense_output_shape(x, N, OUT) || !data_matches(gy))
-  {
+  if (!dense_sizes(x, w, N, IN, OUT) || gy.shape != dense_output_shape(x, N, OUT) || !data_matches(gy)) {
     auto r = dense_backward(x, w, with_bias, gy); // the reference names the problem
-    if (r && !o.input_gradient) r->input = Tensor{};
-    return r;
+    if (!r) return r.error();
+    if (!o.input_gradient) r->input = Tensor{};
+    g = std::move(*r);
+    return {};
   }
-  DenseGradients g;
-  if (o.input_gradient) g.input = zeros(x.shape);
-  g.weight = zeros(w.shape);
   // grad_x (N × IN) = grad_y (N × OUT) · w (OUT × IN); grad_w (OUT × IN) = grad_yᵀ · x (N × IN).
+  reshape(g.weight, w.shape, false);
   std::string e = gemm({OUT, IN, N, true, false, GemmBias::None, o.isa}, gy.data.data(), OUT, x.data.data(), IN,
                        nullptr, g.weight.data.data(), IN, o.pool);
-  if (o.input_gradient && e.empty())
+  if (o.input_gradient && e.empty()) {
+    reshape(g.input, x.shape, false);
     e = gemm({N, IN, OUT, false, false, GemmBias::None, o.isa}, gy.data.data(), OUT, w.data.data(), IN, nullptr,
              g.input.data.data(), IN, o.pool);
-  if (!e.empty()) return Error{e};
+  } else {
+    g.input = Tensor{};
+  }
+  if (!e.empty()) return e;
   if (with_bias) {
-    g.bias = zeros({OUT});
+    reshape(g.bias, {OUT}, false);
     for (int64_t out = 0; out < OUT; ++out) {
       double acc = 0.0;
       for (int64_t n = 0; n < N; ++n) acc += gy[n * OUT + out];
       g.bias[out] = static_cast<float>(acc);
     }
+  } else {
+    g.bias = Tensor{};
   }
+  return {};
+}
+
+Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const TrainOpsOptions& o) {
+  DenseGradients g;
+  if (auto e = dense_backward_fast_into(x, w, with_bias, gy, g, o); !e.empty()) return Error{e};
   return g;
 }
 
@@ -293,19 +333,21 @@ bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv
          p.groups == 1 && p.padding_mode == PaddingMode::Zeros && !p.flip;
 }
 
-Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
-                                             const Conv2dParams& p, const TrainOpsOptions& o) {
-  auto reference = [&]() -> Expected<ConvGradients> {
+std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                      const Conv2dParams& p, ConvGradients& out, const TrainOpsOptions& o) {
+  auto reference = [&]() -> std::string {
     auto r = conv2d_backward(x, w, with_bias, gy, p);
-    if (r && !o.input_gradient) r->input = Tensor{};
-    return r;
+    if (!r) return r.error();
+    if (!o.input_gradient) r->input = Tensor{};
+    out = std::move(*r);
+    return {};
   };
   if (!conv2d_backward_fast_covers(x.shape, p) || !data_matches(x) || !data_matches(w) || !data_matches(gy))
     return reference();
   auto g = conv2d_geometry(x.shape, w.shape, p);
   if (!g || gy.shape != std::vector<int64_t>{g->N, g->M, g->OH, g->OW}) return reference();
   auto kernel = GemmKernel::for_isa(o.isa);
-  if (!kernel) return Error{kernel.error()};
+  if (!kernel) return kernel.error();
   const ConvDims d{g->N, g->C, g->H, g->W, g->M, g->KH, g->KW, g->pad_top, g->pad_left, g->OH, g->OW};
   // The fast path's buffers (one image's im2col matrix, packed, and the per-chunk weight gradients) grow
   // with taps × output positions, which small tensors can make huge (a 64×64 kernel on a 128×128 image):
@@ -315,17 +357,27 @@ Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, b
   if (__builtin_mul_overflow(d.CKK() + 64, d.P() + 64, &cols) || __builtin_mul_overflow(d.M + 64, d.CKK() + 64, &grads) ||
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
-  ConvGradients out;
-  out.weight = zeros(w.shape);
+  reshape(out.weight, w.shape, false);
   conv_weight_gradient(d, *kernel, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
   if (o.input_gradient) {
-    out.input = zeros(x.shape);
+    reshape(out.input, x.shape, true);
     conv_input_gradient(d, *kernel, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
+  } else {
+    out.input = Tensor{};
   }
   if (with_bias) {
-    out.bias = zeros({g->M});
+    reshape(out.bias, {g->M}, false);
     conv_bias_gradient(d, *kernel, gy.data.data(), out.bias.data.data(), o.pool);
+  } else {
+    out.bias = Tensor{};
   }
+  return {};
+}
+
+Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const Conv2dParams& p, const TrainOpsOptions& o) {
+  ConvGradients out;
+  if (auto e = conv2d_backward_fast_into(x, w, with_bias, gy, p, out, o); !e.empty()) return Error{e};
   return out;
 }
 

@@ -38,6 +38,12 @@ Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias
 // dense_backward() of layers.h.
 Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                              const TrainOpsOptions& options = {});
+// The *_into forms write the same results into `out`, reusing its tensors' storage (a training loop
+// allocates once), and return "" or the error. Their workspaces are kept per thread between calls.
+std::string dense_fast_into(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out,
+                            const TrainOpsOptions& options = {});
+std::string dense_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                     DenseGradients& out, const TrainOpsOptions& options = {});
 
 // True when conv2d_backward_fast runs its own kernels for these shapes and parameters (else it runs
 // the reference).
@@ -45,5 +51,7 @@ bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv
 // conv2d_backward() of conv.h.
 Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                              const Conv2dParams& params, const TrainOpsOptions& options = {});
+std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                      const Conv2dParams& params, ConvGradients& out, const TrainOpsOptions& options = {});
 
 } // namespace convplay
