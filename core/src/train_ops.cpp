@@ -4,6 +4,8 @@
 
 #include <convplay/gemm.h>
 
+#include "kernels/config.h"
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -156,18 +158,74 @@ void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* d
 // several GEMMs and adds them in order).
 constexpr int64_t kGemmImageFloats = int64_t{1} << 18;
 
+// Layers with at most this many filters take the direct weight gradient (kernels/conv2d_wgrad_f32.h):
+// packing im2col (C·K² floats per output pixel) costs more than the GEMM's reuse of it saves when
+// few filters read it. LeNet-5 (6 and 16 filters), callgrind on its training step (AVX2): the two
+// weight gradients from ~28 M instructions per batch of 64 (im2col + GEMM) to ~12 M.
+constexpr int64_t kDirectMaxFilters = 32;
+
+// The direct weight gradient: per chunk of images (fixed by the shapes, as below), each image padded
+// into a buffer of rows of Wp floats and its output gradient copied at that pitch, then the kernel
+// adds the image's products to per-lane sums; the chunk's gradient is their lanes added in order.
+void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, const float* x, const float* gy,
+                                 float* partial, int64_t chunks, int64_t per_chunk, ThreadPool* pool) {
+  const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
+  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK;
+  const int64_t Hp = d.OH + d.KH - 1, Wp = d.OW + d.KW - 1, plane = Hp * Wp; // the padded extent read
+  const int64_t Q = (d.OH * Wp + L - 1) / L * L;
+  const int64_t x_floats = d.C * plane + d.KW + L; // the last tap's run ends KW + L − 3 floats past the planes
+  // The tile with the least work per vector step: multiply-adds plus loads, ragged edges included.
+  const kernels::Conv2dWgradTile* tile = &ks.kernels.tiles[0];
+  int64_t best = 0;
+  for (int i = 0; i < ks.kernels.count; ++i) {
+    const kernels::Conv2dWgradTile& t = ks.kernels.tiles[i];
+    const int64_t work = (d.M + t.mb - 1) / t.mb * ((CKK + t.jb - 1) / t.jb) * (t.mb * t.jb + t.mb + t.jb);
+    if (i == 0 || work < best) { best = work; tile = &t; }
+  }
+  std::vector<int64_t> off(at(CKK));
+  for (int64_t j = 0; j < CKK; ++j) off[at(j)] = j / (d.KH * d.KW) * plane + j / d.KW % d.KH * Wp + j % d.KW;
+  parallel_for(pool, chunks, [&](int64_t ch) {
+    float* xp = scratch(Slot::PackedB, x_floats);
+    float* gp = scratch(Slot::PackedA, d.M * Q);
+    float* sums = scratch(Slot::Image, MC * L);
+    std::fill(xp, xp + x_floats, 0.0f); // borders and tail: zero for every image
+    std::fill(gp, gp + d.M * Q, 0.0f);
+    std::fill(sums, sums + MC * L, 0.0f);
+    const kernels::Conv2dWgradArgs args{gp, xp, off.data(), sums, d.M, CKK, Q};
+    const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
+    for (int64_t n = ch * per_chunk; n < end; ++n) {
+      const float* xn = x + n * d.C * d.H * d.W;
+      for (int64_t c = 0; c < d.C; ++c)
+        for (int64_t h = 0; h < d.H; ++h)
+          std::copy(xn + (c * d.H + h) * d.W, xn + (c * d.H + h + 1) * d.W, xp + c * plane + (h + d.pt) * Wp + d.pl);
+      const float* gyn = gy + n * d.M * d.P();
+      for (int64_t m = 0; m < d.M; ++m)
+        for (int64_t oh = 0; oh < d.OH; ++oh)
+          std::copy(gyn + (m * d.OH + oh) * d.OW, gyn + (m * d.OH + oh + 1) * d.OW, gp + m * Q + oh * Wp);
+      tile->run(args);
+    }
+    float* out = partial + ch * MC;
+    for (int64_t i = 0; i < MC; ++i) {
+      float acc = sums[i * L];
+      for (int64_t l = 1; l < L; ++l) acc += sums[i * L + l];
+      out[i] = acc;
+    }
+  });
+}
+
 // grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
 // when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
 // by the shapes alone; a chunk's images are one GEMM whose inner dimension runs over their pixels in
 // order (several GEMMs added in order where their im2col would pass kGemmImageFloats), then the
 // chunks are added in order.
-void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x, const float* gy, float* gw,
-                          ThreadPool* pool) {
+void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* x,
+                          const float* gy, float* gw, ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
   // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
   const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
   const int64_t cost_t = k.blocks(CKK) * k.mr() * k.panels(d.M) * k.nr() + 8 * k.blocks(CKK) * k.mr();
-  const bool transposed = cost_t < cost;
+  const bool direct = d.M <= kDirectMaxFilters;
+  const bool transposed = !direct && cost_t < cost;
   const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
   const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
   const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
@@ -177,7 +235,8 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
   float* partial = scratch(Slot::Partials, chunks * MC);
-  parallel_for(outer, chunks, [&](int64_t ch) {
+  if (direct) conv_weight_gradient_direct(d, isa, x, gy, partial, chunks, per_chunk, outer);
+  else parallel_for(outer, chunks, [&](int64_t ch) {
     const int64_t KT = per_gemm * P; // the inner dimension of a full GEMM
     float* pa = scratch(Slot::PackedA, k.packed_a_size(rows, KT));
     float* pb = scratch(Slot::PackedB, k.packed_b_size(KT, cols));
@@ -358,7 +417,7 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
   reshape(out.weight, w.shape, false);
-  conv_weight_gradient(d, *kernel, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
+  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
   if (o.input_gradient) {
     reshape(out.input, x.shape, true);
     conv_input_gradient(d, *kernel, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);

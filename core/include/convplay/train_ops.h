@@ -9,7 +9,9 @@
 //   dense_fast            y = x·wᵀ + b                          (GEMM; one input row: GEMV)
 //   dense_backward_fast   grad_x = grad_y·w, grad_w = grad_yᵀ·x, grad_b = Σ_n grad_y
 //   conv2d_backward_fast  grad_b[m] = Σ_{n,oh,ow} grad_y[n][m][oh][ow]
-//                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (GEMM, im2col packed straight from x, or
+//                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (up to 32 filters: per-tap dot products over the
+//                                                              padded image, no im2col (kernels/conv2d_wgrad_f32.h);
+//                                                              else GEMM, im2col packed straight from x, or
 //                                                              the transposed product when its tiles
 //                                                              waste less; images summed in chunks fixed
 //                                                              by the shapes, then the chunks in order)
