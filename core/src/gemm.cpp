@@ -14,6 +14,8 @@ constexpr int64_t kParallelMacs = 1 << 17;
 constexpr int64_t kParallelFloats = 1 << 14;
 // Rows per parallel item of the GEMV path.
 constexpr int64_t kGemvRows = 32;
+// Packed operands up to this many floats stay allocated per thread between calls.
+constexpr int64_t kKeptFloats = int64_t{1} << 20;
 
 // The GEMM kernels of each instruction set, best first (kernels/config.h).
 using IsaSet = kernels::IsaKernels<kernels::GemmKernels>;
@@ -154,11 +156,20 @@ std::string gemm(const GemmSpec& s, const float* a, int64_t lda, const float* b,
     return {};
   }
 
-  std::vector<float> pa(static_cast<size_t>(k.packed_a_size(s.M, s.K)));
-  std::vector<float> pb(static_cast<size_t>(k.packed_b_size(s.K, s.N)));
-  k.pack_a(a, lda, s.transpose_a, s.M, s.K, pa.data(), p);
-  k.pack_b(b, ldb, s.transpose_b, s.K, s.N, pb.data(), p);
-  k.run_tiles(pa.data(), pb.data(), s.bias == GemmBias::PerRow ? bias : nullptr, c, ldc, s.M, s.N, s.K, p);
+  // The packed operands, in buffers of the calling thread kept between calls up to kKeptFloats each
+  // (repeated products of the same sizes, a training loop, allocate once), larger ones for this call.
+  thread_local std::vector<float> kept_a, kept_b;
+  std::vector<float> own_a, own_b;
+  auto buffer = [](std::vector<float>& kept, std::vector<float>& own, int64_t floats) {
+    std::vector<float>& v = floats <= kKeptFloats ? kept : own;
+    if (v.size() < static_cast<size_t>(floats)) v.resize(static_cast<size_t>(floats));
+    return v.data();
+  };
+  float* pa = buffer(kept_a, own_a, k.packed_a_size(s.M, s.K));
+  float* pb = buffer(kept_b, own_b, k.packed_b_size(s.K, s.N));
+  k.pack_a(a, lda, s.transpose_a, s.M, s.K, pa, p);
+  k.pack_b(b, ldb, s.transpose_b, s.K, s.N, pb, p);
+  k.run_tiles(pa, pb, s.bias == GemmBias::PerRow ? bias : nullptr, c, ldc, s.M, s.N, s.K, p);
   if (s.bias == GemmBias::PerColumn)
     for (int64_t m = 0; m < s.M; ++m)
       for (int64_t n = 0; n < s.N; ++n) c[m * ldc + n] += bias[n];

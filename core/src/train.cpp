@@ -89,6 +89,7 @@ struct Layer {
   uint64_t plan_version = ~uint64_t{0};
   std::optional<Pool2dPlan> pool;
   int64_t pool_n = 0;
+  Tensor input_grad;    // dL/d(its input) of the latest backward pass (storage reused between steps)
 };
 
 std::vector<int64_t> batch_shape(const NetShape& s, int64_t n) {
@@ -104,6 +105,7 @@ struct TrainableNetwork::Impl {
   std::vector<Layer> layers;
   std::vector<Tensor> acts;  // acts[0] the input batch, acts[i + 1] the output of layer i
   std::vector<Tensor> maps;  // feature maps of the latest forward()
+  Tensor logits_grad;        // dL/d(logits) of the latest backward pass
   int64_t params = 0, memory = 0, steps = 0;
   uint64_t version = 0;      // bumped when the weights change (conv plans re-pack)
 
@@ -354,12 +356,10 @@ Expected<Tensor*> TrainableNetwork::Impl::run_forward(const float* images, int64
       y.shape = batch_shape(os, n);
       y.data.assign(x.data.begin(), x.data.end());
       break;
-    case LayerKind::Dense: {
-      auto r = dense_fast(x, L.w.value, &L.b.value, TrainOpsOptions{pool, "", true});
-      if (!r) return Error{"layer " + num(static_cast<int64_t>(i) + 1) + ": " + r.error()};
-      y = std::move(*r);
+    case LayerKind::Dense:
+      if (auto e = dense_fast_into(x, L.w.value, &L.b.value, y, TrainOpsOptions{pool, "", true}); !e.empty())
+        return Error{"layer " + num(static_cast<int64_t>(i) + 1) + ": " + e};
       break;
-    }
     }
   }
   return &acts.back();
@@ -457,7 +457,9 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
   ThreadPool* pool = options.pool;
   const Tensor& logits = acts.back();
   const int64_t K = kTrainClasses;
-  Tensor g = zeros({n, K});
+  Tensor* g = &logits_grad; // dL/d(the output of layer i) below
+  g->shape = {n, K};
+  g->data.resize(at(n * K));
   double total = 0.0;
   for (int64_t k = 0; k < n; ++k) {
     if (labels[k] >= K) return "label " + num(labels[k]) + " of image " + num(k) + " is not below " + num(K);
@@ -470,7 +472,7 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
     total += lse - static_cast<double>(z[labels[k]]);
     for (int64_t j = 0; j < K; ++j) {
       const double p = std::exp(static_cast<double>(z[j]) - lse);
-      g[k * K + j] = static_cast<float>((p - (j == labels[k] ? 1.0 : 0.0)) / static_cast<double>(n));
+      (*g)[k * K + j] = static_cast<float>((p - (j == labels[k] ? 1.0 : 0.0)) / static_cast<double>(n));
     }
   }
   loss = total / static_cast<double>(n);
@@ -479,23 +481,24 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
   for (size_t i = layers.size(); i-- > 0;) {
     Layer& L = layers[i];
     const Tensor& x = acts[i];
-    const std::string where = "layer " + num(static_cast<int64_t>(i) + 1) + " backward: ";
-    Tensor gx;
+    Tensor& gx = L.input_grad;
+    const TrainOpsOptions ops{pool, "", L.need_input_grad};
+    std::string e;
     switch (L.spec.kind) {
     case LayerKind::Dense: {
-      auto r = dense_backward_fast(x, L.w.value, true, g, TrainOpsOptions{pool, "", L.need_input_grad});
-      if (!r) return where + r.error();
-      L.w.grad = std::move(r->weight);
-      L.b.grad = std::move(r->bias);
-      gx = std::move(r->input);
+      DenseGradients r{std::move(gx), std::move(L.w.grad), std::move(L.b.grad)};
+      e = dense_backward_fast_into(x, L.w.value, true, *g, r, ops);
+      gx = std::move(r.input);
+      L.w.grad = std::move(r.weight);
+      L.b.grad = std::move(r.bias);
       break;
     }
     case LayerKind::Conv: {
-      auto r = conv2d_backward_fast(x, L.w.value, true, g, L.conv, TrainOpsOptions{pool, "", L.need_input_grad});
-      if (!r) return where + r.error();
-      L.w.grad = std::move(r->weight);
-      L.b.grad = std::move(r->bias);
-      gx = std::move(r->input);
+      ConvGradients r{std::move(gx), std::move(L.w.grad), std::move(L.b.grad)};
+      e = conv2d_backward_fast_into(x, L.w.value, true, *g, L.conv, r, ops);
+      gx = std::move(r.input);
+      L.w.grad = std::move(r.weight);
+      L.b.grad = std::move(r.bias);
       break;
     }
     case LayerKind::Pool: {
@@ -504,7 +507,7 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
       gx.data.resize(x.data.size());
       const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
       per_image(pool, n, vin, [&](int64_t k) {
-        pool_backward_image(L, x.data.data() + k * vin, acts[i + 1].data.data() + k * vout, g.data.data() + k * vout,
+        pool_backward_image(L, x.data.data() + k * vin, acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
                             gx.data.data() + k * vin);
       });
       break;
@@ -516,18 +519,19 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
       gx.data.resize(x.data.size());
       const int64_t v = values_of(L.rep.output);
       per_image(pool, n, v, [&](int64_t k) {
-        activation_backward_from_output(L.spec.activation, y.data.data() + k * v, g.data.data() + k * v,
+        activation_backward_from_output(L.spec.activation, y.data.data() + k * v, g->data.data() + k * v,
                                         gx.data.data() + k * v, v);
       });
       break;
     }
-    case LayerKind::Flatten:
-      gx = std::move(g);
+    case LayerKind::Flatten: // the same values in the input's shape: the storages trade places
       gx.shape = x.shape;
+      gx.data.swap(g->data);
       break;
     }
+    if (!e.empty()) return "layer " + num(static_cast<int64_t>(i) + 1) + " backward: " + e;
     if (!L.need_input_grad) break;
-    g = std::move(gx);
+    g = &gx;
   }
   return {};
 }

@@ -4,7 +4,10 @@
 
 #include <convplay/gemm.h>
 
+#include "kernels/config.h"
+
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <type_traits>
 
@@ -50,8 +53,26 @@ struct ConvDims {
   int64_t ow_hi(int64_t kw) const { return std::clamp<int64_t>(W + pl - kw, ow_lo(kw), OW); }
 };
 
-// Buffers every element of which is written before it is read (no zeroing first).
-std::unique_ptr<float[]> scratch(int64_t floats) { return std::unique_ptr<float[]>(new float[at(floats)]); }
+// Buffers every element of which is written before it is read (no zeroing first), one per slot and
+// thread, kept between calls and grown when a call needs more: a training loop allocates (and takes
+// page faults on) its workspaces once, not at every step. A function's slots differ from those of the
+// work it hands the pool, on which the calling thread takes part.
+enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, Columns, Ones, Sums, Count };
+float* scratch(Slot slot, int64_t floats) {
+  thread_local std::array<std::vector<float>, static_cast<size_t>(Slot::Count)> buffers;
+  std::vector<float>& b = buffers[static_cast<size_t>(slot)];
+  if (b.size() < at(floats)) b.resize(at(floats));
+  return b.data();
+}
+
+// t with this shape, its storage reused (grown where needed); zeroed when `zero`.
+void reshape(Tensor& t, const std::vector<int64_t>& shape, bool zero) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  t.shape = shape;
+  if (zero) t.data.assign(at(n), 0.0f);
+  else t.data.resize(at(n));
+}
 
 // im2col(x_n) (CKK × P) packed in groups of `width` taps, the layout of both GEMM operands (A: row
 // blocks of MR, B: column panels of NR) with an inner dimension of k_total ≥ P of which this image
@@ -137,18 +158,74 @@ void pack_planes(const float* gyn, int64_t M, int64_t P, int64_t width, float* d
 // several GEMMs and adds them in order).
 constexpr int64_t kGemmImageFloats = int64_t{1} << 18;
 
+// Layers with at most this many filters take the direct weight gradient (kernels/conv2d_wgrad_f32.h):
+// packing im2col (C·K² floats per output pixel) costs more than the GEMM's reuse of it saves when
+// few filters read it. LeNet-5 (6 and 16 filters), callgrind on its training step (AVX2): the two
+// weight gradients from ~28 M instructions per batch of 64 (im2col + GEMM) to ~12 M.
+constexpr int64_t kDirectMaxFilters = 32;
+
+// The direct weight gradient: per chunk of images (fixed by the shapes, as below), each image padded
+// into a buffer of rows of Wp floats and its output gradient copied at that pitch, then the kernel
+// adds the image's products to per-lane sums; the chunk's gradient is their lanes added in order.
+void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, const float* x, const float* gy,
+                                 float* partial, int64_t chunks, int64_t per_chunk, ThreadPool* pool) {
+  const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
+  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK;
+  const int64_t Hp = d.OH + d.KH - 1, Wp = d.OW + d.KW - 1, plane = Hp * Wp; // the padded extent read
+  const int64_t Q = (d.OH * Wp + L - 1) / L * L;
+  const int64_t x_floats = d.C * plane + d.KW + L; // the last tap's run ends KW + L − 3 floats past the planes
+  // The tile with the least work per vector step: multiply-adds plus loads, ragged edges included.
+  const kernels::Conv2dWgradTile* tile = &ks.kernels.tiles[0];
+  int64_t best = 0;
+  for (int i = 0; i < ks.kernels.count; ++i) {
+    const kernels::Conv2dWgradTile& t = ks.kernels.tiles[i];
+    const int64_t work = (d.M + t.mb - 1) / t.mb * ((CKK + t.jb - 1) / t.jb) * (t.mb * t.jb + t.mb + t.jb);
+    if (i == 0 || work < best) { best = work; tile = &t; }
+  }
+  std::vector<int64_t> off(at(CKK));
+  for (int64_t j = 0; j < CKK; ++j) off[at(j)] = j / (d.KH * d.KW) * plane + j / d.KW % d.KH * Wp + j % d.KW;
+  parallel_for(pool, chunks, [&](int64_t ch) {
+    float* xp = scratch(Slot::PackedB, x_floats);
+    float* gp = scratch(Slot::PackedA, d.M * Q);
+    float* sums = scratch(Slot::Image, MC * L);
+    std::fill(xp, xp + x_floats, 0.0f); // borders and tail: zero for every image
+    std::fill(gp, gp + d.M * Q, 0.0f);
+    std::fill(sums, sums + MC * L, 0.0f);
+    const kernels::Conv2dWgradArgs args{gp, xp, off.data(), sums, d.M, CKK, Q};
+    const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
+    for (int64_t n = ch * per_chunk; n < end; ++n) {
+      const float* xn = x + n * d.C * d.H * d.W;
+      for (int64_t c = 0; c < d.C; ++c)
+        for (int64_t h = 0; h < d.H; ++h)
+          std::copy(xn + (c * d.H + h) * d.W, xn + (c * d.H + h + 1) * d.W, xp + c * plane + (h + d.pt) * Wp + d.pl);
+      const float* gyn = gy + n * d.M * d.P();
+      for (int64_t m = 0; m < d.M; ++m)
+        for (int64_t oh = 0; oh < d.OH; ++oh)
+          std::copy(gyn + (m * d.OH + oh) * d.OW, gyn + (m * d.OH + oh + 1) * d.OW, gp + m * Q + oh * Wp);
+      tile->run(args);
+    }
+    float* out = partial + ch * MC;
+    for (int64_t i = 0; i < MC; ++i) {
+      float acc = sums[i * L];
+      for (int64_t l = 1; l < L; ++l) acc += sums[i * L + l];
+      out[i] = acc;
+    }
+  });
+}
+
 // grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
 // when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
 // by the shapes alone; a chunk's images are one GEMM whose inner dimension runs over their pixels in
 // order (several GEMMs added in order where their im2col would pass kGemmImageFloats), then the
 // chunks are added in order.
-void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x, const float* gy, float* gw,
-                          ThreadPool* pool) {
+void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* x,
+                          const float* gy, float* gw, ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
   // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
   const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
   const int64_t cost_t = k.blocks(CKK) * k.mr() * k.panels(d.M) * k.nr() + 8 * k.blocks(CKK) * k.mr();
-  const bool transposed = cost_t < cost;
+  const bool direct = d.M <= kDirectMaxFilters;
+  const bool transposed = !direct && cost_t < cost;
   const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
   const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
   const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
@@ -157,12 +234,14 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
   if (macs < kParallelMacs) pool = nullptr;
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
-  auto partial = scratch(chunks * MC);
-  parallel_for(outer, chunks, [&](int64_t ch) {
+  float* partial = scratch(Slot::Partials, chunks * MC);
+  if (direct) conv_weight_gradient_direct(d, isa, x, gy, partial, chunks, per_chunk, outer);
+  else parallel_for(outer, chunks, [&](int64_t ch) {
     const int64_t KT = per_gemm * P; // the inner dimension of a full GEMM
-    auto pa = scratch(k.packed_a_size(rows, KT)), pb = scratch(k.packed_b_size(KT, cols));
-    std::unique_ptr<float[]> image;
-    float* sum = partial.get() + ch * MC;
+    float* pa = scratch(Slot::PackedA, k.packed_a_size(rows, KT));
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(KT, cols));
+    float* image = nullptr;
+    float* sum = partial + ch * MC;
     const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
     for (int64_t n0 = ch * per_chunk; n0 < end; n0 += per_gemm) {
       const int64_t count = std::min(per_gemm, end - n0), kt = count * P;
@@ -170,25 +249,25 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const float* x
         const float* xn = x + (n0 + i) * d.C * d.H * d.W;
         const float* gyn = gy + (n0 + i) * d.M * P;
         if (transposed) {
-          pack_im2col(d, k.mr(), xn, pa.get() + i * P * k.mr(), kt, inner);
-          pack_planes(gyn, d.M, P, k.nr(), pb.get() + i * P * k.nr(), kt);
+          pack_im2col(d, k.mr(), xn, pa + i * P * k.mr(), kt, inner);
+          pack_planes(gyn, d.M, P, k.nr(), pb + i * P * k.nr(), kt);
         } else {
-          pack_planes(gyn, d.M, P, k.mr(), pa.get() + i * P * k.mr(), kt);
-          pack_im2col(d, k.nr(), xn, pb.get() + i * P * k.nr(), kt, inner);
+          pack_planes(gyn, d.M, P, k.mr(), pa + i * P * k.mr(), kt);
+          pack_im2col(d, k.nr(), xn, pb + i * P * k.nr(), kt, inner);
         }
       }
       const bool first = n0 == ch * per_chunk;
-      if (!first && !image) image = scratch(MC);
-      k.run_tiles(pa.get(), pb.get(), nullptr, first ? sum : image.get(), cols, rows, cols, kt, inner);
+      if (!first && !image) image = scratch(Slot::Image, MC);
+      k.run_tiles(pa, pb, nullptr, first ? sum : image, cols, rows, cols, kt, inner);
       if (!first)
-        for (int64_t i = 0; i < MC; ++i) sum[i] += image[at(i)];
+        for (int64_t i = 0; i < MC; ++i) sum[i] += image[i];
     }
   });
   for (int64_t m = 0; m < d.M; ++m)
     for (int64_t j = 0; j < CKK; ++j) {
       const int64_t i = transposed ? j * d.M + m : m * CKK + j;
-      float acc = partial[at(i)];
-      for (int64_t ch = 1; ch < chunks; ++ch) acc += partial[at(ch * MC + i)];
+      float acc = partial[i];
+      for (int64_t ch = 1; ch < chunks; ++ch) acc += partial[ch * MC + i];
       gw[m * CKK + j] = acc;
     }
 }
@@ -203,17 +282,18 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
   ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
   ThreadPool* inner = outer ? nullptr : pool;
-  std::vector<float> wt(at(k.packed_a_size(CKK, d.M)));
-  k.pack_a(w, CKK, true, CKK, d.M, wt.data(), pool);
+  float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
+  k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
   parallel_for(outer, d.N, [&](int64_t n) {
-    auto pb = scratch(k.packed_b_size(d.M, P)), cols = scratch(CKK * P);
-    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb.get(), inner);
-    k.run_tiles(wt.data(), pb.get(), nullptr, cols.get(), P, CKK, P, d.M, inner);
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, P));
+    float* cols = scratch(Slot::Columns, CKK * P);
+    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb, inner);
+    k.run_tiles(wt, pb, nullptr, cols, P, CKK, P, d.M, inner);
     parallel_for(inner, d.C, [&](int64_t c) {
       float* plane = gx + (n * d.C + c) * d.H * d.W;
       for (int64_t kh = 0; kh < d.KH; ++kh)
         for (int64_t kw = 0; kw < d.KW; ++kw) {
-          const float* src = cols.get() + ((c * d.KH + kh) * d.KW + kw) * P;
+          const float* src = cols + ((c * d.KH + kh) * d.KW + kw) * P;
           const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
           for (int64_t oh = 0; oh < d.OH; ++oh) {
             const int64_t ih = oh + kh - d.pt;
@@ -232,59 +312,78 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
 void conv_bias_gradient(const ConvDims& d, const GemmKernel& k, const float* gy, float* gb, ThreadPool* pool) {
   const int64_t P = d.P(), planes = d.N * d.M;
   constexpr int64_t kRows = 64;
-  const std::vector<float> ones(at(P), 1.0f);
-  std::vector<float> sums(at(planes));
+  float* ones = scratch(Slot::Ones, P);
+  std::fill(ones, ones + P, 1.0f);
+  float* sums = scratch(Slot::Sums, planes);
   parallel_for(planes * P >= kParallelMacs ? pool : nullptr, (planes + kRows - 1) / kRows, [&](int64_t i) {
-    k.gemv(gy, P, ones.data(), nullptr, 1, sums.data(), P, i * kRows, std::min(planes, (i + 1) * kRows));
+    k.gemv(gy, P, ones, nullptr, 1, sums, P, i * kRows, std::min(planes, (i + 1) * kRows));
   });
   for (int64_t m = 0; m < d.M; ++m) {
     double acc = 0.0;
-    for (int64_t n = 0; n < d.N; ++n) acc += sums[at(n * d.M + m)];
+    for (int64_t n = 0; n < d.N; ++n) acc += sums[n * d.M + m];
     gb[m] = static_cast<float>(acc);
   }
 }
 } // namespace
 
-Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& o) {
+std::string dense_fast_into(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y, const TrainOpsOptions& o) {
   int64_t N = 0, IN = 0, OUT = 0;
-  if (!dense_sizes(x, w, N, IN, OUT) || (bias && (bias->rank() != 1 || bias->numel() != OUT || bias->dim(0) != OUT)))
-    return dense(x, w, bias); // the reference names the problem
-  Tensor y = zeros(dense_output_shape(x, N, OUT));
+  if (!dense_sizes(x, w, N, IN, OUT) || (bias && (bias->rank() != 1 || bias->numel() != OUT || bias->dim(0) != OUT))) {
+    auto r = dense(x, w, bias); // the reference names the problem
+    if (!r) return r.error();
+    y = std::move(*r);
+    return {};
+  }
+  reshape(y, dense_output_shape(x, N, OUT), false);
   GemmSpec s{N, OUT, IN, false, true, bias ? GemmBias::PerColumn : GemmBias::None, o.isa};
-  if (auto e = gemm(s, x.data.data(), IN, w.data.data(), IN, bias ? bias->data.data() : nullptr, y.data.data(), OUT,
-                    o.pool);
-      !e.empty())
-    return Error{e};
+  return gemm(s, x.data.data(), IN, w.data.data(), IN, bias ? bias->data.data() : nullptr, y.data.data(), OUT, o.pool);
+}
+
+Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias, const TrainOpsOptions& o) {
+  Tensor y;
+  if (auto e = dense_fast_into(x, w, bias, y, o); !e.empty()) return Error{e};
   return y;
 }
 
-Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
-                                             const TrainOpsOptions& o) {
+std::string dense_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                     DenseGradients& g, const TrainOpsOptions& o) {
   int64_t N = 0, IN = 0, OUT = 0;
-  if (!dense_sizes(x, w, N, IN, OUT) || gy.shape != dense_output_shape(x, N, OUT) || !data_matches(gy))
-  {
+  if (!dense_sizes(x, w, N, IN, OUT) || gy.shape != dense_output_shape(x, N, OUT) || !data_matches(gy)) {
     auto r = dense_backward(x, w, with_bias, gy); // the reference names the problem
-    if (r && !o.input_gradient) r->input = Tensor{};
-    return r;
+    if (!r) return r.error();
+    if (!o.input_gradient) r->input = Tensor{};
+    g = std::move(*r);
+    return {};
   }
-  DenseGradients g;
-  if (o.input_gradient) g.input = zeros(x.shape);
-  g.weight = zeros(w.shape);
   // grad_x (N × IN) = grad_y (N × OUT) · w (OUT × IN); grad_w (OUT × IN) = grad_yᵀ · x (N × IN).
+  reshape(g.weight, w.shape, false);
   std::string e = gemm({OUT, IN, N, true, false, GemmBias::None, o.isa}, gy.data.data(), OUT, x.data.data(), IN,
                        nullptr, g.weight.data.data(), IN, o.pool);
-  if (o.input_gradient && e.empty())
+  if (o.input_gradient && e.empty()) {
+    reshape(g.input, x.shape, false);
     e = gemm({N, IN, OUT, false, false, GemmBias::None, o.isa}, gy.data.data(), OUT, w.data.data(), IN, nullptr,
              g.input.data.data(), IN, o.pool);
-  if (!e.empty()) return Error{e};
+  } else {
+    g.input = Tensor{};
+  }
+  if (!e.empty()) return e;
   if (with_bias) {
-    g.bias = zeros({OUT});
+    reshape(g.bias, {OUT}, false);
     for (int64_t out = 0; out < OUT; ++out) {
       double acc = 0.0;
       for (int64_t n = 0; n < N; ++n) acc += gy[n * OUT + out];
       g.bias[out] = static_cast<float>(acc);
     }
+  } else {
+    g.bias = Tensor{};
   }
+  return {};
+}
+
+Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const TrainOpsOptions& o) {
+  DenseGradients g;
+  if (auto e = dense_backward_fast_into(x, w, with_bias, gy, g, o); !e.empty()) return Error{e};
   return g;
 }
 
@@ -293,19 +392,21 @@ bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv
          p.groups == 1 && p.padding_mode == PaddingMode::Zeros && !p.flip;
 }
 
-Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
-                                             const Conv2dParams& p, const TrainOpsOptions& o) {
-  auto reference = [&]() -> Expected<ConvGradients> {
+std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                      const Conv2dParams& p, ConvGradients& out, const TrainOpsOptions& o) {
+  auto reference = [&]() -> std::string {
     auto r = conv2d_backward(x, w, with_bias, gy, p);
-    if (r && !o.input_gradient) r->input = Tensor{};
-    return r;
+    if (!r) return r.error();
+    if (!o.input_gradient) r->input = Tensor{};
+    out = std::move(*r);
+    return {};
   };
   if (!conv2d_backward_fast_covers(x.shape, p) || !data_matches(x) || !data_matches(w) || !data_matches(gy))
     return reference();
   auto g = conv2d_geometry(x.shape, w.shape, p);
   if (!g || gy.shape != std::vector<int64_t>{g->N, g->M, g->OH, g->OW}) return reference();
   auto kernel = GemmKernel::for_isa(o.isa);
-  if (!kernel) return Error{kernel.error()};
+  if (!kernel) return kernel.error();
   const ConvDims d{g->N, g->C, g->H, g->W, g->M, g->KH, g->KW, g->pad_top, g->pad_left, g->OH, g->OW};
   // The fast path's buffers (one image's im2col matrix, packed, and the per-chunk weight gradients) grow
   // with taps × output positions, which small tensors can make huge (a 64×64 kernel on a 128×128 image):
@@ -315,17 +416,27 @@ Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, b
   if (__builtin_mul_overflow(d.CKK() + 64, d.P() + 64, &cols) || __builtin_mul_overflow(d.M + 64, d.CKK() + 64, &grads) ||
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
-  ConvGradients out;
-  out.weight = zeros(w.shape);
-  conv_weight_gradient(d, *kernel, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
+  reshape(out.weight, w.shape, false);
+  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
   if (o.input_gradient) {
-    out.input = zeros(x.shape);
+    reshape(out.input, x.shape, true);
     conv_input_gradient(d, *kernel, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
+  } else {
+    out.input = Tensor{};
   }
   if (with_bias) {
-    out.bias = zeros({g->M});
+    reshape(out.bias, {g->M}, false);
     conv_bias_gradient(d, *kernel, gy.data.data(), out.bias.data.data(), o.pool);
+  } else {
+    out.bias = Tensor{};
   }
+  return {};
+}
+
+Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,
+                                             const Conv2dParams& p, const TrainOpsOptions& o) {
+  ConvGradients out;
+  if (auto e = conv2d_backward_fast_into(x, w, with_bias, gy, p, out, o); !e.empty()) return Error{e};
   return out;
 }
 

@@ -355,12 +355,6 @@ TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]"
   CHECK(neg.error() == "padding must not be negative");
   convplay::Conv2dPlan isa({1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, "neon"}, w, nullptr);
   CHECK(isa.error() == "no kernels for instruction set 'neon' on this machine");
-  for (const std::string& name : convplay::Conv2dPlan::instruction_sets()) {
-    if (name != "avx2fma" && name != "avx512f") continue; // row kernels only
-    convplay::Conv2dPlanSpec s{1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0, name};
-    s.tiling = convplay::Conv2dTiling::Channels;
-    CHECK(convplay::Conv2dPlan(s, w, nullptr).error() == "no channel-vectorised kernels for instruction set '" + name + "'");
-  }
   CHECK(convplay::Conv2dPlan::instruction_sets().back() == "scalar");
   std::vector<float> x(64, 1.0f), y(64, 0.0f);
   for (int64_t bad : {0, -1}) {

@@ -192,7 +192,9 @@ TEST_CASE("LeNet-5 layers at batch 64 and larger images take the threaded paths"
                             {{64, 6, 14, 14}, {16, 6, 5, 5}, 0}, // conv2
                             {{1, 3, 40, 37}, {8, 3, 5, 5}, 1},   // one image: the pool inside it
                             {{2, 3, 33, 30}, {7, 3, 3, 3}, 0},   // two chunks of the weight gradient
-                            {{33, 1, 57, 57}, {4, 1, 5, 5}, 0}}; // chunks of 3 images: GEMMs of 2 and 1 added
+                            {{33, 1, 57, 57}, {4, 1, 5, 5}, 0},  // chunks of 3 images: GEMMs of 2 and 1 added
+                            {{3, 4, 12, 11}, {40, 4, 3, 3}, 1},  // more filters than the direct weight gradient takes: GEMM
+                            {{2, 3, 9, 9}, {70, 3, 2, 4}, 2}};   // ... its transposed form
   for (const ConvCase& c : convs) {
     INFO("x " << convplay::shape_string(c.x) << " w " << convplay::shape_string(c.w) << " pad " << c.pad);
     const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);

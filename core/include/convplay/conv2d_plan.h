@@ -12,8 +12,8 @@
 // in registers; the plan picks the tile that wastes least for the M/groups filters of a group
 // (WebAssembly: 5×2, 4×2, 3×3 or 1×4 vectors of 4; AVX2: 6×2 vectors of 8; depthwise with one filter
 // per group: the single-channel 1×4 tile). Where a row tile would waste lanes on short output rows
-// (LeNet's 10 columns) the channel-vectorised kernel instead keeps 4 output pixels (running on across
-// rows) × 1 or 2 vectors of channels (WebAssembly, SSE2; tiling Channels forces it, Columns the
+// (LeNet's 10 columns) the channel-vectorised kernel instead keeps 4 to 12 output pixels (running on across
+// rows) × 1 or 2 vectors of channels (every instruction set; tiling Channels forces it, Columns the
 // rows). With SW > 1 the padded copy of the input stores each row as SW column phases, so every tap
 // reads a contiguous slice. run() splits the work into chunks of output
 // rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands

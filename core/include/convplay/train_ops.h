@@ -9,7 +9,9 @@
 //   dense_fast            y = x·wᵀ + b                          (GEMM; one input row: GEMV)
 //   dense_backward_fast   grad_x = grad_y·w, grad_w = grad_yᵀ·x, grad_b = Σ_n grad_y
 //   conv2d_backward_fast  grad_b[m] = Σ_{n,oh,ow} grad_y[n][m][oh][ow]
-//                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (GEMM, im2col packed straight from x, or
+//                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (up to 32 filters: per-tap dot products over the
+//                                                              padded image, no im2col (kernels/conv2d_wgrad_f32.h);
+//                                                              else GEMM, im2col packed straight from x, or
 //                                                              the transposed product when its tiles
 //                                                              waste less; images summed in chunks fixed
 //                                                              by the shapes, then the chunks in order)
@@ -38,6 +40,12 @@ Expected<Tensor> dense_fast(const Tensor& x, const Tensor& w, const Tensor* bias
 // dense_backward() of layers.h.
 Expected<DenseGradients> dense_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                              const TrainOpsOptions& options = {});
+// The *_into forms write the same results into `out`, reusing its tensors' storage (a training loop
+// allocates once), and return "" or the error. Their workspaces are kept per thread between calls.
+std::string dense_fast_into(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out,
+                            const TrainOpsOptions& options = {});
+std::string dense_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                     DenseGradients& out, const TrainOpsOptions& options = {});
 
 // True when conv2d_backward_fast runs its own kernels for these shapes and parameters (else it runs
 // the reference).
@@ -45,5 +53,7 @@ bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv
 // conv2d_backward() of conv.h.
 Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                              const Conv2dParams& params, const TrainOpsOptions& options = {});
+std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
+                                      const Conv2dParams& params, ConvGradients& out, const TrainOpsOptions& options = {});
 
 } // namespace convplay

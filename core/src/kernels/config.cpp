@@ -52,6 +52,22 @@ const std::vector<IsaKernels<GemmKernels>>& gemm_config() {
   return list;
 }
 
+const std::vector<IsaKernels<Conv2dWgradKernels>>& conv2d_wgrad_config() {
+  static const auto list = [] {
+    std::vector<IsaKernels<Conv2dWgradKernels>> v;
+#if defined(__wasm_simd128__)
+    v.push_back({"wasmsimd", 4, conv2d_wgrad_f32_kernels__wasmsimd()});
+#elif defined(__x86_64__) || defined(__i386__)
+    if (cpu().avx512f) v.push_back({"avx512f", 16, conv2d_wgrad_f32_kernels__avx512f()});
+    if (cpu().avx2fma) v.push_back({"avx2fma", 8, conv2d_wgrad_f32_kernels__avx2fma()});
+    v.push_back({"sse2", 4, conv2d_wgrad_f32_kernels__sse2()});
+#endif
+    v.push_back({"scalar", 1, conv2d_wgrad_f32_kernels__scalar()});
+    return v;
+  }();
+  return list;
+}
+
 const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config() {
   static const auto list = [] {
     std::vector<IsaKernels<Pool2dKernels>> v;

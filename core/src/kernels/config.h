@@ -5,6 +5,7 @@
 // ("" = the first that suits the layer) and never test the CPU themselves.
 #pragma once
 #include "conv2d_direct_f32.h"
+#include "conv2d_wgrad_f32.h"
 #include "gemm_f32.h"
 #include "pool2d_f32.h"
 #include "winograd_f32.h"
@@ -22,6 +23,7 @@ template <class Kernels> struct IsaKernels {
 
 const std::vector<IsaKernels<Conv2dDirectKernels>>& conv2d_direct_config(); // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<GemmKernels>>& gemm_config();                  // avx2fma, sse2 | wasmsimd; scalar
+const std::vector<IsaKernels<Conv2dWgradKernels>>& conv2d_wgrad_config();   // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config();              // sse2 | wasmsimd; scalar
 
 struct WinogradTransforms {

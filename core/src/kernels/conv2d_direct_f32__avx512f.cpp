@@ -6,11 +6,15 @@ CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 8, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 6, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 4, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 1, 4)
+// Channel-vectorised: 12 pixels × 1 vector of 16 channels (LeNet conv2's 16 filters, 10 columns),
+// 8 × 2 for 32.
+CONVPLAY_DEFINE_CONV2D_PIXELS(avx512f, SimdAvx512, 12, 1)
+CONVPLAY_DEFINE_CONV2D_PIXELS(avx512f, SimdAvx512, 8, 2)
 namespace convplay::kernels {
 Conv2dDirectKernels conv2d_direct_f32_kernels__avx512f() {
   return {{CONVPLAY_CONV2D_TILE(avx512f, 8, 2, 1.0), CONVPLAY_CONV2D_TILE(avx512f, 6, 2, 0.95),
            CONVPLAY_CONV2D_TILE(avx512f, 4, 2, 0.8), CONVPLAY_CONV2D_TILE(avx512f, 1, 4, 0.4)}, 4,
-          {}, 0}; // no channel-vectorised tiles: vectors of 8 or more floats fill most rows
+          {CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 12, 1, 16, 0.95), CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 8, 2, 16, 0.95)}, 2};
 }
 } // namespace convplay::kernels
 #endif
