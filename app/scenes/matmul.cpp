@@ -509,7 +509,13 @@ std::string MatmulScene::apply_state(const JsonObject& in) {
                             derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  p_ = p;
+  const Params before = p_;
+  p_ = p; // the rows of the new example: the window's positions
+  if (auto e = Stepper::check_step(in, st, static_cast<int>(std::min<int64_t>(example().counts.toeplitz_rows.value, 1 << 30)));
+      !e.empty()) {
+    p_ = before;
+    return e;
+  }
   stepper_.set_state(st);
   return {};
 }

@@ -582,7 +582,12 @@ std::string ModesScene::apply_state(const JsonObject& in) {
                             derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  p_ = p;
+  const Params before = p_;
+  p_ = p; // positions() of the new parameters
+  if (auto e = Stepper::check_step(in, st, positions()); !e.empty()) {
+    p_ = before;
+    return e;
+  }
   stepper_.set_state(st);
   return {};
 }
