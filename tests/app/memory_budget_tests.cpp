@@ -80,3 +80,14 @@ TEST_CASE("every scene at the limits of each parameter computes or refuses with 
     }
   }
 }
+
+TEST_CASE("pooling: a pooling that would read too many window values is refused at once, state unchanged", "[budget]") {
+  auto s = scene_by_id("pooling");
+  REQUIRE(s);
+  const JsonObject before = stable_state(*s);
+  const std::string e = apply(*s, R"({"n":2048,"size":64,"stride":1,"padding":32})");
+  CHECK(e == "size: the pooling would read 17,196,650,496 window values (output 2049 × 2049, window 64 × 64), more than the "
+             "100,000,000 the page reads at once: a smaller input or window, or a larger stride");
+  CHECK(stable_state(*s) == before);
+  CHECK(apply(*s, R"({"n":2048,"size":2,"stride":2})") == ""); // the largest input, pooled as usual
+}

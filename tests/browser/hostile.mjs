@@ -193,3 +193,48 @@ export async function hostileMessageChecks(browser, base, check) {
   check('hostile messages: no page errors', errors.length === 0, errors.join(' | '));
   await context.close();
 }
+
+// States that are allowed or near the limits but need much memory (or would): each is refused naming the
+// key and the working-memory budget, or taken and drawn (shapes only, counts); never an abort.
+export async function budgetChecks(browser, base, check) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/index.html#scene=modes`);
+  await ready(page);
+  const cases = [
+    [{ scene: 'matmul', layer_size: 512, layer_c: 64, layer_m: 256, layer_k: 15 }, /^layer_size: .*working-memory budget of 256 MiB/],
+    [{ scene: 'matmul', layer_size: 512, layer_c: 64, layer_m: 128, layer_k: 3 }, /^layer_size: .*(budget of 256 MiB|multiply-adds)/],
+    [{ scene: 'train', model: 'stack', stack: 'conv1000k3p1,relu,conv1000k3p1,relu,flatten,dense100000,dense10', batch: 4096 }, /^stack: .*256 MB/],
+    [{ scene: 'train', model: 'lenet5', batch: 4096 }, /^batch: .*256 MB/],
+    [{ scene: 'modes', h: 4096, w: 4096, kh: 1024, kw: 1024, padding: 'full' }, null],
+    [{ scene: 'modes', h: 4096, w: 4096, kh: 1, kw: 1, op: 'transposed', stride: 1024 }, null],
+    [{ scene: 'params', h: 100000, w: 100000, c: 100000, filters: 100000, k: 1024, padding: 'full' }, null],
+    [{ scene: 'architecture', c: 4096, h: 100000, w: 100000, stack: 'conv1000000k3p1,relu,conv1000000k3p1,flatten,dense1000000,dense10' }, null],
+    [{ scene: 'features', size: 512, channels: 3, maps: 8, k: 7 }, null],
+    [{ scene: 'pooling', n: 2048, size: 64, stride: 1, padding: 32 }, /^size: the pooling would read .* window values/],
+    [{ scene: 'pooling', n: 2048, size: 2, stride: 2, padding: 0 }, null],
+  ];
+  for (const [partial, refusal] of cases) {
+    const r = await page.evaluate((p) => {
+      const t0 = performance.now();
+      try { window.convplay.setState(p); return { ok: true, ms: performance.now() - t0 }; }
+      catch (e) { return { ok: false, message: e.message, ms: performance.now() - t0 }; }
+    }, partial);
+    await page.waitForTimeout(1500); // the frames after it (the timing of a layer, the drawing of big grids)
+    const st = await page.evaluate(() => window.convplay.state());
+    const f0 = st.frames;
+    await page.mouse.move(700, 400);
+    await page.mouse.move(720, 430);
+    await page.waitForTimeout(400);
+    const f1 = await page.evaluate(() => window.convplay.state().frames);
+    const what = JSON.stringify(partial).slice(0, 90);
+    check(`budget: ${what}: ${refusal ? 'refused naming the key and the budget' : 'taken'}, the page keeps drawing, no abort (${r.ms.toFixed(0)} ms)`,
+          !st.stopped && f1 > f0 && (refusal ? !r.ok && refusal.test(r.message) : r.ok),
+          JSON.stringify({ result: r, stopped: st.stopped, frames: [f0, f1] }));
+  }
+  check('budget: no console errors', errors.length === 0, errors.slice(0, 5).join(' | '));
+  await context.close();
+}

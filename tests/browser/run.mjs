@@ -22,7 +22,7 @@ import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
 import { a11yChecks, liveRegionChecks } from './a11y.mjs';
-import { hostileChecks, hostileMessageChecks } from './hostile.mjs';
+import { budgetChecks, hostileChecks, hostileMessageChecks } from './hostile.mjs';
 import { soakChecks } from './soak.mjs';
 import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
@@ -373,6 +373,7 @@ try {
     await hostileChecks(browser, started[0].base, 'threads', check, artifacts);
     await hostileChecks(browser, started[1].base, 'single', check, artifacts);
     await hostileMessageChecks(browser, started[1].base, check);
+    await budgetChecks(browser, started[1].base, check);
   }
   if (want('soak')) await soakChecks(browser, started[1].base, check, artifacts);
   if (want('a11y')) {
