@@ -174,6 +174,7 @@ std::string App::state_json() const {
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
   w.raw_field("scenes", scenes + "]");
+  w.raw_field("parameters", parameter_specs_json(scene_->parameters()));
   scene_->write_state(w);
   return w.str();
 }
@@ -183,17 +184,33 @@ std::string App::set_state_json(std::string_view json) {
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
                                                           "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing",
-                                                          "title", "description", "layout"};
+                                                          "title", "description", "layout", "parameters"};
   JsonObject in;
   std::string error;
-  if (!parse_flat_json_object(json, in, error, read_only)) return error;
-  Scene* previous = scene_;
+  std::vector<JsonNestedValue> nested; // an array or object given for a key: refused below, naming what the key takes
+  if (!parse_flat_json_object(json, in, error, read_only, &nested)) return error;
+  Scene* target = scene_;
+  auto scene_refused = [&](const char* not_what) {
+    std::string ids;
+    for (auto& s : scenes_) ids += (ids.empty() ? "" : ", ") + std::string(s->id());
+    return "scene must be one of: " + ids + not_what;
+  };
   if (auto it = in.find("scene"); it != in.end()) {
     const std::string* id = std::get_if<std::string>(&it->second);
-    if (!id) return "scene must be a string";
-    if (auto e = select_scene(*id); !e.empty()) return e;
+    if (!id) return scene_refused("");
+    target = find_scene(scenes_, *id, error);
+    if (!target) return error;
     in.erase(it);
   }
+  for (const JsonNestedValue& n : nested) {
+    const std::string not_what = std::string(" (not ") + n.kind + ")";
+    if (n.key == "scene") return scene_refused(not_what.c_str());
+    for (const ParamValue& p : target->parameters())
+      if (n.key == p.spec->key) return n.key + " must be " + p.spec->allowed() + not_what;
+    return "'" + message_excerpt(n.key) + "' must be a number, a string, true, false or null" + not_what; // not a parameter
+  }
+  Scene* previous = scene_;
+  scene_ = target;
   if (auto e = scene_->apply_state(in); !e.empty()) {
     scene_ = previous;
     return e;

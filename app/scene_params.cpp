@@ -44,11 +44,11 @@ std::string ParamSpec::check(const JsonValue& value) const {
 std::string ParamSpec::allowed() const {
   char buf[96];
   switch (type) {
-  case ParamType::Int:
-    std::snprintf(buf, sizeof buf, "a whole number from %.0f to %.0f", lo, hi);
+  case ParamType::Int: // the words of the core's json_get_int and json_get_number
+    std::snprintf(buf, sizeof buf, "a whole number between %.0f and %.0f", lo, hi);
     return buf;
   case ParamType::Float:
-    std::snprintf(buf, sizeof buf, "a number from %g to %g", lo, hi);
+    std::snprintf(buf, sizeof buf, "a number between %g and %g", lo, hi);
     return buf;
   case ParamType::Bool: return "true or false";
   case ParamType::Choice: {
@@ -59,6 +59,29 @@ std::string ParamSpec::allowed() const {
   case ParamType::Text: return "a text of at most " + std::to_string(static_cast<long long>(hi)) + " characters";
   }
   return {};
+}
+
+std::string parameter_specs_json(const std::vector<ParamValue>& params) {
+  static constexpr const char* kTypeNames[] = {"int", "number", "bool", "choice", "text"};
+  std::string out = "{";
+  for (const ParamValue& p : params) {
+    const ParamSpec& s = *p.spec;
+    JsonWriter w;
+    w.field("type", kTypeNames[static_cast<int>(s.type)]).field("allowed", s.allowed());
+    if (s.type == ParamType::Int || s.type == ParamType::Float) {
+      const bool narrower = s.slider_max > 0;
+      const double bottom = narrower ? std::max(s.slider_min, s.lo) : s.lo, top = narrower ? std::min(s.slider_max, s.hi) : s.hi;
+      w.field("min", s.lo).field("max", s.hi).field("slider_min", bottom).field("slider_max", top);
+    } else if (s.type == ParamType::Text) {
+      w.field("max", s.hi);
+    } else if (s.type == ParamType::Choice) {
+      std::string list = "[";
+      for (const auto& c : s.choices) list += (list.size() > 1 ? "," : "") + json_quote(c);
+      w.raw_field("choices", list + "]");
+    }
+    out += (out.size() > 1 ? "," : "") + json_quote(s.key) + ":" + w.str();
+  }
+  return out + "}";
 }
 
 std::string apply_params(const JsonObject& in, std::string_view scene, std::initializer_list<BoundParams> tables,

@@ -75,7 +75,7 @@ struct ParamSpec {
 
   // "" or the message setState() gives for this value: "h must be between 1 and 4096".
   std::string check(const JsonValue& value) const;
-  std::string allowed() const; // what check() accepts, for messages and tests: "a whole number from 1 to 64"
+  std::string allowed() const; // what check() accepts, for messages and tests: "a whole number between 1 and 64"
 };
 
 // Whether a number's widget writes its value beside the slider rather than on it: asked for (value_beside),
@@ -91,6 +91,13 @@ struct ParamValue {
   JsonValue value;
   bool hashed = true; // kept in the URL hash now (a spec's hashed, and its hash_if for the current values)
 };
+
+// What setState() takes for each of `params`, as state()'s "parameters" gives it to a host page:
+// {"h":{"type":"int","allowed":"a whole number between 1 and 4096","min":1,"max":4096,"slider_min":1,
+// "slider_max":4096}, "padding":{"type":"choice","allowed":"one of: valid, same","choices":["valid","same"]},
+// "stack":{"type":"text","allowed":"a text of at most 4096 characters","max":4096}, ...}; types int, number,
+// bool, choice, text; slider_min/max: the range the widget's slider spans (typing reaches min and max).
+std::string parameter_specs_json(const std::vector<ParamValue>& params);
 
 // A table bound to one Params object, for apply_params() (type-erased: a scene's table and the Stepper's).
 struct BoundParams {

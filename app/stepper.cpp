@@ -15,6 +15,11 @@ const ParamTable<Stepper::State>& Stepper::table() {
   return t;
 }
 
+std::string Stepper::check_step(const JsonObject& in, const State& s, int count) {
+  if (count <= 0 || !table().given(in, s, s.step) || s.step < count) return {};
+  return "step must be between 0 and " + std::to_string(count - 1) + " (there are " + std::to_string(count) + " positions)";
+}
+
 void Stepper::set_position(int p, int count) {
   s_.step = count > 0 ? ((p % count) + count) % count : 0;
   accumulated_ = 0.0;

@@ -15,6 +15,10 @@ public:
     float speed = 2.0f;   // positions per second
   };
   static const ParamTable<State>& table();
+  // For apply_state(): "" or the message for a step that `in` gives and that is not one of the `count`
+  // positions of the new state ("step must be between 0 and 8 (there are 9 positions)"). count ≤ 0: the
+  // positions are not known yet (a picture still loading), any step is taken and wrapped when drawn.
+  static std::string check_step(const JsonObject& in, const State& s, int count);
 
   // Draws the controls for `count` positions (e.g. output cells); true if the position changed (by a
   // button or by time). The position wraps around while playing.

@@ -67,8 +67,9 @@ std::string check_train_settings(const TrainSettings& s) {
   if (auto e = check_ranges(s); !e.empty()) return e;
   auto choices = model_choices(s);
   if (!choices.ok()) return choices.error();
-  for (const auto& c : *choices) // the stack must train: parameters, 10 outputs, memory
-    if (auto net = TrainableNetwork::build(kFashionInput, c.layers, options_of(s)); !net.ok()) return net.error();
+  for (const auto& c : *choices) // the stack must train: parameters, 10 outputs, memory (named by the key to change)
+    if (auto net = TrainableNetwork::build(kFashionInput, c.layers, options_of(s)); !net.ok())
+      return (s.model == "stack" ? "stack: " : "batch: ") + net.error();
   return {};
 }
 

@@ -121,8 +121,14 @@
       throw new TypeError('setState expects a plain object, e.g. {scene: "modes"}');
     }
     if (!module) throw new Error('Convolution Playground is still loading: await convplay.ready first');
-    const error = call((m) => (m.ccall('cp_set_state_json', 'number', ['string'], [JSON.stringify(partial)]) === 0 ? ''
-                                                                                                              : m.UTF8ToString(m._cp_last_error())));
+    let json;
+    try {
+      json = JSON.stringify(partial);
+    } catch (e) { // a BigInt, a cycle, a throwing toJSON: name the key, as the app's own refusals do
+      const key = Object.keys(partial).find((k) => { try { JSON.stringify(partial[k]); return false; } catch (_) { return true; } });
+      throw new TypeError(`${key === undefined ? 'setState' : key.slice(0, 40)} must be a number, a string, true, false or null (${e.message})`);
+    }
+    const error = call((m) => (m.ccall('cp_set_state_json', 'number', ['string'], [json]) === 0 ? '' : m.UTF8ToString(m._cp_last_error())));
     if (error) throw new Error(error);
     return state();
   }

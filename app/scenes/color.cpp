@@ -573,7 +573,12 @@ std::string ColorScene::apply_state(const JsonObject& in) {
   }
   if (p.kernel != "custom")
     if (auto w = preset_kernel(p.kernel, p.k); !w.ok()) return w.error();
-  p_ = p;
+  const Params before = p_;
+  p_ = p; // the output cells of the new parameters: the window's positions
+  if (auto e = Stepper::check_step(in, stepper, result().oh * result().ow); !e.empty()) {
+    p_ = before;
+    return e;
+  }
   if (image_given) seen_user_serial_ = user_image_status().serial; // an explicit choice wins over an older upload
   stepper_.set_state(stepper);
   message_.clear();

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ namespace convplay::app {
 namespace {
 
 constexpr std::array<ConvMethod, 3> kMethods = {ConvMethod::Direct, ConvMethod::Im2colGemm, ConvMethod::Toeplitz};
-constexpr int64_t kMemoryLimit = int64_t{256} << 20; // what the timing may allocate (the page has ~2 GB)
+// One timing of a method stays about a second even in the single-threaded page (it runs between frames there).
+constexpr double kMaxTimedMacs = 2e9;
 constexpr float kInput[8] = {3, 3, 2, 1, 0, 2, 1, 3};
 
 struct Params {
@@ -155,6 +157,35 @@ Example build_example(const Params& p) {
   return e;
 }
 
+ConvLayerSpec timed_layer(const Params& p) {
+  ConvLayerSpec spec;
+  spec.channels = p.layer_c;
+  spec.height = spec.width = p.layer_size;
+  spec.out_channels = p.layer_m;
+  spec.kernel_h = spec.kernel_w = p.layer_k;
+  return spec;
+}
+// The working memory of the timed layer before any method runs: its input and weights.
+Count held_bytes(const LayerCounts& c) { return count_add(count_mul(c.input_elements, count_of(4)), c.conv_weight_bytes); }
+
+// "" or why the layer of `p` is not timed here: its input, weights and output (what the direct way needs;
+// the other ways say themselves when they need more) over the memory budget, or more multiply-adds than
+// kMaxTimedMacs. Named by the first layer key `in` gives.
+std::string check_timed_layer(const Params& p, const JsonObject& in) {
+  const char* key = "layer_size";
+  for (const char* k : {"layer_size", "layer_c", "layer_m", "layer_k"})
+    if (in.count(k)) { key = k; break; }
+  auto c = count_layer(timed_layer(p));
+  if (!c) return std::string(key) + ": " + c.error();
+  if (auto e = check_memory_budget(std::string(key) + ": the timed layer", count_add(held_bytes(*c), count_mul(c->output_elements, count_of(4))));
+      !e.empty())
+    return e + " (input, weights and output)";
+  if (c->conv_macs.overflow || static_cast<double>(c->conv_macs.value) > kMaxTimedMacs)
+    return std::string(key) + ": the timed layer has " + format_count(c->conv_macs) + " multiply-adds; the page times up to " +
+           format_count(count_of(static_cast<int64_t>(kMaxTimedMacs))) + " (about a second)";
+  return {};
+}
+
 // The layer's counts and its input and weights (deterministic, so reruns give the same sums).
 struct TimingJob {
   Params p;
@@ -166,12 +197,7 @@ struct TimingJob {
 
 void prepare(TimingJob& job) {
   const Params& p = job.p;
-  ConvLayerSpec spec;
-  spec.channels = p.layer_c;
-  spec.height = spec.width = p.layer_size;
-  spec.out_channels = p.layer_m;
-  spec.kernel_h = spec.kernel_w = p.layer_k;
-  auto counts = count_layer(spec);
+  auto counts = count_layer(timed_layer(p));
   if (!counts) {
     job.t.counts_error = counts.error();
     return;
@@ -192,8 +218,10 @@ void measure_method(TimingJob& job, size_t m) {
   double elapsed_ms = 0;
   int reps = 0;
   Expected<ConvMethodRun> r = Error{"not run"};
+  const int64_t free_bytes = kWorkingMemoryBudget - held_bytes(t.counts).value; // the input and weights are held already
   do {
-    r = run_conv_method(kMethods[m], job.x, job.w, nullptr, Conv2dParams{}, app_thread_pool(), kMemoryLimit);
+    r = Error{"not run"}; // the previous output goes before the next is made
+    r = run_conv_method(kMethods[m], job.x, job.w, nullptr, Conv2dParams{}, app_thread_pool(), free_bytes);
     ++reps;
     elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   } while (r && elapsed_ms < 30.0 && reps < 1000);
@@ -301,6 +329,7 @@ private:
   mutable const TimingJob* adopted_ = nullptr;
   mutable bool remeasure_ = false;
   Stepper stepper_;
+  std::string layer_message_; // why a typed layer size was not taken
   TensorView t_view_, x_view_, y_view_, cols_view_, wrow_view_, ycols_view_;
 };
 
@@ -392,6 +421,7 @@ void MatmulScene::draw_timing() {
   ImGui::Separator();
   ImGui::TextUnformatted("The three ways on a real layer, timed here and now");
   ImGui::PushItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.22f));
+  const Params before = p_;
   kParams.widget(p_, p_.layer_size);
   same_line_if_fits(kParams.width(p_, p_.layer_c));
   kParams.widget(p_, p_.layer_c);
@@ -399,6 +429,15 @@ void MatmulScene::draw_timing() {
   same_line_if_fits(kParams.width(p_, p_.layer_k));
   kParams.widget(p_, p_.layer_k);
   ImGui::PopItemWidth();
+  if (!(p_ == before)) { // a typed size is checked as setState() checks it
+    JsonObject changed; // the keys of the widgets that moved, for the message
+    for (auto [key, now, was] : {std::tuple{"layer_size", p_.layer_size, before.layer_size}, std::tuple{"layer_c", p_.layer_c, before.layer_c},
+                                 std::tuple{"layer_m", p_.layer_m, before.layer_m}, std::tuple{"layer_k", p_.layer_k, before.layer_k}})
+      if (now != was) changed[key] = nullptr;
+    layer_message_ = check_timed_layer(p_, changed);
+    if (!layer_message_.empty()) p_ = before;
+  }
+  if (!layer_message_.empty()) error_line(layer_message_);
   if (ImGui::SmallButton("measure again")) remeasure_ = true;
   const Timing& t = timing();
   if (timing_pending()) {
@@ -458,8 +497,9 @@ void MatmulScene::draw_timing() {
     }
     ImGui::EndTable();
   }
-  hint_line("Bars on a log scale (each fifth of a bar is ten times). All three give the same output; the Toeplitz "
-            "matrix is refused past 256 MB. Times are of this page, this machine, this moment.");
+  hint_line(("Bars on a log scale (each fifth of a bar is ten times). All three give the same output; a way that needs "
+             "more than the working-memory budget of " + format_bytes(kWorkingMemoryBudget) +
+             " (the Toeplitz matrix soon does) is refused. Times are of this page, this machine, this moment.").c_str());
 }
 
 void MatmulScene::draw() {
@@ -541,7 +581,14 @@ std::string MatmulScene::apply_state(const JsonObject& in) {
                             derived_keys([this](JsonWriter& w) { write_results(w); }));
       !e.empty())
     return e;
-  p_ = p;
+  if (auto e = check_timed_layer(p, in); !e.empty()) return e;
+  const Params before = p_;
+  p_ = p; // the rows of the new example: the window's positions
+  if (auto e = Stepper::check_step(in, st, static_cast<int>(std::min<int64_t>(example().counts.toeplitz_rows.value, 1 << 30)));
+      !e.empty()) {
+    p_ = before;
+    return e;
+  }
   stepper_.set_state(st);
   return {};
 }

@@ -587,7 +587,12 @@ std::string ModesScene::apply_state(const JsonObject& in) {
       !e.empty())
     return e;
   if (p.op == 1 && p_.op == 0 && !kParams.given(in, p, p.pad_h) && !kParams.given(in, p, p.pad_w)) start_transposed(p);
-  p_ = p;
+  const Params before = p_;
+  p_ = p; // positions() of the new parameters
+  if (auto e = Stepper::check_step(in, st, positions()); !e.empty()) {
+    p_ = before;
+    return e;
+  }
   stepper_.set_state(st);
   return {};
 }

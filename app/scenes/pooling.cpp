@@ -29,6 +29,7 @@ constexpr int kMaxSide = 2048;       // accepted input side
 constexpr int kMaxDrawnSide = 512;   // drawn up to this many cells per side (padded)
 constexpr int kMaxCustomSide = 64;   // typed values
 constexpr size_t kMaxValuesText = 16384;
+constexpr double kMaxWindowReads = 1e8; // one pooling at setState: about a third of a second in the page
 
 struct Params {
   int op = 0;        // 0 max, 1 avg
@@ -191,6 +192,11 @@ std::string PoolingScene::set_params(const Params& p) {
   r.rw = pool_axis(r.sw);
   if (r.rh.error != ShapeError::None) return "height: " + describe(r.sh, r.rh);
   if (r.rw.error != ShapeError::None) return "width: " + describe(r.sw, r.rw);
+  if (const double reads = static_cast<double>(r.rh.output) * static_cast<double>(r.rw.output) * p.size * p.size; reads > kMaxWindowReads)
+    return "size: the pooling would read " + format_count(count_of(static_cast<int64_t>(reads))) + " window values (output " +
+           std::to_string(r.rh.output) + " × " + std::to_string(r.rw.output) + ", window " + std::to_string(p.size) + " × " +
+           std::to_string(p.size) + "), more than the " + format_count(count_of(static_cast<int64_t>(kMaxWindowReads))) +
+           " the page reads at once: a smaller input or window, or a larger stride";
   r.x.shape = {h, w};
   const bool same_input = p.input == p_.input && h == p_.h && w == p_.w && (p.input != 2 || p.values == p_.values) &&
                           r_.x.shape == r.x.shape;

@@ -812,6 +812,8 @@ std::string TrainScene::apply_state(const JsonObject& in) {
   Params p = p_;
   if (auto e = apply_params(rest, id(), {kParams.bind(p)}, derived_keys([this](JsonWriter& w) { write_results(w); })); !e.empty())
     return e;
+  if (kParams.given(rest, p, p.stack) && p.model != "stack") // kept for later: it must be a stack even while unused
+    if (auto layers = parse_network(p.stack); !layers.ok()) return "stack: " + layers.error();
   if (auto e = set_params(p); !e.empty()) return e; // the data is requested at the scene's next frame
   message_.clear();
   if (reset) session_.reset();

@@ -35,6 +35,11 @@ std::string format_count(Count c) {
   return (c.value < 0 ? "-" : "") + out;
 }
 
+std::string check_memory_budget(const std::string& what, Count bytes, int64_t budget) {
+  if (!bytes.overflow && bytes.value <= budget) return {};
+  return what + " needs " + format_bytes(bytes) + ", more than the working-memory budget of " + format_bytes(budget);
+}
+
 std::string format_bytes(Count bytes) {
   if (bytes.overflow) return format_count(bytes) + " bytes";
   if (bytes.value < 1024) return std::to_string(bytes.value) + " B";

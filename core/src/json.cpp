@@ -54,8 +54,9 @@ std::string library_message(const std::string& what) {
 class FlatReader {
 public:
   using json = nlohmann::json;
-  FlatReader(JsonObject* object, std::vector<JsonObject>* list, const std::vector<std::string_view>* ignored = nullptr)
-      : object_(object), list_(list), ignored_(ignored) {}
+  FlatReader(JsonObject* object, std::vector<JsonObject>* list, const std::vector<std::string_view>* ignored = nullptr,
+             std::vector<JsonNestedValue>* nested = nullptr)
+      : object_(object), list_(list), ignored_(ignored), nested_(nested) {}
   std::string error; // set when a callback refused the document or the syntax was wrong
 
   bool null() { return value(nullptr); }
@@ -117,6 +118,12 @@ private:
     return true;
   }
   bool nested(const char* what) {
+    if (nested_ && !list_) { // listed for the caller, and skipped like an ignored key's value
+      nested_->push_back({key_, what});
+      skipping_ = true;
+      skip_depth_ = 1;
+      return true;
+    }
     return refuse((list_ ? item() + ": " : std::string()) + "'" + excerpt(key_) +
                   "' must be a number, a string, true, false or null, not " + what);
   }
@@ -129,6 +136,7 @@ private:
   JsonObject* object_;
   std::vector<JsonObject>* list_;
   const std::vector<std::string_view>* ignored_;
+  std::vector<JsonNestedValue>* nested_;
   bool skipping_ = false; // inside an ignored key's value, skip_depth_ arrays or objects deep
   int skip_depth_ = 0;
   JsonObject current_;
@@ -145,11 +153,13 @@ bool read_flat(std::string_view text, FlatReader& reader, std::string& error) {
 } // namespace
 
 bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error,
-                            const std::vector<std::string_view>& ignored) {
+                            const std::vector<std::string_view>& ignored, std::vector<JsonNestedValue>* nested) {
   JsonObject parsed;
-  FlatReader reader(&parsed, nullptr, &ignored);
+  std::vector<JsonNestedValue> found;
+  FlatReader reader(&parsed, nullptr, &ignored, nested ? &found : nullptr);
   if (!read_flat(text, reader, error)) return false;
   out = std::move(parsed);
+  if (nested) *nested = std::move(found);
   return true;
 }
 
@@ -188,9 +198,9 @@ std::string json_get_int(const JsonObject& o, std::string_view key, long long lo
   auto it = o.find(key);
   if (it == o.end()) return {};
   const double* d = std::get_if<double>(&it->second);
-  if (!d || *d != std::floor(*d)) return std::string(key) + " must be a whole number";
-  if (*d < static_cast<double>(lo) || *d > static_cast<double>(hi))
-    return std::string(key) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+  const std::string range = " between " + std::to_string(lo) + " and " + std::to_string(hi);
+  if (!d || *d != std::floor(*d)) return std::string(key) + " must be a whole number" + range;
+  if (*d < static_cast<double>(lo) || *d > static_cast<double>(hi)) return std::string(key) + " must be" + range;
   out = static_cast<int>(*d);
   return {};
 }
@@ -221,12 +231,10 @@ std::string json_get_number(const JsonObject& o, std::string_view key, double lo
   auto it = o.find(key);
   if (it == o.end()) return {};
   const double* d = std::get_if<double>(&it->second);
-  if (!d || !std::isfinite(*d)) return std::string(key) + " must be a number";
-  if (*d < lo || *d > hi) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, " must be between %g and %g", lo, hi);
-    return std::string(key) + buf;
-  }
+  char range[80];
+  std::snprintf(range, sizeof range, " between %g and %g", lo, hi);
+  if (!d || !std::isfinite(*d)) return std::string(key) + " must be a number" + range;
+  if (*d < lo || *d > hi) return std::string(key) + " must be" + range;
   out = *d;
   return {};
 }
@@ -241,7 +249,7 @@ std::string json_get_string(const JsonObject& o, std::string_view key, size_t ma
     return {};
   }
   const std::string* s = std::get_if<std::string>(&it->second);
-  if (!s) return std::string(key) + " must be a string";
+  if (!s) return std::string(key) + " must be a text of at most " + std::to_string(max_length) + " characters";
   if (s->size() > max_length) return std::string(key) + " is longer than " + std::to_string(max_length) + " characters";
   out = *s;
   return {};

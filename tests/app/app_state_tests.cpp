@@ -1,9 +1,14 @@
-// The App's page API without a window: state() output is accepted by setState() for every scene.
+// The App's page API without a window: state() output is accepted by setState() for every scene, and
+// hostile values for every key are refused with a message naming the key and what it takes.
 #include <catch2/catch.hpp>
 
 #include "app.h"
+#include "scene_test_support.h"
 
 #include <convplay/json.h>
+
+#include <chrono>
+#include <map>
 
 using namespace convplay;
 using namespace convplay::app;
@@ -13,9 +18,41 @@ namespace {
 JsonObject comparable(const std::string& state) {
   JsonObject o;
   std::string error;
-  REQUIRE(parse_flat_json_object(state, o, error, {"scenes", "layout"}));
+  REQUIRE(parse_flat_json_object(state, o, error, {"scenes", "layout", "parameters"}));
   o.erase("frames");
+  for (auto it = o.begin(); it != o.end();) it = it->first.ends_with("_ms") ? o.erase(it) : std::next(it); // measured times
   return o;
+}
+
+// The keys whose values differ between two states, "" if none: what a failed comparison prints.
+std::string changed_keys(const JsonObject& a, const JsonObject& b) {
+  std::string out;
+  for (const auto& [k, v] : a)
+    if (!b.count(k) || b.at(k) != v) out += k + " ";
+  for (const auto& [k, v] : b)
+    if (!a.count(k)) out += k + " ";
+  return out;
+}
+
+// What the key's message must contain besides the key: "between 1 and 4096", "one of: valid, same", ...
+std::string allowed_part(const ParamSpec& spec) {
+  const std::string a = spec.allowed();
+  for (std::string_view lead : {"a whole number ", "a number "})
+    if (a.rfind(lead, 0) == 0) return a.substr(lead.size());
+  return spec.type == ParamType::Text ? std::string() : a; // a text's parser says what is wrong with it
+}
+
+// JSON values of the wrong type or out of range for `spec` (any key when null): what a hostile page sends.
+std::vector<std::string> hostile_values(const ParamSpec* spec) {
+  std::vector<std::string> v = {"null", "[1,2]", "{\"a\":1}", "[[[[[[]]]]]]", "\"" + std::string(10000, 'x') + "\"",
+                                "\"<img src=x onerror=alert(1)>\""};
+  const ParamType t = spec ? spec->type : ParamType::Choice;
+  if (t != ParamType::Text) v.insert(v.end(), {"1e9", "-1e308", "1e308", "\"\"", "\"1e9\""}); // a text takes numbers, and may be empty
+  if (t == ParamType::Int && spec->lo >= 0) v.push_back("-1");
+  if (t != ParamType::Bool) v.push_back("true");
+  if (t == ParamType::Bool) v.insert(v.end(), {"1", "0", "\"true\""});
+  if (t == ParamType::Int) v.push_back(std::to_string(static_cast<long long>(spec->lo)) + ".5");
+  return v;
 }
 } // namespace
 
@@ -50,4 +87,80 @@ TEST_CASE("a changed state carried to a fresh App through setState(state())", "[
   CHECK(comparable(b.state_json()) == comparable(saved));
   // the read-only keys do not make a wrong value acceptable
   CHECK(b.set_state_json(R"({"scenes":[],"n":"x"})").find("n") != std::string::npos);
+}
+
+TEST_CASE("state() lists what setState() takes for each parameter", "[app]") {
+  App app;
+  REQUIRE(app.select_scene("modes").empty());
+  const std::string st = app.state_json();
+  CHECK(st.find(R"("parameters":{"dims":{"type":"int","allowed":"a whole number between 1 and 2","min":1,"max":2,)") !=
+        std::string::npos);
+  CHECK(st.find(R"("stride":{"type":"int","allowed":"a whole number between 0 and 1024","min":0,"max":1024,"slider_min":0,"slider_max":8})") !=
+        std::string::npos);
+  CHECK(st.find(R"("padding":{"type":"choice","allowed":"one of: valid, same, full, explicit","choices":["valid","same","full","explicit"]})") !=
+        std::string::npos);
+  CHECK(st.find(R"("flip":{"type":"bool","allowed":"true or false"})") != std::string::npos);
+  REQUIRE(app.select_scene("architecture").empty());
+  CHECK(app.state_json().find(R"("stack":{"type":"text","allowed":"a text of at most 4096 characters","max":4096})") != std::string::npos);
+}
+
+TEST_CASE("hostile setState values, every scene and key: refused naming the key and what it takes, state unchanged", "[app][hostile]") {
+  App app;
+  double slowest_ms = 0;
+  std::string slowest;
+  int calls = 0;
+  for (auto& fresh : make_scenes()) { // a scene of the same kind, for its parameter specs
+    const std::string id = fresh->id();
+    INFO("scene " << id);
+    REQUIRE(app.set_state_json("{\"scene\":\"" + id + "\"}").empty());
+    const auto params = fresh->parameters();
+    std::map<std::string, const ParamSpec*, std::less<>> specs;
+    for (const ParamValue& p : params) specs[p.spec->key] = p.spec;
+    const JsonObject before = comparable(app.state_json());
+    for (const auto& entry : before) {
+      const std::string& key = entry.first;
+      const auto found = specs.find(key);
+      const ParamSpec* spec = found == specs.end() ? nullptr : found->second;
+      for (const std::string& bad : hostile_values(spec)) {
+        INFO("key " << key << " value " << bad.substr(0, 40));
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string e = app.set_state_json("{" + json_quote(key) + ":" + bad + "}");
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        ++calls;
+        if (ms > slowest_ms) { slowest_ms = ms; slowest = id + " " + key + " " + bad.substr(0, 20); }
+        if (key == "scene") {
+          CHECK((e.rfind("scene must be one of: modes", 0) == 0 || e.rfind("unknown scene '", 0) == 0));
+        } else if (spec) { // a parameter: the message starts with the key and says what it takes
+          CHECK(e.rfind(key, 0) == 0);
+          // the declared limits, or the narrower ones of this state ("step must be between 0 and 8 (...)")
+          const bool numeric = spec->type == ParamType::Int || spec->type == ParamType::Float;
+          CHECK((e.find(allowed_part(*spec)) != std::string::npos || (numeric && e.find(" must be between ") != std::string::npos)));
+          CHECK(e.size() < 400);
+        } else { // a result state() reports: setState takes it back and ignores it, or refuses it by name
+          CHECK((e.empty() || e.find(key) != std::string::npos));
+        }
+        CHECK(changed_keys(comparable(app.state_json()), before) == "");
+      }
+    }
+  }
+  WARN(calls << " hostile setState calls; the slowest took " << slowest_ms << " ms (" << slowest << ")");
+  CHECK(slowest_ms < 1000); // generous: a frame's time is the aim, timings belong to benchmarks
+}
+
+TEST_CASE("an array or object for a key says what the key takes", "[app][hostile]") {
+  App app;
+  CHECK(app.set_state_json(R"({"scene":"modes","h":[5]})") == "h must be a whole number between 1 and 4096 (not an array)");
+  CHECK(app.set_state_json(R"({"scene":"pooling","op":{"max":1}})") == "op must be one of: max, avg (not an object)");
+  CHECK(app.set_state_json(R"({"scene":["modes"]})").rfind("scene must be one of: modes, ", 0) == 0);
+  CHECK(app.set_state_json(R"({"scene":7})").rfind("scene must be one of: modes, ", 0) == 0);
+  // The key is looked up in the scene the call selects, and nothing changes.
+  const std::string before = app.state_json();
+  CHECK(app.set_state_json(R"({"scene":"architecture","stack":["conv6k5"]})") ==
+        "stack must be a text of at most 4096 characters (not an array)");
+  CHECK(comparable(app.state_json()) == comparable(before));
+  // A step past the new state's positions, and a train stack kept for later, are refused too.
+  CHECK(app.set_state_json(R"({"scene":"modes","n":5,"k":3,"step":9})") == "step must be between 0 and 8 (there are 9 positions)");
+  CHECK(app.set_state_json(R"({"scene":"modes","n":6,"k":3,"step":15})") == "");
+  CHECK(app.set_state_json(R"({"scene":"train","model":"both","stack":"<img src=x>"})").rfind("stack: ", 0) == 0);
+  CHECK(app.set_state_json(R"({"zz":[1]})") == "'zz' must be a number, a string, true, false or null (not an array)");
 }

@@ -117,3 +117,37 @@ TEST_CASE("decode_image: a JPEG Huffman table with more than 256 codes is refuse
   full += std::string("\x01\x12\x00", 3) + std::string(16, '\x10') + std::string(256, '\x00');
   CHECK(decode(full).error().find("more than 256 codes") == std::string::npos);
 }
+
+TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib bomb) is refused", "[image_decode]") {
+  // 1×1 RGB, its IDAT a stored zlib block of 60,000 zero bytes (the picture needs 4).
+  auto be32 = [](std::string& s, uint32_t v) { for (int k = 3; k >= 0; --k) s += static_cast<char>(v >> (8 * k) & 0xFF); };
+  auto chunk = [&](std::string& png, const char* type, const std::string& data) {
+    be32(png, static_cast<uint32_t>(data.size()));
+    png += type;
+    png += data;
+    be32(png, 0); // stb_image does not check CRCs
+  };
+  std::string ihdr, idat = "\x78\x01\x01";
+  be32(ihdr, 1);
+  be32(ihdr, 1);
+  ihdr += std::string("\x08\x02\x00\x00\x00", 5);
+  const uint16_t len = 60000;
+  idat += std::string{static_cast<char>(len & 0xFF), static_cast<char>(len >> 8), static_cast<char>(~len & 0xFF), static_cast<char>((~len >> 8) & 0xFF)};
+  idat += std::string(len, '\0');
+  be32(idat, 0);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  chunk(png, "IHDR", ihdr);
+  chunk(png, "IDAT", idat);
+  chunk(png, "IEND", "");
+  const auto d = decode(png);
+  REQUIRE(!d.ok());
+  CHECK(d.error() == "the picture could not be decoded (a corrupt PNG: its data inflates to more than 1×1 pixels need)");
+  // The same with the 4 bytes it needs is a picture.
+  std::string fine = "\x89PNG\r\n\x1a\n", small = "\x78\x01\x01";
+  small += std::string("\x04\x00\xfb\xff", 4) + std::string(4, '\0');
+  be32(small, 0);
+  chunk(fine, "IHDR", ihdr);
+  chunk(fine, "IDAT", small);
+  chunk(fine, "IEND", "");
+  CHECK(decode(fine).ok());
+}

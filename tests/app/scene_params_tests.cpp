@@ -14,13 +14,6 @@ using namespace convplay::app::testing;
 
 namespace {
 
-// state() without what differs from run to run (measured times).
-JsonObject stable_state(const Scene& s) {
-  JsonObject o = state(s);
-  for (auto it = o.begin(); it != o.end();) it = it->first.ends_with("_ms") ? o.erase(it) : std::next(it);
-  return o;
-}
-
 // Values that the parameter must refuse.
 std::vector<JsonValue> bad_values(const ParamSpec& spec) {
   switch (spec.type) {

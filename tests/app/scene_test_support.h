@@ -21,6 +21,12 @@ inline JsonObject state(const Scene& s) {
   REQUIRE(parse_flat_json_object(text_of(s), o, error));
   return o;
 }
+// state() without what differs from run to run (measured times).
+inline JsonObject stable_state(const Scene& s) {
+  JsonObject o = state(s);
+  for (auto it = o.begin(); it != o.end();) it = it->first.ends_with("_ms") ? o.erase(it) : std::next(it);
+  return o;
+}
 inline std::string apply(Scene& s, std::string_view json) { // "" or the message setState() would throw
   JsonObject o;
   std::string error;

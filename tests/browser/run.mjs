@@ -8,9 +8,9 @@
 // --root serves another folder that has index.html, web/ and build/wasm-*/bin/ (e.g. a stand-in build);
 // the server is always this checkout's web/server.js.
 // --only runs some groups of checks (while working on them; the test command runs all): server, page,
-// address, course, touch, many, missing, notbuilt, hardening, a11y, layout.
+// address, course, touch, many, missing, notbuilt, hardening, a11y, layout, hostile, soak.
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure. Always exits: a
-// watchdog ends the run (as a failure) after 8 minutes, and the finally block stops server and browser.
+// watchdog ends the run (as a failure) after 11 minutes, and the finally block stops server and browser.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -23,12 +23,14 @@ import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './emb
 import { pngStats } from './pixels.mjs';
 import { a11yChecks, liveRegionChecks } from './a11y.mjs';
 import { layoutChecks } from './layout.mjs';
+import { budgetChecks, hostileChecks, hostileMessageChecks } from './hostile.mjs';
+import { soakChecks } from './soak.mjs';
 import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
 let root = repo;
-const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y', 'layout'];
+const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y', 'layout', 'hostile', 'soak'];
 let only = null;
 for (let i = 2; i < process.argv.length; ++i) {
   if (process.argv[i] === '--root' && process.argv[i + 1]) root = path.resolve(process.argv[++i]);
@@ -42,7 +44,7 @@ const artifacts = path.join(root, 'build/test-artifacts'); // a stand-in's scree
 fs.mkdirSync(artifacts, { recursive: true });
 // First wasm compile under SwiftShader takes seconds on 2 cores; a minute means it is stuck.
 const READY_TIMEOUT_MS = 60000;
-const WATCHDOG_MS = 480000; // the whole run must end within 8 minutes (2 cores under SwiftShader)
+const WATCHDOG_MS = 660000; // the whole run must end within 11 minutes (2 cores under SwiftShader; hostile and soak take 2)
 let passed = 0, failed = 0;
 function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`ok - ${name}`); }
@@ -368,6 +370,13 @@ try {
     await wheelChecks(browser, started[0].base, check, artifacts);
     await keyChecks(browser, started[0].base, check);
   }
+  if (want('hostile')) {
+    await hostileChecks(browser, started[0].base, 'threads', check, artifacts);
+    await hostileChecks(browser, started[1].base, 'single', check, artifacts);
+    await hostileMessageChecks(browser, started[1].base, check);
+    await budgetChecks(browser, started[1].base, check);
+  }
+  if (want('soak')) await soakChecks(browser, started[1].base, check, artifacts);
   if (want('a11y')) {
     await liveRegionChecks(browser, started[1].base, check);
     await a11yChecks(browser, started[1].base, check);

@@ -99,6 +99,38 @@ TEST_CASE("a nested array or object is refused naming its key", "[json]") {
   CHECK(e.find("kkk…' must be") != std::string::npos);
 }
 
+TEST_CASE("nested values can be listed instead of refused, for the caller to name what the key takes", "[json]") {
+  JsonObject o;
+  std::string error;
+  std::vector<JsonNestedValue> nested;
+  REQUIRE(parse_flat_json_object(R"({"h":[1,[2,{"x":[3]}]],"k":3,"m":{"a":{"b":1}},"scenes":[{}],"n":null})", o, error,
+                                 {"scenes"}, &nested));
+  CHECK(o == JsonObject{{"k", 3.0}, {"n", nullptr}}); // the listed keys and the ignored one are left out
+  REQUIRE(nested.size() == 2);
+  CHECK(nested[0].key == "h");
+  CHECK(std::string(nested[0].kind) == "an array");
+  CHECK(nested[1].key == "m");
+  CHECK(std::string(nested[1].kind) == "an object");
+  // Deep nesting is skipped without recursion; bad syntax inside is still an error.
+  const std::string deep = "{\"d\":" + std::string(100000, '[') + std::string(100000, ']') + ",\"k\":1}";
+  REQUIRE(parse_flat_json_object(deep, o, error, {}, &nested));
+  CHECK(nested.size() == 1);
+  CHECK(o == JsonObject{{"k", 1.0}});
+  CHECK_FALSE(parse_flat_json_object(R"({"d":[1,}],"k":1})", o, error, {}, &nested));
+  CHECK(error.find("invalid JSON") == 0);
+}
+
+TEST_CASE("typed look-ups of a value of the wrong type say what the key takes", "[json]") {
+  JsonObject o{{"n", nullptr}, {"t", true}, {"x", std::string("1e9")}};
+  double d = 0;
+  std::string s;
+  int v = 0;
+  CHECK(json_get_number(o, "n", -2, 2.5, d) == "n must be a number between -2 and 2.5");
+  CHECK(json_get_number(o, "x", -2, 2.5, d) == "x must be a number between -2 and 2.5");
+  CHECK(json_get_int(o, "t", 0, 7, v) == "t must be a whole number between 0 and 7");
+  CHECK(json_get_string(o, "t", 40, s) == "t must be a text of at most 40 characters");
+}
+
 TEST_CASE("the echo of bad input in a message stays short", "[json]") {
   const std::string e = refusal("{\"a\":\"" + std::string(10000, 'x')); // unterminated 10,000-byte string
   CHECK(e.find("invalid JSON") == 0);
@@ -166,7 +198,7 @@ TEST_CASE("typed look-ups name the key and the allowed range", "[json]") {
   int v = 0;
   bool b = false;
   std::string c;
-  CHECK(json_get_int(o, "k", 1, 10, v) == "k must be a whole number");
+  CHECK(json_get_int(o, "k", 1, 10, v) == "k must be a whole number between 1 and 10");
   CHECK(json_get_int(o, "n", 1, 10, v) == "n must be between 1 and 10");
   CHECK(json_get_bool(o, "b", b) == "b must be true or false");
   CHECK(json_get_choice(o, "c", {"valid", "same"}, c) == "c must be one of: valid, same");

@@ -40,6 +40,15 @@ std::string format_count(Count c);
 std::string format_bytes(Count bytes);
 inline std::string format_bytes(int64_t bytes) { return format_bytes(count_of(bytes)); }
 
+// The working memory one computation of the playground may hold: a scene's buffers for one state, the
+// layer the matmul scene times, a training run (train.h's kTrainMemoryLimit is this). 256 MiB because a
+// WebAssembly page has at most 2 GiB (wasm32 with memory growth; phones and small laptops often refuse to
+// grow well before that), grown memory is never given back, and beside one computation there must be room
+// for the dataset (55 MiB), the other scenes' results and the allocator's fragmentation.
+inline constexpr int64_t kWorkingMemoryBudget = int64_t{256} << 20;
+// "" when `bytes` fit the budget, else "<what> needs 320 MiB, more than the working-memory budget of 256 MiB".
+std::string check_memory_budget(const std::string& what, Count bytes, int64_t budget = kWorkingMemoryBudget);
+
 struct ConvLayerSpec {
   int64_t channels = 1, height = 1, width = 1; // input C, H, W
   int64_t out_channels = 1;                    // M filters

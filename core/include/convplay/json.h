@@ -17,9 +17,16 @@ using JsonObject = std::map<std::string, JsonValue, std::less<>>;
 // Parses a flat JSON object into out (replacing it); on failure returns false, leaves out alone and sets
 // error ("invalid JSON: ... at offset N" for bad syntax; a message naming the key whose value is an array or
 // an object; "expected a JSON object" for other documents). Keys in `ignored` are dropped whatever their
-// values, so a reader can take back a document that also holds read-only, non-flat fields.
+// values, so a reader can take back a document that also holds read-only, non-flat fields. With `nested`,
+// an array or object value of any other key does not fail the parse either: the key is left out of `out`
+// and listed in *nested (document order), so that the caller can say what that key takes instead.
+struct JsonNestedValue {
+  std::string key;
+  const char* kind = "an array"; // "an array" or "an object"
+};
 bool parse_flat_json_object(std::string_view text, JsonObject& out, std::string& error,
-                            const std::vector<std::string_view>& ignored = {});
+                            const std::vector<std::string_view>& ignored = {},
+                            std::vector<JsonNestedValue>* nested = nullptr);
 // Parses an array of flat objects, e.g. [{"id":"s1","K":5}, ...], the same way.
 bool parse_flat_json_array(std::string_view text, std::vector<JsonObject>& out, std::string& error);
 

@@ -17,6 +17,7 @@
 //              layer in order, weight before bias, from TrainRng(seed): not PyTorch's random numbers.
 // Results (weights, losses) have the same bits for any number of threads.
 #pragma once
+#include <convplay/counts.h> // kWorkingMemoryBudget
 #include <convplay/dataset.h>
 #include <convplay/network.h>
 #include <convplay/tensor.h>
@@ -32,7 +33,7 @@
 namespace convplay {
 
 inline constexpr int64_t kTrainClasses = 10;                      // the network's output values
-inline constexpr int64_t kTrainMemoryLimit = int64_t{256} << 20;   // bytes: parameters, batch activations, workspaces
+inline constexpr int64_t kTrainMemoryLimit = kWorkingMemoryBudget; // bytes: parameters, batch activations, workspaces
 inline constexpr int64_t kMaxTrainBatch = 4096;
 inline constexpr NetShape kFashionInput{false, 1, 28, 28};
 // The test-set shifts (dy, dx) of the protocol (train_spec.json), black fill.

@@ -78,7 +78,7 @@ TEST_CASE("invariance: bad input is refused with a message and changes nothing",
   CHECK(apply(*s, R"({"y":-1})") == "y must be between 0 and 40");
   CHECK(apply(*s, R"({"pattern":"dog"})") == "pattern must be one of: plus, l, cat");
   CHECK(apply(*s, R"({"n":100})") == "n must be between 8 and 40");
-  CHECK(apply(*s, R"({"x":"left"})") == "x must be a whole number");
+  CHECK(apply(*s, R"({"x":"left"})") == "x must be a whole number between 0 and 40");
   CHECK(apply(*s, R"({"step":324})") == "step must be between 0 and 323 (the conv map has 324 cells)");
   CHECK(apply(*s, R"({"wind":1})") == "unknown key 'wind' for scene invariance");
   CHECK(text_of(*s) == before);
