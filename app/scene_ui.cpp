@@ -147,16 +147,29 @@ void text_wrapped(const char* fmt, ...) {
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const float wrap_pos = window->DC.TextWrapPos;
   const float width = std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos));
+  auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
+  // Lines that fit are drawn as broken here; a single word wider than the column (a long formula) is left
+  // to ImGui's own wrapping, so it is split rather than cut off.
   std::string out;
-  for (std::string_view line : wrap_at_spaces(text, width, [](std::string_view s) {
-         return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
-       })) {
+  auto flush = [&] {
+    if (out.empty()) return;
+    ImGui::PushTextWrapPos(-1.0f);
+    ImGui::TextUnformatted(out.c_str(), out.c_str() + out.size());
+    ImGui::PopTextWrapPos();
+    out.clear();
+  };
+  for (std::string_view line : wrap_at_spaces(text, width, measure)) {
+    if (measure(line) > width) {
+      flush();
+      ImGui::PushTextWrapPos(wrap_pos < 0.0f ? 0.0f : wrap_pos);
+      ImGui::TextUnformatted(line.data(), line.data() + line.size());
+      ImGui::PopTextWrapPos();
+      continue;
+    }
     if (!out.empty()) out += '\n';
     out.append(line);
   }
-  ImGui::PushTextWrapPos(-1.0f); // the lines are broken already
-  ImGui::TextUnformatted(out.c_str(), out.c_str() + out.size());
-  ImGui::PopTextWrapPos();
+  flush();
 }
 
 std::string ratio_text(Count base, Count other) {

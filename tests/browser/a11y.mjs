@@ -68,8 +68,9 @@ export async function a11yChecks(browser, base, check) {
         `h ${s.h}, out_h ${s.out_h}`);
   s = await navigate(page, 'modes', [DOWN, RIGHT, DOWN, RIGHT, SPACE]);
   check('keyboard only: modes\' transposed-convolution radio button chosen with Space (↓ → ↓ → Space)', s.op === 'transposed' && s.out_h === 7 && s.pad_h === 0, `${s.op} ${s.out_h} P=${s.pad_h}`);
-  s = await navigate(page, 'pooling', [DOWN, RIGHT, DOWN, SPACE]);
-  check('keyboard only: pooling\'s preset button "7×7, 3×3 stride 2 pad 1" pressed with Space (↓ → ↓ Space)',
+  // → finds the control level with the focused entry: pooling's presets start level with the list's third entry.
+  s = await navigate(page, 'pooling', [DOWN, DOWN, RIGHT, DOWN, SPACE]);
+  check('keyboard only: pooling\'s preset button "7×7, 3×3 stride 2 pad 1" pressed with Space (↓ ↓ → ↓ Space)',
         s.h === 7 && s.w === 7 && s.size === 3 && s.stride === 2 && s.padding === 1, JSON.stringify({ h: s.h, size: s.size, stride: s.stride, padding: s.padding }));
 
   await page.locator('#canvas').focus();
