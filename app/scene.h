@@ -16,6 +16,12 @@ namespace convplay::app {
 using convplay::JsonObject;
 using convplay::JsonWriter;
 
+class Scene;
+// The default description: the title and every written parameter's value. A free function, so that Scene
+// has no out-of-line virtual function and every file using it (url_state.cpp, without the scenes) gets
+// its type information.
+std::string default_scene_description(const Scene& scene);
+
 class Scene {
 public:
   virtual ~Scene() = default;
@@ -31,7 +37,7 @@ public:
   virtual std::vector<ParamValue> parameters() const = 0;
   // A paragraph for screen readers (the page's live region, state()'s "description"): what the scene shows
   // now, with its numbers. The default names the title and every parameter's value.
-  virtual std::string description() const;
+  virtual std::string description() const { return default_scene_description(*this); }
 };
 
 // The App's scenes, for a scene that reads another's state (the train scene takes the architecture

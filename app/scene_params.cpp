@@ -313,9 +313,10 @@ std::optional<JsonValue> draw(const ParamSpec& spec, const char* label, const Js
 }
 
 } // namespace detail
-std::string Scene::description() const {
-  std::string text = std::string(title()) + ".";
-  for (const ParamValue& p : parameters()) {
+
+std::string default_scene_description(const Scene& scene) {
+  std::string text = std::string(scene.title()) + ".";
+  for (const ParamValue& p : scene.parameters()) {
     if (!p.spec->written) continue;
     std::string label = p.spec->label;
     if (label.empty() || label.rfind("##", 0) == 0) label = p.spec->key;

@@ -211,14 +211,17 @@ export async function touchChecks(browser, courseBase, embedBase, check) {
     await touch('touchEnd', []);
     await page.waitForTimeout(400);
   };
-  // 1. The top-level playground: input height H's slider is at (198, 198) at this size.
+  // 1. The top-level playground at 800×600 (narrow: picture first, controls below, the scene list a menu):
+  // input height H's slider grab is at (62, 564); the menu opens at (130, 20) and lists Pooling at (40, 158).
   await page.goto(`${embedBase}/index.html#scene=modes`);
   await page.waitForFunction(() => window.convplay && window.convplay.state().frames > 0, null, { timeout: 30000 });
   const h0 = await page.evaluate(() => window.convplay.state().h);
-  await drag(198, 198, 340, 198);
+  await drag(62, 564, 200, 564);
   const h1 = await page.evaluate(() => window.convplay.state().h);
   check('touch: one finger drags a slider (input height H)', h0 === 5 && h1 > h0, `${h0} → ${h1}`);
-  await page.touchscreen.tap(60, 184);
+  await page.touchscreen.tap(130, 20);
+  await page.waitForTimeout(400);
+  await page.touchscreen.tap(40, 158);
   await page.waitForTimeout(300);
   const scene = await page.evaluate(() => window.convplay.state().scene);
   check('touch: a tap picks a scene from the list', scene === 'pooling', scene);

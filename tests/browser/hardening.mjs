@@ -324,7 +324,7 @@ export async function keyChecks(browser, base, check) {
   await page.goto(`${base}/index.html#scene=architecture`);
   const st = await ready(page);
   await page.waitForTimeout(300);
-  await page.mouse.click(1200, 212); // the layers field, right of its text
+  await page.mouse.click(600, 334); // the layers field (in the controls column, beside the picture)
   await page.waitForTimeout(300);
   const [END, BACKSPACE, ENTER] = [35, 8, 13];
   await sendKeys(page, [END, ...Array(',dense10'.length).fill(BACKSPACE), ENTER]);
@@ -335,7 +335,7 @@ export async function keyChecks(browser, base, check) {
         st.stack.endsWith(',relu,dense10') && after.stack === st.stack.slice(0, -',dense10'.length) && after.layers === st.layers - 1,
         `${st.stack} → ${after.stack} (${after.layers} layers)`);
   // Typed text and keys keep their order: Backspace after '7' deletes the '7', not the '5' typed after it.
-  await page.mouse.click(1200, 212);
+  await page.mouse.click(600, 334);
   await page.waitForTimeout(300);
   await sendKeys(page, [END, ',dense7', BACKSPACE, '5', ENTER]);
   await page.waitForFunction((n) => window.convplay.state().layers !== n, after.layers, { timeout: 10000 }).catch(() => {});
