@@ -23,11 +23,19 @@
 // Shapes with op maxpool / avgpool (K×K window, stride S, no padding, as the harness) run the planned
 // pooling (convplay/pool2d_plan.h) once whatever --impl says, as impl convplay-pool; their flop is the
 // harness' N·C·Ho·Wo·K·K (one operation per tap).
+// Training products (bench/shapes_train.json, LeNet-5 at batch 64), by what the training step runs:
+// op conv is the forward pass (the plan, as above); dense is dense_fast (y = x·wᵀ, x (N, C), w (M, C));
+// conv_wgrad / dense_wgrad the weight gradient alone (conv2d_backward_fast / dense_backward_fast
+// without the input gradient, as for a network's first layer; no bias); conv_dgrad / dense_dgrad the
+// input gradient, which those functions compute only together with the weight gradient: its time is
+// the whole backward pass's minus the weight gradient's (the row's backward_ms and derived say so).
+// grad_y is the deterministic sequence with seed 104729 over the output's NCHW index; abssum is of
+// the gradient the row names. flop: 2·N·Ho·Wo·M·C·K·K for every conv product, 2·N·C·M for dense.
 // Rounds (--rounds R, default 1): every round times all the shapes, bracketed by two measurements of
 // the peak and of the CPU time other processes used (round_check.h). Each round ends with a record
 // {"info":"bench-round", bench_round, peak_before, peak_after, load, loadavg, disturbed, why} after its
 // rows (which carry bench_round and disturbed too); the run ends with {"info":"bench-rounds", rounds,
-// dropped} and the same in words on stderr. The text table adds, for R > 1, the median over the
+// dropped} and, for R > 1, the same in words on stderr. The text table adds, for R > 1, the median over the
 // undisturbed rounds, or says that every round was disturbed. --assume-peaks / --assume-loads replace
 // the measurements by given numbers (two peaks and one load per round), so a test can check the rule.
 #include <convplay/conv2d_plan.h>
@@ -35,6 +43,7 @@
 #include <convplay/pool2d_plan.h>
 #include <convplay/thread_pool.h>
 #include <convplay/three_ways.h>
+#include <convplay/train_ops.h>
 
 #include "command_line.h"
 
@@ -104,6 +113,8 @@ struct Shape {
   long N = 1, C = 1, H = 1, W = 1, M = 1, K = 1, S = 1;
   long G = 1; // conv groups (our own shapes files; depthwise when G = C); the shared harness has none
   bool pooling() const { return op == "maxpool" || op == "avgpool"; }
+  bool training() const { return op == "conv_dgrad" || op == "conv_wgrad" || dense(); } // train_ops.h
+  bool dense() const { return op == "dense" || op == "dense_dgrad" || op == "dense_wgrad"; } // H = W = K = 1
   // Padding per side as PyTorch pads (symmetric, also with a stride).
   long p() const { return pooling() ? 0 : pad == "same" ? (K - 1) / 2 : pad == "full" ? K - 1 : 0; }
   long Ho() const { return (H + 2 * p() - K) / S + 1; }
@@ -116,6 +127,8 @@ struct Shape {
     return pooling() ? taps : 2.0 * taps * static_cast<double>(C / G);
   }
   std::string check() const { // "" or why the shape cannot run
+    if (dense() && (H != 1 || W != 1 || K != 1 || pad != "valid")) return "a dense layer has H, W and K 1 and pad valid";
+    if (training() && (S != 1 || G != 1)) return "the training products have stride 1 and one group";
     if (N < 1 || C < 1 || H < 1 || W < 1 || K < 1 || S < 1 || G < 1) return "sizes, K, S and G must be at least 1";
     if (!pooling() && M < 1) return "M, the number of filters, must be at least 1"; // pooling rows have M 0
     if (!pooling() && (C % G || M % G)) return "groups G must divide C and M";
@@ -225,7 +238,12 @@ struct Row {
   long long output_bytes = 0;
   int round = 0;
   bool disturbed = false;
+  std::string extra; // more JSON fields, ",\"name\":value…"
 };
+Row new_row(const std::string& label, const std::string& kernel) {
+  Row r{std::string(kImplPrefix) + label, label, kernel, {}, {}, 0, 0, -1, nullptr, 0, 0, 0, 0, false, {}};
+  return r;
+}
 
 // Takes the output's sums and frees it: a round's rows wait for its verdict before they are printed.
 void sum_output(Row& r) {
@@ -244,12 +262,13 @@ void print_row(long threads, const Row& r, bool json) {
                 "\"M\":%ld,\"K\":%ld,\"pad\":\"%s\",\"S\":%ld,\"G\":%ld,\"Ho\":%ld,\"Wo\":%ld,\"threads\":%ld,\"median_ms\":%.5g,"
                 "\"min_ms\":%.5g,\"max_ms\":%.5g,\"reps\":%d,\"inner\":%d,\"flop\":%.0f,\"gflops\":%.4g,"
                 "\"checksum\":%.7g,\"abssum\":%.7g,\"kernel\":\"%s\",\"workspace_bytes\":%lld,\"output_bytes\":%lld,"
-                "\"peak_bytes\":%lld,\"alloc_peak_bytes\":%lld,\"alloc_within_2x\":%s,\"bench_round\":%d,\"disturbed\":%s}\n",
+                "\"peak_bytes\":%lld,\"alloc_peak_bytes\":%lld,\"alloc_within_2x\":%s,\"bench_round\":%d,\"disturbed\":%s%s}\n",
                 r.impl.c_str(), s.id.c_str(), s.op.c_str(), s.N, s.C, s.H, s.W, s.Mo(), s.K, s.pooling() ? "valid" : s.pad.c_str(),
                 s.S, s.pooling() ? 1L : s.G, s.Ho(), s.Wo(), threads, r.t.median_ms, r.t.min_ms, r.t.max_ms, r.t.reps, r.t.inner,
                 s.flop(), gflops, checksum, abssum, r.kernel.c_str(), r.workspace,
                 r.output_bytes, r.peak, r.alloc_peak,
-                r.alloc_peak >= 0 && r.alloc_peak <= 2 * r.peak ? "true" : "false", r.round, r.disturbed ? "true" : "false");
+                r.peak < 0 ? "null" : r.alloc_peak >= 0 && r.alloc_peak <= 2 * r.peak ? "true" : "false", r.round,
+                r.disturbed ? "true" : "false", r.extra.c_str());
   } else {
     std::printf("%-14s %-10s %8ld %10.4g %10.4g %9.3g %14.7g %12lld\n", s.id.c_str(), r.label.c_str(), threads,
                 r.t.median_ms, r.t.min_ms, gflops, abssum, r.peak);
@@ -277,11 +296,70 @@ struct Method {
   convplay::ConvMethod way = convplay::ConvMethod::Direct;
 };
 
+// A training product (Shape::training(), or a dense forward) by train_ops.h, as the training step
+// calls it; one row, impl convplay-train. peak_bytes is -1: train_ops reports no workspace.
+std::string measure_training(const Shape& s, const Settings& settings, convplay::ThreadPool& pool, std::vector<Row>& rows) {
+  using convplay::Tensor;
+  const bool conv = !s.dense();
+  const Tensor x{conv ? std::vector<int64_t>{s.N, s.C, s.H, s.W} : std::vector<int64_t>{s.N, s.C},
+                 deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0)};
+  const Tensor w{conv ? std::vector<int64_t>{s.M, s.C, s.K, s.K} : std::vector<int64_t>{s.M, s.C},
+                 deterministic(static_cast<size_t>(s.M * s.C * s.K * s.K), 7919)};
+  const Tensor gy{conv ? std::vector<int64_t>{s.N, s.M, s.Ho(), s.Wo()} : std::vector<int64_t>{s.N, s.M},
+                  deterministic(static_cast<size_t>(s.N * s.M * s.Ho() * s.Wo()), 104729)};
+  convplay::Conv2dParams params;
+  params.padding = convplay::Padding::Explicit;
+  params.pad_top = params.pad_bottom = params.pad_left = params.pad_right = s.p();
+  Row row = new_row("train", "");
+  row.peak = -1;
+  std::string error;
+  const auto time_run = [&](auto&& run) { // first run (allocations counted), then the timing
+    const alloc_count::Scope scope;
+    error = run();
+    row.alloc_peak = scope.peak();
+    return error.empty() ? time_it([&] { (void)run(); }, settings.reps, settings.min_sample_ms) : Timing{};
+  };
+  if (s.op == "dense") {
+    Tensor y;
+    row.kernel = "dense_fast";
+    row.t = time_run([&] { return convplay::dense_fast_into(x, w, nullptr, y, {&pool, "", true}); });
+    row.y = y.data;
+  } else {
+    const bool input = s.op == "conv_dgrad" || s.op == "dense_dgrad";
+    convplay::ConvGradients cg;
+    convplay::DenseGradients dg;
+    const auto backward = [&](bool with_input) {
+      const convplay::TrainOpsOptions options{&pool, "", with_input};
+      return conv ? convplay::conv2d_backward_fast_into(x, w, false, gy, params, cg, options)
+                  : convplay::dense_backward_fast_into(x, w, false, gy, dg, options);
+    };
+    row.kernel = std::string(conv ? "conv2d_backward_fast" : "dense_backward_fast") + (input ? " (input gradient)" : " (weight gradient)");
+    row.t = time_run([&] { return backward(false); });
+    if (input && error.empty()) {
+      const Timing weight_only = row.t;
+      const Timing both = time_run([&] { return backward(true); });
+      row.t = {both.median_ms - weight_only.median_ms, both.min_ms - weight_only.min_ms, both.max_ms - weight_only.max_ms,
+               both.reps, both.inner};
+      char text[160];
+      std::snprintf(text, sizeof text, ",\"backward_ms\":%.5g,\"derived\":\"backward_ms minus the weight gradient's %.5g ms\"",
+                    both.median_ms, weight_only.median_ms);
+      row.extra = text;
+    }
+    row.y = input ? (conv ? cg.input : dg.input).data : (conv ? cg.weight : dg.weight).data;
+  }
+  if (!error.empty()) return s.id + ": " + error;
+  row.shape = &s;
+  sum_output(row);
+  rows.push_back(std::move(row));
+  return {};
+}
+
 // Times one shape by every method, appending its rows (outputs summed); "" or why the run must stop.
 std::string measure_shape(const Shape& s, const std::vector<Method>& methods, const Settings& settings,
                           convplay::Conv2dTiling tiling, convplay::ThreadPool& pool, std::vector<Row>& rows) {
   const int reps = settings.reps;
   const double min_sample_ms = settings.min_sample_ms;
+  if (s.training()) return measure_training(s, settings, pool, rows);
   const auto x = deterministic(static_cast<size_t>(s.N * s.C * s.H * s.W), 0);
   if (s.pooling()) {
     convplay::Pool2dPlanSpec spec;
@@ -290,7 +368,8 @@ std::string measure_shape(const Shape& s, const std::vector<Method>& methods, co
     const alloc_count::Scope scope;
     const convplay::Pool2dPlan plan(spec);
     if (!plan.ok()) return s.id + ": " + plan.error();
-    Row row{std::string(kImplPrefix) + "pool", "pool", plan.kernel_name(), {}, std::vector<float>(static_cast<size_t>(plan.output_size())), 0, 0};
+    Row row = new_row("pool", plan.kernel_name());
+    row.y.assign(static_cast<size_t>(plan.output_size()), 0.0f);
     plan.run(x.data(), row.y.data(), &pool);
     row.alloc_peak = scope.peak();
     row.t = time_it([&] { plan.run(x.data(), row.y.data(), &pool); }, reps, min_sample_ms);
@@ -305,7 +384,7 @@ std::string measure_shape(const Shape& s, const std::vector<Method>& methods, co
   std::vector<std::string> printed; // impl names of this shape's rows so far
   for (const Method& method : methods) {
     const convplay::ConvMethod way = method.way;
-    Row row{std::string(kImplPrefix) + convplay::conv_method_name(way), convplay::conv_method_name(way), "", {}, {}, 0, 0};
+    Row row = new_row(convplay::conv_method_name(way), "");
     if (method.plan) {
       convplay::Conv2dPlanSpec spec;
       spec.N = s.N; spec.C = s.C; spec.H = s.H; spec.W = s.W; spec.M = s.M; spec.KH = spec.KW = s.K;
@@ -366,7 +445,7 @@ std::string measure_shape(const Shape& s, const std::vector<Method>& methods, co
 }
 
 // The text table's median over the undisturbed rounds: per (shape, impl), in the order of the rows,
-// the median of the rounds' medians (the lower one of an even count, as compare_xnnpack.mjs) and the
+// the median of the rounds' medians (the upper one of an even count, as compare_xnnpack.mjs) and the
 // fastest sample.
 std::vector<Row> median_of_kept_rounds(const std::vector<Row>& all) {
   std::vector<Row> out;
@@ -383,7 +462,7 @@ std::vector<Row> median_of_kept_rounds(const std::vector<Row>& all) {
       m.t.min_ms = std::min(m.t.min_ms, q.t.min_ms);
     }
     std::sort(medians.begin(), medians.end());
-    m.t.median_ms = medians[(medians.size() - 1) / 2];
+    m.t.median_ms = medians[medians.size() / 2];
     out.push_back(m);
   }
   return out;
@@ -449,7 +528,7 @@ int run_bench(const Settings& settings) {
   std::vector<const Shape*> selected;
   for (const Shape& s : shapes) {
     if (!id_selected(s.id, ids)) continue;
-    if (s.op != "conv" && !s.pooling()) {
+    if (s.op != "conv" && !s.pooling() && !s.training()) {
       std::fprintf(stderr, "%s: %s: %s has no fast kernel yet, skipped\n", g_name, s.id.c_str(), s.op.c_str());
       continue;
     }
@@ -509,7 +588,9 @@ int run_bench(const Settings& settings) {
           : std::to_string(disturbed_rounds) + " of " + std::to_string(rounds) + " rounds disturbed, dropped: " + dropped;
   if (json) {
     std::printf("{\"info\":\"bench-rounds\",\"threads\":%ld,\"rounds\":%d,\"dropped\":%d}\n", threads, rounds, disturbed_rounds);
-    std::fprintf(stderr, "%s: %s\n", g_name, summary.c_str());
+    // In words too when there are rounds to tell apart (one round's record says it all, and the
+    // callers that run one round, run_all.sh and compare_xnnpack.mjs, judge their own rounds).
+    if (rounds > 1) std::fprintf(stderr, "%s: %s\n", g_name, summary.c_str());
   } else {
     std::printf("%s\n", summary.c_str());
     if (rounds > 1 && disturbed_rounds < rounds) {

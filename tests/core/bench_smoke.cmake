@@ -75,6 +75,30 @@ if(NOT rc5 EQUAL 0 OR NOT out5 MATCHES "\"impl\":\"convplay-(wasm-)?peak\"[^\n]*
 elseif(NOT CMAKE_MATCH_2 GREATER 0)
   fail("--peak measured ${CMAKE_MATCH_2} GFLOP/s: ${out5}")
 endif()
+# 1f. LeNet-5's training products at batch 64 (bench/shapes_train.json) through train_ops.h: each
+# gradient's sum is the one bench/torch_train.py prints (torch.nn.grad, matmuls; XNNPACK for the
+# forward rows); the input gradient's row is the whole backward pass less the weight gradient's.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes_train.json --reps 1 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc10 OUTPUT_VARIABLE out10 ERROR_VARIABLE err10)
+if(NOT rc10 EQUAL 0)
+  fail("the training shapes (${rc10}): ${err10}")
+endif()
+foreach(pair "t_conv1_fwd|204590.1" "t_conv1_dgrad|191920.2" "t_conv1_wgrad|3760.75[89]" "t_conv2_fwd|91203.23"
+             "t_conv2_dgrad|93654.19" "t_conv2_wgrad|8053.374" "t_fc1_fwd|98062.51" "t_fc1_dgrad|21940.89" "t_fc1_wgrad|10332.36"
+             "t_fc2_fwd|21053.2" "t_fc2_dgrad|2088.572" "t_fc2_wgrad|9710.999" "t_fc3_fwd|1758.54" "t_fc3_dgrad|1063.214"
+             "t_fc3_wgrad|378.531")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 shape)
+  list(GET pair 1 abssum)
+  if(NOT out10 MATCHES "\"shape\":\"${shape}\"[^\n]*\"abssum\":${abssum}[,}]")
+    fail("${shape}: no row with abssum ${abssum}: ${out10}")
+  endif()
+endforeach()
+if(NOT out10 MATCHES "\"shape\":\"t_conv2_dgrad\"[^\n]*\"kernel\":\"conv2d_backward_fast \\(input gradient\\)\"[^\n]*\"backward_ms\":[0-9.e+-]+,\"derived\""
+   OR NOT out10 MATCHES "\"shape\":\"t_fc1_wgrad\"[^\n]*\"kernel\":\"dense_backward_fast \\(weight gradient\\)\"[^\n]*\"alloc_within_2x\":null")
+  fail("the training rows' kernel and fields: ${out10}")
+endif()
+
 # 1e. The round check (bench/round_check.h) on given peaks and loads: a round is disturbed when its peak
 # moved by more than 10 % or other processes kept more than 0.5 CPUs busy; exactly 10 % and 0.5 are clean.
 execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1 --reps 1 --min-sample-ms 0 --rounds 4 --json
@@ -124,6 +148,7 @@ endif()
 # 2. Bad input: one line on stderr, status 2.
 file(WRITE ${WORK}/bad_groups.json "[{\"id\":\"g\",\"op\":\"conv\",\"N\":1,\"C\":6,\"H\":8,\"W\":8,\"M\":4,\"K\":3,\"G\":4}]")
 file(WRITE ${WORK}/not_json.json "this is not json")
+file(WRITE ${WORK}/bad_dense.json "[{\"id\":\"d\",\"op\":\"dense\",\"N\":4,\"C\":8,\"H\":1,\"W\":1,\"M\":2,\"K\":3}]")
 foreach(case "--threads: 0 is out of range \\(1 to 64\\)|--shapes;${SRC}/bench/shapes.json;--threads;0"
              "--reps: '5x' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;5x"
              "--reps: '0x5' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;0x5"
@@ -141,7 +166,8 @@ foreach(case "--threads: 0 is out of range \\(1 to 64\\)|--shapes;${SRC}/bench/s
              "--assume-peaks: 0 is out of range|--peak;--assume-peaks;0"
              "--assume-loads: 'x' is not a number|--assume-loads;0,x"
              "--assume-loads: give one number per round \\(1\\), not 2|--shapes;${SRC}/bench/shapes.json;--assume-loads;0,0"
-             "--rounds: 0 is out of range|--rounds;0")
+             "--rounds: 0 is out of range|--rounds;0"
+             "d: a dense layer has H, W and K 1 and pad valid|--shapes;${WORK}/bad_dense.json")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 expected)
   list(REMOVE_AT case 0)
