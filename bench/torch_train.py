@@ -82,6 +82,8 @@ def main():
     try:
         shapes = json.load(open(a.shapes))
         threads = [int(t) for t in a.threads.split(",")]
+        if not isinstance(shapes, list) or not all(isinstance(x, dict) and "id" in x and "op" in x for x in shapes):
+            raise ValueError(f"{a.shapes}: not a list of shapes with id and op")
     except (OSError, ValueError) as e:
         sys.exit(f"torch_train.py: {e}")
     if a.reps < 1 or any(t < 1 for t in threads):
@@ -94,7 +96,10 @@ def main():
             if s["op"] not in ("conv", "conv_dgrad", "conv_wgrad", "dense", "dense_dgrad", "dense_wgrad"):
                 print(f"torch_train.py: {s['id']}: op {s['op']} is not a training product, skipped", file=sys.stderr)
                 continue
-            fn, flop, Ho, Wo = product(s)
+            try:
+                fn, flop, Ho, Wo = product(s)
+            except (KeyError, ValueError, RuntimeError) as e:
+                sys.exit(f"torch_train.py: {s['id']}: bad shape ({e})")
             with torch.no_grad():
                 y = fn().double()
                 timing = time_it(fn, a.reps, a.min_sample_ms)
