@@ -615,7 +615,7 @@ int run_bench(const Settings& settings) {
   const std::string summary =
       disturbed_rounds == 0 ? "no round disturbed, none dropped (" + std::to_string(rounds) + " round(s))"
       : disturbed_rounds == rounds
-          ? "every round was disturbed (" + dropped + "): nothing is left to report; run again on a quieter machine"
+          ? "every round was disturbed (" + dropped + "): no timing above is to be trusted; run again on a quieter machine"
           : std::to_string(disturbed_rounds) + " of " + std::to_string(rounds) + " rounds disturbed, dropped: " + dropped;
   if (json) {
     std::printf("{\"info\":\"bench-rounds\",\"threads\":%ld,\"rounds\":%d,\"dropped\":%d}\n", threads, rounds, disturbed_rounds);
