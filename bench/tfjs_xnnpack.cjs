@@ -1,7 +1,9 @@
 // XNNPACK, as browsers run it inside @tensorflow/tfjs-backend-wasm, timed on the shapes file with the
 // same inputs and timing rules as convplay-bench. One JSON line per shape on stdout.
 // Convolutions (op conv, with stride S and groups G = 1 or depthwise when given) and pooling (op maxpool / avgpool: K×K window, stride S, 'valid', and flop =
-// N·C·Ho·Wo·K·K, as ../shared/perf-anchors/bench/common.js counts it).
+// N·C·Ho·Wo·K·K, as ../shared/perf-anchors/bench/common.js counts it); dense layers (op dense, bench/shapes_train.json:
+// x (N, C) times wᵀ, w (M, C), by tf.matMul, which tfjs-backend-wasm runs on XNNPACK's fully connected operator).
+// Other ops (the training gradients) are skipped.
 //   node bench/tfjs_xnnpack.cjs --shapes FILE [--threads N] [--reps R] [--min-sample-ms X]
 // --threads 1 uses the SIMD binary; N > 1 the threaded SIMD binary, which tfjs never picks under Node
 // on its own, so two things are adjusted here (see the comments below).
@@ -92,7 +94,24 @@ function timeIt(fn) {
     return out;
   };
   const pooling = (op) => op === 'maxpool' || op === 'avgpool';
+  // One JSON line: the sum of |output| of a first call (untimed), then the timing.
+  const measure = (s, run, flop) => {
+    const y = run();
+    let abssum = 0;
+    for (const v of y.dataSync()) abssum += Math.abs(v);
+    y.dispose();
+    const t = timeIt(() => run().dispose());
+    console.log(JSON.stringify({ impl: `xnnpack-tfjs-wasm(${threads > 1 ? 'threaded-simd' : 'simd'})`, shape: s.id, op: s.op,
+      threads: used, ...t, flop, gflops: flop / (t.median_ms * 1e6), abssum }));
+  };
   for (const s of shapes) {
+    if (s.op === 'dense') {
+      const x = tf.tensor2d(deterministic(s.N * s.C, 0), [s.N, s.C]), w = tf.tensor2d(deterministic(s.M * s.C, 7919), [s.M, s.C]);
+      measure(s, () => tf.matMul(x, w, false, true), 2 * s.N * s.C * s.M);
+      x.dispose();
+      w.dispose();
+      continue;
+    }
     if (s.op !== 'conv' && !pooling(s.op)) continue;
     const x = tf.tensor4d(nhwc(deterministic(s.N * s.C * s.H * s.W, 0), s.N, s.C, s.H, s.W), [s.N, s.H, s.W, s.C]);
     let run, w = null, flop;
@@ -129,13 +148,7 @@ function timeIt(fn) {
       const ho = Math.floor((s.H + 2 * p - s.K) / S) + 1, wo = Math.floor((s.W + 2 * p - s.K) / S) + 1;
       flop = 2 * s.N * ho * wo * s.M * Cg * s.K * s.K;
     }
-    const y = run();
-    let abssum = 0;
-    for (const v of y.dataSync()) abssum += Math.abs(v);
-    y.dispose();
-    const t = timeIt(() => run().dispose());
-    console.log(JSON.stringify({ impl: `xnnpack-tfjs-wasm(${threads > 1 ? 'threaded-simd' : 'simd'})`, shape: s.id, op: s.op,
-      threads: used, ...t, flop, gflops: flop / (t.median_ms * 1e6), abssum }));
+    measure(s, run, flop);
     x.dispose();
     if (w) w.dispose();
   }

@@ -75,10 +75,80 @@ if(NOT rc5 EQUAL 0 OR NOT out5 MATCHES "\"impl\":\"convplay-(wasm-)?peak\"[^\n]*
 elseif(NOT CMAKE_MATCH_2 GREATER 0)
   fail("--peak measured ${CMAKE_MATCH_2} GFLOP/s: ${out5}")
 endif()
+# 1f. LeNet-5's training products at batch 64 (bench/shapes_train.json) through train_ops.h: each
+# gradient's sum is the one bench/torch_train.py prints (torch.nn.grad, matmuls; XNNPACK for the
+# forward rows); the input gradient's row is the whole backward pass less the weight gradient's.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes_train.json --reps 1 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc10 OUTPUT_VARIABLE out10 ERROR_VARIABLE err10)
+if(NOT rc10 EQUAL 0)
+  fail("the training shapes (${rc10}): ${err10}")
+endif()
+foreach(pair "t_conv1_fwd|204590.1" "t_conv1_dgrad|191920.2" "t_conv1_wgrad|3760.75[89]" "t_conv2_fwd|91203.23"
+             "t_conv2_dgrad|93654.19" "t_conv2_wgrad|8053.374" "t_fc1_fwd|98062.51" "t_fc1_dgrad|21940.89" "t_fc1_wgrad|10332.36"
+             "t_fc2_fwd|21053.2" "t_fc2_dgrad|2088.572" "t_fc2_wgrad|9710.999" "t_fc3_fwd|1758.54" "t_fc3_dgrad|1063.214"
+             "t_fc3_wgrad|378.531")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 shape)
+  list(GET pair 1 abssum)
+  if(NOT out10 MATCHES "\"shape\":\"${shape}\"[^\n]*\"abssum\":${abssum}[,}]")
+    fail("${shape}: no row with abssum ${abssum}: ${out10}")
+  endif()
+endforeach()
+if(NOT out10 MATCHES "\"shape\":\"t_conv2_dgrad\"[^\n]*\"kernel\":\"conv2d_backward_fast \\(input gradient\\)\"[^\n]*\"backward_ms\":[0-9.e+-]+,\"weight_gradient_ms\":[0-9.e+-]+,\"derived\":\"(backward minus|upper bound)"
+   OR NOT out10 MATCHES "\"shape\":\"t_fc1_wgrad\"[^\n]*\"kernel\":\"dense_backward_fast \\(weight gradient\\)\"[^\n]*\"alloc_within_2x\":null")
+  fail("the training rows' kernel and fields: ${out10}")
+endif()
+
+# 1e. The round check (bench/round_check.h) on given peaks and loads: a round is disturbed when its peak
+# moved by more than 10 % or other processes kept more than 0.5 CPUs busy; exactly 10 % and 0.5 are clean.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1 --reps 1 --min-sample-ms 0 --rounds 4 --json
+                        --assume-peaks 40,40,40,30,40,44,50,50 --assume-loads 0,0,0.5,0.51
+                RESULT_VARIABLE rc6 OUTPUT_VARIABLE out6 ERROR_VARIABLE err6)
+set(expect6 "\"bench_round\":0,[^\n]*\"peak_before\":40,\"peak_after\":40,\"load\":0,[^\n]*\"disturbed\":false"
+            "\"bench_round\":1,[^\n]*\"peak_after\":30,[^\n]*\"disturbed\":true,\"why\":\"peak moved 25 %[^\n;]*\"}"
+            "\"bench_round\":2,[^\n]*\"peak_after\":44,\"load\":0.5,[^\n]*\"disturbed\":false"
+            "\"bench_round\":3,[^\n]*\"disturbed\":true,\"why\":\"load 0.51\"}"
+            "\"shape\":\"s1\"[^\n]*\"bench_round\":0,\"disturbed\":false}"
+            "\"shape\":\"s1\"[^\n]*\"bench_round\":1,\"disturbed\":true}"
+            "\"info\":\"bench-rounds\",\"threads\":1,\"rounds\":4,\"dropped\":2}")
+foreach(pattern IN LISTS expect6)
+  if(NOT out6 MATCHES "${pattern}")
+    fail("round check: no match for ${pattern} in ${out6}")
+  endif()
+endforeach()
+if(NOT rc6 EQUAL 0 OR NOT err6 MATCHES "2 of 4 rounds disturbed, dropped: round 2: peak moved 25 %[^;]*; round 4: load 0.51")
+  fail("round check summary (${rc6}): ${err6}")
+endif()
+# The text table: the median of the two clean rounds; when every round is disturbed it says so, no table.
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1 --reps 1 --min-sample-ms 0 --rounds 4
+                        --assume-peaks 40,40,40,30,40,44,50,50 --assume-loads 0,0,0.5,0.51
+                RESULT_VARIABLE rc7 OUTPUT_VARIABLE out7 ERROR_VARIABLE err7)
+if(NOT rc7 EQUAL 0 OR NOT out7 MATCHES "round 2 of 4: [^\n]*disturbed, peak moved 25 %"
+   OR NOT out7 MATCHES "median over the 2 undisturbed round\\(s\\):\n[^\n]*\ns1 +direct +1 [^\n]*2491.196")
+  fail("round check, text (${rc7}): ${out7} ${err7}")
+endif()
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1 --reps 1 --min-sample-ms 0 --rounds 2
+                        --assume-peaks 40,20,40,40 --assume-loads 0,3
+                RESULT_VARIABLE rc8 OUTPUT_VARIABLE out8 ERROR_VARIABLE err8)
+if(NOT rc8 EQUAL 0 OR NOT out8 MATCHES "every round was disturbed \\(round 1: peak moved 50 %[^;]*; round 2: load 3.00\\)"
+   OR out8 MATCHES "median over")
+  fail("every round disturbed (${rc8}): ${out8} ${err8}")
+endif()
+# Measured (no numbers given): a round record with both peaks and the load (-1 only where /proc is unreadable).
+execute_process(COMMAND ${BENCH} --shapes ${SRC}/bench/shapes.json --ids s1 --reps 1 --min-sample-ms 0 --json
+                RESULT_VARIABLE rc9 OUTPUT_VARIABLE out9 ERROR_VARIABLE err9)
+if(NOT rc9 EQUAL 0 OR NOT out9 MATCHES "\"info\":\"bench-round\",\"bench_round\":0,\"threads\":1,\"peak_before\":[0-9.e+]+,\"peak_after\":[0-9.e+]+,\"load\":[0-9.e+-]+,[^\n]*\"disturbed\":(true|false)")
+  fail("measured round record (${rc9}): ${out9} ${err9}")
+endif()
+# --peak names the limits compare_xnnpack.mjs judges its rounds by.
+if(NOT out5 MATCHES "\"peak_drift_limit\":0.1,\"load_limit\":0.5}")
+  fail("--peak does not give the round check's limits: ${out5}")
+endif()
 
 # 2. Bad input: one line on stderr, status 2.
 file(WRITE ${WORK}/bad_groups.json "[{\"id\":\"g\",\"op\":\"conv\",\"N\":1,\"C\":6,\"H\":8,\"W\":8,\"M\":4,\"K\":3,\"G\":4}]")
 file(WRITE ${WORK}/not_json.json "this is not json")
+file(WRITE ${WORK}/bad_dense.json "[{\"id\":\"d\",\"op\":\"dense\",\"N\":4,\"C\":8,\"H\":1,\"W\":1,\"M\":2,\"K\":3}]")
 foreach(case "--threads: 0 is out of range \\(1 to 64\\)|--shapes;${SRC}/bench/shapes.json;--threads;0"
              "--reps: '5x' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;5x"
              "--reps: '0x5' is not an integer|--shapes;${SRC}/bench/shapes.json;--reps;0x5"
@@ -91,7 +161,13 @@ foreach(case "--threads: 0 is out of range \\(1 to 64\\)|--shapes;${SRC}/bench/s
              "groups G must divide C and M|--shapes;${WORK}/bad_groups.json"
              "not_json.json|--shapes;${WORK}/not_json.json"
              "unknown option --frobnicate \\(convplay[- ]bench --help lists the options\\)|--frobnicate"
-             "--impl: unknown 'winograd-f3'|--impl;winograd-f3")
+             "--impl: unknown 'winograd-f3'|--impl;winograd-f3"
+             "--assume-peaks: give 4 numbers \\(before and after each of the 2 round|--shapes;${SRC}/bench/shapes.json;--rounds;2;--assume-peaks;40,40"
+             "--assume-peaks: 0 is out of range|--peak;--assume-peaks;0"
+             "--assume-loads: 'x' is not a number|--assume-loads;0,x"
+             "--assume-loads: give one number per round \\(1\\), not 2|--shapes;${SRC}/bench/shapes.json;--assume-loads;0,0"
+             "--rounds: 0 is out of range|--rounds;0"
+             "d: a dense layer has H, W and K 1 and pad valid|--shapes;${WORK}/bad_dense.json")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 expected)
   list(REMOVE_AT case 0)
