@@ -302,19 +302,35 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& given, const float* weights, const 
     return;
   }
   mb_ = choice.mb();
-  // Pack weights per group as blocks × taps × MB (channel fastest), zero-filled past the group's
-  // filters, so one tile reads them in order.
   const int64_t blocks = (mg + mb_ - 1) / mb_;
   packed_w_.assign(static_cast<size_t>(s.groups * blocks * taps * mb_), 0.0f);
   packed_bias_.assign(static_cast<size_t>(s.groups * blocks * mb_), 0.0f);
-  for (int64_t m = 0; m < s.M; ++m) {
-    const int64_t block = m / mg * blocks + m % mg / mb_, lane = m % mg % mb_; // block of all groups' blocks
-    for (int64_t t = 0; t < taps; ++t) packed_w_[static_cast<size_t>((block * taps + t) * mb_ + lane)] = weights[m * taps + t];
-    if (bias) packed_bias_[static_cast<size_t>(block * mb_ + lane)] = bias[m];
-  }
+  pack_weights(weights, bias);
   kw_offset_.resize(static_cast<size_t>(s.KW));
   for (int64_t kw = 0; kw < s.KW; ++kw) kw_offset_[static_cast<size_t>(kw)] = kw % s.SW * geo.phase + kw / s.SW;
   if (geo.copy) padded_.assign(static_cast<size_t>(padded), 0.0f); // borders stay zero
+}
+
+// Weights per group as blocks × taps × MB (channel fastest), zero past the group's filters (the
+// buffers were zero-filled at planning; these lanes are never written), so one tile reads them in order.
+void Conv2dPlan::pack_weights(const float* weights, const float* bias) {
+  const Conv2dPlanSpec& s = spec_;
+  const int64_t mg = s.M / s.groups, taps = s.C / s.groups * s.KH * s.KW, blocks = (mg + mb_ - 1) / mb_;
+  for (int64_t m = 0; m < s.M; ++m) {
+    const int64_t block = m / mg * blocks + m % mg / mb_, lane = m % mg % mb_; // block of all groups' blocks
+    for (int64_t t = 0; t < taps; ++t) packed_w_[static_cast<size_t>((block * taps + t) * mb_ + lane)] = weights[m * taps + t];
+    packed_bias_[static_cast<size_t>(block * mb_ + lane)] = bias ? bias[m] : 0.0f;
+  }
+}
+
+void Conv2dPlan::set_weights(const float* weights, const float* bias) {
+  if (!ok()) return;
+  if (winograd_) {
+    const kernels::Conv2dDirectTile* tile = winograd_product_tile(spec_, winograd_->tile());
+    winograd_ = std::make_unique<detail::Conv2dWinograd>(spec_, winograd_->tile(), weights, bias, oh_, ow_, *tile, spec_.isa);
+    return;
+  }
+  pack_weights(weights, bias);
 }
 
 Conv2dPlan::~Conv2dPlan() = default;

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -90,6 +91,9 @@ struct Layer {
   std::optional<Pool2dPlan> pool;
   int64_t pool_n = 0;
   Tensor input_grad;    // dL/d(its input) of the latest backward pass (storage reused between steps)
+  // A max pool after a ReLU: the pool's backward pass applies the ReLU's too (fused_relu), the ReLU's
+  // own passes the gradient on unchanged (fused_into_next).
+  bool fused_relu = false, fused_into_next = false;
 };
 
 std::vector<int64_t> batch_shape(const NetShape& s, int64_t n) {
@@ -107,7 +111,7 @@ struct TrainableNetwork::Impl {
   std::vector<Tensor> maps;  // feature maps of the latest forward()
   Tensor logits_grad;        // dL/d(logits) of the latest backward pass
   int64_t params = 0, memory = 0, steps = 0;
-  uint64_t version = 0;      // bumped when the weights change (conv plans re-pack)
+  uint64_t version = 0;      // bumped when the weights change (conv plans re-pack them)
 
   Expected<Tensor*> run_forward(const float* images, int64_t n);
   std::string backward(const uint8_t* labels, int64_t n, double& loss);
@@ -180,8 +184,8 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
     }
     if (bytes > static_cast<double>(o.memory_limit))
       return Error{name(i) + ": training at batch " + num(o.batch) + " needs about " +
-                   num(static_cast<int64_t>(bytes / 1048576.0) + 1) + " MB up to here, more than the limit of " +
-                   num(o.memory_limit / 1048576) + " MB (fewer filters or units, more pooling, or a smaller batch)"};
+                   format_bytes(static_cast<int64_t>(bytes)) + " up to here, more than the limit of " +
+                   format_bytes(o.memory_limit) + " (fewer filters or units, more pooling, or a smaller batch)"};
   }
 
   TrainableNetwork net;
@@ -232,6 +236,11 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
       params_before = true;
     }
     L.module = module++;
+    if (i > 0 && L.spec.kind == LayerKind::Pool && L.spec.pool == PoolOp::Max &&
+        specs[i - 1].kind == LayerKind::Activation && specs[i - 1].activation == Activation::ReLU) {
+      L.fused_relu = true;
+      im.layers[i - 1].fused_into_next = true;
+    }
   }
   return net;
 }
@@ -310,7 +319,11 @@ Expected<Tensor*> TrainableNetwork::Impl::run_forward(const float* images, int64
     const NetShape& os = L.rep.output;
     switch (L.spec.kind) {
     case LayerKind::Conv: {
-      if (L.plan_n != n || L.plan_version != version) {
+      if (L.plan_n == n && L.plan_version != version) {
+        L.plan->set_weights(L.w.value.data.data(), L.b.value.data.data());
+        L.plan_version = version;
+      }
+      if (L.plan_n != n) {
         Conv2dPlanSpec ps;
         ps.N = n; ps.C = L.rep.input.c; ps.H = L.rep.input.h; ps.W = L.rep.input.w;
         ps.M = L.spec.filters; ps.KH = ps.KW = L.spec.kernel;
@@ -397,13 +410,15 @@ namespace {
 // tap (row-major) equal to the window's output y, i.e. PyTorch's first maximum (a NaN window, whose
 // output equals no tap, passes none: the loss is not finite then anyway). Average: 1/K² to each tap.
 // Branch-free selects: the taps' order is random, branches would mispredict.
+// relu: the pool's input is a ReLU's output and the gradient goes on through the ReLU (layer
+// fused_relu): a tap passes only where it, the maximum, is > 0 — the bits of the two passes in turn.
 void pool_backward_image(const Layer& L, const float* __restrict x, const float* __restrict y,
                          const float* __restrict gy, float* __restrict gx) {
   const int64_t C = L.rep.input.c, H = L.rep.input.h, W = L.rep.input.w;
   const int64_t OH = L.rep.output.h, OW = L.rep.output.w, K = L.spec.kernel;
   const int64_t S = L.spec.stride == 0 ? K : L.spec.stride;
   const float inv = 1.0f / static_cast<float>(K * K);
-  const bool max = L.spec.pool == PoolOp::Max;
+  const bool max = L.spec.pool == PoolOp::Max, relu = L.fused_relu;
   // Windows 2×2 at stride 2 (LeNet's) tile the input: each tap is written once, no clearing first
   // (but for a last odd row or column, which no window covers).
   const bool tiles2 = max && K == 2 && S == 2;
@@ -419,8 +434,34 @@ void pool_backward_image(const Layer& L, const float* __restrict x, const float*
         const float* r1 = r0 + W;
         float* g0 = gp + 2 * oh * W;
         float* g1 = g0 + W;
-        for (int64_t ow = 0; ow < OW; ++ow) {
-          const float go = g[oh * OW + ow], out = yp[oh * OW + ow];
+        int64_t ow = 0;
+#if defined(__clang__) || __GNUC__ >= 12 // __builtin_shufflevector
+        // Four windows at a time with the compilers' generic vectors (SSE2 or SIMD128): the taps
+        // deinterleaved, the same selects as below on masks, the results interleaved back.
+        using F4 = float __attribute__((vector_size(16)));
+        using I4 = int32_t __attribute__((vector_size(16)));
+        auto load = [](const float* p) { F4 v; std::memcpy(&v, p, sizeof v); return v; };
+        auto store = [](float* p, I4 v) { std::memcpy(p, &v, sizeof v); };
+        for (; ow + 4 <= OW; ow += 4) {
+          const F4 a = load(r0 + 2 * ow), b = load(r0 + 2 * ow + 4), c0 = load(r1 + 2 * ow), c1 = load(r1 + 2 * ow + 4);
+          const F4 out = load(yp + oh * OW + ow);
+          I4 go;
+          const F4 gof = load(g + oh * OW + ow);
+          std::memcpy(&go, &gof, sizeof go);
+          const F4 t0 = __builtin_shufflevector(a, b, 0, 2, 4, 6), t1 = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+          const F4 t2 = __builtin_shufflevector(c0, c1, 0, 2, 4, 6), t3 = __builtin_shufflevector(c0, c1, 1, 3, 5, 7);
+          const I4 pass = relu ? I4(out > 0.0f) : I4{-1, -1, -1, -1};
+          const I4 h0 = t0 == out, h1 = ~h0 & (t1 == out), h2 = ~(h0 | h1) & (t2 == out),
+                   h3 = ~(h0 | h1 | h2) & (t3 == out);
+          const I4 v0 = go & h0 & pass, v1 = go & h1 & pass, v2 = go & h2 & pass, v3 = go & h3 & pass;
+          store(g0 + 2 * ow, __builtin_shufflevector(v0, v1, 0, 4, 1, 5));
+          store(g0 + 2 * ow + 4, __builtin_shufflevector(v0, v1, 2, 6, 3, 7));
+          store(g1 + 2 * ow, __builtin_shufflevector(v2, v3, 0, 4, 1, 5));
+          store(g1 + 2 * ow + 4, __builtin_shufflevector(v2, v3, 2, 6, 3, 7));
+        }
+#endif
+        for (; ow < OW; ++ow) {
+          const float out = yp[oh * OW + ow], go = relu && !(out > 0.0f) ? 0.0f : g[oh * OW + ow];
           const bool h0 = r0[2 * ow] == out, h1 = !h0 && r0[2 * ow + 1] == out;
           const bool h2 = !h0 && !h1 && r1[2 * ow] == out, h3 = !h0 && !h1 && !h2 && r1[2 * ow + 1] == out;
           g0[2 * ow] = h0 ? go : 0.0f;
@@ -431,7 +472,7 @@ void pool_backward_image(const Layer& L, const float* __restrict x, const float*
         continue;
       }
       for (int64_t ow = 0; ow < OW; ++ow) {
-        const float go = g[oh * OW + ow], out = yp[oh * OW + ow];
+        const float out = yp[oh * OW + ow], go = relu && !(out > 0.0f) ? 0.0f : g[oh * OW + ow];
         const int64_t base = oh * S * W + ow * S;
         if (max) {
           bool found = false;
@@ -514,6 +555,11 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
     }
     case LayerKind::Activation: {
       if (!L.need_input_grad) break;
+      if (L.fused_into_next) { // the pool after it applied this ReLU: the storages trade places
+        gx.shape = x.shape;
+        gx.data.swap(g->data);
+        break;
+      }
       const Tensor& y = acts[i + 1];
       gx.shape = x.shape;
       gx.data.resize(x.data.size());

@@ -272,6 +272,12 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
     }
 }
 
+// dst[i] += from[i]: the two never overlap (an image and the GEMM's columns), so the loop vectorises
+// without the run-time overlap check, which costs as much as LeNet conv2's rows of 10.
+inline void add_row(float* __restrict dst, const float* __restrict from, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) dst[i] += from[i];
+}
+
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
 // pixel; they are added onto the input pixel under it, taps in order. Images in parallel (or, with
 // few images, the tiles and channels of one image). gx is zero on entry.
@@ -298,9 +304,7 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w,
           for (int64_t oh = 0; oh < d.OH; ++oh) {
             const int64_t ih = oh + kh - d.pt;
             if (ih < 0 || ih >= d.H) continue;
-            float* dst = plane + ih * d.W + kw - d.pl + lo; // input pixel of output column lo
-            const float* from = src + oh * d.OW + lo;
-            for (int64_t i = 0; i < hi - lo; ++i) dst[i] += from[i];
+            add_row(plane + ih * d.W + kw - d.pl + lo, src + oh * d.OW + lo, hi - lo); // from output column lo
           }
         }
     });

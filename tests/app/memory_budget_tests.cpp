@@ -55,7 +55,7 @@ TEST_CASE("train: a stack over the budget is refused naming the budget, state un
   const std::string e = apply(*s, R"({"model":"stack","stack":"conv512k3p1,relu,conv512k3p1,relu,flatten,dense10","batch":4096})");
   INFO(e);
   CHECK(e.rfind("stack: layer 1 (conv512k3p1): ", 0) == 0);
-  CHECK(e.find("more than the limit of 256 MB") != std::string::npos); // the core's training message
+  CHECK(e.find("more than the limit of 256 MiB") != std::string::npos); // the core's training message
   // The presets at a batch too large for them: the batch is named.
   CHECK(apply(*s, R"({"model":"lenet5","batch":4096})").rfind("batch: ", 0) == 0);
   CHECK(stable_state(*s) == before);

@@ -387,3 +387,33 @@ TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]"
   REQUIRE(one.ok());
   CHECK(one.output_size() == 1);
 }
+
+TEST_CASE("set_weights gives the bits of a new plan with those weights", "[conv2d_plan]") {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  convplay::Conv2dPlanSpec lenet1{4, 1, 28, 28, 6, 5, 5, 2, 2, 2, 2};
+  convplay::Conv2dPlanSpec lenet2{4, 6, 14, 14, 16, 5, 5};
+  convplay::Conv2dPlanSpec grouped{2, 4, 9, 9, 6, 3, 3, 1, 1, 1, 1, "", 1, 2, 2};
+  convplay::Conv2dPlanSpec winograd{1, 16, 20, 20, 16, 3, 3, 1, 1, 1, 1};
+  winograd.algorithm = convplay::Conv2dAlgorithm::WinogradF2;
+  for (const auto& s : {lenet1, lenet2, grouped, winograd}) {
+    const int64_t wn = s.M * s.C / s.groups * s.KH * s.KW;
+    std::vector<float> x(static_cast<size_t>(s.N * s.C * s.H * s.W)), w1(static_cast<size_t>(wn)), w2 = w1,
+        b1(static_cast<size_t>(s.M)), b2 = b1;
+    for (auto* v : {&x, &w1, &w2, &b1, &b2})
+      for (float& f : *v) f = u(rng);
+    for (const bool with_bias : {true, false}) {
+      convplay::Conv2dPlan fresh(s, w2.data(), with_bias ? b2.data() : nullptr);
+      convplay::Conv2dPlan reused(s, w1.data(), b1.data());
+      REQUIRE(fresh.ok());
+      REQUIRE(reused.ok());
+      std::vector<float> y1(static_cast<size_t>(fresh.output_size())), y2(y1.size(), NAN);
+      reused.run(x.data(), y2.data(), nullptr); // runs once on the old weights first
+      reused.set_weights(w2.data(), with_bias ? b2.data() : nullptr);
+      fresh.run(x.data(), y1.data(), nullptr);
+      reused.run(x.data(), y2.data(), nullptr);
+      INFO(fresh.kernel_name() << " bias " << with_bias);
+      CHECK(y1 == y2);
+    }
+  }
+}

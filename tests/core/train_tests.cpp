@@ -234,7 +234,7 @@ TEST_CASE("train: stacks that cannot train are refused, naming the layer", "[tra
   refuse("conv6k5,relu,flatten,dense5", "layer 4 (dense5)");
   refuse("conv10k28", "layer 1 (conv10k28)"); // 10×1×1 is not flat
   refuse("flatten,conv6k5", "layer 2 (conv6k5)");
-  refuse("conv512k3same,relu,conv512k3same,flatten,dense10", "MB");
+  refuse("conv512k3same,relu,conv512k3same,flatten,dense10", "more than the limit of 256 MiB");
   TrainOptions big;
   big.batch = 0;
   refuse("flatten,dense10", "batch", big);

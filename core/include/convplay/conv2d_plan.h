@@ -96,6 +96,9 @@ public:
   static std::vector<std::string> instruction_sets();
   // x: N×C×H×W, y: N×M×OH×OW. pool may be null (serial).
   void run(const float* x, float* y, ThreadPool* pool);
+  // New weights and bias (the layouts of the constructor) for the same layer, packed into the plan's
+  // buffers: what a new plan would compute, without planning or allocating again (a training step).
+  void set_weights(const float* weights, const float* bias);
 
 private:
   Conv2dPlanSpec spec_;
@@ -109,6 +112,7 @@ private:
   void (*pixels_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t, int64_t) = nullptr;
   int px_ = 1;
   std::string kernel_name_;
+  void pack_weights(const float* weights, const float* bias);
   std::unique_ptr<detail::Conv2dWinograd> winograd_; // the Winograd path, when the plan takes it
 };
 

@@ -7,9 +7,10 @@
 // tanh, flatten, dense) when it has parameters, ends in kTrainClasses values and fits kTrainMemoryLimit;
 // otherwise build() says why, naming the layer.
 //
-//   forward    conv: Conv2dPlan (re-planned when the weights change), pool: Pool2dPlan, dense: dense_fast
+//   forward    conv: Conv2dPlan (its weights re-packed when they change), pool: Pool2dPlan, dense: dense_fast
 //   backward   conv: conv2d_backward_fast (its reference for strides > 1), dense: dense_backward_fast,
-//              pool and activations: loops here (max pool routes to the first maximum, as PyTorch)
+//              pool and activations: loops here (max pool routes to the first maximum, as PyTorch; a ReLU
+//              before a max pool is applied in the pool's pass)
 //   loss       mean over the batch of −log softmax(logits)[label]
 //   Adam       m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p −= lr · (m / (1−β1^t)) / (√v / √(1−β2^t) + eps)
 //   SGD        b = momentum·b + g (b = g at the first step), p −= lr · b
