@@ -96,7 +96,7 @@ TEST_CASE("counts are 64-bit and overflow is reported, not wrapped", "[counts]")
   STATIC_REQUIRE(count_add(count_of(1), count_of(2)).value == 3);
 }
 
-TEST_CASE("format_bytes: binary units named KiB, MiB, GiB; overflow said as such", "[counts]") {
+TEST_CASE("format_bytes: binary units named KiB, MiB, GiB, overflow said as such", "[counts]") {
   CHECK(convplay::format_bytes(0) == "0 B");
   CHECK(convplay::format_bytes(1023) == "1023 B");
   CHECK(convplay::format_bytes(1024) == "1.00 KiB");

@@ -35,7 +35,7 @@ TEST_CASE("shape_string prints a size as PyTorch does", "[tensor]") {
   CHECK(shape_string({0, 2}) == "(0, 2)");
 }
 
-TEST_CASE("zeros has the shape's element count, all zero; an impossible shape gives no elements", "[tensor]") {
+TEST_CASE("zeros has the shape's element count, all zero, and no elements for an impossible shape", "[tensor]") {
   const Tensor t = zeros({2, 3, 4});
   CHECK(t.shape == std::vector<int64_t>{2, 3, 4});
   CHECK(t.rank() == 3);
@@ -52,7 +52,7 @@ TEST_CASE("zeros has the shape's element count, all zero; an impossible shape gi
   CHECK(x.data.back() == 5.0f);
 }
 
-TEST_CASE("Expected holds a value or a message; value() on an error is an empty value", "[tensor]") {
+TEST_CASE("Expected holds a value or a message, and value() on an error is an empty value", "[tensor]") {
   Expected<Tensor> ok = zeros({2});
   REQUIRE(ok.ok());
   CHECK(static_cast<bool>(ok));
