@@ -21,5 +21,7 @@ function(convplay_add_catch_test target)
       target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=4)
     endif()
   endif()
-  catch_discover_tests(${target} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300 ${ARGN})
+  # --warn NoTests: a ctest entry whose name matches no test case fails instead of passing empty (a
+  # semicolon in a TEST_CASE name splits it into such entries: CMake lists are semicolon-separated).
+  catch_discover_tests(${target} DISCOVERY_TIMEOUT 120 EXTRA_ARGS --warn NoTests PROPERTIES TIMEOUT 300 ${ARGN})
 endfunction()

@@ -1,17 +1,41 @@
 # cmake -DAPP=convplay_app -DCHECK=png_check -DSCENE=id -DOUT=file.png -P native_smoke.cmake
-# Draws 5 frames of a scene in a real GLFW window on a virtual X server, then checks the PNG is not blank.
+# Draws 5 frames of a scene in a real GLFW window on a virtual X server and prints its state. The state
+# must be that scene's, with its description (built from the scene's own numbers), and the rectangle its
+# picture was drawn in (state().layout.picture, in screenshot pixels) must not be blank: an app that drew
+# only the scene list and the controls, or the wrong scene, fails.
 get_filename_component(dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${dir})
 file(REMOVE ${OUT})
 find_program(XVFB_RUN xvfb-run REQUIRED)
 execute_process(
-  COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24" ${APP} --scene ${SCENE} --frames 5 --screenshot ${OUT}
+  COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24" ${APP} --scene ${SCENE} --frames 5 --screenshot ${OUT} --print-state
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 100)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "convplay_app exited with ${rc}\n${out}\n${err}")
 endif()
-execute_process(COMMAND ${CHECK} ${OUT} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(FIND "${out}" "{" at)
+if(at LESS 0)
+  message(FATAL_ERROR "convplay_app --print-state printed no state\n${out}\n${err}")
+endif()
+string(SUBSTRING "${out}" ${at} -1 state)
+string(JSON scene ERROR_VARIABLE json_error GET "${state}" scene)
+if(json_error)
+  message(FATAL_ERROR "the printed state is not JSON with a scene: ${json_error}\n${state}")
+endif()
+if(NOT scene STREQUAL SCENE)
+  message(FATAL_ERROR "asked for scene ${SCENE}, the state says ${scene}")
+endif()
+string(JSON description GET "${state}" description)
+string(LENGTH "${description}" description_length)
+if(description_length LESS 40)
+  message(FATAL_ERROR "scene ${SCENE} describes itself in ${description_length} characters: '${description}'")
+endif()
+foreach(i 0 1 2 3)
+  string(JSON p${i} GET "${state}" layout picture ${i})
+endforeach()
+message("${SCENE}: picture at ${p0} ${p1} ${p2} ${p3}; ${description}")
+execute_process(COMMAND ${CHECK} ${OUT} ${p0} ${p1} ${p2} ${p3} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "screenshot check failed for ${OUT}")
+  message(FATAL_ERROR "the picture of ${SCENE} is blank in ${OUT}")
 endif()

@@ -108,7 +108,7 @@ TEST_CASE("modes: a layer too large to compute live keeps its exact shape", "[mo
   CHECK(str(state(*s), "output") == "");
 }
 
-TEST_CASE("every scene describes itself in words: its title and numbers; modes with the lecture's arithmetic", "[a11y]") {
+TEST_CASE("every scene describes itself in words: its title and numbers, modes with the lecture's arithmetic", "[a11y]") {
   for (auto& s : make_scenes()) {
     INFO(s->id());
     const std::string d = s->description();

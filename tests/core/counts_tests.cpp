@@ -1,5 +1,5 @@
 // Layer counts (convplay/counts.h): the lecture's numbers, zero fractions against the built matrices,
-// and 64-bit overflow detection. Shape arithmetic for pooling and transposed convolution at compile time.
+// and 64-bit overflow detection.
 #include "test_support.h"
 
 #include <convplay/counts.h>
@@ -96,24 +96,7 @@ TEST_CASE("counts are 64-bit and overflow is reported, not wrapped", "[counts]")
   STATIC_REQUIRE(count_add(count_of(1), count_of(2)).value == 3);
 }
 
-TEST_CASE("pooling and transposed-convolution shapes follow PyTorch", "[shape][pool2d][conv_transpose2d]") {
-  STATIC_REQUIRE(pool_axis({28, 2, 0, 0, 1, false}).output == 14);
-  STATIC_REQUIRE(pool_axis({7, 3, 2, 1, 1, false}).output == 4);
-  STATIC_REQUIRE(pool_axis({5, 2, 2, 0, 1, true}).output == 3);  // ceil_mode keeps the last partial window
-  STATIC_REQUIRE(pool_axis({5, 2, 2, 1, 1, true}).output == 3);  // ... unless it starts in the right padding
-  STATIC_REQUIRE(pool_axis({5, 3, 2, 2, 1, false}).error == ShapeError::PoolPaddingTooLarge);
-  STATIC_REQUIRE(conv_transpose_axis({4, 3, 2, 1, 1, 1}).output == 8);
-  STATIC_REQUIRE(conv_transpose_axis({3, 3, 1, 0, 1, 1}).error == ShapeError::OutputPaddingTooLarge);
-  const PoolAxisSpec bad{5, 3, 2, 2, 1, false};
-  CHECK(describe(bad, pool_axis(bad)) == "pooling padding 2 is more than half the kernel 3 (at most 1, as in PyTorch)");
-  const TransposedAxisSpec t{3, 3, 2, 0, 2, 1};
-  CHECK(describe(t, conv_transpose_axis(t)) == "output padding 2 must be smaller than the stride 2 or the dilation 1");
-  const TransposedAxisSpec ok{4, 3, 2, 1, 1, 1};
-  CHECK(formula(ok, conv_transpose_axis(ok)) ==
-        "transposed: (N − 1)·S − 2P + D(K − 1) + output_padding + 1 = (4 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 8");
-}
-
-TEST_CASE("format_bytes: binary units named KiB, MiB, GiB; overflow said as such", "[counts]") {
+TEST_CASE("format_bytes: binary units named KiB, MiB, GiB, overflow said as such", "[counts]") {
   CHECK(convplay::format_bytes(0) == "0 B");
   CHECK(convplay::format_bytes(1023) == "1023 B");
   CHECK(convplay::format_bytes(1024) == "1.00 KiB");

@@ -66,7 +66,7 @@ TEST_CASE("feature_maps: each map is its filter's sum plus its bias, then σ, fo
     }
 }
 
-TEST_CASE("feature_maps: no activation gives pre itself; no bias adds nothing; tanh and sigmoid", "[feature_map]") {
+TEST_CASE("feature_maps: no activation gives pre itself, no bias adds nothing, tanh and sigmoid", "[feature_map]") {
   std::mt19937 rng(7);
   const Tensor x = random_tensor({1, 5, 5}, rng);
   auto bank = stack_filters({random_tensor({1, 3, 3}, rng), random_tensor({1, 3, 3}, rng)});

@@ -51,7 +51,7 @@ TEST_CASE("numbers are JSON's decimal numbers, exactly", "[json]") {
   CHECK(refusal(R"({"a":1e999})").find("number overflow") != std::string::npos);
 }
 
-TEST_CASE("escapes: \\u needs four hex digits, surrogate pairs become one UTF-8 character", "[json]") {
+TEST_CASE("escapes: a u-escape needs four hex digits, surrogate pairs become one UTF-8 character", "[json]") {
   JsonObject o;
   std::string error;
   REQUIRE(parse_flat_json_object(R"({"s":"\ud83d\ude00","t":"\u00e9\u20ac\/\b\f\n\r\t\u0000x"})", o, error));

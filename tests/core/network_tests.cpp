@@ -102,7 +102,7 @@ TEST_CASE("'same' padding and strides follow the shared shape arithmetic", "[net
   CHECK(net_shape_text(a.output) == "27×27×96");
 }
 
-TEST_CASE("a layer that cannot fit is named with the core's reason; the layers before keep their numbers", "[network]") {
+TEST_CASE("a layer that cannot fit is named with the core's reason, the layers before keep their numbers", "[network]") {
   auto net = parsed(kLeNet);
   net[3].kernel = 9; // 14×14 → 6×6 after conv2 is fine; make the second pool fail instead below
   NetworkReport r = analyze_network({false, 1, 32, 32}, net);

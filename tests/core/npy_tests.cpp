@@ -43,7 +43,7 @@ TEST_CASE("npy: float32 round trip and NumPy's header", "[npy]") {
   CHECK(npy_bytes(i).find("'shape': (4,)") != std::string::npos);
 }
 
-TEST_CASE("npy: float64 is read and rounded to float32; scalars and version 2.0", "[npy]") {
+TEST_CASE("npy: float64 is read and rounded to float32, scalars and version 2.0", "[npy]") {
   auto t = parse_npy(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }") + raw<double>({0.1, -2.0}));
   REQUIRE(t.ok());
   CHECK(t->data == std::vector<float>{0.1f, -2.0f});

@@ -1,5 +1,6 @@
 // Shape arithmetic (convplay/shape.h): the lecture's modes, PyTorch's and SciPy's 'same' for even
-// kernels, stride and dilation, and every error with its message. Checked at compile time where it can be.
+// kernels, stride and dilation, every error with its message, receptive fields, and the pooling and
+// transposed-convolution axes. Checked at compile time where it can be.
 #include <catch2/catch.hpp>
 
 #include <convplay/shape.h>
@@ -97,4 +98,21 @@ TEST_CASE("receptive fields: an output cell's window, and the output cells that 
   CHECK(pw.stride == 2);
   CHECK(window_readers(pw, 3).size() == 1);
   CHECK(window_readers(pw, 3)[0].output == 1);
+}
+
+TEST_CASE("pooling and transposed-convolution shapes follow PyTorch", "[shape][pool2d][conv_transpose2d]") {
+  STATIC_REQUIRE(pool_axis({28, 2, 0, 0, 1, false}).output == 14);
+  STATIC_REQUIRE(pool_axis({7, 3, 2, 1, 1, false}).output == 4);
+  STATIC_REQUIRE(pool_axis({5, 2, 2, 0, 1, true}).output == 3);  // ceil_mode keeps the last partial window
+  STATIC_REQUIRE(pool_axis({5, 2, 2, 1, 1, true}).output == 3);  // ... unless it starts in the right padding
+  STATIC_REQUIRE(pool_axis({5, 3, 2, 2, 1, false}).error == ShapeError::PoolPaddingTooLarge);
+  STATIC_REQUIRE(conv_transpose_axis({4, 3, 2, 1, 1, 1}).output == 8);
+  STATIC_REQUIRE(conv_transpose_axis({3, 3, 1, 0, 1, 1}).error == ShapeError::OutputPaddingTooLarge);
+  const PoolAxisSpec bad{5, 3, 2, 2, 1, false};
+  CHECK(describe(bad, pool_axis(bad)) == "pooling padding 2 is more than half the kernel 3 (at most 1, as in PyTorch)");
+  const TransposedAxisSpec t{3, 3, 2, 0, 2, 1};
+  CHECK(describe(t, conv_transpose_axis(t)) == "output padding 2 must be smaller than the stride 2 or the dilation 1");
+  const TransposedAxisSpec ok{4, 3, 2, 1, 1, 1};
+  CHECK(formula(ok, conv_transpose_axis(ok)) ==
+        "transposed: (N − 1)·S − 2P + D(K − 1) + output_padding + 1 = (4 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 8");
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -130,6 +131,43 @@ inline int64_t uniform(std::mt19937& rng, int64_t lo, int64_t hi) {
 inline std::mt19937 seeded_rng(uint32_t salt, int64_t index) {
   std::seed_seq seq{static_cast<uint32_t>(Catch::rngSeed()), salt, static_cast<uint32_t>(index)};
   return std::mt19937(seq);
+}
+
+// Golden values (golden/*.txt) are PyTorch's and SciPy's results rounded to float32 from double sums.
+inline constexpr double kGoldenRel = 2e-6, kGoldenAbs = 1e-6;
+
+inline Tensor ones(std::vector<int64_t> shape) {
+  Tensor t = zeros(std::move(shape));
+  for (float& v : t.data) v = 1.0f;
+  return t;
+}
+
+// Backward passes against central finite differences of L = Σ r·y (r random).
+inline constexpr double kFiniteDifferenceStep = 1.0 / 64; // step of the central difference
+inline constexpr double kFiniteDifferenceTol = 3e-3;     // absolute + relative tolerance (float32 forward passes)
+
+inline double dot(const Tensor& r, const Tensor& y) {
+  double s = 0.0;
+  for (size_t i = 0; i < y.data.size(); ++i)
+    if (r.data[i] != 0.0f) s += static_cast<double>(r.data[i]) * y.data[i]; // 0·(−∞) would be NaN
+  return s;
+}
+
+// Compares `analytic` with (L(v + eps·e_i) − L(v − eps·e_i)) / 2eps for every element i of v.
+inline void check_gradient(const char* what, Tensor v, const Tensor& analytic, const std::function<double(const Tensor&)>& loss) {
+  REQUIRE(analytic.shape == v.shape);
+  for (int64_t i = 0; i < v.numel(); ++i) {
+    const float keep = v[i];
+    v[i] = static_cast<float>(keep + kFiniteDifferenceStep);
+    const double lp = loss(v);
+    v[i] = static_cast<float>(keep - kFiniteDifferenceStep);
+    const double lm = loss(v);
+    v[i] = keep;
+    const double numeric = (lp - lm) / (2 * kFiniteDifferenceStep);
+    INFO(what << " element " << i << " of " << shape_string(v.shape) << ": analytic " << analytic[i] << ", numeric "
+              << numeric);
+    CHECK(std::fabs(numeric - analytic[i]) <= kFiniteDifferenceTol * (1.0 + std::fabs(numeric)));
+  }
 }
 
 } // namespace convplay::test

@@ -32,7 +32,7 @@ TEST_CASE("the workers really run", "[thread_pool]") {
 
 TEST_CASE("back-to-back tiny loops and loops after the workers fell asleep", "[thread_pool]") {
   // The hand-over: a call that starts while a worker still leaves the previous one, and a call that
-  // must wake sleeping workers (the poll ends after ThreadPool::idle_poll()).
+  // must wake sleeping workers (after the 3 ms pauses their poll has ended).
   for (std::size_t workers : {1u, 3u}) {
     convplay::ThreadPool pool(workers);
     std::atomic<long> sum{0};
@@ -48,12 +48,13 @@ TEST_CASE("back-to-back tiny loops and loops after the workers fell asleep", "[t
 }
 
 TEST_CASE("every worker takes part again after idle gaps shorter and longer than its poll", "[thread_pool]") {
-  // In WebAssembly a worker polls only a few microseconds before it sleeps, so most loops that follow
-  // a pause must wake it: each probe needs every thread to run one of its items.
+  // An idle worker polls for a while (idle_poll() in thread_pool.cpp) and then sleeps, so most
+  // loops that follow a pause must wake it: each probe needs every thread to run one of its items. The
+  // gaps fall on both sides of either poll.
   convplay::ThreadPool pool(2);
   const std::size_t want = convplay::ThreadPool::threads_supported() ? 3u : 1u;
-  const auto poll = convplay::ThreadPool::idle_poll();
-  for (const auto gap : {std::chrono::microseconds(0), poll / 2, poll * 4, std::chrono::microseconds(3000)}) {
+  for (const int gap_us : {0, 2, 20, 250, 2000, 3000}) {
+    const auto gap = std::chrono::microseconds(gap_us);
     for (int repeat = 0; repeat < 5; ++repeat) {
       std::this_thread::sleep_for(gap);
       INFO("gap " << gap.count() << " us, repeat " << repeat);

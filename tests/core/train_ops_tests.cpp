@@ -3,19 +3,14 @@
 // kernel), every instruction set, 0..3 worker threads with bit-identical results, LeNet-5's layers at
 // batch 64, and the errors and fallbacks. Tolerance: float rounding of the sums, scaled by Σ|terms|
 // (the reference run on absolute values). The seed is printed; rerun one with --rng-seed N.
-// A hidden [.bench] case times the fast operators against the references on LeNet-5.
 #include "test_support.h"
 
-#include <convplay/conv2d_plan.h>
 #include <convplay/gemm.h>
 #include <convplay/train_ops.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -253,64 +248,4 @@ TEST_CASE("train ops: bad shapes are errors, other configurations run the refere
   auto dg = convplay::dense_backward_fast(dx, dw, true, random_tensor(rng, {5, 3}), no_input);
   REQUIRE(dg.ok());
   CHECK(dg->input.data.empty());
-}
-
-// Run with: convplay_core_fast_tests "[train_ops_bench]" (hidden from the default run).
-TEST_CASE("train ops timing on LeNet-5 at batch 64", "[.bench][train_ops_bench]") {
-  std::mt19937 rng(1);
-  using Clock = std::chrono::steady_clock;
-  // The best of `reps` runs after a warm-up: on a shared machine the median of a multi-millisecond
-  // operator mostly measures how often the scheduler took its core away.
-  auto best_ms = [](int reps, auto&& f) {
-    f();
-    double best = 1e300;
-    for (int i = 0; i < reps; ++i) {
-      const auto t0 = Clock::now();
-      f();
-      best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    }
-    return best;
-  };
-  const int workers = convplay::ThreadPool::threads_supported() ? 1 : 0; // 2 cores here
-  convplay::ThreadPool serial(0), parallel(static_cast<std::size_t>(workers));
-  std::printf("%-34s %12s %12s %12s %9s\n", "operator (LeNet-5, batch 64)", "reference", "fast 1 thr",
-              workers ? "fast 2 thr" : "-", "speed-up");
-  auto row = [&](const char* name, double ref, const std::function<void(convplay::ThreadPool*)>& fast) {
-    const double t1 = best_ms(20, [&] { fast(&serial); });
-    const double t2 = workers ? best_ms(20, [&] { fast(&parallel); }) : t1;
-    std::printf("%-34s %9.3f ms %9.3f ms %9.3f ms %8.1fx\n", name, ref, t1, t2, ref / std::min(t1, t2));
-  };
-  struct ConvLayer { const char* name; std::vector<int64_t> x, w; int64_t pad; bool input_gradient; };
-  for (const ConvLayer& c : {ConvLayer{"conv1 1→6 K5 28×28 pad 2, backward", {64, 1, 28, 28}, {6, 1, 5, 5}, 2, true},
-                             ConvLayer{"  the same without grad_input", {64, 1, 28, 28}, {6, 1, 5, 5}, 2, false},
-                             ConvLayer{"conv2 6→16 K5 14×14, backward", {64, 6, 14, 14}, {16, 6, 5, 5}, 0, true}}) {
-    const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
-    Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w), b = random_tensor(rng, {c.w[0]});
-    Tensor gy = conv_grad_output(rng, x, w, p);
-    const double ref = best_ms(3, [&] { (void)convplay::conv2d_backward(x, w, true, gy, p); });
-    TrainOpsOptions o;
-    o.input_gradient = c.input_gradient;
-    row(c.name, ref, [&](convplay::ThreadPool* pool) {
-      o.pool = pool;
-      (void)convplay::conv2d_backward_fast(x, w, true, gy, p, o);
-    });
-    if (!c.input_gradient) continue;
-    // The fast forward convolution of the same layer, for scale (a backward pass is two such products).
-    const double fref = best_ms(3, [&] { (void)convplay::conv2d(x, w, &b, p); });
-    convplay::Conv2dPlan plan({c.x[0], c.x[1], c.x[2], c.x[3], c.w[0], c.w[2], c.w[3], c.pad, c.pad, c.pad, c.pad},
-                              w.data.data(), b.data.data());
-    std::vector<float> y(static_cast<size_t>(plan.output_size()));
-    row("  forward (Conv2dPlan)", fref, [&](convplay::ThreadPool* pool) { plan.run(x.data.data(), y.data(), pool); });
-  }
-  for (auto [in, out] : {std::pair<int64_t, int64_t>{400, 120}, {120, 84}, {84, 10}}) {
-    Tensor x = random_tensor(rng, {64, in}), w = random_tensor(rng, {out, in}), b = random_tensor(rng, {out});
-    Tensor gy = random_tensor(rng, {64, out});
-    char name[64];
-    std::snprintf(name, sizeof name, "dense %lld→%lld forward", static_cast<long long>(in), static_cast<long long>(out));
-    row(name, best_ms(5, [&] { (void)convplay::dense(x, w, &b); }),
-        [&](convplay::ThreadPool* pool) { (void)convplay::dense_fast(x, w, &b, {pool}); });
-    std::snprintf(name, sizeof name, "dense %lld→%lld backward", static_cast<long long>(in), static_cast<long long>(out));
-    row(name, best_ms(5, [&] { (void)convplay::dense_backward(x, w, true, gy); }),
-        [&](convplay::ThreadPool* pool) { (void)convplay::dense_backward_fast(x, w, true, gy, {pool}); });
-  }
 }

@@ -66,7 +66,7 @@ TEST_CASE("architecture: presets and the 28x28 input with padding 2", "[architec
   CHECK(has(st, R"("params_12":8389120)"));                  // 16,384·512 + 512
 }
 
-TEST_CASE("architecture: a layer that cannot fit is named; the rows before stay", "[architecture]") {
+TEST_CASE("architecture: a layer that cannot fit is named, the rows before stay", "[architecture]") {
   auto s = architecture();
   REQUIRE(apply(*s, R"({"stack":"conv6k5,relu,pool2,conv16k15,relu,pool2,flatten,dense10"})").empty());
   const std::string st = state_of(*s);
@@ -120,7 +120,7 @@ TEST_CASE("architecture: the description walks the layers with their shapes and 
   CHECK_THAT(d, Catch::Contains("Does not fit: layer 3 (conv16k15)"));
 }
 
-TEST_CASE("architecture: LeNet-5 with tanh is named for its modern form; the old preset key still loads it", "[architecture]") {
+TEST_CASE("architecture: LeNet-5 with tanh is named for its modern form, the old preset key still loads it", "[architecture]") {
   auto s = architecture();
   REQUIRE(apply(*s, R"({"preset":"lenet5_tanh"})").empty());
   const std::string st = state_of(*s);

@@ -42,7 +42,7 @@ TEST_CASE("matmul: the 2-D doubly blocked matrix of a 4x4 image and a 2x2 kernel
   CHECK(std::get<bool>(st.at("equal")));
 }
 
-TEST_CASE("matmul: the three ways agree; the Toeplitz matrix takes the most memory; too big is refused", "[matmul]") {
+TEST_CASE("matmul: the three ways agree, the Toeplitz matrix takes the most memory, too big is refused", "[matmul]") {
   auto s = make_matmul_scene();
   REQUIRE(apply(*s, R"({"layer_size":12,"layer_c":2,"layer_m":4,"layer_k":3})").empty());
   auto st = state(*s);

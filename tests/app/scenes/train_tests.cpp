@@ -99,7 +99,7 @@ double first_loss(const NetView& n) { return n.loss_curve.empty() ? -1 : n.loss_
 
 } // namespace
 
-TEST_CASE("train session: both networks learn the bars on the same batches; loss falls, accuracy rises", "[train]") {
+TEST_CASE("train session: both networks learn the bars on the same batches, loss falls, accuracy rises", "[train]") {
   Data data;
   TrainSession t;
   REQUIRE(t.set_settings(small()).empty());
@@ -224,7 +224,7 @@ TEST_CASE("train session: each job is bounded: with no time left it still takes 
   CHECK(n[0].steps + n[1].steps >= 2);
 }
 
-TEST_CASE("train session: Stepped runs one job per frame after it; Thread on the worker with the pool", "[train]") {
+TEST_CASE("train session: Stepped runs one job per frame after it, Thread on the worker with the pool", "[train]") {
   Data data;
   SECTION("stepped") {
     Mode mode(BackgroundMode::Stepped);
@@ -243,6 +243,7 @@ TEST_CASE("train session: Stepped runs one job per frame after it; Thread on the
     CHECK(t.view().nets[0].steps > 0);
   }
   SECTION("thread") {
+    if (!ThreadPool::threads_supported()) return; // the single-threaded build has no worker: Stepped only
     Mode mode(BackgroundMode::Thread);
     ThreadPool pool(1);
     TrainSession t;
@@ -435,7 +436,7 @@ TEST_CASE("train scene: setState refuses what cannot train and changes nothing",
   CHECK(text_of(*s) == before);
 }
 
-TEST_CASE("train scene: running requests the data; parameters reach the session and the URL keys", "[train]") {
+TEST_CASE("train scene: running requests the data, parameters reach the session and the URL keys", "[train]") {
   Data data;
   auto s = train_scene();
   REQUIRE(apply(*s, R"({"running":true,"lr":0.002,"batch":32,"optimizer":"sgd","seed":3,"model":"lenet5"})").empty());
@@ -462,7 +463,7 @@ TEST_CASE("train scene: running requests the data; parameters reach the session 
   CHECK(hashed("stack"));
 }
 
-TEST_CASE("train session: a frame's job gets what its drawing leaves of ~33 ms; the worker's jobs are longer", "[train]") {
+TEST_CASE("train session: a frame's job gets what its drawing leaves of ~33 ms, the worker's jobs are longer", "[train]") {
   TrainSession t; // no job yet: the whole interval was drawing
   CHECK(t.budget_for(BackgroundMode::Thread, 16.0) == kThreadJobMs);
   CHECK(t.budget_for(BackgroundMode::Stepped, 10.0) == Approx(kSteppedFrameMs - 10.0));

@@ -8,25 +8,15 @@
 //   y[n][m][oh][ow] = bias[m] + sum over c < C/groups, kh, kw (in that order) of
 //                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
-// The kernel (src/kernels/conv2d_direct_f32*) keeps MB output channels × NB vectors of output columns
-// in registers; the plan picks the tile that wastes least for the M/groups filters of a group
-// (WebAssembly: 5×2, 4×2, 3×3 or 1×4 vectors of 4; AVX2: 6×2 vectors of 8; depthwise with one filter
-// per group: the single-channel 1×4 tile). Where a row tile would waste lanes on short output rows
-// (LeNet's 10 columns) the channel-vectorised kernel instead keeps 4 to 12 output pixels (running on across
-// rows) × 1 or 2 vectors of channels (every instruction set; tiling Channels forces it, Columns the
-// rows). With SW > 1 the padded copy of the input stores each row as SW column phases, so every tap
-// reads a contiguous slice. run() splits the work into chunks of output
-// rows × (image, group, channel block) (block fastest, so a chunk's input rows stay in cache) and hands
-// them to the pool in items of at least ~16k multiply-adds; layers under 2^17 multiply-adds run on the
-// calling thread. The channel-vectorised kernels split output pixels instead of rows, into few tasks
-// (whole channel blocks where there are enough), one item of consecutive tasks per thread.
+// The kernels (src/kernels/conv2d_direct_f32*) keep a tile of output channels × vectors of output
+// columns in registers, or, where rows are too short for that (LeNet's 10 columns), a tile of output
+// pixels × vectors of channels; the plan picks the tile that wastes least (tiling forces one), and run()
+// hands chunks of the work to the pool, small layers staying on the calling thread (conv2d_plan.cpp).
 // Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
 // tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
-// 3×3) with 36 instead of 144. Algorithm::Auto takes it where it measured faster (see
-// conv2d_winograd.cpp), always with 8+ channels in and out: in WebAssembly F(4×4) from 16 out and
-// 400 outputs per image, F(2×2) on smaller images with 128+ channel pairs; natively F(2×2) from 2048
-// channel pairs (256 on rows narrower than 16). Its results differ from the sum above by rounding
-// only (up to ~1e-4 with 64 channels for F(4×4)), and are the same whatever the threads.
+// 3×3) with 36 instead of 144. Algorithm::Auto takes it where it pays, always with 8+ channels in and
+// out (the thresholds per platform are in conv2d_winograd.cpp). Its results differ from the sum above
+// by rounding only (up to ~1e-4 with 64 channels for F(4×4)), and are the same whatever the threads.
 #pragma once
 #include <convplay/shape.h>
 #include <convplay/tensor.h> // Expected

@@ -1,0 +1,25 @@
+# cmake -DSRC=<repository> -P public_api.cmake
+# app/ and cli/ use the core's public API only: no file there includes a header of core/internal/convplay/
+# (their targets cannot find one either; this names the file and the header when someone tries).
+cmake_minimum_required(VERSION 3.16) # IN_LIST
+file(GLOB internal_headers RELATIVE ${SRC}/core/internal/convplay ${SRC}/core/internal/convplay/*.h)
+if(NOT internal_headers)
+  message(FATAL_ERROR "no internal headers found under ${SRC}/core/internal/convplay")
+endif()
+file(GLOB_RECURSE sources ${SRC}/app/*.h ${SRC}/app/*.cpp ${SRC}/cli/*.h ${SRC}/cli/*.cpp)
+set(bad "")
+foreach(source IN LISTS sources)
+  file(STRINGS ${source} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]convplay/")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE ".*convplay/([A-Za-z0-9_]+\\.h).*" "\\1" header "${line}")
+    if(header IN_LIST internal_headers)
+      file(RELATIVE_PATH rel ${SRC} ${source})
+      string(APPEND bad "\n  ${rel}: convplay/${header}")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "internal core headers included outside core/, bench/ and tests/:${bad}")
+endif()
+list(LENGTH sources n)
+message("public_api: ${n} files of app/ and cli/ include only public core headers")
