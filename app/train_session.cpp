@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 namespace convplay::app {
 namespace {
@@ -423,14 +424,26 @@ void TrainSession::work(double budget_ms, bool train, bool long_job) {
   for (auto& n : nets_) n->net.set_pool(pool_);
   const auto t0 = Clock::now();
   auto published = t0;
+  int64_t seen_tick = last_tick_ms_.load(std::memory_order_acquire);
+  double frame_ms = 0; // the main thread's frame interval, smoothed
   for (int count = 0;; ++count) {
     if (count > 0 && stop_.load(std::memory_order_acquire)) break;
-    if (long_job && steady_ms() - last_tick_ms_.load(std::memory_order_acquire) > kHeartbeatMs) break; // the scene is not shown
+    const int64_t tick = last_tick_ms_.load(std::memory_order_acquire), now = steady_ms();
+    if (long_job && now - tick > kHeartbeatMs) break; // the scene is not shown
     const Item item = pick(train);
     if (item.kind == Item::None) break;
     if (!long_job && count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
+    const auto started = Clock::now();
     run(item);
-    if (long_job && ms_since(published) >= kPublishMs) {
+    if (!long_job) continue;
+    if (tick != seen_tick) {
+      frame_ms = frame_ms == 0 ? static_cast<double>(tick - seen_tick) : 0.7 * frame_ms + 0.3 * static_cast<double>(tick - seen_tick);
+      seen_tick = tick;
+    }
+    // Frames this slow mean the drawing lacks CPU (software rendering on a busy machine): give it half.
+    if (std::max(frame_ms, static_cast<double>(steady_ms() - tick)) > kSlowFrameMs)
+      std::this_thread::sleep_for(Clock::now() - started);
+    if (ms_since(published) >= kPublishMs) {
       auto v = std::make_unique<SessionView>(make_view());
       std::lock_guard lock(published_mutex_);
       published_ = std::move(v);

@@ -9,6 +9,8 @@
 //    copies its results into a view that tick() takes (the main thread never waits for the job). It ends
 //    when tick() asks it to (a pause, new settings, a command, a new drawing or feature image: applied
 //    between jobs) or when no tick() came for kHeartbeatMs (the scene is not shown: training pauses).
+//    When the frames come slower than kSlowFrameMs (the drawing lacks CPU, as with software rendering
+//    on a busy machine), it rests after each step as long as the step took.
 //    While the data is still arriving, jobs of at most kThreadJobMs, so that the datasets can grow
 //    between them.
 //  - Stepped (no threads): after each frame, for the time budget_for() gives: it steers the frames'
@@ -55,6 +57,7 @@ inline constexpr int kMaxMisclassified = 16;
 inline constexpr double kThreadJobMs = 100.0;    // a job on the worker thread while the data arrives
 inline constexpr double kPublishMs = 100.0;      // a long job's results reach view() this often
 inline constexpr double kHeartbeatMs = 500.0;    // a long job ends when no tick() came for this long
+inline constexpr double kSlowFrameMs = 200.0;    // frames slower than this: a long job pauses as long as each step
 inline constexpr double kSteppedFrameMs = 47.0;  // single-threaded: the frames' interval aimed at (21 per second)
 inline constexpr double kMinSteppedMs = 8.0;     // a frame's job budget: at least (when the drawing alone is slower) …
 inline constexpr double kMaxSteppedMs = 44.0;    // … and at most
