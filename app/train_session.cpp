@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 namespace convplay::app {
 namespace {
@@ -139,7 +140,13 @@ void TrainSession::placeholder_view() {
 }
 
 TrainSession::~TrainSession() {
-  if (busy()) background_wait();
+  if (!busy()) return;
+  stop_job();
+  background_wait();
+}
+
+void TrainSession::stop_job() {
+  if (busy()) stop_.store(true, std::memory_order_release);
 }
 
 std::string TrainSession::set_settings(const TrainSettings& s) {
@@ -152,21 +159,53 @@ std::string TrainSession::set_settings(const TrainSettings& s) {
     rebuild_pending_ = true;
     if (!busy()) placeholder_view(); // what state() reports until the next tick builds them
   }
+  if (!(a == b) || s.lr != built_.lr) stop_job(); // applied between jobs
   return {};
 }
 
-void TrainSession::reset() { rebuild_pending_ = true; }
-void TrainSession::request_shift_sweep() { shift_requested_ = true; }
-void TrainSession::set_probe_image(std::vector<uint8_t> pixels) { probe_image_ = std::move(pixels); }
+void TrainSession::set_running(bool running) {
+  if (running != running_) stop_job(); // a pause ends the job; a resume turns an evaluation job into training
+  running_ = running;
+}
+void TrainSession::reset() {
+  rebuild_pending_ = true;
+  stop_job();
+}
+void TrainSession::request_shift_sweep() {
+  shift_requested_ = true;
+  stop_job();
+}
+// The job reads the probe image and the feature image: new ones wait for the end of a job in flight.
+void TrainSession::set_probe_image(std::vector<uint8_t> pixels) {
+  if (!busy()) {
+    probe_pending_ = false;
+    if (pixels != probe_image_) probe_image_ = std::move(pixels);
+    return;
+  }
+  if (probe_pending_ ? pixels == pending_probe_ : pixels == probe_image_) return;
+  pending_probe_ = std::move(pixels);
+  probe_pending_ = pending_probe_ != probe_image_;
+  if (probe_pending_) stop_job();
+}
 void TrainSession::set_feature_image(int64_t test_index, int shift) {
-  feature_index_ = test_index;
-  feature_shift_ = std::clamp(shift, -kMaxShift, kMaxShift);
+  shift = std::clamp(shift, -kMaxShift, kMaxShift);
+  if (!busy()) {
+    feature_pending_ = false;
+    feature_index_ = test_index;
+    feature_shift_ = shift;
+    return;
+  }
+  feature_pending_ = test_index != feature_index_ || shift != feature_shift_;
+  pending_feature_index_ = test_index;
+  pending_feature_shift_ = shift;
+  if (feature_pending_) stop_job();
 }
 
-double TrainSession::budget_for(BackgroundMode mode, double frame_ms) const {
+double TrainSession::budget_for(BackgroundMode mode, double frame_ms) {
   if (mode == BackgroundMode::Thread) return kThreadJobMs;
-  const double drawing = std::max(0.0, frame_ms - last_job_ms());
-  return std::clamp(kSteppedFrameMs - drawing, kMinSteppedMs, kSteppedFrameMs);
+  if (frame_ms > 0 && frame_ms < 1000.0)
+    stepped_budget_ = std::clamp(stepped_budget_ + kSteppedGain * (kSteppedFrameMs - frame_ms), kMinSteppedMs, kMaxSteppedMs);
+  return stepped_budget_;
 }
 
 void TrainSession::rebuild() {
@@ -375,23 +414,49 @@ void TrainSession::run(const Item& item) {
   }
 }
 
-void TrainSession::work(double budget_ms, bool train) {
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+void TrainSession::work(double budget_ms, bool train, bool long_job) {
   for (auto& n : nets_) n->net.set_pool(pool_);
   const auto t0 = Clock::now();
+  auto published = t0;
+  int64_t seen_tick = last_tick_ms_.load(std::memory_order_acquire);
+  double frame_ms = 0; // the main thread's frame interval, smoothed
   for (int count = 0;; ++count) {
+    if (count > 0 && stop_.load(std::memory_order_acquire)) break;
+    const int64_t tick = last_tick_ms_.load(std::memory_order_acquire), now = steady_ms();
+    if (long_job && now - tick > kHeartbeatMs) break; // the scene is not shown
     const Item item = pick(train);
     if (item.kind == Item::None) break;
-    if (count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
+    if (!long_job && count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
+    const auto started = Clock::now();
     run(item);
+    if (!long_job) continue;
+    if (tick != seen_tick) {
+      frame_ms = frame_ms == 0 ? static_cast<double>(tick - seen_tick) : 0.7 * frame_ms + 0.3 * static_cast<double>(tick - seen_tick);
+      seen_tick = tick;
+    }
+    // Frames this slow mean the drawing lacks CPU (software rendering on a busy machine): give it half.
+    if (std::max(frame_ms, static_cast<double>(steady_ms() - tick)) > kSlowFrameMs)
+      std::this_thread::sleep_for(Clock::now() - started);
+    if (ms_since(published) >= kPublishMs) {
+      auto v = std::make_unique<SessionView>(make_view());
+      std::lock_guard lock(published_mutex_);
+      published_ = std::move(v);
+      published = Clock::now();
+    }
   }
   last_job_ms_ = ms_since(t0);
   for (auto& n : nets_) n->net.set_pool(nullptr); // the main thread's small forward passes run on itself
 }
 
-void TrainSession::take_view() {
+SessionView TrainSession::make_view() {
   SessionView v;
   v.error = error_;
-  v.running = running_;
   const Dataset& train = data_train();
   const Dataset& test = data_test();
   v.train_available = train.size();
@@ -399,7 +464,7 @@ void TrainSession::take_view() {
   v.test_available = test.size();
   v.warming_up = !train.complete();
   v.evaluating = !evals_.empty();
-  v.shift_pending = shift_requested_ || shift_due_ || std::any_of(evals_.begin(), evals_.end(), [](const EvalTask& t) { return t.kind == EvalKind::Shift; });
+  v.shift_pending = shift_due_ || std::any_of(evals_.begin(), evals_.end(), [](const EvalTask& t) { return t.kind == EvalKind::Shift; });
   v.steps_per_epoch = train.complete() && built_.batch > 0 ? train.size() / built_.batch : 0;
   std::vector<float> probe;
   if (probe_image_.size() == static_cast<size_t>(kFashionInput.h * kFashionInput.w)) {
@@ -446,11 +511,32 @@ void TrainSession::take_view() {
       if (auto f = n.net.forward(feature.data(), 1); f.ok()) nv.feature_maps = n.net.feature_maps();
     v.nets.push_back(std::move(nv));
   }
-  view_ = std::move(v);
+  return v;
 }
 
 bool TrainSession::tick(ThreadPool* pool, double budget_ms) {
+  last_tick_ms_.store(steady_ms(), std::memory_order_release);
+  std::unique_ptr<SessionView> fresh;
+  {
+    std::unique_lock lock(published_mutex_, std::try_to_lock); // never waits for the job
+    if (lock.owns_lock()) fresh = std::move(published_);
+  }
+  if (fresh) {
+    view_ = std::move(*fresh);
+    view_.running = running_;
+    view_.shift_pending = view_.shift_pending || shift_requested_;
+  }
   if (busy()) return true;
+  stop_.store(false, std::memory_order_relaxed);
+  if (probe_pending_) {
+    probe_image_ = std::move(pending_probe_);
+    probe_pending_ = false;
+  }
+  if (feature_pending_) {
+    feature_index_ = pending_feature_index_;
+    feature_shift_ = pending_feature_shift_;
+    feature_pending_ = false;
+  }
   data_pump(); // the datasets grow only here, while no job reads them
   if (rebuild_pending_) {
     rebuild();
@@ -462,16 +548,21 @@ bool TrainSession::tick(ThreadPool* pool, double budget_ms) {
     shift_requested_ = false;
     shift_due_ = true;
   }
-  take_view();
+  view_ = make_view();
+  view_.running = running_;
+  view_.shift_pending = view_.shift_pending || shift_requested_;
   // Paused, a job still runs the evaluations asked for (accuracy against shift): no steps.
   if (!error_.empty() || nets_.empty()) return false;
   const bool train = running_;
   const Item next = pick(train);
   if (next.kind == Item::None) return false; // paused, or waiting for data
   pool_ = pool;
+  // Once the data is complete nothing needs the job to end but the main thread's requests: on the
+  // worker thread it runs until then.
+  const bool long_job = background_mode() == BackgroundMode::Thread && data_status().state == DataState::Ready;
   busy_.store(true, std::memory_order_release);
-  background_submit([this, budget_ms, train] {
-    work(budget_ms, train);
+  background_submit([this, budget_ms, train, long_job] {
+    work(budget_ms, train, long_job);
     busy_.store(false, std::memory_order_release);
   });
   return busy();
@@ -483,7 +574,7 @@ std::vector<NamedTensor> TrainSession::state_dict(size_t i) const {
 }
 
 const std::vector<NetLayer>* TrainSession::layers(size_t i) const {
-  if (busy() || i >= nets_.size()) return nullptr;
+  if (i >= nets_.size()) return nullptr;
   return &nets_[i]->net.layers();
 }
 

@@ -1,14 +1,25 @@
 // Training in the page (scene "train"): one or two TrainableNetworks (by default LeNet-5 and the dense
-// network, on the same batches) trained in jobs of bounded time, and what the scene draws about them.
+// network, on the same batches) trained in jobs, and what the scene draws about them.
 // No ImGui here: the scene draws view(), and tests drive the same path.
 //
 // Jobs (app/background.h): tick(), called by the scene once per frame while it is shown, submits one job
-// at a time: "train for up to budget ms" (Thread: on the background worker, the networks on the app's
-// thread pool; Stepped: after the frame, kept under ~10 ms so the page keeps drawing; Inline: at once).
+// at a time.
+//  - Thread (the worker thread, the networks on the app's thread pool): once the data has arrived, one
+//    job trains on without waiting for frames, so the pool never idles between jobs. Every kPublishMs it
+//    copies its results into a view that tick() takes (the main thread never waits for the job). It ends
+//    when tick() asks it to (a pause, new settings, a command, a new drawing or feature image: applied
+//    between jobs) or when no tick() came for kHeartbeatMs (the scene is not shown: training pauses).
+//    When the frames come slower than kSlowFrameMs (the drawing lacks CPU, as with software rendering
+//    on a busy machine), it rests after each step as long as the step took.
+//    While the data is still arriving, jobs of at most kThreadJobMs, so that the datasets can grow
+//    between them.
+//  - Stepped (no threads): after each frame, for the time budget_for() gives: it steers the frames'
+//    interval to kSteppedFrameMs (at least 20 frames per second), giving training what drawing leaves;
+//    where the drawing alone is slower than that, kMinSteppedMs.
+//  - Inline (tests): at once, bounded by the budget.
 // While a job is in flight only the job touches the networks and the training state; the main thread
-// reads view(), a copy taken by tick() between jobs. Also between jobs: data_pump() (the datasets grow
-// only then), settings that rebuild, and the small forward passes for the drawing and the feature maps
-// (on the calling thread, without the pool).
+// reads view(). Between jobs: data_pump() (the datasets grow only then), settings that rebuild, and the
+// small forward passes for the drawing and the feature maps.
 //
 // Batches: while the training set is still arriving, B random images of those available; once it is
 // complete, epochs in epoch_order(seed, epoch, N), B at a time, the last partial batch dropped. With two
@@ -30,6 +41,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,9 +54,14 @@ inline constexpr int kMaxShift = 6;           // shifts −6…+6 (down and righ
 inline constexpr int kShiftCount = 2 * kMaxShift + 1;
 inline constexpr int kLossWindow = 10;        // training steps per point of the loss curve
 inline constexpr int kMaxMisclassified = 16;
-inline constexpr double kThreadJobMs = 100.0;    // a job on the worker thread
-inline constexpr double kSteppedFrameMs = 33.0;  // single-threaded: a frame with its job, ~30 frames per second
-inline constexpr double kMinSteppedMs = 8.0;     // the least a frame trains for (one step may take longer)
+inline constexpr double kThreadJobMs = 100.0;    // a job on the worker thread while the data arrives
+inline constexpr double kPublishMs = 100.0;      // a long job's results reach view() this often
+inline constexpr double kHeartbeatMs = 500.0;    // a long job ends when no tick() came for this long
+inline constexpr double kSlowFrameMs = 200.0;    // frames slower than this: a long job pauses as long as each step
+inline constexpr double kSteppedFrameMs = 47.0;  // single-threaded: the frames' interval aimed at (21 per second)
+inline constexpr double kMinSteppedMs = 8.0;     // a frame's job budget: at least (when the drawing alone is slower) …
+inline constexpr double kMaxSteppedMs = 44.0;    // … and at most
+inline constexpr double kSteppedGain = 0.25;     // budget change per ms of interval off the aim, per frame
 inline constexpr double kMinTrainLr = 1e-6;   // lr in [1e-6, 1]
 inline constexpr double kMaxTrainLr = 1.0;
 inline constexpr int kMaxTrainSeed = 1000000; // seed in [0, 10^6]
@@ -120,7 +137,7 @@ public:
   // the networks from the seed (at the next tick); a new lr applies from the next step on.
   std::string set_settings(const TrainSettings& s);
   const TrainSettings& settings() const { return settings_; }
-  void set_running(bool running) { running_ = running; }
+  void set_running(bool running);
   bool running() const { return running_; }
   void reset();                // rebuild from the seed at the next tick
   void request_shift_sweep();  // accuracy against shift at the current weights, in slices
@@ -132,7 +149,9 @@ public:
 
   // Main thread, once per frame while the scene is shown. If no job is in flight: takes the results of
   // the last one into view(), pumps the data, applies new settings, and submits the next job when running
-  // (budget_ms: its time limit; at least one step or slice runs). True if a job is in flight afterwards.
+  // (budget_ms: its time limit, unless it is a long one; at least one step or slice runs). While a job is
+  // in flight: takes the results it has published, and asks it to end if something waits for it.
+  // True if a job is in flight afterwards.
   bool tick(ThreadPool* pool, double budget_ms);
   bool busy() const { return busy_.load(std::memory_order_acquire); }
   // Work left that needs frames even while paused: an evaluation asked for or under way.
@@ -140,12 +159,13 @@ public:
   const SessionView& view() const { return view_; }
   // The weights of network i under PyTorch's state_dict names (between jobs only; empty when busy).
   std::vector<NamedTensor> state_dict(size_t i) const;
-  const std::vector<NetLayer>* layers(size_t i) const; // its stack, or null
+  const std::vector<NetLayer>* layers(size_t i) const; // its stack, or null (jobs never change it)
 
-  // A job's time limit. Thread: long jobs (the main thread draws meanwhile; each job's end costs a
-  // frame's wait). Stepped: the job runs inside the frame; it gets what is left of kSteppedFrameMs after
-  // the drawing (frame_ms, the last frame's interval, minus the last job), at least kMinSteppedMs.
-  double budget_for(BackgroundMode mode, double frame_ms) const;
+  // A job's time limit; called once per frame. Thread: kThreadJobMs (the jobs while the data arrives).
+  // Stepped: the job runs after the frame; frame_ms, the last frame's interval (drawing, job, waiting
+  // for the browser), steers it: kSteppedGain × (kSteppedFrameMs − frame_ms) is added to the budget,
+  // kept within kMinSteppedMs…kMaxSteppedMs (intervals over a second, e.g. after a pause, are ignored).
+  double budget_for(BackgroundMode mode, double frame_ms);
   double last_job_ms() const { return busy() ? 0.0 : last_job_ms_; }
 
 private:
@@ -155,11 +175,12 @@ private:
   struct EvalTask;
   struct Item;
   void rebuild();
-  void work(double budget_ms, bool train); // the job; train: steps too, not only evaluations
+  void work(double budget_ms, bool train, bool long_job); // the job; train: steps too, not only evaluations
+  SessionView make_view(); // the results (the job's state: on its thread, or between jobs)
+  void stop_job();               // asks a job in flight to end after its current step
   Item pick(bool train);       // the next step or evaluation slice, with its estimated cost
   void run(const Item& item);
   bool ensure_batch(int64_t index);
-  void take_view();
 
   TrainSettings settings_;      // main thread
   TrainSettings built_;         // what the networks were built with (job and main thread between jobs)
@@ -171,6 +192,16 @@ private:
   int64_t feature_index_ = 0;
   int feature_shift_ = 0;
   std::atomic<bool> busy_{false};
+  std::atomic<bool> stop_{false};        // set by the main thread: the job in flight should end
+  std::atomic<int64_t> last_tick_ms_{0}; // the main thread's last tick() (steady clock, ms)
+  std::mutex published_mutex_;
+  std::unique_ptr<SessionView> published_; // the long job's latest results, not yet taken by tick()
+  std::vector<uint8_t> pending_probe_;     // set while a job was in flight, applied between jobs
+  bool probe_pending_ = false;
+  int64_t pending_feature_index_ = 0;
+  int pending_feature_shift_ = 0;
+  bool feature_pending_ = false;
+  double stepped_budget_ = 15.0;           // Stepped: the current budget (see budget_for)
   double last_job_ms_ = 0;      // written by the job, read after it
   ThreadPool* pool_ = nullptr;
 

@@ -683,6 +683,7 @@ void TrainScene::draw_export(const SessionView& v) {
     ImGui::PopID();
   }
   ImGui::NewLine();
+  if (session_.busy() && p_.running) hint_line("Pause the training to save its weights.");
   if (!export_note_.empty()) hint_line(export_note_.c_str());
   const std::vector<NetLayer>* layers = session_.layers(0);
   if (!layers) return;

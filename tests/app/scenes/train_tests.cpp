@@ -261,6 +261,42 @@ TEST_CASE("train session: Stepped runs one job per frame after it, Thread on the
     CHECK(t.view().nets[1].steps >= 30);
     CHECK(t.view().nets[0].loss < first_loss(t.view().nets[0]));
   }
+  SECTION("thread: with the data in, one job trains on, publishing its results, until asked to end") {
+    Mode mode(BackgroundMode::Thread);
+    ThreadPool pool(1);
+    TrainSession t;
+    REQUIRE(t.set_settings(small("lenet5")).empty());
+    t.set_probe_every(1000000);
+    t.set_running(true);
+    t.tick(&pool, 20.0); // builds and submits the job
+    REQUIRE(t.busy());
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60); // ThreadSanitizer is slow
+    int64_t seen = 0;
+    int ended = 0; // jobs seen to end (each tick comes 5 ms after the last: an ended job would show)
+    while (std::chrono::steady_clock::now() < until && seen < 40) { // ticks only read what it published
+      ended += t.busy() ? 0 : 1;
+      CHECK(t.tick(&pool, 20.0));
+      seen = t.view().nets.empty() ? 0 : t.view().nets[0].steps;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(seen >= 40); // over several epochs of 8 steps, with their evaluations
+    CHECK(ended == 0);
+    CHECK(t.state_dict(0).empty()); // the weights are the job's while it runs
+    t.set_running(false); // a pause ends it after the current step (then the evaluations due run)
+    for (int i = 0; i < 2000 && t.tick(&pool, 20.0); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    CHECK_FALSE(t.busy());
+    const int64_t paused = t.view().nets[0].steps;
+    CHECK(paused >= seen);
+    CHECK_FALSE(t.state_dict(0).empty());
+    t.tick(&pool, 20.0);
+    CHECK(t.view().nets[0].steps == paused);
+    t.set_running(true); // without ticks (the scene not shown) the job ends by itself
+    t.tick(&pool, 20.0);
+    REQUIRE(t.busy());
+    const auto gone = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (t.busy() && std::chrono::steady_clock::now() < gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_FALSE(t.busy());
+  }
 }
 
 TEST_CASE("train session: the drawing's probabilities and a test image's feature maps", "[train]") {
@@ -463,12 +499,21 @@ TEST_CASE("train scene: running requests the data, parameters reach the session 
   CHECK(hashed("stack"));
 }
 
-TEST_CASE("train session: a frame's job gets what its drawing leaves of ~33 ms, the worker's jobs are longer", "[train]") {
-  TrainSession t; // no job yet: the whole interval was drawing
+TEST_CASE("train session: a frame's job budget steers the frames' interval to ~47 ms, the worker's jobs are longer", "[train]") {
+  TrainSession t;
   CHECK(t.budget_for(BackgroundMode::Thread, 16.0) == kThreadJobMs);
-  CHECK(t.budget_for(BackgroundMode::Stepped, 10.0) == Approx(kSteppedFrameMs - 10.0));
-  CHECK(t.budget_for(BackgroundMode::Stepped, 80.0) == kMinSteppedMs); // a slow page still trains a little
-  CHECK(t.budget_for(BackgroundMode::Stepped, 0.0) == kSteppedFrameMs);
+  const double start = t.budget_for(BackgroundMode::Stepped, kSteppedFrameMs); // on the aim: unchanged
+  CHECK(t.budget_for(BackgroundMode::Stepped, kSteppedFrameMs - 20.0) == Approx(start + kSteppedGain * 20.0)); // fast frames: more
+  CHECK(t.budget_for(BackgroundMode::Stepped, kSteppedFrameMs + 20.0) == Approx(start)); // slow: less again
+  CHECK(t.budget_for(BackgroundMode::Stepped, 5000.0) == Approx(start)); // a pause's long interval says nothing
+  double b = 0;
+  for (int i = 0; i < 200; ++i) b = t.budget_for(BackgroundMode::Stepped, 0.5);
+  CHECK(b == kMaxSteppedMs);
+  for (int i = 0; i < 200; ++i) b = t.budget_for(BackgroundMode::Stepped, 200.0);
+  CHECK(b == kMinSteppedMs); // a slow page still trains a little every frame
+  // The loop closed: frames whose interval is the drawing (25 ms) plus the job settle at the aim.
+  for (int i = 0; i < 100; ++i) b = t.budget_for(BackgroundMode::Stepped, 25.0 + b);
+  CHECK(25.0 + b == Approx(kSteppedFrameMs).margin(0.5));
 }
 
 TEST_CASE("train session: steps into the epoch count from its first batch, after the warm-up", "[train]") {
