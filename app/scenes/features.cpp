@@ -134,7 +134,7 @@ struct Result {
   Tensor pre;   // (C2, OH, OW): W ∗ x + b
   Tensor y;     // σ(pre)
   LayerCounts counts;
-  int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0;
+  int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0, pad_left = 0; // pad: zero rows above the input, pad_left: columns left
 };
 
 // Layers with more multiply-adds than this are computed in the background, in bands of output rows
@@ -167,6 +167,7 @@ bool maps_step(MapsJob& job) {
   } else {
     job.sizer.took(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     r.pad = static_cast<int>(band->pad_top);
+    r.pad_left = static_cast<int>(band->pad_left);
     const int64_t plane = static_cast<int64_t>(r.oh) * r.ow;
     for (int64_t m = 0; m < r.p.maps; ++m) {
       std::copy_n(band->pre.data.begin() + m * n * r.ow, n * r.ow, r.pre.data.begin() + m * plane + job.at * r.ow);
@@ -210,6 +211,21 @@ Expected<Tensor> filter_weights(const Params& p, const std::string& name) { // (
   Tensor t = *f;
   t.shape = {1, p.k, p.k};
   return t;
+}
+
+// The output cell (along one axis) whose window meets input cell `in` at the tap nearest its centre;
+// `fallback` when no window reads it.
+int centred_reader(const WindowAxis& a, int in, int fallback) {
+  int best = fallback;
+  int64_t best_dist = -1;
+  for (const WindowReader& w : window_readers(a, in)) {
+    const int64_t d = std::abs(w.tap - (a.kernel - 1) / 2);
+    if (best_dist < 0 || d < best_dist) {
+      best = static_cast<int>(w.output);
+      best_dist = d;
+    }
+  }
+  return best;
 }
 
 class FeaturesScene final : public Scene {
@@ -330,6 +346,7 @@ const Result& FeaturesScene::result() const {
       } else {
         r.w = std::move(*w);
         r.pad = static_cast<int>(layer->pad_top);
+        r.pad_left = static_cast<int>(layer->pad_left);
         r.pre = std::move(layer->pre);
         r.y = std::move(layer->y);
         r.oh = static_cast<int>(r.pre.dim(1));
@@ -425,19 +442,11 @@ void FeaturesScene::draw() {
       },
       [&] {
         const Result& r = result();
-        if (r.status == "loading") {
-          hint_line(("Loading the picture (" + r.note + ")").c_str());
-          return;
-        }
         if (job_) { // the next maps are being computed: the last ones stay until they are in
           const int64_t done = job_->rows_done.load(std::memory_order_relaxed);
           hint_line(("computing the maps… " + std::to_string(done) + " of " + std::to_string(job_->r.oh) + " rows").c_str());
         }
-        if (r.status == "error") {
-          error_line(r.error);
-          return;
-        }
-        if (r.pre.numel() == 0) return; // none computed yet
+        if (!picture_status_line(r.status, r.note, r.error) || r.pre.numel() == 0) return; // none computed yet
         draw_maps(r);
         // The layer as a formula, with every shape
         const int c1 = r.p.channels, k = r.p.k, c2 = r.p.maps;
@@ -455,6 +464,7 @@ void FeaturesScene::draw() {
 
 void FeaturesScene::draw_maps(const Result& r) {
   const Params& q = r.p; // what the maps were computed with (p_ may be newer while the next ones are computed)
+  const WindowAxis rows{1, 1, q.k, r.pad, r.oh}, cols{1, 1, q.k, r.pad_left, r.ow}; // stride 1 (shape.h)
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2.0f;
   const float in_w = std::clamp(avail * 0.24f, 120.0f, 260.0f);
@@ -575,9 +585,9 @@ void FeaturesScene::draw_maps(const Result& r) {
     sel_map = hovered_map;
     sel_row = map_hover.row;
     sel_col = map_hover.col;
-  } else if (in_hover.valid()) {
-    sel_row = std::clamp(in_hover.row - (q.k - 1) / 2 + r.pad, 0, r.oh - 1);
-    sel_col = std::clamp(in_hover.col - (q.k - 1) / 2 + r.pad, 0, r.ow - 1);
+  } else if (in_hover.valid()) { // the output whose window has the hovered input cell nearest its centre
+    sel_row = centred_reader(rows, in_hover.row, sel_row);
+    sel_col = centred_reader(cols, in_hover.col, sel_col);
   }
   if ((hovered_map >= 0 || in_hover.valid()) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     p_.map = sel_map;
@@ -586,9 +596,11 @@ void FeaturesScene::draw_maps(const Result& r) {
   }
   const ImU32 hi = IM_COL32(255, 140, 0, 255);
   map_views_[static_cast<size_t>(sel_map)].outline(sel_row, sel_col, sel_row + 1, sel_col + 1, hi, 2.5f);
-  const int r0 = sel_row - r.pad, c0 = sel_col - r.pad;
-  if (q.channels == 3) photo_.outline(r0, c0, r0 + q.k, c0 + q.k, hi, 2.0f);
-  else input_.outline(r0, c0, r0 + q.k, c0 + q.k, hi, 2.0f);
+  // The input cells the selected value reads: its window's taps (shape.h), some of them padding.
+  const int r0 = static_cast<int>(window_tap(rows, sel_row, 0)), c0 = static_cast<int>(window_tap(cols, sel_col, 0));
+  const int r1 = static_cast<int>(window_tap(rows, sel_row, q.k - 1)) + 1, c1 = static_cast<int>(window_tap(cols, sel_col, q.k - 1)) + 1;
+  if (q.channels == 3) photo_.outline(r0, c0, r1, c1, hi, 2.0f);
+  else input_.outline(r0, c0, r1, c1, hi, 2.0f);
 
   // One value written out
   const int kk = q.k * q.k;
@@ -596,7 +608,7 @@ void FeaturesScene::draw_maps(const Result& r) {
   for (int c = 0; c < q.channels; ++c)
     for (int i = 0; i < q.k; ++i)
       for (int j = 0; j < q.k; ++j) {
-        const int y = r0 + i, x = c0 + j;
+        const int64_t y = window_tap(rows, sel_row, i), x = window_tap(cols, sel_col, j);
         if (y >= 0 && y < r.h && x >= 0 && x < r.w_)
           window[static_cast<size_t>(c * kk + i * q.k + j)] = r.x[(static_cast<int64_t>(c) * r.h + y) * r.w_ + x];
       }
