@@ -413,7 +413,7 @@ bool App::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++frames_;
   const bool working = background_poll(); // Stepped mode: the next task runs here, after the frame
-  return scene_->animating() || working;
+  return scene_->animating() || working || !share_copied_line().empty(); // frames until the "Copied" line goes
 }
 
 } // namespace convplay::app
