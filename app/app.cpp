@@ -170,6 +170,7 @@ std::string App::state_json() const {
       .field("scroll_max_y", static_cast<long long>(scroll_max_y_))
       .field("hash", url_hash())
       .field("editing", editing_)
+      .field("share_copied", share_copied_line())
       .raw_field("layout", layout_report_json());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
@@ -183,7 +184,7 @@ std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
-                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing",
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied",
                                                           "title", "description", "layout", "parameters"};
   JsonObject in;
   std::string error;
@@ -226,6 +227,11 @@ std::string App::apply_url_hash(std::string_view hash) {
   return notice_;
 }
 
+std::string App::share_copied_line() const {
+  if (!share_open_ || !ImGui::GetCurrentContext() || ImGui::GetTime() - share_copied_at_ >= 3.0) return {};
+  return "Copied the " + share_copied_;
+}
+
 void App::draw_share_popup() {
   if (!ImGui::BeginPopup("share")) {
     share_open_ = false;
@@ -253,9 +259,9 @@ void App::draw_share_popup() {
     share_copied_ = "embed code";
     share_copied_at_ = ImGui::GetTime();
   }
-  if (ImGui::GetTime() - share_copied_at_ < 3.0) {
+  if (const std::string copied = share_copied_line(); !copied.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.1f, 0.55f, 0.2f, 1.0f), "Copied the %s", share_copied_.c_str());
+    ImGui::TextColored(ImVec4(0.1f, 0.55f, 0.2f, 1.0f), "%s", copied.c_str());
   }
   ImGui::SetNextItemWidth(field_w);
   ImGui::InputText("##link", const_cast<char*>(link.c_str()), link.size() + 1, ImGuiInputTextFlags_ReadOnly);
@@ -407,7 +413,7 @@ bool App::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++frames_;
   const bool working = background_poll(); // Stepped mode: the next task runs here, after the frame
-  return scene_->animating() || working;
+  return scene_->animating() || working || !share_copied_line().empty(); // frames until the "Copied" line goes
 }
 
 } // namespace convplay::app

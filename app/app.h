@@ -40,6 +40,7 @@ private:
   void rebuild_fonts(float pixel_ratio);
   void draw_ui();
   void draw_share_popup();
+  std::string share_copied_line() const; // "Copied the link" for 3 s after a copy while the menu is open, else ""
   void apply_theme();
 
   GLFWwindow* window_ = nullptr;

@@ -2,8 +2,13 @@
 
 #include <convplay/thread_pool.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +22,7 @@ struct Background {
   bool running = false; // a task is executing (on the worker, or on the caller in Stepped mode)
   bool stopping = false;
   BackgroundMode mode = BackgroundMode::Inline;
+  double job_ms = -1.0; // set_background_job_ms; < 0: the mode's own
   std::thread worker;
 
   void worker_loop() {
@@ -112,6 +118,46 @@ void background_wait() { bg().wait_all(); }
 void background_discard() {
   std::lock_guard lock(bg().mutex);
   bg().queue.clear();
+}
+
+double background_job_ms() {
+  const Background& b = bg();
+  if (b.job_ms >= 0) return b.job_ms;
+  return b.mode == BackgroundMode::Stepped ? 30.0 : std::numeric_limits<double>::infinity();
+}
+
+void set_background_job_ms(double ms) { bg().job_ms = ms; }
+
+namespace {
+void run_slices(const std::shared_ptr<std::function<bool()>>& step) {
+  const double budget = background_job_ms();
+  const auto t0 = std::chrono::steady_clock::now();
+  double last = 0; // the last step's time: the next one is expected to take as long
+  for (;;) {
+    const auto s0 = std::chrono::steady_clock::now();
+    if ((*step)()) return;
+    const auto now = std::chrono::steady_clock::now();
+    last = std::chrono::duration<double, std::milli>(now - s0).count();
+    if (std::chrono::duration<double, std::milli>(now - t0).count() + last > budget) break;
+  }
+  background_submit([step] { run_slices(step); });
+}
+} // namespace
+
+void background_submit_sliced(std::function<bool()> step) {
+  auto shared = std::make_shared<std::function<bool()>>(std::move(step));
+  background_submit([shared] { run_slices(shared); });
+}
+
+int64_t SliceSizer::next(int64_t remaining) const {
+  const double target = background_job_ms() / 3.0;
+  if (remaining <= 1 || std::isinf(target) || ms_per_unit_ <= 0) return std::max<int64_t>(remaining, 1);
+  const double units = std::floor(target / ms_per_unit_);
+  return std::clamp<int64_t>(static_cast<int64_t>(std::min(units, 1e15)), 1, remaining);
+}
+
+void SliceSizer::took(int64_t units, double ms) {
+  if (units > 0) ms_per_unit_ = std::max(ms, 1e-6) / static_cast<double>(units);
 }
 
 } // namespace convplay::app

@@ -91,6 +91,12 @@ void hint_line(const char* text) {
   ImGui::PopStyleColor();
 }
 
+bool picture_status_line(std::string_view status, const std::string& note, const std::string& error) {
+  if (status == "loading") hint_line(("Loading the picture (" + note + ")").c_str());
+  else if (status == "error") error_line(error);
+  return status != "loading" && status != "error";
+}
+
 std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
                                              const std::function<float(std::string_view)>& measure) {
   std::vector<std::string_view> lines;
@@ -260,6 +266,15 @@ std::string layout_report_json() {
       .field("overflow", std::round(static_cast<double>(r.overflow)))
       .field("cut", r.cut)
       .field("cut_window", r.cut_window);
+  char rect[96];
+  std::snprintf(rect, sizeof rect, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.focus_min.x), static_cast<double>(r.focus_min.y),
+                static_cast<double>(r.focus_max.x), static_cast<double>(r.focus_max.y));
+  JsonWriter focus;
+  focus.field("id", static_cast<long long>(r.focus_id)).field("label", r.focus_label).raw_field("rect", rect);
+  w.raw_field("focus", focus.str());
+  std::string labels = "[";
+  for (const std::string& l : r.labels) labels += (labels.size() > 1 ? "," : "") + json_quote(l);
+  w.raw_field("labels", labels + "]");
   return w.str();
 }
 
@@ -297,6 +312,11 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiI
   if (!w) return;
   const ImRect bb = ctx->LastItemData.ID == id ? ctx->LastItemData.Rect : nav_bb; // with the label
   ++g_layout.controls;
+  if (id == ctx->NavId && id != 0) {
+    g_layout.focus_id = id;
+    g_layout.focus_min = bb.Min;
+    g_layout.focus_max = bb.Max;
+  }
   // A window that scrolls sideways loses nothing; elsewhere, what is right of the visible part is cut off.
   if ((w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollMax.x > 0.0f) return;
   g_layout.right_most = std::max(g_layout.right_most, bb.Max.x);
@@ -314,7 +334,12 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiI
   }
 }
 
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
+  using convplay::app::g_layout;
+  if (id != 0 && label && *label) {
+    g_layout.labels.emplace_back(label);
+    if (id == ctx->NavId) g_layout.focus_label = label;
+  }
   if (id != 0 && id == convplay::app::g_cut_id && label) {
     const char* end = std::strstr(label, "##");
     convplay::app::g_layout.cut = end ? std::string(label, end) : std::string(label);

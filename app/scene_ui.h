@@ -55,6 +55,9 @@ double contrast_ratio(const ImVec4& a, const ImVec4& b);
 void scene_intro(const char* title, const char* text);
 void error_line(const std::string& message); // red, wrapped; nothing when message is empty
 void hint_line(const char* text);            // grey, wrapped
+// Above a scene's picture from image_source: "Loading the picture (note)" while it loads (status
+// "loading"), the error in red (status "error"). True when the picture is ready to draw.
+bool picture_status_line(std::string_view status, const std::string& note, const std::string& error);
 // ImGui::TextWrapped, but lines break at spaces only: ImGui also breaks after '.' and ',', which splits
 // numbers ("−0." / "164", "154," / "140,672"). A word wider than the line stays whole.
 void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
@@ -88,11 +91,19 @@ struct LayoutReport {
   float overflow = 0;     // how far the worst control reaches past its window's visible area (px; 0 = none)
   std::string cut;        // that control's label (or "text" for a line of text wider than the scene)
   std::string cut_window; // ImGui's name of its window ("…/scene_…")
+  // The control that has the keyboard focus (ImGui's navigation id), so that keyboard tests need no pixel
+  // positions: 0 and "" when none was drawn this frame.
+  unsigned focus_id = 0;
+  std::string focus_label;                 // its label as written ("stride S", "##bias"), "" if it has none
+  ImVec2 focus_min{0, 0}, focus_max{0, 0}; // its rectangle, label included (screen px)
+  std::vector<std::string> labels;         // every labelled control drawn this frame, in order (what Tab and the arrows can reach)
 };
 void layout_report_begin_frame(); // at the start of a frame (the App)
 void layout_report_text_overflow(); // inside the scene's window, after it is drawn: lines of text past its edge
 const LayoutReport& layout_report();
-std::string layout_report_json(); // {"stacked":…,"picture":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…}
+// {"stacked":…,"picture":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…,
+//  "focus":{"id":…,"label":…,"rect":[x0,y0,x1,y1]},"labels":[…]}
+std::string layout_report_json();
 
 // "3·0 + 3·1 + 2·2 + … = 12": at most `max_terms` products written out (the rest as "…").
 std::string multiply_adds(const float* inputs, const float* weights, int n, float result, int max_terms = 9);

@@ -329,15 +329,8 @@ void ColorScene::draw() {
       },
       [&] {
         const Result& r = result();
-        if (r.status == "loading") {
-          hint_line(("Loading the picture (" + r.note + ")").c_str());
-          return;
-        }
-        if (r.status == "error") {
-          if (r.h > 0) ImGui::Text("Input %d×%d×3, kernel %d×%d×3", r.h, r.w_, p_.k, p_.k);
-          error_line(r.error);
-          return;
-        }
+        if (r.status == "error" && r.h > 0) ImGui::Text("Input %d×%d×3, kernel %d×%d×3", r.h, r.w_, p_.k, p_.k);
+        if (!picture_status_line(r.status, r.note, r.error)) return;
         draw_pictures(r);
         // Shapes and counts
         const long long params = r.counts.conv_parameters.value;

@@ -3,6 +3,7 @@
 // C2 maps stacked are the output H'×W'×C2 = σ(W ∗ x + b). The filters come from the core's filter bank
 // (convplay/image.h), the layer σ(W ∗ x + b) from feature_maps() (convplay/feature_map.h), the counts
 // from count_layer. This file lays them out.
+#include "../background.h"
 #include "../image_source.h"
 #include "../scene.h"
 #include "../scene_ui.h"
@@ -17,8 +18,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <string>
@@ -123,14 +127,59 @@ const ParamTable<Params> kParams{
 };
 
 struct Result {
+  Params p; // what these maps were computed with
   std::string status = "ready", note, error;
   Tensor x;     // (C1, H, W)
   Tensor w;     // (C2, C1, K, K)
   Tensor pre;   // (C2, OH, OW): W ∗ x + b
   Tensor y;     // σ(pre)
   LayerCounts counts;
-  int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0;
+  int h = 0, w_ = 0, oh = 0, ow = 0, pad = 0, pad_left = 0; // pad: zero rows above the input, pad_left: columns left
 };
+
+// Layers with more multiply-adds than this are computed in the background, in bands of output rows
+// (app/background.h); the scene shows the last maps meanwhile. Smaller ones take less than a frame's time.
+constexpr int64_t kBackgroundMacs = 4'000'000;
+constexpr double kEstimateMsPerMac = 1e-5; // the first band's guess (the single-threaded page: ~6 ns)
+
+// A big layer in the background: the result, its maps filled in bands of rows by feature_map_rows.
+struct MapsJob {
+  Result r; // pre and y allocated; the job fills them
+  std::optional<Activation> act;
+  int64_t at = 0;                   // rows done (the job's own)
+  SliceSizer sizer;
+  std::atomic<int64_t> rows_done{0}; // for the progress line
+  std::atomic<bool> done{false};     // published with release: r is complete
+  std::atomic<bool> cancelled{false};
+};
+
+// One band of rows; true when the maps are done (or given up).
+bool maps_step(MapsJob& job) {
+  Result& r = job.r;
+  if (job.cancelled.load()) return true;
+  const int64_t n = job.sizer.next(r.oh - job.at);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto band = feature_map_rows(r.x, r.w, std::span(r.p.bias.data(), static_cast<size_t>(r.p.maps)), r.p.padding, job.act, job.at,
+                               job.at + n);
+  if (!band.ok()) {
+    r.status = "error";
+    r.error = band.error();
+  } else {
+    job.sizer.took(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    r.pad = static_cast<int>(band->pad_top);
+    r.pad_left = static_cast<int>(band->pad_left);
+    const int64_t plane = static_cast<int64_t>(r.oh) * r.ow;
+    for (int64_t m = 0; m < r.p.maps; ++m) {
+      std::copy_n(band->pre.data.begin() + m * n * r.ow, n * r.ow, r.pre.data.begin() + m * plane + job.at * r.ow);
+      std::copy_n(band->y.data.begin() + m * n * r.ow, n * r.ow, r.y.data.begin() + m * plane + job.at * r.ow);
+    }
+    job.at += n;
+    job.rows_done.store(job.at, std::memory_order_relaxed);
+    if (job.at < r.oh) return false;
+  }
+  job.done.store(true, std::memory_order_release);
+  return true;
+}
 
 // The custom weights as (C1, K, K): K·K numbers spread over colour by luminance, or C1·K·K as they are.
 Expected<Tensor> custom_weights(const std::vector<float>& v, int k, int c1) {
@@ -164,6 +213,21 @@ Expected<Tensor> filter_weights(const Params& p, const std::string& name) { // (
   return t;
 }
 
+// The output cell (along one axis) whose window meets input cell `in` at the tap nearest its centre;
+// `fallback` when no window reads it.
+int centred_reader(const WindowAxis& a, int in, int fallback) {
+  int best = fallback;
+  int64_t best_dist = -1;
+  for (const WindowReader& w : window_readers(a, in)) {
+    const int64_t d = std::abs(w.tap - (a.kernel - 1) / 2);
+    if (best_dist < 0 || d < best_dist) {
+      best = static_cast<int>(w.output);
+      best_dist = d;
+    }
+  }
+  return best;
+}
+
 class FeaturesScene final : public Scene {
 public:
   const char* id() const override { return "features"; }
@@ -171,7 +235,7 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
-  bool animating() const override { return result().status == "loading"; }
+  bool animating() const override { return result().status == "loading" || maps_pending(); } // frames until the maps are in
   std::vector<ParamValue> parameters() const override {
     std::vector<ParamValue> out;
     kParams.list(shown(), out);
@@ -194,9 +258,13 @@ private:
   RgbView photo_;
   TensorView input_;
   std::array<TensorView, kMaxMaps> map_views_, kernel_views_;
-  mutable Result cache_;
+  mutable Result cache_;          // the maps shown: the last ones computed
   mutable Params cache_params_;
   mutable int cache_generation_ = -1;
+  mutable std::shared_ptr<MapsJob> job_; // the next maps, being computed in the background
+  mutable Params job_params_;
+  mutable int job_generation_ = -1;
+  bool maps_pending() const { return result(), job_ != nullptr; }
 };
 
 // "" if every filter can be made at this K and C1, else the first problem.
@@ -209,8 +277,20 @@ std::string FeaturesScene::validate(const Params& p) {
 const Result& FeaturesScene::result() const {
   Params key = p_;
   key.map = key.row = key.col = 0; // the selection does not change the maps
-  if (cache_generation_ == image_generation() && cache_params_ == key) return cache_;
+  if (job_ && job_->done.load(std::memory_order_acquire)) { // the background's maps are in
+    cache_ = std::move(job_->r);
+    cache_params_ = job_params_;
+    cache_generation_ = job_generation_;
+    job_.reset();
+  }
+  if (cache_generation_ == image_generation() && cache_params_ == key) {
+    if (job_) job_->cancelled = true; // back to what is shown
+    job_.reset();
+    return cache_;
+  }
+  if (job_ && job_params_ == key && job_generation_ == image_generation()) return cache_; // the last maps until the new ones are in
   Result r;
+  r.p = key;
   auto img = get_image(p_.image, p_.size);
   r.note = img.note;
   if (img.status != ImageResult::Status::Ready) {
@@ -242,6 +322,21 @@ const Result& FeaturesScene::result() const {
       for (int m = 0; m < p_.maps; ++m) bank.push_back(*filter_weights(p_, p_.filters[static_cast<size_t>(m)]));
       auto w = stack_filters(bank);
       const std::optional<Activation> act = p_.act == 0 ? std::nullopt : std::optional(kActs[static_cast<size_t>(p_.act - 1)]);
+      if (w.ok() && r.counts.conv_macs.value > kBackgroundMacs) { // in the background, in bands of rows
+        auto job = std::make_shared<MapsJob>();
+        r.w = std::move(*w);
+        r.pre = zeros({p_.maps, r.oh, r.ow});
+        r.y = zeros({p_.maps, r.oh, r.ow});
+        job->r = std::move(r);
+        job->act = act;
+        job->sizer = SliceSizer(kEstimateMsPerMac * static_cast<double>(job->r.counts.conv_macs.value) / std::max(job->r.oh, 1));
+        if (job_) job_->cancelled = true;
+        job_ = job;
+        job_params_ = key;
+        job_generation_ = image_generation();
+        background_submit_sliced([job] { return maps_step(*job); });
+        return result(); // Inline mode: done already
+      }
       // The layer, by the core (convplay/feature_map.h); 'same' works out the sides.
       auto layer = w.ok() ? feature_maps(r.x, *w, std::span(p_.bias.data(), static_cast<size_t>(p_.maps)), p_.padding, act)
                           : Expected<FeatureMaps>(Error{w.error()});
@@ -251,6 +346,7 @@ const Result& FeaturesScene::result() const {
       } else {
         r.w = std::move(*w);
         r.pad = static_cast<int>(layer->pad_top);
+        r.pad_left = static_cast<int>(layer->pad_left);
         r.pre = std::move(layer->pre);
         r.y = std::move(layer->y);
         r.oh = static_cast<int>(r.pre.dim(1));
@@ -346,18 +442,15 @@ void FeaturesScene::draw() {
       },
       [&] {
         const Result& r = result();
-        if (r.status == "loading") {
-          hint_line(("Loading the picture (" + r.note + ")").c_str());
-          return;
+        if (job_) { // the next maps are being computed: the last ones stay until they are in
+          const int64_t done = job_->rows_done.load(std::memory_order_relaxed);
+          hint_line(("computing the maps… " + std::to_string(done) + " of " + std::to_string(job_->r.oh) + " rows").c_str());
         }
-        if (r.status == "error") {
-          error_line(r.error);
-          return;
-        }
+        if (!picture_status_line(r.status, r.note, r.error) || r.pre.numel() == 0) return; // none computed yet
         draw_maps(r);
         // The layer as a formula, with every shape
-        const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
-        text_wrapped("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(p_.act)]);
+        const int c1 = r.p.channels, k = r.p.k, c2 = r.p.maps;
+        text_wrapped("y = σ(W ∗ x + b),  σ = %s", kActFormula[static_cast<size_t>(r.p.act)]);
         text_wrapped("x: H×W×C1 = %d×%d×%d    W: shape(w) = C1×K×K×C2 = %d×%d×%d×%d    b: C2 = %d    y: H'×W'×C2 = %d×%d×%d",
                            r.h, r.w_, c1, c1, k, k, c2, c2, r.oh, r.ow, c2);
         text_wrapped("parameters: C1·K·K·C2 + C2 = %d·%d·%d·%d + %d = %s;   %s multiply-adds per picture", c1, k, k, c2,
@@ -370,15 +463,17 @@ void FeaturesScene::draw() {
 }
 
 void FeaturesScene::draw_maps(const Result& r) {
+  const Params& q = r.p; // what the maps were computed with (p_ may be newer while the next ones are computed)
+  const WindowAxis rows{1, 1, q.k, r.pad, r.oh}, cols{1, 1, q.k, r.pad_left, r.ow}; // stride 1 (shape.h)
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2.0f;
   const float in_w = std::clamp(avail * 0.24f, 120.0f, 260.0f);
   const int plane_out = r.oh * r.ow;
   // Input on the left
   ImGui::BeginGroup();
-  ImGui::Text("input x: %d×%d×%d", r.h, r.w_, p_.channels);
+  ImGui::Text("input x: %d×%d×%d", r.h, r.w_, q.channels);
   CellHover in_hover;
-  if (p_.channels == 3) {
+  if (q.channels == 3) {
     photo_.set(r.x);
     in_hover = photo_.draw(ImVec2(in_w, in_w));
   } else {
@@ -393,20 +488,20 @@ void FeaturesScene::draw_maps(const Result& r) {
   const float right = ImGui::GetContentRegionAvail().x;
   int hovered_map = -1;
   CellHover map_hover;
-  const size_t per = static_cast<size_t>(p_.channels * p_.k * p_.k);
-  for (int m = 0; m < p_.maps; ++m) {
+  const size_t per = static_cast<size_t>(q.channels * q.k * q.k);
+  for (int m = 0; m < q.maps; ++m) {
     const std::vector<float> map(r.y.data.begin() + static_cast<std::ptrdiff_t>(m) * plane_out,
                                  r.y.data.begin() + static_cast<std::ptrdiff_t>(m + 1) * plane_out);
-    map_views_[static_cast<size_t>(m)].set(map, r.oh, r.ow, p_.act == 0 || p_.act == 3 ? ColorMap::Diverging : ColorMap::Sequential);
+    map_views_[static_cast<size_t>(m)].set(map, r.oh, r.ow, q.act == 0 || q.act == 3 ? ColorMap::Diverging : ColorMap::Sequential);
     // The kernel's first slice (grey) or its luminance-summed slices (colour) as a K×K grid
-    std::vector<float> kernel(static_cast<size_t>(p_.k * p_.k), 0.0f);
+    std::vector<float> kernel(static_cast<size_t>(q.k * q.k), 0.0f);
     for (size_t i = 0; i < per; ++i) kernel[i % kernel.size()] += r.w.data[static_cast<size_t>(m) * per + i];
-    kernel_views_[static_cast<size_t>(m)].set(kernel, p_.k, p_.k, ColorMap::Diverging);
+    kernel_views_[static_cast<size_t>(m)].set(kernel, q.k, q.k, ColorMap::Diverging);
   }
   if (p_.view == 0) {
     const int per_row = std::clamp(static_cast<int>(right / 170.0f), 1, 4);
     const float card = (right - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
-    for (int m = 0; m < p_.maps; ++m) {
+    for (int m = 0; m < q.maps; ++m) {
       if (m % per_row) ImGui::SameLine(0, gap);
       ImGui::BeginGroup();
       ImGui::PushID(m);
@@ -433,8 +528,8 @@ void FeaturesScene::draw_maps(const Result& r) {
       }
       if (Control c{kParams.key(p_, p_.bias)}; c.shown)
         ImGui::SliderFloat("##bias", &p_.bias[static_cast<size_t>(m)], -2.0f, 2.0f, "b = %.2f");
-      const float kside = std::min(card * 0.3f, 16.0f * static_cast<float>(p_.k));
-      kernel_views_[static_cast<size_t>(m)].draw(ImVec2(kside, kside), 20.0f, p_.k <= 3);
+      const float kside = std::min(card * 0.3f, 16.0f * static_cast<float>(q.k));
+      kernel_views_[static_cast<size_t>(m)].draw(ImVec2(kside, kside), 20.0f, q.k <= 3);
       ImGui::SameLine();
       ImGui::BeginGroup();
       ImGui::Text("map %d", m + 1);
@@ -450,20 +545,20 @@ void FeaturesScene::draw_maps(const Result& r) {
     }
   } else {
     // A stack: map C2 at the back, map 1 (or the selected one) in front
-    const float step = std::clamp(120.0f / static_cast<float>(std::max(p_.maps - 1, 1)), 8.0f, 24.0f);
-    const float side = std::min(right - step * static_cast<float>(p_.maps - 1) - 10.0f, 280.0f);
+    const float step = std::clamp(120.0f / static_cast<float>(std::max(q.maps - 1, 1)), 8.0f, 24.0f);
+    const float side = std::min(right - step * static_cast<float>(q.maps - 1) - 10.0f, 280.0f);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    text_wrapped("the %d maps stacked: one tensor H'×W'×C2 = %d×%d×%d, the next layer's input (its C1 = %d)", p_.maps, r.oh, r.ow,
-                p_.maps, p_.maps);
+    text_wrapped("the %d maps stacked: one tensor H'×W'×C2 = %d×%d×%d, the next layer's input (its C1 = %d)", q.maps, r.oh, r.ow,
+                q.maps, q.maps);
     const float top = ImGui::GetCursorScreenPos().y - origin.y;
-    const int front = std::clamp(p_.map, 0, p_.maps - 1);
+    const int front = std::clamp(p_.map, 0, q.maps - 1);
     std::vector<int> order;
-    for (int m = p_.maps - 1; m >= 0; --m)
+    for (int m = q.maps - 1; m >= 0; --m)
       if (m != front) order.push_back(m);
     order.push_back(front);
     float bottom = 0;
     for (int m : order) {
-      const float dx = step * static_cast<float>(m), dy = step * static_cast<float>(p_.maps - 1 - m);
+      const float dx = step * static_cast<float>(m), dy = step * static_cast<float>(q.maps - 1 - m);
       ImGui::SetCursorScreenPos(ImVec2(origin.x + dx, origin.y + top + dy));
       const CellHover h = map_views_[static_cast<size_t>(m)].draw(ImVec2(side, side), 36.0f, m == front);
       ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), IM_COL32(90, 90, 90, 255));
@@ -480,19 +575,19 @@ void FeaturesScene::draw_maps(const Result& r) {
     hint_line("Each map's filter and bias are set in the side-by-side view; choose which map is in front:");
     ImGui::SetNextItemWidth(160);
     int shown = front + 1;
-    if (ImGui::SliderInt("map in front", &shown, 1, p_.maps)) p_.map = shown - 1;
+    if (ImGui::SliderInt("map in front", &shown, 1, q.maps)) p_.map = shown - 1;
   }
   ImGui::EndGroup();
 
   // The selected value: hovering a map, or hovering the input (the map stays), else the pinned one
-  int sel_map = std::clamp(p_.map, 0, p_.maps - 1), sel_row = std::clamp(p_.row, 0, r.oh - 1), sel_col = std::clamp(p_.col, 0, r.ow - 1);
+  int sel_map = std::clamp(p_.map, 0, q.maps - 1), sel_row = std::clamp(p_.row, 0, r.oh - 1), sel_col = std::clamp(p_.col, 0, r.ow - 1);
   if (hovered_map >= 0) {
     sel_map = hovered_map;
     sel_row = map_hover.row;
     sel_col = map_hover.col;
-  } else if (in_hover.valid()) {
-    sel_row = std::clamp(in_hover.row - (p_.k - 1) / 2 + r.pad, 0, r.oh - 1);
-    sel_col = std::clamp(in_hover.col - (p_.k - 1) / 2 + r.pad, 0, r.ow - 1);
+  } else if (in_hover.valid()) { // the output whose window has the hovered input cell nearest its centre
+    sel_row = centred_reader(rows, in_hover.row, sel_row);
+    sel_col = centred_reader(cols, in_hover.col, sel_col);
   }
   if ((hovered_map >= 0 || in_hover.valid()) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     p_.map = sel_map;
@@ -501,27 +596,29 @@ void FeaturesScene::draw_maps(const Result& r) {
   }
   const ImU32 hi = IM_COL32(255, 140, 0, 255);
   map_views_[static_cast<size_t>(sel_map)].outline(sel_row, sel_col, sel_row + 1, sel_col + 1, hi, 2.5f);
-  const int r0 = sel_row - r.pad, c0 = sel_col - r.pad;
-  if (p_.channels == 3) photo_.outline(r0, c0, r0 + p_.k, c0 + p_.k, hi, 2.0f);
-  else input_.outline(r0, c0, r0 + p_.k, c0 + p_.k, hi, 2.0f);
+  // The input cells the selected value reads: its window's taps (shape.h), some of them padding.
+  const int r0 = static_cast<int>(window_tap(rows, sel_row, 0)), c0 = static_cast<int>(window_tap(cols, sel_col, 0));
+  const int r1 = static_cast<int>(window_tap(rows, sel_row, q.k - 1)) + 1, c1 = static_cast<int>(window_tap(cols, sel_col, q.k - 1)) + 1;
+  if (q.channels == 3) photo_.outline(r0, c0, r1, c1, hi, 2.0f);
+  else input_.outline(r0, c0, r1, c1, hi, 2.0f);
 
   // One value written out
-  const int kk = p_.k * p_.k;
+  const int kk = q.k * q.k;
   std::vector<float> window(per, 0.0f);
-  for (int c = 0; c < p_.channels; ++c)
-    for (int i = 0; i < p_.k; ++i)
-      for (int j = 0; j < p_.k; ++j) {
-        const int y = r0 + i, x = c0 + j;
+  for (int c = 0; c < q.channels; ++c)
+    for (int i = 0; i < q.k; ++i)
+      for (int j = 0; j < q.k; ++j) {
+        const int64_t y = window_tap(rows, sel_row, i), x = window_tap(cols, sel_col, j);
         if (y >= 0 && y < r.h && x >= 0 && x < r.w_)
-          window[static_cast<size_t>(c * kk + i * p_.k + j)] = r.x[(static_cast<int64_t>(c) * r.h + y) * r.w_ + x];
+          window[static_cast<size_t>(c * kk + i * q.k + j)] = r.x[(static_cast<int64_t>(c) * r.h + y) * r.w_ + x];
       }
   const int64_t at = static_cast<int64_t>(sel_map) * plane_out + sel_row * r.ow + sel_col;
-  const float pre = r.pre[at], post = r.y[at], b = p_.bias[static_cast<size_t>(sel_map)];
+  const float pre = r.pre[at], post = r.y[at], b = q.bias[static_cast<size_t>(sel_map)];
   // Σ w·x alone (without the bias) is pre − b; written as the products and that sum
   std::string line = multiply_adds(window.data(), r.w.data.data() + static_cast<size_t>(sel_map) * per, static_cast<int>(per), pre - b, 5);
   text_wrapped("map %d at (%d, %d), %s on the %d×%d×%d window:  W·x = %s", sel_map + 1, sel_row, sel_col,
-                     p_.filters[static_cast<size_t>(sel_map)].c_str(), p_.k, p_.k, p_.channels, line.c_str());
-  ImGui::Text("+ b = %s  →  %s(%s) = %s", format_value(b).c_str(), kActFormula[static_cast<size_t>(p_.act)],
+                     q.filters[static_cast<size_t>(sel_map)].c_str(), q.k, q.k, q.channels, line.c_str());
+  ImGui::Text("+ b = %s  →  %s(%s) = %s", format_value(b).c_str(), kActFormula[static_cast<size_t>(q.act)],
               format_value(pre).c_str(), format_value(post).c_str());
 }
 
@@ -538,22 +635,23 @@ Params FeaturesScene::shown() const {
 
 std::string FeaturesScene::description() const {
   const Result& r = result();
+  const Params& q = r.p;
   const Params sel = shown();
   std::string text = std::string(title()) + ". ";
   if (r.status == "loading") return text + "The picture is loading.";
   if (r.status != "ready") return text + r.error;
   const auto n = [](auto v) { return std::to_string(v); };
-  const int c1 = p_.channels, k = p_.k, c2 = p_.maps;
-  text += "y = σ(W ∗ x + b), σ = " + std::string(kActFormula[static_cast<size_t>(p_.act)]) + ", " + padding_name(p_.padding) +
+  const int c1 = q.channels, k = q.k, c2 = q.maps;
+  text += "y = σ(W ∗ x + b), σ = " + std::string(kActFormula[static_cast<size_t>(q.act)]) + ", " + padding_name(q.padding) +
           " padding. Input x: " + n(r.h) + " × " + n(r.w_) + " × " + n(c1) + (c1 == 1 ? " (grey)" : " (colour)") + "; " + n(c2) +
-          " filters " + n(k) + " × " + n(k) + " (" + filters_text(p_) + "), W: C1 × K × K × C2 = " + n(c1) + " × " + n(k) + " × " +
+          " filters " + n(k) + " × " + n(k) + " (" + filters_text(q) + "), W: C1 × K × K × C2 = " + n(c1) + " × " + n(k) + " × " +
           n(k) + " × " + n(c2) + "; output y: " + n(r.oh) + " × " + n(r.ow) + " × " + n(c2) + ". Parameters C1·K·K·C2 + C2 = " +
           n(c1) + "·" + n(k) + "·" + n(k) + "·" + n(c2) + " + " + n(c2) + " = " + format_count(r.counts.conv_parameters) + "; " +
           format_count(r.counts.conv_macs) + " multiply-adds per picture.";
-  if (r.oh > 0 && r.ow > 0) {
-    const int64_t at = (static_cast<int64_t>(sel.map) * r.oh + sel.row) * r.ow + sel.col;
+  if (r.pre.numel() > 0) {
+    const int64_t at = (static_cast<int64_t>(std::min(sel.map, q.maps - 1)) * r.oh + sel.row) * r.ow + sel.col;
     text += " Map " + n(sel.map + 1) + " at (" + n(sel.row) + ", " + n(sel.col) + "): W·x + b = " + format_value(r.pre[at]) + ", " +
-            kActFormula[static_cast<size_t>(p_.act)] + "(" + format_value(r.pre[at]) + ") = " + format_value(r.y[at]) + ".";
+            kActFormula[static_cast<size_t>(q.act)] + "(" + format_value(r.pre[at]) + ") = " + format_value(r.y[at]) + ".";
   }
   return text;
 }
@@ -568,13 +666,14 @@ void FeaturesScene::write_results(JsonWriter& out) const {
   const Params sel = shown();
   const bool ready = r.status == "ready";
   const int map = sel.map, row = sel.row, col = sel.col;
+  out.field("maps_pending", job_ != nullptr); // the maps below are the last ones; the next are being computed
   out.field("image_status", r.status).field("note", r.note).field("user_note", user_image_status().message).field("error", r.error.empty() ? message_ : r.error);
   out.field("h", r.h).field("w", r.w_).field("out_h", r.oh).field("out_w", r.ow).field("out_c", p_.maps);
   out.field("w_shape", std::to_string(p_.channels) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.maps));
   out.field("weight_count", p_.channels * p_.k * p_.k * p_.maps);
   out.field("parameters", ready ? r.counts.conv_parameters.value : 0LL);
-  if (ready && r.oh > 0 && r.ow > 0) {
-    const int64_t at = (static_cast<int64_t>(map) * r.oh + row) * r.ow + col;
+  if (ready && r.pre.numel() > 0) {
+    const int64_t at = (static_cast<int64_t>(std::min(map, r.p.maps - 1)) * r.oh + row) * r.ow + col;
     out.field("pre", static_cast<double>(r.pre[at])).field("value", static_cast<double>(r.y[at]));
   } else {
     out.raw_field("pre", "null").raw_field("value", "null");

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <tuple>
 #include <string>
@@ -72,6 +73,7 @@ struct Timing {
   std::array<int64_t, 3> bytes{};
   std::array<std::string, 3> error;
   std::array<double, 3> abssum{};
+  std::array<std::string, 3> output_hash; // FNV-1a of the output's float bits: equal outputs, bit for bit
   LayerCounts counts;
   std::string counts_error;
 };
@@ -186,14 +188,32 @@ std::string check_timed_layer(const Params& p, const JsonObject& in) {
   return {};
 }
 
-// The layer's counts and its input and weights (deterministic, so reruns give the same sums).
+// A timing in the background: the layer's counts, its input and weights (deterministic, so reruns give
+// the same sums), and how far the measurement is. Each way is timed in slices (app/background.h):
+// direct and im2col on bands of output rows, Toeplitz on groups of filters, each slice a layer of its
+// own whose output is part of the whole (the values are the same: each output value is the same sum).
+// One pass over the slices is one run of the way; passes repeat until 30 ms have passed (a browser's
+// clock ticks in 0.1 ms steps without isolation).
 struct TimingJob {
   Params p;
   Timing t;
   Tensor x, w;
-  std::atomic<int> steps_done{0};
+  std::atomic<int> ways_done{0};      // published with release: the scene reads t once it is 3
+  std::atomic<int> permille{0};       // of the current way's first pass, for the progress line
   std::atomic<bool> cancelled{false}; // a newer layer was asked for: skip what is left
+  // The job's own (the task's thread): the way being timed and how far it is.
+  bool prepared = false;
+  size_t method = 0;
+  bool started = false;     // the current way passed its memory check
+  int64_t units = 0, at = 0; // slices of output rows (direct, im2col) or filters (Toeplitz); done this pass
+  int64_t free_bytes = 0;
+  double pass_ms = 0, total_ms = 0;
+  int reps = 0;
+  std::vector<float> output; // the first pass's output, assembled from the slices
+  SliceSizer sizer;
 };
+
+constexpr double kEstimateMsPerMac = 1e-6; // the first slice's guess: 1 GMAC/s
 
 void prepare(TimingJob& job) {
   const Params& p = job.p;
@@ -209,48 +229,128 @@ void prepare(TimingJob& job) {
   for (int64_t i = 0; i < job.w.numel(); ++i) job.w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
 }
 
-// One of the three ways, repeated until 30 ms have passed (a browser's clock ticks in 0.1 ms steps
-// without isolation).
-void measure_method(TimingJob& job, size_t m) {
-  Timing& t = job.t;
-  if (!t.counts_error.empty()) return;
-  const auto start = std::chrono::steady_clock::now();
-  double elapsed_ms = 0;
-  int reps = 0;
-  Expected<ConvMethodRun> r = Error{"not run"};
-  const int64_t free_bytes = kWorkingMemoryBudget - held_bytes(t.counts).value; // the input and weights are held already
-  do {
-    r = Error{"not run"}; // the previous output goes before the next is made
-    r = run_conv_method(kMethods[m], job.x, job.w, nullptr, Conv2dParams{}, app_thread_pool(), free_bytes);
-    ++reps;
-    elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  } while (r && elapsed_ms < 30.0 && reps < 1000);
-  if (!r) {
-    t.error[m] = r.error();
-    return;
+std::string bits_hash(const std::vector<float>& v) {
+  uint64_t h = 1469598103934665603ull;
+  for (float f : v) {
+    uint32_t b = 0;
+    std::memcpy(&b, &f, sizeof b);
+    for (int i = 0; i < 4; ++i, b >>= 8) h = (h ^ (b & 0xff)) * 1099511628211ull;
   }
-  t.ms[m] = elapsed_ms / reps;
-  t.bytes[m] = r->bytes_allocated;
-  double s = 0;
-  for (float v : r->output.data) s += std::fabs(v);
-  t.abssum[m] = s;
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
-// Three background tasks, one per way (app/background.h: off the main thread where there are threads,
-// one per frame where there are not). The scene reads job->t only once steps_done reaches 3.
-void submit_timing(const std::shared_ptr<TimingJob>& job) {
-  for (size_t m = 0; m < kMethods.size(); ++m) {
-    background_submit([job, m] {
-      if (!job->cancelled.load()) {
-        if (m == 0) prepare(*job);
-        measure_method(*job, m);
-      }
-      // Tasks run in order, so the last one knows the job is done; it writes before it publishes,
-      // and the main thread reads job->t only after seeing the count (release / acquire).
-      if (m + 1 == kMethods.size()) job->t.measured = true;
-      job->steps_done.fetch_add(1, std::memory_order_release);
-    });
+bool by_filters(ConvMethod m) { return m == ConvMethod::Toeplitz; }
+
+void next_way(TimingJob& job) {
+  ++job.method;
+  job.started = false;
+  job.output = {};
+  job.permille.store(0, std::memory_order_relaxed);
+  job.ways_done.fetch_add(1, std::memory_order_release);
+}
+
+// The way's memory check on the whole layer (a refusal is the unsliced run's message: it refuses
+// before allocating anything), then its slices.
+void start_way(TimingJob& job) {
+  const ConvMethod method = kMethods[job.method];
+  Timing& t = job.t;
+  job.free_bytes = kWorkingMemoryBudget - held_bytes(t.counts).value; // the input and weights are held already
+  auto mem = predict_conv_memory(method, job.x.shape, job.w.shape, Conv2dParams{});
+  if (!mem || mem->total_bytes() > job.free_bytes) {
+    auto refused = run_conv_method(method, job.x, job.w, nullptr, Conv2dParams{}, nullptr, job.free_bytes);
+    t.error[job.method] = refused ? "refused" : refused.error();
+    next_way(job);
+    return;
   }
+  t.bytes[job.method] = mem->total_bytes(); // what the whole run allocates (three_ways.h: it equals the prediction)
+  const int64_t oh = t.counts.out_h, ow = t.counts.out_w, m = job.p.layer_m;
+  job.output.assign(static_cast<size_t>(m * oh * ow), 0.0f);
+  job.units = by_filters(method) ? m : oh;
+  const double unit_cost = by_filters(method) ? static_cast<double>(mem->matrix_rows / m) * static_cast<double>(mem->matrix_cols)
+                                              : static_cast<double>(t.counts.conv_macs.value) / static_cast<double>(oh);
+  job.sizer = SliceSizer(unit_cost * kEstimateMsPerMac);
+  job.at = 0;
+  job.pass_ms = job.total_ms = 0;
+  job.reps = 0;
+  job.started = true;
+}
+
+// One slice of the current way: output rows [at, at + n) of every filter, or filters [at, at + n).
+void run_slice(TimingJob& job) {
+  const ConvMethod method = kMethods[job.method];
+  const Params& p = job.p;
+  const int64_t C = p.layer_c, H = p.layer_size, W = p.layer_size, K = p.layer_k, M = p.layer_m;
+  const int64_t oh = job.t.counts.out_h, ow = job.t.counts.out_w;
+  const int64_t n = job.sizer.next(job.units - job.at), a = job.at;
+  const bool whole = n == job.units;
+  Tensor xs, ws;
+  if (!whole && by_filters(method)) {
+    ws = zeros({n, C, K, K});
+    std::copy_n(job.w.data.begin() + a * C * K * K, n * C * K * K, ws.data.begin());
+  } else if (!whole) { // the input rows that output rows a … a + n − 1 read (valid, stride 1)
+    xs = zeros({1, C, n + K - 1, W});
+    for (int64_t c = 0; c < C; ++c)
+      std::copy_n(job.x.data.begin() + (c * H + a) * W, (n + K - 1) * W, xs.data.begin() + c * (n + K - 1) * W);
+  }
+  auto r = run_conv_method(method, whole || by_filters(method) ? job.x : xs, whole || !by_filters(method) ? job.w : ws,
+                           nullptr, Conv2dParams{}, app_thread_pool(), job.free_bytes);
+  if (!r) {
+    job.t.error[job.method] = r.error();
+    next_way(job);
+    return;
+  }
+  job.sizer.took(n, r->ms);
+  job.pass_ms += r->ms;
+  if (job.reps == 0) { // the slice's output into the layer's (M, OH, OW)
+    const std::vector<float>& y = r->output.data;
+    if (whole || by_filters(method)) std::copy(y.begin(), y.end(), job.output.begin() + a * oh * ow);
+    else
+      for (int64_t f = 0; f < M; ++f) std::copy_n(y.begin() + f * n * ow, n * ow, job.output.begin() + (f * oh + a) * ow);
+    job.permille.store(static_cast<int>(1000 * (a + n) / job.units), std::memory_order_relaxed);
+  }
+  job.at += n;
+  if (job.at < job.units) return;
+  job.at = 0;
+  ++job.reps;
+  job.total_ms += job.pass_ms;
+  job.pass_ms = 0;
+  if (job.reps == 1) {
+    double s = 0;
+    for (float v : job.output) s += std::fabs(v);
+    job.t.abssum[job.method] = s;
+    job.t.output_hash[job.method] = bits_hash(job.output);
+  }
+  if (job.total_ms < 30.0 && job.reps < 1000) return;
+  job.t.ms[job.method] = job.total_ms / job.reps;
+  next_way(job);
+}
+
+// One step of the timing; true when it is done (or cancelled).
+bool timing_step(TimingJob& job) {
+  if (job.cancelled.load() && job.method < kMethods.size()) {
+    while (job.method < kMethods.size()) next_way(job);
+    return true;
+  }
+  if (!job.prepared) {
+    prepare(job);
+    job.prepared = true;
+    if (!job.t.counts_error.empty()) job.method = kMethods.size();
+  } else if (job.method < kMethods.size()) {
+    if (!job.started) start_way(job);
+    else run_slice(job);
+  }
+  if (job.method < kMethods.size()) return false;
+  job.t.measured = true;
+  job.ways_done.store(static_cast<int>(kMethods.size()) + 1, std::memory_order_release); // t is complete
+  return true;
+}
+
+// The timing as a sliced background task (app/background.h: on a worker thread where there are
+// threads, between frames where there are not). The scene reads job->t only once ways_done passes 3.
+void submit_timing(const std::shared_ptr<TimingJob>& job) {
+  background_submit_sliced([job] { return timing_step(*job); });
 }
 
 // Row `row` of y = T·x: its nonzero weights times the input values they meet, "3·1 + 3·2 = 9".
@@ -279,7 +379,7 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
-  bool animating() const override { return stepper_.playing(); }
+  bool animating() const override { return stepper_.playing() || timing_pending(); } // frames until the timing is in
   std::vector<ParamValue> parameters() const override {
     std::vector<ParamValue> out;
     kParams.list(p_, out);
@@ -308,7 +408,7 @@ private:
       remeasure_ = false;
       submit_timing(job_); // Inline mode (tests): done on return
     }
-    if (job_->steps_done.load(std::memory_order_acquire) == static_cast<int>(kMethods.size()) && adopted_ != job_.get()) {
+    if (job_->ways_done.load(std::memory_order_acquire) > static_cast<int>(kMethods.size()) && adopted_ != job_.get()) {
       timing_ = job_->t;
       adopted_ = job_.get();
     }
@@ -440,10 +540,10 @@ void MatmulScene::draw_timing() {
   if (!layer_message_.empty()) error_line(layer_message_);
   if (ImGui::SmallButton("measure again")) remeasure_ = true;
   const Timing& t = timing();
-  if (timing_pending()) {
+  if (timing_pending()) { // the last measurement stays until the new one is in
     ImGui::SameLine();
-    ImGui::TextDisabled(background_mode() == BackgroundMode::Thread ? "measuring on a background thread…"
-                                                                      : "measuring, one way per frame…");
+    const int way = std::min(job_->ways_done.load(std::memory_order_relaxed), static_cast<int>(kMethods.size()) - 1);
+    ImGui::TextDisabled("timing… way %d of 3, %d %%", way + 1, job_->permille.load(std::memory_order_relaxed) / 10);
     if (!t.measured) return;
   }
   if (!t.counts_error.empty()) {
@@ -548,7 +648,7 @@ void MatmulScene::write_results(JsonWriter& out) const {
   for (size_t m = 0; m < 3; ++m) {
     const std::string name = conv_method_name(kMethods[m]);
     out.field(name + "_ms", t.ms[m]).field(name + "_bytes", static_cast<long long>(t.bytes[m]))
-        .field(name + "_abssum", t.abssum[m]).field(name + "_error", t.error[m]);
+        .field(name + "_abssum", t.abssum[m]).field(name + "_hash", t.output_hash[m]).field(name + "_error", t.error[m]);
   }
 }
 

@@ -22,8 +22,9 @@ Expected<Tensor> stack_filters(const std::vector<Tensor>& filters) {
   return w;
 }
 
-Expected<FeatureMaps> feature_maps(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding,
-                                   std::optional<Activation> act) {
+namespace {
+// The layer's plan spec (padding resolved to its four sides), or why the operands do not make a layer.
+Expected<Conv2dPlanSpec> layer_spec(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding) {
   if (x.rank() != 3) return Error{"the layer's input must be (C1, H, W), got shape " + shape_string(x.shape)};
   if (w.rank() != 4) return Error{"the layer's weights must be (C2, C1, KH, KW), got shape " + shape_string(w.shape)};
   if (w.dim(1) != x.dim(0))
@@ -35,14 +36,60 @@ Expected<FeatureMaps> feature_maps(const Tensor& x, const Tensor& w, std::span<c
   spec.C = x.dim(0); spec.H = x.dim(1); spec.W = x.dim(2);
   spec.M = w.dim(0); spec.KH = w.dim(2); spec.KW = w.dim(3);
   spec.padding = padding;
+  return resolve_padding(spec);
+}
+
+// pre (and y) of the plan's layer on `x` (C1, H, W).
+Expected<FeatureMaps> run_layer(const Conv2dPlanSpec& spec, const float* x, const Tensor& w, std::span<const float> bias,
+                                std::optional<Activation> act) {
   Conv2dPlan plan(spec, w.data.data(), bias.empty() ? nullptr : bias.data());
   if (!plan.ok()) return Error{plan.error()};
   FeatureMaps out;
-  out.pad_top = plan.spec().pad_top;
-  out.pad_left = plan.spec().pad_left;
   out.pre = zeros({spec.M, plan.out_h(), plan.out_w()});
-  plan.run(x.data.data(), out.pre.data.data(), nullptr);
+  plan.run(x, out.pre.data.data(), nullptr);
   out.y = act ? activation(out.pre, *act) : out.pre;
+  return out;
+}
+} // namespace
+
+Expected<FeatureMaps> feature_maps(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding,
+                                   std::optional<Activation> act) {
+  auto spec = layer_spec(x, w, bias, padding);
+  if (!spec) return Error{spec.error()};
+  auto out = run_layer(*spec, x.data.data(), w, bias, act);
+  if (out) {
+    out->pad_top = spec->pad_top;
+    out->pad_left = spec->pad_left;
+  }
+  return out;
+}
+
+Expected<FeatureMaps> feature_map_rows(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding,
+                                       std::optional<Activation> act, int64_t row_begin, int64_t row_end) {
+  auto spec = layer_spec(x, w, bias, padding);
+  if (!spec) return Error{spec.error()};
+  Conv2dPlanSpec band = *spec;
+  const int64_t out_h = spec->H + spec->pad_top + spec->pad_bottom - spec->KH + 1;
+  if (row_begin < 0 || row_end > out_h || row_begin >= row_end)
+    return Error{"rows " + std::to_string(row_begin) + " to " + std::to_string(row_end) + " of a layer with " +
+                 std::to_string(out_h) + " output rows"};
+  // The input rows the band's windows read (shape.h), those inside the picture copied, the rest padding.
+  const WindowAxis rows{1, 1, spec->KH, spec->pad_top, out_h};
+  const int64_t first = window_tap(rows, row_begin, 0), last = window_tap(rows, row_end - 1, spec->KH - 1);
+  const int64_t top = std::max<int64_t>(first, 0), bottom = std::min(last, spec->H - 1);
+  if (top > bottom) return Error{"the rows " + std::to_string(row_begin) + " to " + std::to_string(row_end) + " read only padding"};
+  band.H = bottom - top + 1;
+  band.pad_top = top - first;
+  band.pad_bottom = last - bottom;
+  band.padding = Padding::Explicit;
+  std::vector<float> xs(static_cast<size_t>(spec->C * band.H * spec->W));
+  for (int64_t c = 0; c < spec->C; ++c)
+    std::copy_n(x.data.begin() + (c * spec->H + top) * spec->W, band.H * spec->W, xs.begin() + c * band.H * spec->W);
+  auto out = run_layer(band, xs.data(), w, bias, act);
+  if (out) {
+    out->pad_top = spec->pad_top;
+    out->pad_left = spec->pad_left;
+  }
   return out;
 }
 

@@ -14,13 +14,17 @@ import { pngStats } from './pixels.mjs';
 const SLOW_MS = 1000; // a generous bound for one setState call (a frame's time is the aim)
 
 // Runs in the page: the values a hostile host page sends to a key, by what the key takes (its
-// state().parameters entry, or none for a result). NaN and Infinity arrive as null (JSON).
-function hostileValues(spec, result = false) {
-  if (result) return [null, [1, 2], 'x'.repeat(10000), '<img src=x onerror="window.__owned=1">']; // a result: a sample
-  const v = [null, NaN, Infinity, [1, 2], { a: 1 }, [[[[[]]]]], 'x'.repeat(10000), '<img src=x onerror="window.__owned=1">',
-             '"}]);window.__owned=1;//'];
+// state().parameters entry, or none for a result). NaN and Infinity arrive as null (JSON). The values
+// of every type (wrong types, 10,000 characters, markup) are shared out: key number n of a scene gets
+// every other one, starting at n % 2, so that two keys in a row get them all; what depends on the
+// key's type and range (out of range, half-integers, negatives, booleans) every key gets.
+function hostileValues(spec, result = false, n = 0) {
+  const markup = '<img src=x onerror="window.__owned=1">';
+  const half = (list) => list.filter((_, j) => (j + n) % 2 === 0);
+  if (result) return half([null, [1, 2], 'x'.repeat(10000), markup]); // a result: a sample
+  const v = half([null, NaN, Infinity, [1, 2], { a: 1 }, [[[[[]]]]], 'x'.repeat(10000), markup, '"}]);window.__owned=1;//']);
   const type = spec ? spec.type : 'choice';
-  if (type !== 'text') v.push(1e9, -1e308, 1e308, '', '1e9'); // a text takes numbers as text, and may be empty
+  if (type !== 'text') v.push(1e9, -1e308, ...half([1e308, '', '1e9'])); // a text takes numbers as text, and may be empty
   if (type !== 'bool') v.push(true);
   if (type === 'bool') v.push(1, 0, 'true');
   if (type === 'int') v.push(spec.min + 0.5);
@@ -43,9 +47,9 @@ function attackScene() {
   const short = (v) => { const s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v)); return s.length > 30 ? s.slice(0, 30) + '…' : s; };
   const keys = Object.keys(st0).filter((k) => k !== 'parameters' && k !== 'scenes');
   keys.push('__proto__');
-  for (const key of keys) {
+  for (const [n, key] of keys.entries()) {
     const spec = Object.hasOwn(params, key) ? params[key] : undefined;
-    for (const value of hostileValues(spec, !spec && key !== 'scene' && key !== '__proto__')) {
+    for (const value of hostileValues(spec, !spec && key !== 'scene' && key !== '__proto__', n)) {
       const arg = key === '__proto__' ? JSON.parse(`{"__proto__": ${JSON.stringify(value) ?? 'null'}}`) : { [key]: value };
       const t0 = performance.now();
       let error = null;
@@ -164,8 +168,8 @@ export async function hostileMessageChecks(browser, base, check) {
     const start = (await window.ask({ type: 'convplay:getState', id: 'start' })).state;
     const problems = [];
     let n = 0, slowest = 0;
-    for (const key of ['op', 'h', 'size', 'stride', 'padding', 'count_pad', 'values', 'step', 'speed', 'scene', 'out_h']) {
-      for (const value of hostileValues(start.parameters[key])) {
+    for (const [i, key] of ['op', 'h', 'size', 'stride', 'padding', 'count_pad', 'values', 'step', 'speed', 'scene', 'out_h'].entries()) {
+      for (const value of hostileValues(start.parameters[key], false, i)) {
         const id = `hostile-${n++}`;
         let a;
         try { a = await window.ask({ type: 'convplay:setState', state: { [key]: value }, id }); }

@@ -8,7 +8,7 @@
 // --root serves another folder that has index.html, web/ and build/wasm-*/bin/ (e.g. a stand-in build);
 // the server is always this checkout's web/server.js.
 // --only runs some groups of checks (while working on them; the test command runs all): server, page,
-// address, course, touch, many, missing, notbuilt, hardening, a11y, layout, hostile, soak.
+// address, course, touch, many, missing, notbuilt, hardening, a11y, layout, hostile, soak, slices.
 // Prints one line per check, then "N passed, M failed"; exits 1 on any failure. Always exits: a
 // watchdog ends the run (as a failure) after 11 minutes, and the finally block stops server and browser.
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,12 +25,13 @@ import { a11yChecks, liveRegionChecks } from './a11y.mjs';
 import { layoutChecks } from './layout.mjs';
 import { budgetChecks, hostileChecks, hostileMessageChecks } from './hostile.mjs';
 import { soakChecks } from './soak.mjs';
+import { sliceChecks } from './slices.mjs';
 import { abortChecks, contextLossChecks, cspChecks, keyChecks, siblingFrameChecks, wheelChecks } from './hardening.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const serverJs = path.join(repo, 'web/server.js');
 let root = repo;
-const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y', 'layout', 'hostile', 'soak'];
+const GROUPS = ['server', 'page', 'address', 'course', 'touch', 'many', 'missing', 'notbuilt', 'hardening', 'a11y', 'layout', 'hostile', 'soak', 'slices'];
 let only = null;
 for (let i = 2; i < process.argv.length; ++i) {
   if (process.argv[i] === '--root' && process.argv[i + 1]) root = path.resolve(process.argv[++i]);
@@ -377,6 +378,7 @@ try {
     await budgetChecks(browser, started[1].base, check);
   }
   if (want('soak')) await soakChecks(browser, started[1].base, check, artifacts);
+  if (want('slices')) await sliceChecks(browser, started[0].base, started[1].base, check, artifacts);
   if (want('a11y')) {
     await liveRegionChecks(browser, started[1].base, check);
     await a11yChecks(browser, started[1].base, check);

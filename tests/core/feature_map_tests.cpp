@@ -100,3 +100,40 @@ TEST_CASE("feature_maps and stack_filters refuse what does not fit, with the num
   CHECK(feature_maps(x, zeros({2, 3, 3, 3}), {}, Padding::Explicit, std::nullopt).error() == "the layer's padding is valid, same or full");
   CHECK_FALSE(feature_maps(x, zeros({2, 3, 7, 7}), {}, Padding::Valid, std::nullopt).ok()); // the kernel is larger than the input
 }
+
+TEST_CASE("feature_map_rows: bands of rows are the whole layer's rows, bit for bit", "[feature_map]") {
+  std::mt19937 rng(7);
+  INFO("seed 7");
+  for (int64_t c1 : {1, 3})
+    for (int64_t k : {1, 3, 5, 7})
+      for (Padding padding : {Padding::Valid, Padding::Same, Padding::Full})
+        for (int64_t h : {9, 23}) {
+          INFO("C1 " << c1 << " K " << k << " " << padding_name(padding) << " H " << h);
+          const Tensor x = random_tensor({c1, h, 17}, rng), w = random_tensor({5, c1, k, k}, rng);
+          const std::vector<float> bias = {0.5f, -1.0f, 0.25f, 0.0f, 2.0f};
+          auto whole = feature_maps(x, w, bias, padding, Activation::ReLU);
+          REQUIRE(whole.ok());
+          const int64_t oh = whole->pre.dim(1), ow = whole->pre.dim(2);
+          for (int64_t band : {int64_t{1}, int64_t{2}, int64_t{4}, oh}) {
+            INFO("bands of " << band);
+            for (int64_t r0 = 0; r0 < oh; r0 += band) {
+              const int64_t r1 = std::min(oh, r0 + band);
+              auto part = feature_map_rows(x, w, bias, padding, Activation::ReLU, r0, r1);
+              REQUIRE(part.ok());
+              REQUIRE(part->pre.shape == std::vector<int64_t>{5, r1 - r0, ow});
+              CHECK(part->pad_top == whole->pad_top);
+              int64_t differ = 0;
+              for (int64_t m = 0; m < 5; ++m)
+                for (int64_t i = r0; i < r1; ++i)
+                  for (int64_t j = 0; j < ow; ++j) {
+                    const int64_t at = (m * oh + i) * ow + j, in = (m * (r1 - r0) + i - r0) * ow + j;
+                    differ += part->pre[in] != whole->pre[at] || part->y[in] != whole->y[at];
+                  }
+              CHECK(differ == 0);
+            }
+          }
+        }
+  const Tensor x = zeros({1, 6, 6}), w = zeros({1, 1, 3, 3});
+  CHECK(feature_map_rows(x, w, {}, Padding::Valid, std::nullopt, 2, 5).error() == "rows 2 to 5 of a layer with 4 output rows");
+  CHECK_FALSE(feature_map_rows(x, w, {}, Padding::Valid, std::nullopt, 1, 1).ok());
+}

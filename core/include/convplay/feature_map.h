@@ -29,4 +29,10 @@ Expected<Tensor> stack_filters(const std::vector<Tensor>& filters);
 Expected<FeatureMaps> feature_maps(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding,
                                    std::optional<Activation> act);
 
+// Output rows [row_begin, row_end) of feature_maps(x, w, bias, padding, act), pre and y (C2, rows, W'):
+// the same numbers (each value is the same sum over the input rows its window reads), so a big layer
+// can be computed in bands of rows. pad_top and pad_left are the whole layer's.
+Expected<FeatureMaps> feature_map_rows(const Tensor& x, const Tensor& w, std::span<const float> bias, Padding padding,
+                                       std::optional<Activation> act, int64_t row_begin, int64_t row_end);
+
 } // namespace convplay

@@ -4,8 +4,12 @@
 
 #include "../scene_test_support.h"
 
+#include "background.h"
+
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace convplay::app {
 std::unique_ptr<Scene> make_features_scene(); // app/scenes/features.cpp
@@ -98,4 +102,49 @@ TEST_CASE("features: the description gives the layer's formula with its shapes a
   CHECK_THAT(d, Catch::Contains("output y: 32 × 64 × 2"));
   CHECK_THAT(d, Catch::Contains("= 3·3·3·2 + 2 = 56"));
   CHECK_THAT(d, Catch::Contains("W·x + b = 0.299, identity(0.299) = 0.299."));
+}
+
+// A big layer is computed in the background in bands of rows (app/background.h): meanwhile state()
+// says maps_pending and keeps the last maps; then the values are the unsliced layer's, exactly.
+TEST_CASE("features: big maps in bands of rows give the unsliced values; the last maps stay meanwhile", "[features][background]") {
+  const char* small = R"({"image":"circles","size":64,"channels":3,"k":3,"maps":2})";
+  const char* big = R"({"image":"circles","size":512,"channels":3,"k":7,"maps":8,"padding":"same","act":"tanh"})";
+  const std::vector<std::string> cells = {R"({"map":0,"row":0,"col":0})", R"({"map":7,"row":255,"col":511})",
+                                          R"({"map":3,"row":128,"col":300})", R"({"map":5,"row":3,"col":2})"};
+  auto whole = make_features_scene(); // Inline: the whole layer at once
+  REQUIRE(apply(*whole, big).empty());
+  std::vector<std::pair<double, double>> expected;
+  for (const auto& cell : cells) {
+    REQUIRE(apply(*whole, cell).empty());
+    const auto st = state(*whole);
+    expected.emplace_back(num(st, "pre"), num(st, "value"));
+  }
+
+  set_background_mode(BackgroundMode::Stepped);
+  set_background_job_ms(0); // one band per task
+  auto s = make_features_scene();
+  REQUIRE(apply(*s, small).empty());
+  auto st = state(*s); // small: computed at once
+  CHECK_FALSE(std::get<bool>(st.at("maps_pending")));
+  const double small_value = num(st, "value");
+  REQUIRE(apply(*s, big).empty());
+  st = state(*s);
+  CHECK(std::get<bool>(st.at("maps_pending")));
+  CHECK(num(st, "out_h") == 30); // the last maps, until the new ones are in
+  CHECK(num(st, "value") == small_value);
+  int tasks = 0;
+  while (background_poll()) ++tasks;
+  set_background_job_ms(-1);
+  set_background_mode(BackgroundMode::Inline);
+  CHECK(tasks > 10);
+  st = state(*s);
+  CHECK_FALSE(std::get<bool>(st.at("maps_pending")));
+  CHECK(num(st, "out_h") == 256);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    INFO(cells[i]);
+    REQUIRE(apply(*s, cells[i]).empty());
+    st = state(*s);
+    CHECK(num(st, "pre") == expected[i].first); // 9 digits: a float exactly
+    CHECK(num(st, "value") == expected[i].second);
+  }
 }

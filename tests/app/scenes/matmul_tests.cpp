@@ -2,6 +2,10 @@
 // and the three ways giving the same output with the Toeplitz matrix the largest.
 #include "../scene_test_support.h"
 
+#include "background.h"
+
+#include <convplay/three_ways.h>
+
 #include <cmath>
 
 namespace convplay::app {
@@ -87,4 +91,42 @@ TEST_CASE("matmul: the description gives T's size, its nonzeros and the row the 
   d = s->description();
   CHECK_THAT(d, Catch::Contains("2-D: input 5 × 5, kernel 3 × 3, stride 2, same padding"));
   CHECK_THAT(d, Catch::Contains("T: 9 × 25 = 225 entries, 49 nonzero, 9 distinct weights"));
+}
+
+// The single-threaded page times a big layer in slices between frames (app/background.h); the slices
+// give the numbers of one run of each way on the whole layer, exactly.
+TEST_CASE("matmul: the timing in slices gives the unsliced run's sums and bytes", "[matmul][background]") {
+  const char* layer = R"({"layer_size":20,"layer_c":3,"layer_m":6,"layer_k":3})";
+  Tensor x = zeros({1, 3, 20, 20}), w = zeros({6, 3, 3, 3}); // the scene's deterministic layer
+  for (int64_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>((i * 37 % 101) - 50) / 50.0f;
+  for (int64_t i = 0; i < w.numel(); ++i) w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
+  auto whole = make_matmul_scene(); // Inline: one slice, the whole layer in one run of each way
+  REQUIRE(apply(*whole, layer).empty());
+  const JsonObject expected_hashes = state(*whole);
+
+  set_background_mode(BackgroundMode::Stepped);
+  set_background_job_ms(0); // one slice (one band of rows, or one filter) per task
+  auto sliced = make_matmul_scene();
+  REQUIRE(apply(*sliced, layer).empty());
+  CHECK(std::get<bool>(state(*sliced).at("timing_pending"))); // submitted, not run
+  int tasks = 0;
+  while (background_poll()) ++tasks;
+  set_background_job_ms(-1);
+  set_background_mode(BackgroundMode::Inline);
+  CHECK(tasks > 20); // 18 output rows for direct and im2col, 6 filters for Toeplitz, each its own task
+  const JsonObject got = state(*sliced);
+  CHECK_FALSE(std::get<bool>(got.at("timing_pending")));
+  for (const char* m : {"direct", "im2col", "toeplitz"}) {
+    INFO(m);
+    const std::string name = m;
+    CHECK(str(got, (name + "_error").c_str()) == "");
+    auto run = run_conv_method(*parse_conv_method(m), x, w, nullptr, Conv2dParams{}, nullptr, int64_t{1} << 30);
+    REQUIRE(run);
+    double abssum = 0;
+    for (float v : run->output.data) abssum += std::fabs(v);
+    CHECK(num(got, (name + "_abssum").c_str()) == Approx(abssum).epsilon(1e-8)); // state() prints 9 digits
+    CHECK(str(got, (name + "_hash").c_str()) == str(expected_hashes, (name + "_hash").c_str()));
+    CHECK(num(got, (name + "_bytes").c_str()) == static_cast<double>(run->bytes_allocated));
+    CHECK(num(got, (name + "_ms").c_str()) > 0);
+  }
 }
