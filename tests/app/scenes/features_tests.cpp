@@ -106,7 +106,7 @@ TEST_CASE("features: the description gives the layer's formula with its shapes a
 
 // A big layer is computed in the background in bands of rows (app/background.h): meanwhile state()
 // says maps_pending and keeps the last maps; then the values are the unsliced layer's, exactly.
-TEST_CASE("features: big maps in bands of rows give the unsliced values; the last maps stay meanwhile", "[features][background]") {
+TEST_CASE("features: big maps in bands of rows give the unsliced values, the last maps stay meanwhile", "[features][background]") {
   const char* small = R"({"image":"circles","size":64,"channels":3,"k":3,"maps":2})";
   const char* big = R"({"image":"circles","size":512,"channels":3,"k":7,"maps":8,"padding":"same","act":"tanh"})";
   const std::vector<std::string> cells = {R"({"map":0,"row":0,"col":0})", R"({"map":7,"row":255,"col":511})",
