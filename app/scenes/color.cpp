@@ -218,14 +218,19 @@ const Result& ColorScene::result() const {
         rows.input = r.h;
         rows.kernel = p_.k;
         rows.padding = p_.padding;
-        r.pad = static_cast<int>(conv_axis(rows).pad_before);
+        AxisSpec cols = rows;
+        cols.input = r.w_;
+        const AxisResult row_axis = conv_axis(rows);
+        r.pad = static_cast<int>(row_axis.pad_before);
         if (p_.image == "circles") {
           auto discs = red_green_discs(r.h, r.w_);
           if (discs.ok()) {
+            const WindowAxis row_window = window_axis(rows, row_axis), col_window = window_axis(cols, conv_axis(cols));
+            // The output cell whose window is centred on the disc's centre (shape.h's window arithmetic).
             auto at = [&](int64_t row, int64_t col, int& orow, int& ocol, float& v) {
-              orow = static_cast<int>(row) - (p_.k - 1) / 2 + r.pad;
-              ocol = static_cast<int>(col) - (p_.k - 1) / 2 + r.pad;
-              if (orow >= 0 && orow < r.oh && ocol >= 0 && ocol < r.ow) v = r.y[orow * r.ow + ocol];
+              orow = static_cast<int>(centred_reader(row_window, row));
+              ocol = static_cast<int>(centred_reader(col_window, col));
+              if (orow >= 0 && ocol >= 0) v = r.y[orow * r.ow + ocol];
               else orow = ocol = -1;
             };
             r.circles = true;

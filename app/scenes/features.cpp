@@ -213,21 +213,6 @@ Expected<Tensor> filter_weights(const Params& p, const std::string& name) { // (
   return t;
 }
 
-// The output cell (along one axis) whose window meets input cell `in` at the tap nearest its centre;
-// `fallback` when no window reads it.
-int centred_reader(const WindowAxis& a, int in, int fallback) {
-  int best = fallback;
-  int64_t best_dist = -1;
-  for (const WindowReader& w : window_readers(a, in)) {
-    const int64_t d = std::abs(w.tap - (a.kernel - 1) / 2);
-    if (best_dist < 0 || d < best_dist) {
-      best = static_cast<int>(w.output);
-      best_dist = d;
-    }
-  }
-  return best;
-}
-
 class FeaturesScene final : public Scene {
 public:
   const char* id() const override { return "features"; }
@@ -586,8 +571,8 @@ void FeaturesScene::draw_maps(const Result& r) {
     sel_row = map_hover.row;
     sel_col = map_hover.col;
   } else if (in_hover.valid()) { // the output whose window has the hovered input cell nearest its centre
-    sel_row = centred_reader(rows, in_hover.row, sel_row);
-    sel_col = centred_reader(cols, in_hover.col, sel_col);
+    if (const int64_t o = centred_reader(rows, in_hover.row); o >= 0) sel_row = static_cast<int>(o);
+    if (const int64_t o = centred_reader(cols, in_hover.col); o >= 0) sel_col = static_cast<int>(o);
   }
   if ((hovered_map >= 0 || in_hover.valid()) && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     p_.map = sel_map;

@@ -35,6 +35,18 @@ std::vector<WindowReader> window_readers(const WindowAxis& a, int64_t in) {
   return out;
 }
 
+int64_t centred_reader(const WindowAxis& a, int64_t in) {
+  int64_t best = -1, best_dist = -1;
+  for (const WindowReader& w : window_readers(a, in)) {
+    const int64_t d = w.tap > (a.kernel - 1) / 2 ? w.tap - (a.kernel - 1) / 2 : (a.kernel - 1) / 2 - w.tap;
+    if (best_dist < 0 || d < best_dist) {
+      best = w.output;
+      best_dist = d;
+    }
+  }
+  return best;
+}
+
 std::string describe(const AxisSpec& s, const AxisResult& r) {
   if (auto m = common_error(r.error, "", s.input, s.kernel, s.stride, s.dilation); !m.empty()) return m;
   switch (r.error) {

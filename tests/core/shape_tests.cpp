@@ -3,6 +3,8 @@
 // transposed-convolution axes. Checked at compile time where it can be.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <convplay/shape.h>
 
 using namespace convplay;
@@ -98,6 +100,42 @@ TEST_CASE("receptive fields: an output cell's window, and the output cells that 
   CHECK(pw.stride == 2);
   CHECK(window_readers(pw, 3).size() == 1);
   CHECK(window_readers(pw, 3)[0].output == 1);
+}
+
+TEST_CASE("receptive fields: the output cell a point shows up in reads it at the tap nearest the centre", "[shape][window]") {
+  // 5 wide, K 3 'same': input 2 is read at the centre tap by output 2; input 0 by output 0 (tap 1).
+  const AxisSpec same = spec(5, 3, Padding::Same);
+  const WindowAxis a = window_axis(same, conv_axis(same));
+  CHECK(centred_reader(a, 2) == 2);
+  CHECK(centred_reader(a, 0) == 0);
+  // 'valid': input 0 only by output 0 at tap 0; input 2 at the centre by output 1; nothing reads 5 or -1.
+  const AxisSpec valid = spec(5, 3, Padding::Valid);
+  const WindowAxis v = window_axis(valid, conv_axis(valid));
+  CHECK(centred_reader(v, 0) == 0);
+  CHECK(centred_reader(v, 2) == 1);
+  CHECK(centred_reader(v, 5) == -1);
+  CHECK(centred_reader(v, -1) == -1);
+  // Against the readers themselves: the chosen one is a reader, and no reader's tap is nearer the centre.
+  for (int64_t k : {1, 2, 3, 5})
+    for (Padding p : {Padding::Valid, Padding::Same, Padding::Full}) {
+      const AxisSpec as = spec(9, k, p);
+      const AxisResult r = conv_axis(as);
+      if (r.error != ShapeError::None) continue;
+      const WindowAxis w = window_axis(as, r);
+      for (int64_t in = -2; in < 11; ++in) {
+        INFO("k " << k << " " << padding_name(p) << " input " << in);
+        const auto readers = window_readers(w, in);
+        const int64_t got = centred_reader(w, in);
+        if (readers.empty()) {
+          CHECK(got == -1);
+          continue;
+        }
+        int64_t best = -1, dist = -1;
+        for (const WindowReader& rd : readers)
+          if (const int64_t d = std::abs(rd.tap - (k - 1) / 2); dist < 0 || d < dist) best = rd.output, dist = d;
+        CHECK(got == best);
+      }
+    }
 }
 
 TEST_CASE("pooling and transposed-convolution shapes follow PyTorch", "[shape][pool2d][conv_transpose2d]") {

@@ -198,6 +198,9 @@ struct WindowReader {
 };
 // Every output cell whose window reads input position `in`, in increasing order (one tap each).
 std::vector<WindowReader> window_readers(const WindowAxis& a, int64_t in);
+// The output cell whose window reads input position `in` at the tap nearest the window's centre (the
+// lower output on a tie), or -1 when no window reads it: the cell a picture's point shows up in.
+int64_t centred_reader(const WindowAxis& a, int64_t in);
 
 // The error in words, naming the parameter and the numbers; "" when there is no error.
 std::string describe(const AxisSpec& spec, const AxisResult& result);
