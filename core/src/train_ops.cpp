@@ -414,7 +414,7 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
   const ConvDims d{g->N, g->C, g->H, g->W, g->M, g->KH, g->KW, g->pad_top, g->pad_left, g->OH, g->OW};
   // The fast path's buffers (one image's im2col matrix, packed, and the per-chunk weight gradients) grow
   // with taps × output positions, which small tensors can make huge (a 64×64 kernel on a 128×128 image):
-  // past 2^26 floats (256 MB) per buffer, or where the product overflows, the reference runs instead.
+  // past 2^26 floats (256 MiB) per buffer, or where the product overflows, the reference runs instead.
   constexpr int64_t kMaxFloats = int64_t{1} << 26;
   int64_t cols = 0, grads = 0;
   if (__builtin_mul_overflow(d.CKK() + 64, d.P() + 64, &cols) || __builtin_mul_overflow(d.M + 64, d.CKK() + 64, &grads) ||

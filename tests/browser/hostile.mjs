@@ -211,8 +211,8 @@ export async function budgetChecks(browser, base, check) {
   const cases = [
     [{ scene: 'matmul', layer_size: 512, layer_c: 64, layer_m: 256, layer_k: 15 }, /^layer_size: .*working-memory budget of 256 MiB/],
     [{ scene: 'matmul', layer_size: 512, layer_c: 64, layer_m: 128, layer_k: 3 }, /^layer_size: .*(budget of 256 MiB|multiply-adds)/],
-    [{ scene: 'train', model: 'stack', stack: 'conv1000k3p1,relu,conv1000k3p1,relu,flatten,dense100000,dense10', batch: 4096 }, /^stack: .*256 MB/],
-    [{ scene: 'train', model: 'lenet5', batch: 4096 }, /^batch: .*256 MB/],
+    [{ scene: 'train', model: 'stack', stack: 'conv1000k3p1,relu,conv1000k3p1,relu,flatten,dense100000,dense10', batch: 4096 }, /^stack: .*256 MiB/],
+    [{ scene: 'train', model: 'lenet5', batch: 4096 }, /^batch: .*256 MiB/],
     [{ scene: 'modes', h: 4096, w: 4096, kh: 1024, kw: 1024, padding: 'full' }, null],
     [{ scene: 'modes', h: 4096, w: 4096, kh: 1, kw: 1, op: 'transposed', stride: 1024 }, null],
     [{ scene: 'params', h: 100000, w: 100000, c: 100000, filters: 100000, k: 1024, padding: 'full' }, null],

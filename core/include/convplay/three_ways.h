@@ -11,7 +11,7 @@
 //
 //   auto mem = predict_conv_memory(ConvMethod::Toeplitz, x.shape, w.shape, params); // allocates nothing
 //   auto r = run_conv_method(ConvMethod::Toeplitz, x, w, &b, params, &pool, 256 << 20);
-//   if (!r) show(r.error());  // e.g. "Toeplitz needs 1.5 GB (...), more than the limit of 256 MB"
+//   if (!r) show(r.error());  // e.g. "Toeplitz needs 1.50 GiB (...), more than the limit of 256 MiB"
 //   else use(r->output, r->ms, r->bytes_allocated);
 #pragma once
 #include <convplay/conv.h>
