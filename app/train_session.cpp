@@ -429,7 +429,7 @@ void TrainSession::work(double budget_ms, bool train, bool long_job) {
   for (int count = 0;; ++count) {
     if (count > 0 && stop_.load(std::memory_order_acquire)) break;
     const int64_t tick = last_tick_ms_.load(std::memory_order_acquire), now = steady_ms();
-    if (long_job && now - tick > kHeartbeatMs) break; // the scene is not shown
+    if (long_job && static_cast<double>(now - tick) > kHeartbeatMs) break; // the scene is not shown
     const Item item = pick(train);
     if (item.kind == Item::None) break;
     if (!long_job && count > 0 && ms_since(t0) + item.estimate_ms > budget_ms) break;
