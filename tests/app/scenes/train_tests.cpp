@@ -262,6 +262,7 @@ TEST_CASE("train session: Stepped runs one job per frame after it, Thread on the
     CHECK(t.view().nets[0].loss < first_loss(t.view().nets[0]));
   }
   SECTION("thread: with the data in, one job trains on, publishing its results, until asked to end") {
+    if (!ThreadPool::threads_supported()) return; // the single-threaded build has no worker: Stepped only
     Mode mode(BackgroundMode::Thread);
     ThreadPool pool(1);
     TrainSession t;
