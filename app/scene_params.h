@@ -17,7 +17,7 @@
 //   //                auto derived = derived_keys([this](JsonWriter& w) { write_results(w); });
 //   //                if (auto e = apply_params(in, id(), {kParams.bind(p)}, derived); !e.empty()) return e;
 //   //                ...checks that involve several keys (kParams.given(in, p, p.n))...; p_ = p;
-//   // parameters():  kParams.list(p_, out);                     (the App's URL hash and locks; the tests)
+//   // parameters():  return kParams.values(p_);                 (the App's URL hash and locks; the tests)
 // With the window animation: {kParams.bind(p), Stepper::table().bind(st)} (app/stepper.h).
 // A widget the scene draws itself (.no_widget()) still takes its hide/lock key from the table:
 //   if (Control c{kParams.key(p_, p_.dims)}; c.shown) { ...radio buttons... }
@@ -191,6 +191,11 @@ public:
   void list(const P& p, std::vector<ParamValue>& out) const {
     for (const auto& q : params_)
       if (q.spec.written) out.push_back({&q.spec, q.get(p), q.spec.hashed && (!q.hash_if || q.hash_if(p))});
+  }
+  std::vector<ParamValue> values(const P& p) const {
+    std::vector<ParamValue> out;
+    list(p, out);
+    return out;
   }
   // The parameter bound to `member` (a member of `p`): nullptr if none.
   template <class T> const Param<P>* find(const P& p, const T& member) const {

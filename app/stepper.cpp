@@ -15,9 +15,16 @@ const ParamTable<Stepper::State>& Stepper::table() {
   return t;
 }
 
-std::string Stepper::check_step(const JsonObject& in, const State& s, int count) {
+std::string Stepper::check_step(const JsonObject& in, const State& s, int count, const char* owner) {
   if (count <= 0 || !table().given(in, s, s.step) || s.step < count) return {};
-  return "step must be between 0 and " + std::to_string(count - 1) + " (there are " + std::to_string(count) + " positions)";
+  const std::string n = std::to_string(count);
+  return "step must be between 0 and " + std::to_string(count - 1) +
+         (owner ? " (" + std::string(owner) + " has " + n + " cells)" : " (there are " + n + " positions)");
+}
+
+void Stepper::take(const JsonObject& in, const State& s, int count) {
+  set_state(s);
+  if (!table().given(in, s, s.step)) set_position(std::min(position(), count - 1), count);
 }
 
 void Stepper::set_position(int p, int count) {

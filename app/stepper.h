@@ -18,7 +18,23 @@ public:
   // For apply_state(): "" or the message for a step that `in` gives and that is not one of the `count`
   // positions of the new state ("step must be between 0 and 8 (there are 9 positions)"). count ≤ 0: the
   // positions are not known yet (a picture still loading), any step is taken and wrapped when drawn.
-  static std::string check_step(const JsonObject& in, const State& s, int count);
+  // `owner` names what has the positions: "(the output has 9 cells)" instead.
+  static std::string check_step(const JsonObject& in, const State& s, int count, const char* owner = nullptr);
+  // For apply_state(): puts `p` in place of `current` and takes `s`, unless check_step refuses the step
+  // for the positions that `count()` gives with `p` in place; then `current` is restored and the message
+  // returned.
+  template <class P, class Count> std::string apply(P& current, P p, const JsonObject& in, const State& s, Count count) {
+    P before = std::move(current);
+    current = std::move(p);
+    if (auto e = check_step(in, s, count()); !e.empty()) {
+      current = std::move(before);
+      return e;
+    }
+    set_state(s);
+    return {};
+  }
+  // set_state(s), and where `in` gives no step, the current position kept within the `count` positions.
+  void take(const JsonObject& in, const State& s, int count);
 
   // Draws the controls for `count` positions (e.g. output cells); true if the position changed (by a
   // button or by time). The position wraps around while playing.

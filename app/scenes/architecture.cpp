@@ -157,11 +157,7 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
-  std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
-    return out;
-  }
+  std::vector<ParamValue> parameters() const override { return kParams.values(p_); }
 
 private:
   NetShape input() const { return {false, p_.c, p_.h, p_.w}; }

@@ -141,8 +141,7 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing() || result().status == "loading"; }
   std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
+    auto out = kParams.values(p_);
     stepper_.list(out, result().oh * result().ow);
     return out;
   }
@@ -571,14 +570,10 @@ std::string ColorScene::apply_state(const JsonObject& in) {
   }
   if (p.kernel != "custom")
     if (auto w = preset_kernel(p.kernel, p.k); !w.ok()) return w.error();
-  const Params before = p_;
-  p_ = p; // the output cells of the new parameters: the window's positions
-  if (auto e = Stepper::check_step(in, stepper, result().oh * result().ow); !e.empty()) {
-    p_ = before;
+  // The output cells of the new parameters are the window's positions.
+  if (auto e = stepper_.apply(p_, std::move(p), in, stepper, [this] { return result().oh * result().ow; }); !e.empty())
     return e;
-  }
   if (image_given) seen_user_serial_ = user_image_status().serial; // an explicit choice wins over an older upload
-  stepper_.set_state(stepper);
   message_.clear();
   return {};
 }

@@ -221,11 +221,7 @@ public:
   void write_state(JsonWriter& out) const override;
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return result().status == "loading" || maps_pending(); } // frames until the maps are in
-  std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(shown(), out);
-    return out;
-  }
+  std::vector<ParamValue> parameters() const override { return kParams.values(shown()); }
 
 private:
   const Result& result() const;

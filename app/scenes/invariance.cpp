@@ -97,8 +97,7 @@ public:
   void draw() override;
   void write_state(JsonWriter& out) const override;
   std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
+    auto out = kParams.values(p_);
     stepper_.list(out, static_cast<int>(o_.map.numel()));
     return out;
   }
@@ -449,12 +448,9 @@ std::string InvarianceScene::apply_state(const JsonObject& in) {
   if (!kParams.given(in, p, p.x)) p.x = std::min(p.x, p.n - pattern_w(p.pattern));
   if (!kParams.given(in, p, p.y)) p.y = std::min(p.y, p.n - pattern_h(p.pattern));
   const int count = (p.n - pattern_h(p.pattern) + 1) * (p.n - pattern_w(p.pattern) + 1);
-  const bool step_given = Stepper::table().given(in, stepper, stepper.step);
-  if (step_given && stepper.step >= count)
-    return "step must be between 0 and " + std::to_string(count - 1) + " (the conv map has " + std::to_string(count) + " cells)";
+  if (auto e = Stepper::check_step(in, stepper, count, "the conv map"); !e.empty()) return e;
   if (auto e = set_params(p); !e.empty()) return e;
-  stepper_.set_state(stepper);
-  if (!step_given) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
+  stepper_.take(in, stepper, count);
   message_.clear();
   return {};
 }

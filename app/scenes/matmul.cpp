@@ -11,6 +11,7 @@
 #include <convplay/conv.h>
 #include <convplay/counts.h>
 #include <convplay/matrix_views.h>
+#include <convplay/shape.h>
 #include <convplay/three_ways.h>
 
 #include <imgui.h>
@@ -289,10 +290,13 @@ void run_slice(TimingJob& job) {
   if (!whole && by_filters(method)) {
     ws = zeros({n, C, K, K});
     std::copy_n(job.w.data.begin() + a * C * K * K, n * C * K * K, ws.data.begin());
-  } else if (!whole) { // the input rows that output rows a … a + n − 1 read (valid, stride 1)
-    xs = zeros({1, C, n + K - 1, W});
+  } else if (!whole) { // the input rows that output rows a … a + n − 1 read
+    const AxisSpec rows_spec{H, K};
+    const WindowAxis rows = window_axis(rows_spec, conv_axis(rows_spec));
+    const int64_t first = window_tap(rows, a, 0), count = window_tap(rows, a + n - 1, K - 1) - first + 1;
+    xs = zeros({1, C, count, W});
     for (int64_t c = 0; c < C; ++c)
-      std::copy_n(job.x.data.begin() + (c * H + a) * W, (n + K - 1) * W, xs.data.begin() + c * (n + K - 1) * W);
+      std::copy_n(job.x.data.begin() + (c * H + first) * W, count * W, xs.data.begin() + c * count * W);
   }
   auto r = run_conv_method(method, whole || by_filters(method) ? job.x : xs, whole || !by_filters(method) ? job.w : ws,
                            nullptr, Conv2dParams{}, app_thread_pool(), job.free_bytes);
@@ -381,8 +385,7 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing() || timing_pending(); } // frames until the timing is in
   std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
+    auto out = kParams.values(p_);
     stepper_.list(out);
     return out;
   }
@@ -682,15 +685,9 @@ std::string MatmulScene::apply_state(const JsonObject& in) {
       !e.empty())
     return e;
   if (auto e = check_timed_layer(p, in); !e.empty()) return e;
-  const Params before = p_;
-  p_ = p; // the rows of the new example: the window's positions
-  if (auto e = Stepper::check_step(in, st, static_cast<int>(std::min<int64_t>(example().counts.toeplitz_rows.value, 1 << 30)));
-      !e.empty()) {
-    p_ = before;
-    return e;
-  }
-  stepper_.set_state(st);
-  return {};
+  return stepper_.apply(p_, std::move(p), in, st, [this] { // the rows of the new example: the window's positions
+    return static_cast<int>(std::min<int64_t>(example().counts.toeplitz_rows.value, 1 << 30));
+  });
 }
 
 } // namespace

@@ -227,8 +227,7 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
   std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
+    auto out = kParams.values(p_);
     stepper_.list(out);
     return out;
   }
@@ -587,14 +586,7 @@ std::string ModesScene::apply_state(const JsonObject& in) {
       !e.empty())
     return e;
   if (p.op == 1 && p_.op == 0 && !kParams.given(in, p, p.pad_h) && !kParams.given(in, p, p.pad_w)) start_transposed(p);
-  const Params before = p_;
-  p_ = p; // positions() of the new parameters
-  if (auto e = Stepper::check_step(in, st, positions()); !e.empty()) {
-    p_ = before;
-    return e;
-  }
-  stepper_.set_state(st);
-  return {};
+  return stepper_.apply(p_, std::move(p), in, st, [this] { return positions(); });
 }
 
 } // namespace

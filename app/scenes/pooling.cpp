@@ -150,8 +150,7 @@ public:
   std::string apply_state(const JsonObject& in) override;
   bool animating() const override { return stepper_.playing(); }
   std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
+    auto out = kParams.values(p_);
     stepper_.list(out, positions());
     return out;
   }
@@ -537,16 +536,13 @@ std::string PoolingScene::apply_state(const JsonObject& in) {
   Result saved = r_;
   if (auto e = set_params(p); !e.empty()) return e;
   const int count = positions();
-  const bool step_given = Stepper::table().given(in, stepper, stepper.step);
-  if (step_given && stepper.step >= count) {
+  if (auto e = Stepper::check_step(in, stepper, count, "the output"); !e.empty()) {
     p_ = before;
     r_ = std::move(saved);
     views_dirty_ = true;
-    return "step must be between 0 and " + std::to_string(count - 1) + " (the output has " + std::to_string(count) +
-           " cells)";
+    return e;
   }
-  stepper_.set_state(stepper);
-  if (!step_given) stepper_.set_position(std::min(stepper_.position(), count - 1), count);
+  stepper_.take(in, stepper, count);
   message_.clear();
   return {};
 }

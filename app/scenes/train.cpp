@@ -190,11 +190,7 @@ public:
     const DataState d = data_status().state;
     return d == DataState::Loading || (d == DataState::Ready && (p_.running || session_.evaluating())) || session_.busy();
   }
-  std::vector<ParamValue> parameters() const override {
-    std::vector<ParamValue> out;
-    kParams.list(p_, out);
-    return out;
-  }
+  std::vector<ParamValue> parameters() const override { return kParams.values(p_); }
 
 private:
   void draw_data_line();
