@@ -25,6 +25,14 @@ int64_t slot_floats(const Conv2dPlanSpec& s, int r, int64_t tb) { return positio
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Floats per vector of the instruction set whose kernel `tile` is (1 if none lists it).
+int product_lanes(const kernels::Conv2dDirectTile& tile) {
+  for (const auto& k : kernels::conv2d_direct_config())
+    for (int i = 0; i < k.kernels.count; ++i)
+      if (k.kernels.tiles[i].rows[0] == tile.rows[0]) return k.lanes;
+  return 1;
+}
+
 // The transforms for products on instruction set `isa` (kernels/config.h: AVX-512 products get AVX2's).
 kernels::WinogradKernels transforms_for(const std::string& isa, int r) {
   const kernels::WinogradTransforms& t = kernels::isa_or_best(kernels::winograd_config(), isa).kernels;
@@ -92,7 +100,7 @@ int64_t winograd_tile_block(const Conv2dPlanSpec& s, int r) {
 Conv2dWinograd::Conv2dWinograd(const Conv2dPlanSpec& s, int r, const float* weights, const float* bias, int64_t oh,
                                int64_t ow, const kernels::Conv2dDirectTile& tile, const std::string& isa)
     : s_(s), r_(r), xi_(positions(r)), oh_(oh), ow_(ow), tb_(winograd_tile_block(s, r)), mb_(tile.mb),
-      product_(tile.rows[0]), transforms_(transforms_for(isa, r)) {
+      product_(tile.rows[0]), lanes_(product_lanes(tile)), transforms_(transforms_for(isa, r)) {
   const Geometry g = geometry(r, oh, ow);
   th_ = g.th; tw_ = g.tw; hq_ = g.hq; phase_ = g.phase;
   blocks_ = ceil_div(s.M, mb_);
@@ -169,9 +177,14 @@ void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
     in.plane = plane; in.pitch = pitch; in.phase = phase_; in.C = K;
     in.v = v; in.ld = tb_; in.xi_stride = v_xi;
     segments([&](int64_t ty, int64_t tx, int64_t len, int64_t col) { transforms_.input(in, ty, tx, len, col); });
+    // The products run over the task's tiles rounded up to whole vectors (tile blocks are multiples of
+    // 16, so this stays within V's and M's rows): a short last task (s5's F(4×4): 196 tiles = 12 × 16
+    // + 4) ran its few columns in the direct kernel's scalar tail, 17 % of the products' time natively.
+    // The extra columns hold stale V values (zero or an earlier task's); their M columns are never read.
+    const int64_t columns = std::min(tb_, ceil_div(count, lanes_) * lanes_);
     kernels::Conv2dDirectArgs a;
     a.bias = zero_bias_.data();
-    a.C = K; a.Hp = 1; a.Wp = tb_; a.M = s.M; a.KH = a.KW = 1; a.OH = 1; a.OW = count;
+    a.C = K; a.Hp = 1; a.Wp = tb_; a.M = s.M; a.KH = a.KW = 1; a.OH = 1; a.OW = columns;
     for (int64_t xi = 0; xi < xi_; ++xi) {
       a.x = v + xi * v_xi;
       a.w = u_.data() + xi * blocks_ * K * mb_;
@@ -182,7 +195,7 @@ void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
     out.m = m;
     out.bias = bias_.data();
     out.y = y + n * s.M * oh_ * ow_;
-    out.M = s.M; out.OH = oh_; out.OW = ow_; out.ld = count; out.xi_stride = m_xi;
+    out.M = s.M; out.OH = oh_; out.OW = ow_; out.ld = columns; out.xi_stride = m_xi;
     segments([&](int64_t ty, int64_t tx, int64_t len, int64_t col) { transforms_.output(out, ty, tx, len, col); });
   };
   parallel_for(pool, std::min(threads, tasks), [&](int64_t worker) {
