@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -58,25 +59,34 @@ bool winograd_applies(const Conv2dPlanSpec& s) { return s.KH == 3 && s.KW == 3 &
 //                16 → 16, 28×28: 0.124 / 0.101 / 0.088  32 → 32, 7×7: 0.043 / 0.029 / 0.052
 //                16 → 16, 4 × 10×10: 0.077 / 0.067 / 0.11  8 → 8, 14×14: 0.011 / 0.010 / 0.012
 //                s4 3 → 64, 224×224: 6.0 / 8.9 / 9.5
-//   native (AVX-512 products)  s5: 1.93 / 1.09 / 1.11   8 → 32, 64×64: 0.122 / 0.182 / 0.135
-//                16 → 16, 28×28: 0.029 / 0.035 / 0.048  32 → 32, 7×7: 0.041 / 0.011 / 0.061
-//                16 → 16, 4 × 10×10: 0.046 / 0.031 / 0.16  8 → 8, 14×14: 0.0045 / 0.0054 / 0.0094
+// Natively (AVX-512 products; CPU time of one thread on a loaded machine, 2026-12-02, after the
+// products ran whole vectors):
+//                s5: 2.27 / 1.30 / 1.02   64 → 64, 28×28: 0.55 / 0.35 / 0.32   128 → 128, 14×14: 0.56 / 0.40 / 0.29
+//                64 → 64, 16×16: 0.185 / 0.105 / 0.088   8 → 32, 64×64: 0.188 / 0.189 / 0.154
+//                16 → 64, 64×64: 0.180 / 0.168 / 0.147   32 → 32, 28×28: 0.142 / 0.108 / 0.114
+//                16 → 16, 56×56: 0.148 / 0.130 / 0.128   16 → 16, 28×28: 0.038 / 0.035 / 0.043
+//                256 → 256, 7×7: 0.65 / 0.35 / 0.99      32 → 32, 7×7: 0.012 / 0.011 / 0.027
 // So in WebAssembly F(4×4) for 8+ channels in, 16+ out and 400+ outputs per image, F(2×2) for
-// smaller images with 128+ channel pairs; natively F(2×2) from 2048 channel pairs, or from 256 when
-// the rows are narrower than an AVX-512 vector (16), where the direct kernel loses its wide tile;
-// always 8+ channels in and out. (The native figures are from an AVX-512 machine; with AVX2 or SSE2
-// products the direct kernel is slower too, so the same rule errs on the side of direct.)
+// smaller images with 128+ channel pairs. Natively F(4×4) from 2^20 multiply-adds per tap and image
+// (C·M·outputs) when the image has 16+ of its tiles (a vector of them for the products), F(2×2) from
+// 2048 channel pairs, or from 256 when the rows are narrower than an AVX-512 vector (16), where the
+// direct kernel loses its wide tile; always 8+ channels in (and 16+ out for F(4×4)). (With AVX2 or
+// SSE2 products the direct kernel is slower too, so the same rule errs on the side of direct.)
 int winograd_tile(const Conv2dPlanSpec& s) {
   const int64_t ow = s.W + s.pad_left + s.pad_right - 2;
   const int64_t pairs = s.C > (1 << 30) || s.M > (1 << 30) ? int64_t{1} << 60 : s.C * s.M; // no overflow
 #if defined(__wasm_simd128__)
+  constexpr int kBest = 4; // the tile Winograd takes where neither pays
   const int64_t oh = s.H + s.pad_top + s.pad_bottom - 2;
-  constexpr int kBest = 4;
   const bool large = ow >= 1 && oh >= (400 + ow - 1) / ow; // oh·ow ≥ 400 without overflowing
   const int pays = s.C >= 8 && s.M >= 16 && pairs >= 256 && large ? 4 : s.C >= 8 && s.M >= 8 && pairs >= 128 ? 2 : 0;
 #else
-  constexpr int kBest = 2;
-  const int pays = s.C >= 8 && s.M >= 8 && (pairs >= 2048 || (ow < 16 && pairs >= 256)) ? 2 : 0;
+  constexpr int kBest = 2; // small layers: F(4×4)'s tiles waste more
+  // In double: no overflow for any size.
+  const double oh = static_cast<double>(s.H + s.pad_top + s.pad_bottom - 2), w = static_cast<double>(ow);
+  const bool f4 = s.C >= 8 && s.M >= 16 && static_cast<double>(pairs) * oh * w >= 1 << 20 &&
+                  std::ceil(oh / 4) * std::ceil(w / 4) >= 16;
+  const int pays = f4 ? 4 : s.C >= 8 && s.M >= 8 && (pairs >= 2048 || (ow < 16 && pairs >= 256)) ? 2 : 0;
 #endif
   switch (s.algorithm) {
   case Conv2dAlgorithm::Direct: return 0;
