@@ -40,6 +40,38 @@ kernels::WinogradKernels transforms_for(const std::string& isa, int r) {
   return r == 2 ? t.f23 : t.f43;
 }
 
+// F(4×4)'s padded copy (r = 4 phases), every row of one plane: what copy_padded_rows (conv2d_plan.cpp)
+// writes, but 16 columns at a time as 4×4 transposes (its loop for strides past 2 is scalar: 13 % of
+// s5's F(4×4) time natively). Copies only, so the same bits.
+void copy_plane_4_phases(const float* x, float* padded, const PaddedCopy& c, int64_t plane) {
+  const float* src = x + plane * c.H * c.W;
+  float* dst = padded + (plane * c.plane_rows + c.pad_top) * c.pitch;
+  for (int64_t h = 0; h < c.H; ++h) {
+    const float* in = src + h * c.W;
+    float* out = dst + h * c.pitch;
+    // Padded column pc = pad_left + w goes to phase pc % 4, index pc / 4.
+    auto put = [&](int64_t w) { out[(c.pad_left + w) % 4 * c.phase + (c.pad_left + w) / 4] = in[w]; };
+    int64_t w = 0;
+    for (; w < c.W && (c.pad_left + w) % 4 != 0; ++w) put(w);
+#if defined(__clang__) || __GNUC__ >= 12 // __builtin_shufflevector: SSE2 or SIMD128 shuffles
+    using F4 = float __attribute__((vector_size(16)));
+    for (; w + 16 <= c.W; w += 16) {
+      F4 a, b, d, e;
+      std::memcpy(&a, in + w, sizeof a);
+      std::memcpy(&b, in + w + 4, sizeof b);
+      std::memcpy(&d, in + w + 8, sizeof d);
+      std::memcpy(&e, in + w + 12, sizeof e);
+      const F4 ab01 = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab23 = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+      const F4 de01 = __builtin_shufflevector(d, e, 0, 4, 1, 5), de23 = __builtin_shufflevector(d, e, 2, 6, 3, 7);
+      const F4 p[4] = {__builtin_shufflevector(ab01, de01, 0, 1, 4, 5), __builtin_shufflevector(ab01, de01, 2, 3, 6, 7),
+                       __builtin_shufflevector(ab23, de23, 0, 1, 4, 5), __builtin_shufflevector(ab23, de23, 2, 3, 6, 7)};
+      for (int q = 0; q < 4; ++q) std::memcpy(out + q * c.phase + (c.pad_left + w) / 4, &p[q], sizeof p[q]);
+    }
+#endif
+    for (; w < c.W; ++w) put(w);
+  }
+}
+
 struct Geometry {
   int64_t th, tw, hq, phase;
 };
@@ -165,7 +197,11 @@ void Conv2dWinograd::run(const float* x, float* y, ThreadPool* pool) {
   if (static_cast<int64_t>(scratch_.size()) < threads * slot) scratch_.resize(static_cast<size_t>(threads * slot));
   const int64_t pitch = r_ * phase_, plane = hq_ * pitch;
   // 1. The padded copy, columns in r phases.
-  copy_padded(x, padded_.data(), {s.H, s.W, s.pad_top, s.pad_left, r_, phase_, hq_, pitch}, s.N * s.C, pool);
+  const PaddedCopy copy{s.H, s.W, s.pad_top, s.pad_left, r_, phase_, hq_, pitch};
+  if (r_ == 4)
+    parallel_for(pool, s.N * s.C, [&](int64_t p) { copy_plane_4_phases(x, padded_.data(), copy, p); });
+  else
+    copy_padded(x, padded_.data(), copy, s.N * s.C, pool);
   // 2. Tasks: runs of tb_ tiles (row-major over the image's tiles) of one image, taken from a shared
   //    counter by one loop per thread, each with its own scratch. What a task computes does not
   //    depend on the thread that runs it.
