@@ -56,6 +56,7 @@ private:
   int64_t oh_, ow_, th_, tw_, hq_, phase_, tb_, blocks_;
   int mb_;
   kernels::Conv2dRowKernel product_;
+  int64_t lanes_; // floats per vector of the products' kernel
   kernels::WinogradKernels transforms_;
   std::vector<float> u_, zero_bias_, bias_, padded_, scratch_;
 };

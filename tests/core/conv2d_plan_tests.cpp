@@ -237,28 +237,31 @@ TEST_CASE("fast conv2d on Winograd F(2x2, 3x3) and F(4x4, 3x3) equals the refere
     // Both tiles on every instruction set (the ISA moves every second trial).
     check_case(c, isas[static_cast<size_t>(trial / 2) % isas.size()], rng, {nullptr, &pool1, &pool3});
   }
-  // 64 channels in and out (s5's), where the rounding of the transforms adds up most.
+  // 64 channels in and out (s5's), where the rounding of the transforms adds up most; several tasks
+  // (natively 32 tiles each) and a short last one.
   for (const auto algo : {convplay::Conv2dAlgorithm::WinogradF2, convplay::Conv2dAlgorithm::WinogradF4}) {
-    Case c{1, 64, 18, 21, 64, 3, 3, 1, 1, 1, 1, true};
+    Case c{1, 64, 30, 37, 64, 3, 3, 1, 1, 1, 1, true};
     c.algo = algo;
     check_case(c, "", rng, {nullptr, &pool3});
   }
   // Auto takes Winograd for 3×3 layers with enough channels (64 here) and outputs, else the direct kernel.
-  std::vector<float> w(64 * 64 * 9, 0.5f);
+  std::vector<float> w(256 * 256 * 9, 0.5f);
   const auto algo_of = [&](convplay::Conv2dPlanSpec s) { return convplay::Conv2dPlan(s, w.data(), nullptr).algorithm(); };
-  // The tile that pays: 4×4 in WebAssembly (4-wide products), 2×2 natively (the products run on AVX).
-#if defined(__wasm_simd128__)
-  const auto best = convplay::Conv2dAlgorithm::WinogradF4;
+  // The tile that pays: 4×4 on images of enough tiles and work (20×20 here), 2×2 on smaller ones.
+  CHECK(algo_of({1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::WinogradF4);
   CHECK(algo_of({1, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::WinogradF2); // 64 outputs
-#else
-  const auto best = convplay::Conv2dAlgorithm::WinogradF2;
-  CHECK(algo_of({1, 16, 40, 40, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // AVX-512 rows
-#endif
-  CHECK(algo_of({1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1}) == best);
-  CHECK(algo_of({1, 4, 40, 40, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // 4 channels in
   convplay::Conv2dPlanSpec any{1, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1};
   any.algorithm = convplay::Conv2dAlgorithm::Winograd; // the tile Auto would take
-  CHECK(algo_of(any) == best);
+  CHECK(algo_of(any) == convplay::Conv2dAlgorithm::WinogradF4);
+#if !defined(__wasm_simd128__)
+  // Natively F(4×4) needs 2^20 multiply-adds per tap (C·M·outputs) and 16 of its tiles; else F(2×2)
+  // from 2048 channel pairs, direct below (AVX-512 rows).
+  CHECK(algo_of({1, 32, 28, 28, 32, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct);        // 0.8M, 1024 pairs
+  CHECK(algo_of({1, 256, 7, 7, 256, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::WinogradF2);    // 4 tiles of 4×4
+  CHECK(algo_of({1, 8, 64, 64, 32, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::WinogradF4);     // 1.05M
+  CHECK(algo_of({1, 16, 40, 40, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct);
+#endif
+  CHECK(algo_of({1, 4, 40, 40, 64, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct); // 4 channels in
   CHECK(algo_of({1, 3, 20, 20, 16, 3, 3, 1, 1, 1, 1}) == convplay::Conv2dAlgorithm::Direct);
   CHECK(algo_of({1, 16, 20, 20, 16, 5, 5}) == convplay::Conv2dAlgorithm::Direct);
   convplay::Conv2dPlanSpec direct{1, 16, 20, 20, 16, 3, 3};
