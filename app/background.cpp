@@ -129,24 +129,40 @@ double background_job_ms() {
 void set_background_job_ms(double ms) { bg().job_ms = ms; }
 
 namespace {
-void run_slices(const std::shared_ptr<std::function<bool()>>& step) {
+struct SlicedJob {
+  std::function<bool()> step;
+  SliceStats stats;
+};
+
+double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+void run_slices(const std::shared_ptr<SlicedJob>& job) {
   const double budget = background_job_ms();
   const auto t0 = std::chrono::steady_clock::now();
-  double last = 0; // the last step's time: the next one is expected to take as long
+  bool done = false;
   for (;;) {
     const auto s0 = std::chrono::steady_clock::now();
-    if ((*step)()) return;
+    if ((done = job->step())) break;
     const auto now = std::chrono::steady_clock::now();
-    last = std::chrono::duration<double, std::milli>(now - s0).count();
-    if (std::chrono::duration<double, std::milli>(now - t0).count() + last > budget) break;
+    // The next step is expected to take as long as this one.
+    if (ms_between(t0, now) + ms_between(s0, now) > budget) break;
   }
-  background_submit([step] { run_slices(step); });
+  const double ms = ms_between(t0, std::chrono::steady_clock::now());
+  SliceStats& s = job->stats;
+  if (ms > s.longest_ms.load(std::memory_order_relaxed)) s.longest_ms.store(ms, std::memory_order_relaxed);
+  s.tasks.fetch_add(1, std::memory_order_release); // one thread runs a job's tasks, one after another
+  if (!done) background_submit([job] { run_slices(job); });
 }
 } // namespace
 
-void background_submit_sliced(std::function<bool()> step) {
-  auto shared = std::make_shared<std::function<bool()>>(std::move(step));
-  background_submit([shared] { run_slices(shared); });
+std::shared_ptr<const SliceStats> background_submit_sliced(std::function<bool()> step) {
+  auto job = std::make_shared<SlicedJob>();
+  job->step = std::move(step);
+  std::shared_ptr<const SliceStats> stats(job, &job->stats);
+  background_submit([job] { run_slices(job); });
+  return stats;
 }
 
 int64_t SliceSizer::next(int64_t remaining) const {
@@ -157,7 +173,7 @@ int64_t SliceSizer::next(int64_t remaining) const {
 }
 
 void SliceSizer::took(int64_t units, double ms) {
-  if (units > 0) ms_per_unit_ = std::max(ms, 1e-6) / static_cast<double>(units);
+  if (units > 0) ms_per_unit_ = std::max(ms, kClockStepMs) / static_cast<double>(units);
 }
 
 } // namespace convplay::app

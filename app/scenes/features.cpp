@@ -142,9 +142,10 @@ struct Result {
 constexpr int64_t kBackgroundMacs = 4'000'000;
 constexpr double kEstimateMsPerMac = 1e-5; // the first band's guess (the single-threaded page: ~6 ns)
 
-// A big layer in the background: the result, its maps filled in bands of rows by feature_map_rows.
+// A big layer in the background: the result, its maps allocated by the first step (16 MB at 512 px and
+// 8 maps: not in the frame) and filled in bands of rows by feature_map_rows.
 struct MapsJob {
-  Result r; // pre and y allocated; the job fills them
+  Result r; // the job allocates pre and y and fills them
   std::optional<Activation> act;
   int64_t at = 0;                   // rows done (the job's own)
   SliceSizer sizer;
@@ -157,6 +158,11 @@ struct MapsJob {
 bool maps_step(MapsJob& job) {
   Result& r = job.r;
   if (job.cancelled.load()) return true;
+  if (r.pre.numel() == 0) {
+    r.pre = zeros({r.p.maps, r.oh, r.ow});
+    r.y = zeros({r.p.maps, r.oh, r.ow});
+    return false;
+  }
   const int64_t n = job.sizer.next(r.oh - job.at);
   const auto t0 = std::chrono::steady_clock::now();
   auto band = feature_map_rows(r.x, r.w, std::span(r.p.bias.data(), static_cast<size_t>(r.p.maps)), r.p.padding, job.act, job.at,
@@ -245,6 +251,7 @@ private:
   mutable std::shared_ptr<MapsJob> job_; // the next maps, being computed in the background
   mutable Params job_params_;
   mutable int job_generation_ = -1;
+  mutable std::shared_ptr<const SliceStats> slices_; // the latest background job's tasks (none: the maps came at once)
   bool maps_pending() const { return result(), job_ != nullptr; }
 };
 
@@ -306,8 +313,6 @@ const Result& FeaturesScene::result() const {
       if (w.ok() && r.counts.conv_macs.value > kBackgroundMacs) { // in the background, in bands of rows
         auto job = std::make_shared<MapsJob>();
         r.w = std::move(*w);
-        r.pre = zeros({p_.maps, r.oh, r.ow});
-        r.y = zeros({p_.maps, r.oh, r.ow});
         job->r = std::move(r);
         job->act = act;
         job->sizer = SliceSizer(kEstimateMsPerMac * static_cast<double>(job->r.counts.conv_macs.value) / std::max(job->r.oh, 1));
@@ -315,7 +320,7 @@ const Result& FeaturesScene::result() const {
         job_ = job;
         job_params_ = key;
         job_generation_ = image_generation();
-        background_submit_sliced([job] { return maps_step(*job); });
+        slices_ = background_submit_sliced([job] { return maps_step(*job); });
         return result(); // Inline mode: done already
       }
       // The layer, by the core (convplay/feature_map.h); 'same' works out the sides.
@@ -335,6 +340,7 @@ const Result& FeaturesScene::result() const {
       }
     }
   }
+  slices_.reset(); // these maps come at once, in this frame
   cache_ = std::move(r);
   cache_params_ = key;
   cache_generation_ = image_generation();
@@ -648,6 +654,10 @@ void FeaturesScene::write_results(JsonWriter& out) const {
   const bool ready = r.status == "ready";
   const int map = sel.map, row = sel.row, col = sel.col;
   out.field("maps_pending", job_ != nullptr); // the maps below are the last ones; the next are being computed
+  // The latest big layer's background tasks (app/background.h): in the single-threaded page each ran on
+  // the main thread after a frame. 0 tasks: the maps shown were computed at once (a small layer).
+  out.field("maps_slices", slices_ ? slices_->tasks.load(std::memory_order_acquire) : 0)
+      .field("maps_longest_slice_ms", slices_ ? slices_->longest_ms.load(std::memory_order_relaxed) : 0.0);
   out.field("image_status", r.status).field("note", r.note).field("user_note", user_image_status().message).field("error", r.error.empty() ? message_ : r.error);
   out.field("h", r.h).field("w", r.w_).field("out_h", r.oh).field("out_w", r.ow).field("out_c", p_.maps);
   out.field("w_shape", std::to_string(p_.channels) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.k) + "×" + std::to_string(p_.maps));

@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <string>
 #include <vector>
@@ -190,11 +191,33 @@ std::string check_timed_layer(const Params& p, const JsonObject& in) {
 }
 
 // A timing in the background: the layer's counts, its input and weights (deterministic, so reruns give
-// the same sums), and how far the measurement is. Each way is timed in slices (app/background.h):
-// direct and im2col on bands of output rows, Toeplitz on groups of filters, each slice a layer of its
-// own whose output is part of the whole (the values are the same: each output value is the same sum).
-// One pass over the slices is one run of the way; passes repeat until 30 ms have passed (a browser's
-// clock ticks in 0.1 ms steps without isolation).
+// the same sums), and how far the measurement is. Every part is done in slices (app/background.h), each
+// a step of about a third of a task: the input and weights are filled a chunk of values at a time; each
+// way is timed on bands of output rows (direct, im2col) or groups of filters (Toeplitz), each slice a
+// layer of its own whose output is part of the whole (the values are the same: each output value is the
+// same sum); the first pass's output is summed and hashed a chunk of rows at a time, in the order of
+// the whole output. One pass over the slices is one run of the way; passes repeat until 30 ms have
+// passed (a browser's clock ticks in 0.1 ms steps without isolation).
+struct OutputDigest { // abssum and FNV-1a hash of the output's float bits, resumable: equal outputs, bit for bit
+  double abssum = 0;
+  uint64_t hash = 1469598103934665603ull;
+  int64_t at = 0; // values done
+  void add(const float* v, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      abssum += std::fabs(v[i]);
+      uint32_t b = 0;
+      std::memcpy(&b, &v[i], sizeof b);
+      for (int k = 0; k < 4; ++k, b >>= 8) hash = (hash ^ (b & 0xff)) * 1099511628211ull;
+    }
+    at += n;
+  }
+  std::string hex() const {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+    return buf;
+  }
+};
+
 struct TimingJob {
   Params p;
   Timing t;
@@ -202,20 +225,30 @@ struct TimingJob {
   std::atomic<int> ways_done{0};      // published with release: the scene reads t once it is 3
   std::atomic<int> permille{0};       // of the current way's first pass, for the progress line
   std::atomic<bool> cancelled{false}; // a newer layer was asked for: skip what is left
+  std::shared_ptr<const SliceStats> slices; // set by the submitter
   // The job's own (the task's thread): the way being timed and how far it is.
-  bool prepared = false;
+  bool prepared = false, filled = false;
   size_t method = 0;
   bool started = false;     // the current way passed its memory check
   int64_t units = 0, at = 0; // slices of output rows (direct, im2col) or filters (Toeplitz); done this pass
   int64_t free_bytes = 0;
   double pass_ms = 0, total_ms = 0;
   int reps = 0;
-  std::vector<float> output; // the first pass's output, assembled from the slices
-  SliceSizer sizer;
+  int64_t x_total = 0, w_total = 0; // the values x and w are filled to
+  std::unique_ptr<float[]> output;   // (M, OH, OW): the first pass's output, assembled from the slices
+  int64_t output_size = 0;
+  std::optional<OutputDigest> digest; // summing and hashing the first pass's output
+  SliceSizer sizer, digest_sizer;
 };
 
-constexpr double kEstimateMsPerMac = 1e-6; // the first slice's guess: 1 GMAC/s
+// The first steps' guesses (the single-threaded page, on the slow side): 1 GMAC/s, 5 ns per value
+// filled, 10 ns per value summed and hashed. Later steps go by what the last ones took.
+constexpr double kEstimateMsPerMac = 1e-6, kEstimateMsPerFill = 5e-6, kEstimateMsPerDigest = 1e-5;
 
+float input_value(int64_t i) { return static_cast<float>((i * 37 % 101) - 50) / 50.0f; }
+float weight_value(int64_t i) { return static_cast<float>((i * 53 % 97) - 48) / 96.0f; }
+
+// The layer's counts and the shapes of x and w; their values come in fill_step.
 void prepare(TimingJob& job) {
   const Params& p = job.p;
   auto counts = count_layer(timed_layer(p));
@@ -224,22 +257,31 @@ void prepare(TimingJob& job) {
     return;
   }
   job.t.counts = *counts;
-  job.x = zeros({1, p.layer_c, p.layer_size, p.layer_size});
-  job.w = zeros({p.layer_m, p.layer_c, p.layer_k, p.layer_k});
-  for (int64_t i = 0; i < job.x.numel(); ++i) job.x[i] = static_cast<float>((i * 37 % 101) - 50) / 50.0f;
-  for (int64_t i = 0; i < job.w.numel(); ++i) job.w[i] = static_cast<float>((i * 53 % 97) - 48) / 96.0f;
+  job.x.shape = {1, p.layer_c, p.layer_size, p.layer_size};
+  job.w.shape = {p.layer_m, p.layer_c, p.layer_k, p.layer_k};
+  job.x_total = job.t.counts.input_elements.value;
+  job.w_total = int64_t{p.layer_m} * p.layer_c * p.layer_k * p.layer_k;
+  job.x.data.reserve(static_cast<size_t>(job.x_total));
+  job.w.data.reserve(static_cast<size_t>(job.w_total));
+  job.sizer = SliceSizer(kEstimateMsPerFill);
 }
 
-std::string bits_hash(const std::vector<float>& v) {
-  uint64_t h = 1469598103934665603ull;
-  for (float f : v) {
-    uint32_t b = 0;
-    std::memcpy(&b, &f, sizeof b);
-    for (int i = 0; i < 4; ++i, b >>= 8) h = (h ^ (b & 0xff)) * 1099511628211ull;
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+// The next chunk of x's values, then of w's; true when both are full.
+bool fill_step(TimingJob& job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t x_total = job.x_total, w_total = job.w_total;
+  const int64_t done = job.x.numel() + job.w.numel(), n = job.sizer.next(x_total + w_total - done);
+  int64_t left = n;
+  auto grow = [&left](std::vector<float>& v, int64_t total, float (*value)(int64_t)) {
+    const int64_t from = static_cast<int64_t>(v.size()), to = std::min(total, from + left);
+    v.resize(static_cast<size_t>(to)); // within the capacity reserved: no reallocation
+    for (int64_t i = from; i < to; ++i) v[static_cast<size_t>(i)] = value(i);
+    left -= to - from;
+  };
+  grow(job.x.data, x_total, input_value);
+  grow(job.w.data, w_total, weight_value);
+  job.sizer.took(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return done + n == x_total + w_total;
 }
 
 bool by_filters(ConvMethod m) { return m == ConvMethod::Toeplitz; }
@@ -247,7 +289,7 @@ bool by_filters(ConvMethod m) { return m == ConvMethod::Toeplitz; }
 void next_way(TimingJob& job) {
   ++job.method;
   job.started = false;
-  job.output = {};
+  job.digest.reset();
   job.permille.store(0, std::memory_order_relaxed);
   job.ways_done.fetch_add(1, std::memory_order_release);
 }
@@ -267,7 +309,10 @@ void start_way(TimingJob& job) {
   }
   t.bytes[job.method] = mem->total_bytes(); // what the whole run allocates (three_ways.h: it equals the prediction)
   const int64_t oh = t.counts.out_h, ow = t.counts.out_w, m = job.p.layer_m;
-  job.output.assign(static_cast<size_t>(m * oh * ow), 0.0f);
+  if (!job.output) { // one buffer for every way, left uninitialised: each pass writes all of it
+    job.output_size = m * oh * ow;
+    job.output.reset(new float[static_cast<size_t>(job.output_size)]);
+  }
   job.units = by_filters(method) ? m : oh;
   const double unit_cost = by_filters(method) ? static_cast<double>(mem->matrix_rows / m) * static_cast<double>(mem->matrix_cols)
                                               : static_cast<double>(t.counts.conv_macs.value) / static_cast<double>(oh);
@@ -276,6 +321,13 @@ void start_way(TimingJob& job) {
   job.pass_ms = job.total_ms = 0;
   job.reps = 0;
   job.started = true;
+}
+
+// After a pass (and the first pass's digest): another pass, or the way's time and the next way.
+void end_pass(TimingJob& job) {
+  if (job.total_ms < 30.0 && job.reps < 1000) return;
+  job.t.ms[job.method] = job.total_ms / job.reps;
+  next_way(job);
 }
 
 // One slice of the current way: output rows [at, at + n) of every filter, or filters [at, at + n).
@@ -309,9 +361,10 @@ void run_slice(TimingJob& job) {
   job.pass_ms += r->ms;
   if (job.reps == 0) { // the slice's output into the layer's (M, OH, OW)
     const std::vector<float>& y = r->output.data;
-    if (whole || by_filters(method)) std::copy(y.begin(), y.end(), job.output.begin() + a * oh * ow);
+    float* out = job.output.get();
+    if (whole || by_filters(method)) std::copy(y.begin(), y.end(), out + a * oh * ow);
     else
-      for (int64_t f = 0; f < M; ++f) std::copy_n(y.begin() + f * n * ow, n * ow, job.output.begin() + (f * oh + a) * ow);
+      for (int64_t f = 0; f < M; ++f) std::copy_n(y.begin() + f * n * ow, n * ow, out + (f * oh + a) * ow);
     job.permille.store(static_cast<int>(1000 * (a + n) / job.units), std::memory_order_relaxed);
   }
   job.at += n;
@@ -320,15 +373,27 @@ void run_slice(TimingJob& job) {
   ++job.reps;
   job.total_ms += job.pass_ms;
   job.pass_ms = 0;
-  if (job.reps == 1) {
-    double s = 0;
-    for (float v : job.output) s += std::fabs(v);
-    job.t.abssum[job.method] = s;
-    job.t.output_hash[job.method] = bits_hash(job.output);
+  if (job.reps > 1) {
+    end_pass(job);
+    return;
   }
-  if (job.total_ms < 30.0 && job.reps < 1000) return;
-  job.t.ms[job.method] = job.total_ms / job.reps;
-  next_way(job);
+  job.digest.emplace();
+  job.digest_sizer = SliceSizer(kEstimateMsPerDigest * static_cast<double>(ow)); // units: output rows
+}
+
+// The next chunk of output rows into the digest; when all are in, the way's sum and hash.
+void digest_step(TimingJob& job) {
+  OutputDigest& d = *job.digest;
+  const int64_t ow = job.t.counts.out_w, rows = job.output_size / ow;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t n = job.digest_sizer.next(rows - d.at / ow);
+  d.add(job.output.get() + d.at, n * ow);
+  job.digest_sizer.took(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  if (d.at < job.output_size) return;
+  job.t.abssum[job.method] = d.abssum;
+  job.t.output_hash[job.method] = d.hex();
+  job.digest.reset();
+  end_pass(job);
 }
 
 // One step of the timing; true when it is done (or cancelled).
@@ -341,11 +406,17 @@ bool timing_step(TimingJob& job) {
     prepare(job);
     job.prepared = true;
     if (!job.t.counts_error.empty()) job.method = kMethods.size();
+  } else if (!job.filled) {
+    job.filled = fill_step(job);
   } else if (job.method < kMethods.size()) {
     if (!job.started) start_way(job);
+    else if (job.digest) digest_step(job);
     else run_slice(job);
   }
   if (job.method < kMethods.size()) return false;
+  job.x = {}; // the job stays with the scene until the next timing: only its results
+  job.w = {};
+  job.output.reset();
   job.t.measured = true;
   job.ways_done.store(static_cast<int>(kMethods.size()) + 1, std::memory_order_release); // t is complete
   return true;
@@ -354,7 +425,7 @@ bool timing_step(TimingJob& job) {
 // The timing as a sliced background task (app/background.h: on a worker thread where there are
 // threads, between frames where there are not). The scene reads job->t only once ways_done passes 3.
 void submit_timing(const std::shared_ptr<TimingJob>& job) {
-  background_submit_sliced([job] { return timing_step(*job); });
+  job->slices = background_submit_sliced([job] { return timing_step(*job); });
 }
 
 // Row `row` of y = T·x: its nonzero weights times the input values they meet, "3·1 + 3·2 = 9".
@@ -648,6 +719,11 @@ void MatmulScene::write_results(JsonWriter& out) const {
       .field("error", e.ok ? std::string() : e.error);
   const Timing& t = timing();
   out.field("timing_pending", timing_pending());
+  // The latest timing's background tasks (app/background.h): in the single-threaded page each ran on the
+  // main thread after a frame.
+  const SliceStats* slices = job_->slices.get();
+  out.field("timing_slices", slices ? slices->tasks.load(std::memory_order_acquire) : 0)
+      .field("timing_longest_slice_ms", slices ? slices->longest_ms.load(std::memory_order_relaxed) : 0.0);
   for (size_t m = 0; m < 3; ++m) {
     const std::string name = conv_method_name(kMethods[m]);
     out.field(name + "_ms", t.ms[m]).field(name + "_bytes", static_cast<long long>(t.bytes[m]))

@@ -113,6 +113,7 @@ TEST_CASE("features: big maps in bands of rows give the unsliced values, the las
                                           R"({"map":3,"row":128,"col":300})", R"({"map":5,"row":3,"col":2})"};
   auto whole = make_features_scene(); // Inline: the whole layer at once
   REQUIRE(apply(*whole, big).empty());
+  CHECK(num(state(*whole), "maps_slices") == 1); // in one go
   std::vector<std::pair<double, double>> expected;
   for (const auto& cell : cells) {
     REQUIRE(apply(*whole, cell).empty());
@@ -126,6 +127,7 @@ TEST_CASE("features: big maps in bands of rows give the unsliced values, the las
   REQUIRE(apply(*s, small).empty());
   auto st = state(*s); // small: computed at once
   CHECK_FALSE(std::get<bool>(st.at("maps_pending")));
+  CHECK(num(st, "maps_slices") == 0); // at once, in the frame
   const double small_value = num(st, "value");
   REQUIRE(apply(*s, big).empty());
   st = state(*s);
@@ -139,6 +141,8 @@ TEST_CASE("features: big maps in bands of rows give the unsliced values, the las
   CHECK(tasks > 10);
   st = state(*s);
   CHECK_FALSE(std::get<bool>(st.at("maps_pending")));
+  CHECK(num(st, "maps_slices") == tasks + 1); // the allocation, then one band of rows per task
+  CHECK(num(st, "maps_longest_slice_ms") >= 0);
   CHECK(num(st, "out_h") == 256);
   for (size_t i = 0; i < cells.size(); ++i) {
     INFO(cells[i]);

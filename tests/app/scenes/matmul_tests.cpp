@@ -103,6 +103,7 @@ TEST_CASE("matmul: the timing in slices gives the unsliced run's sums and bytes"
   auto whole = make_matmul_scene(); // Inline: one slice, the whole layer in one run of each way
   REQUIRE(apply(*whole, layer).empty());
   const JsonObject expected_hashes = state(*whole);
+  CHECK(num(expected_hashes, "timing_slices") == 1); // in one go
 
   set_background_mode(BackgroundMode::Stepped);
   set_background_job_ms(0); // one slice (one band of rows, or one filter) per task
@@ -115,6 +116,8 @@ TEST_CASE("matmul: the timing in slices gives the unsliced run's sums and bytes"
   set_background_mode(BackgroundMode::Inline);
   CHECK(tasks > 20); // 18 output rows for direct and im2col, 6 filters for Toeplitz, each its own task
   const JsonObject got = state(*sliced);
+  CHECK(num(got, "timing_slices") == tasks + 1); // the last poll ran the last task
+  CHECK(num(got, "timing_longest_slice_ms") >= 0);
   CHECK_FALSE(std::get<bool>(got.at("timing_pending")));
   for (const char* m : {"direct", "im2col", "toeplitz"}) {
     INFO(m);
