@@ -20,19 +20,17 @@ const std::vector<IsaKernels>& available_kernels() { return kernels::conv2d_dire
 
 // The named instruction set, or ("") the best one whose vector is not wider than the output rows
 // (a 16-float vector on rows of 10 would leave only the scalar tail) or that has channel-vectorised
-// kernels (any width fills those); with tiling Channels or Flat the best one that has them (Flat:
-// else the best one, which then says it has none).
+// kernels (any width fills those); with tiling Channels the best one that has them.
 const IsaKernels* kernels_for(const std::string& isa, int64_t OW, Conv2dTiling tiling) {
   for (const IsaKernels& k : available_kernels()) {
     // (Rows narrower than the vector suit the channel-vectorised kernels, where the set has them.)
     if (!isa.empty() ? isa == k.isa
         : tiling == Conv2dTiling::Channels ? k.kernels.pixel_count > 0
-        : tiling == Conv2dTiling::Flat     ? k.kernels.flat_count > 0
         : tiling == Conv2dTiling::Auto     ? k.lanes <= OW || k.lanes == 1 || k.kernels.pixel_count > 0
                                            : k.lanes <= OW || k.lanes == 1)
       return &k;
   }
-  return isa.empty() && tiling == Conv2dTiling::Flat ? &available_kernels().front() : nullptr;
+  return nullptr;
 }
 
 // The register tile for a layer of M filters (row tiles or channel-vectorised ones): the least work
@@ -48,61 +46,44 @@ template <class Tile> const Tile& choose_tile(const Tile* tiles, int count, int6
   return tiles[best];
 }
 
-// The kernel of a layer: a row tile, or the channel-vectorised or flat tile where that is set.
+// The kernel of a layer: a row tile, or the channel-vectorised tile where that is set (pixel_tile).
 struct KernelChoice {
   const kernels::Conv2dDirectTile* row_tile = nullptr;
   const kernels::Conv2dPixelTile* pixel_tile = nullptr;
-  const kernels::Conv2dFlatTile* flat_tile = nullptr;
-  bool any() const { return row_tile || pixel_tile || flat_tile; }
-  int mb() const { return pixel_tile ? pixel_tile->mb : flat_tile ? flat_tile->mb : row_tile->mb; }
+  int mb() const { return pixel_tile ? pixel_tile->mb : row_tile->mb; }
 };
-// Auto: the smallest cost per output value, counted in instructions per multiply-add (a tile of MB
+// Auto: the smaller cost per output value, counted in instructions per multiply-add (a tile of MB
 // channels × NB vectors loads NB vectors and splats MB values for MB·NB multiplies and adds) / the
 // tile's measured speed, times channels computed per channel wanted. A row tile computes whole vectors
 // of each row: a row's last vectors run in narrower, costlier tiles (the last one overlapping), e.g.
-// OW = 10 in 4×2 tiles: 8 columns at 2.75, 4 at 3.25 for 10 columns. A pixel tile (channel-vectorised
-// or flat) runs on across rows: only the image's last tile is partly wasted.
-// None: tiling Channels or Flat on an instruction set without such kernels (Flat: or rows too narrow).
+// OW = 10 in 4×2 tiles: 8 columns at 2.75, 4 at 3.25 for 10 columns. A pixel tile runs on across rows
+// (only the image's last tile overlaps).
+// Neither: tiling Channels on an instruction set without channel-vectorised kernels.
 KernelChoice choose_kernel(const IsaKernels& isa, int64_t M, int64_t OH, int64_t OW, Conv2dTiling tiling) {
   const kernels::Conv2dDirectKernels& k = isa.kernels;
-  auto channels = [M](int64_t mb) { return static_cast<double>((M + mb - 1) / mb * mb) / static_cast<double>(M); };
-  auto pixel_cost = [&](int64_t P, int64_t mb, double speed) {
-    const int64_t pixels = OH * OW, tiles = (std::max(pixels, P) + P - 1) / P;
-    return static_cast<double>(tiles * P) / static_cast<double>(pixels) * channels(mb) / speed;
-  };
   KernelChoice c;
-  double flat_cost = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < k.flat_count; ++i) {
-    const kernels::Conv2dFlatTile& ft = k.flat_tiles[i];
-    const double cost = OW >= ft.min_width ? pixel_cost(ft.p, ft.mb, ft.speed) : flat_cost;
-    if (cost < flat_cost) { flat_cost = cost; c.flat_tile = &ft; }
-  }
-  if (tiling == Conv2dTiling::Flat) return c;
-  const kernels::Conv2dFlatTile* flat = c.flat_tile;
-  c.flat_tile = nullptr;
   if (tiling != Conv2dTiling::Channels) c.row_tile = &choose_tile(k.tiles, k.count, M);
-  if (tiling == Conv2dTiling::Columns || (k.pixel_count == 0 && tiling == Conv2dTiling::Channels)) return c;
-  const kernels::Conv2dPixelTile* pt = k.pixel_count > 0 ? &choose_tile(k.pixel_tiles, k.pixel_count, M) : nullptr;
-  if (tiling == Conv2dTiling::Channels) {
-    c.pixel_tile = pt;
-    return c;
+  if (tiling == Conv2dTiling::Columns || k.pixel_count == 0) return c;
+  const kernels::Conv2dPixelTile& pt = choose_tile(k.pixel_tiles, k.pixel_count, M);
+  if (tiling == Conv2dTiling::Auto) {
+    auto per_madd = [](double mb, double nb) { return (nb + mb + 2 * mb * nb) / (mb * nb); };
+    auto channels = [M](int64_t mb) { return static_cast<double>((M + mb - 1) / mb * mb) / static_cast<double>(M); };
+    const kernels::Conv2dDirectTile& rt = *c.row_tile;
+    const int64_t L = isa.lanes;
+    // Whole vectors in tiles of NB, then NB - 1, ... (as the kernels step down), the overlapping one alone.
+    double row_work = OW % L != 0 ? per_madd(rt.mb, 1) : 0.0;
+    for (int64_t nb = rt.nb, left = OW / L; nb >= 1; left %= nb, --nb)
+      row_work += static_cast<double>(left / nb * nb) * per_madd(rt.mb, static_cast<double>(nb));
+    // Relative to whole tiles over the row; rows narrower than a vector take the scalar tail.
+    const double rows = OW < L ? std::numeric_limits<double>::infinity()
+                               : row_work / (static_cast<double>(OW) / static_cast<double>(L)) /
+                                     per_madd(rt.mb, rt.nb) * channels(rt.mb) / rt.speed;
+    const int64_t P = pt.p, pixels = OH * OW, tiles = (std::max(pixels, P) + P - 1) / P;
+    const double pix = static_cast<double>(tiles * P) / static_cast<double>(pixels) * channels(pt.mb) / pt.speed;
+    if (pix >= rows) return c;
   }
-  auto per_madd = [](double mb, double nb) { return (nb + mb + 2 * mb * nb) / (mb * nb); };
-  const kernels::Conv2dDirectTile& rt = *c.row_tile;
-  const int64_t L = isa.lanes;
-  // Whole vectors in tiles of NB, then NB - 1, ... (as the kernels step down), the overlapping one alone.
-  double row_work = OW % L != 0 ? per_madd(rt.mb, 1) : 0.0;
-  for (int64_t nb = rt.nb, left = OW / L; nb >= 1; left %= nb, --nb)
-    row_work += static_cast<double>(left / nb * nb) * per_madd(rt.mb, static_cast<double>(nb));
-  // Relative to whole tiles over the row; rows narrower than a vector take the scalar tail.
-  double best = OW < L ? std::numeric_limits<double>::infinity()
-                       : row_work / (static_cast<double>(OW) / static_cast<double>(L)) / per_madd(rt.mb, rt.nb) *
-                             channels(rt.mb) / rt.speed;
-  if (pt && pixel_cost(pt->p, pt->mb, pt->speed) < best) {
-    best = pixel_cost(pt->p, pt->mb, pt->speed);
-    c = {nullptr, pt, nullptr};
-  }
-  if (flat && flat_cost < best) c = {nullptr, nullptr, flat};
+  c.row_tile = nullptr;
+  c.pixel_tile = &pt;
   return c;
 }
 
@@ -316,17 +297,8 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& given, const float* weights, const 
     pixels_ = (s.SW == 1 ? pt->pixels : pt->strided_pixels)[width];
     px_ = pt->p;
     kernel_name_ = s.SW == 1 ? pt->name : pt->strided_name;
-  } else if (const kernels::Conv2dFlatTile* ft = choice.flat_tile) {
-    pixels_ = (s.SW == 1 ? ft->pixels : ft->strided_pixels)[width];
-    px_ = ft->p;
-    kernel_name_ = s.SW == 1 ? ft->name : ft->strided_name;
-  } else if (s.tiling == Conv2dTiling::Flat && ks->kernels.flat_count > 0) {
-    error_ = "the flat kernels need output rows of at least " + std::to_string(ks->kernels.flat_tiles[0].min_width) +
-             " columns, not " + std::to_string(ow_);
-    return;
   } else {
-    error_ = std::string(s.tiling == Conv2dTiling::Flat ? "no flat" : "no channel-vectorised") +
-             " kernels for instruction set '" + ks->isa + "'";
+    error_ = std::string("no channel-vectorised kernels for instruction set '") + ks->isa + "'";
     return;
   }
   mb_ = choice.mb();
@@ -382,7 +354,7 @@ int64_t Conv2dPlan::workspace_bytes_for(const Conv2dPlanSpec& given) {
   const int64_t mg = s.M / s.groups;
   const IsaKernels* ks = kernels_for(s.isa, geo.ow, s.tiling);
   const KernelChoice choice = ks ? choose_kernel(*ks, mg, geo.oh, geo.ow, s.tiling) : KernelChoice{};
-  const int64_t mb = choice.any() ? choice.mb() : 1;
+  const int64_t mb = choice.row_tile || choice.pixel_tile ? choice.mb() : 1;
   // Saturates instead of overflowing: a layer too large to count is too large to run.
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   int64_t blocks = 0, w = 0, padded = 0, t = 0, total = 0;

@@ -4,8 +4,7 @@
 // 1, 3, 5, 7 and others, every padding, every instruction set, and 0..3 worker threads; results must
 // be bit-identical whatever the number of threads. The channel-vectorised kernels (4 pixels running on
 // across rows) on their own: 1..4 pixels, rows 1..13 wide, filters 1..20, and bit for bit against the
-// row kernels; the flat ones (AVX-512) likewise on rows of 8 columns and more. The seed is printed;
-// rerun one with --rng-seed N.
+// row kernels. The seed is printed; rerun one with --rng-seed N.
 #include <catch2/catch.hpp>
 
 #include <convplay/conv.h>
@@ -182,70 +181,6 @@ TEST_CASE("channel-vectorised kernels equal the reference and the row kernels on
   CHECK(tiny > 5);
 }
 
-// The instruction sets with flat kernels (a plan forced to them says so otherwise).
-std::vector<std::string> flat_isas() {
-  std::vector<std::string> v;
-  for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
-    convplay::Conv2dPlanSpec s{1, 1, 16, 16, 1, 1, 1, 0, 0, 0, 0, isa};
-    s.tiling = convplay::Conv2dTiling::Flat;
-    const float w[1] = {1.0f};
-    const convplay::Conv2dPlan plan(s, w, nullptr);
-    if (plan.ok()) v.push_back(isa);
-    else CHECK(plan.error() == "no flat kernels for instruction set '" + isa + "'");
-  }
-  return v;
-}
-
-TEST_CASE("flat kernels equal the reference and the row kernels on every remainder", "[conv2d_plan]") {
-  const auto seed = Catch::rngSeed();
-  std::mt19937 rng(seed + 4);
-  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
-  auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
-  const auto isas = flat_isas();
-  convplay::ThreadPool pool1(1), pool3(3);
-  const int64_t kernel_sizes[] = {1, 3, 5, 7, 2, 4};
-  int checked = 0, same_bits = 0, three_rows = 0, tails = 0;
-  for (const std::string& isa : isas) {
-    for (int trial = 0; trial < 200; ++trial) {
-      // Rows of 8 columns and more (8..15: a vector spans three output rows), 1..9 rows, filters 1..40
-      // (every remainder of the 6-, 8- and 16-channel blocks), pixel counts with every remainder of the
-      // 16- and 32-pixel tiles, batches, strides, groups, padding.
-      Case c{pick(1, 2), pick(1, 4), pick(1, 9), pick(8, 40), pick(1, 40), kernel_sizes[pick(0, 5)],
-             kernel_sizes[pick(0, 5)], pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 1) == 1};
-      if (trial % 3 == 1) { c.SH = pick(1, 3); c.SW = pick(1, 3); c.W = pick(24, 60); }
-      switch (trial % 4) {
-      case 1: c.G = 2; c.C = 2 * pick(1, 3); c.M = 2 * pick(1, 12); break; // two groups
-      case 2: c.G = c.C = pick(1, 6); c.M = c.C * pick(1, 3); break;       // depthwise
-      default: break;
-      }
-      const int64_t oh = c.H + c.pt + c.pb < c.KH ? 0 : (c.H + c.pt + c.pb - c.KH) / c.SH + 1;
-      const int64_t ow = c.W + c.pl + c.pr < c.KW ? 0 : (c.W + c.pl + c.pr - c.KW) / c.SW + 1;
-      if (oh < 1 || ow < 8) continue;
-      INFO("trial " << trial);
-      std::mt19937 same = rng;
-      const auto flat = check_case(c, isa, rng, {nullptr, &pool1, &pool3}, convplay::Conv2dTiling::Flat);
-      ++checked;
-      three_rows += ow < 15;
-      tails += oh * ow % 16 != 0;
-      // Rows of a whole vector and more: the row kernels sum in the same order with the same instructions.
-      if (ow >= 16) {
-        CHECK(check_case(c, isa, same, {nullptr}, convplay::Conv2dTiling::Columns) == flat);
-        ++same_bits;
-      }
-    }
-  }
-  if (isas.empty()) return; // (each instruction set said it has none)
-  CHECK(checked > 150);
-  CHECK(same_bits > 50);
-  CHECK(three_rows > 30);
-  CHECK(tails > 100);
-  // Rows too narrow for them: a message, no plan.
-  convplay::Conv2dPlanSpec narrow{1, 1, 4, 7, 1, 1, 1, 0, 0, 0, 0, isas.front()};
-  narrow.tiling = convplay::Conv2dTiling::Flat;
-  const float w[1] = {1.0f};
-  CHECK(convplay::Conv2dPlan(narrow, w, nullptr).error() == "the flat kernels need output rows of at least 8 columns, not 7");
-}
-
 TEST_CASE("channel-vectorised kernels give the row kernels' bits", "[conv2d_plan]") {
   std::mt19937 rng(5);
   const Case cases[] = {
@@ -270,9 +205,8 @@ TEST_CASE("the plan picks the channel-vectorised kernel for short rows", "[conv2
   const std::vector<float> w(64 * 64 * 25, 0.5f);
   auto kernel = [&](convplay::Conv2dPlanSpec s) { return std::string(convplay::Conv2dPlan(s, w.data(), nullptr).kernel_name()); };
   if (convplay::Conv2dPlan::instruction_sets().front() == "avx512f") {
-    CHECK(kernel({1, 3, 32, 32, 64, 5, 5}).find("_flat__") != std::string::npos);   // s3: 28 columns
-    CHECK(kernel({1, 1, 28, 28, 6, 5, 5}).find("_flat__") != std::string::npos);    // s1: 24 columns
-    CHECK(kernel({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1}).find("_row__") != std::string::npos); // s4
+    CHECK(kernel({1, 6, 14, 14, 16, 5, 5}).find("_pixels__") != std::string::npos); // s2: 10 columns
+    CHECK(kernel({1, 3, 32, 32, 64, 5, 5}).find("_row__") != std::string::npos);    // s3: 28 columns
   }
   if (convplay::Conv2dPlan::instruction_sets().front() == "wasmsimd") {
     CHECK(kernel({1, 6, 14, 14, 16, 5, 5}).find("_pixels__") != std::string::npos);   // s2: 10 columns
@@ -371,7 +305,7 @@ TEST_CASE("large strided and grouped layers take the threaded path and match the
       {2, 16, 45, 61, 20, 3, 3, 1, 1, 1, 1, true, 1, 1, 1, convplay::Conv2dAlgorithm::WinogradF4}, // odd output sizes
       {1, 9, 70, 33, 9, 3, 3, 0, 1, 1, 0, false, 1, 1, 1, convplay::Conv2dAlgorithm::WinogradF2},  // uneven padding
   };
-  // The channel-vectorised and flat kernels split the pixels (not rows) between tasks.
+  // The channel-vectorised kernels split the pixels (not rows) between tasks.
   const Case pixel_cases[] = {
       {1, 6, 14, 14, 16, 5, 5, 0, 0, 0, 0, true},               // LeNet conv2: 100 pixels, 16 filters
       {2, 3, 33, 31, 20, 3, 3, 1, 1, 1, 1, false},              // 20 filters: blocks of 8 and 4
@@ -387,8 +321,6 @@ TEST_CASE("large strided and grouped layers take the threaded path and match the
       for (const std::string& isa : isas) check_case(c, isa, rng, {nullptr, &a, &b});
     for (const Case& c : pixel_cases)
       for (const std::string& isa : pixel_isas) check_case(c, isa, rng, {nullptr, &a, &b}, convplay::Conv2dTiling::Channels);
-    for (const Case& c : pixel_cases) // (all of 8 columns or more)
-      for (const std::string& isa : flat_isas()) check_case(c, isa, rng, {nullptr, &a, &b}, convplay::Conv2dTiling::Flat);
   }
 }
 

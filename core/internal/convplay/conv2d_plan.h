@@ -9,10 +9,9 @@
 //                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
 // The kernels (src/kernels/conv2d_direct_f32*) keep a tile of output channels × vectors of output
-// columns in registers (natively with AVX-512 also over the output plane taken as one row), or,
-// where rows are too short for that (LeNet's 10 columns), a tile of output pixels × vectors of
-// channels; the plan picks the tile that wastes least (tiling forces one), and run() hands chunks
-// of the work to the pool, small layers staying on the calling thread (conv2d_plan.cpp).
+// columns in registers, or, where rows are too short for that (LeNet's 10 columns), a tile of output
+// pixels × vectors of channels; the plan picks the tile that wastes least (tiling forces one), and run()
+// hands chunks of the work to the pool, small layers staying on the calling thread (conv2d_plan.cpp).
 // Winograd (src/conv2d_winograd.h): 3×3 layers with stride 1 and one group compute each r×r output
 // tile from transformed tiles: F(2×2, 3×3) with 16 multiply-adds per channel instead of 36, F(4×4,
 // 3×3) with 36 instead of 144. Algorithm::Auto takes it where it pays, always with 8+ channels in and
@@ -37,9 +36,8 @@ namespace detail { class Conv2dWinograd; }
 // (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
 enum class Conv2dAlgorithm { Auto, Direct, Winograd, WinogradF2, WinogradF4 };
 
-// Which kernel family: the plan's choice, or one forced (tests and the bench run each). Flat: the
-// row tiles over the whole output plane as one row (AVX-512, rows of 8 columns or more).
-enum class Conv2dTiling { Auto, Columns, Channels, Flat };
+// Which kernel family: the plan's choice, or one forced (tests and the bench run each).
+enum class Conv2dTiling { Auto, Columns, Channels };
 
 struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
@@ -51,7 +49,7 @@ struct Conv2dPlanSpec {
   int64_t SH = 1, SW = 1; // stride, at least 1
   int64_t groups = 1;     // C and M divisible by it; depthwise when groups = C (M = C or a multiple)
   Conv2dAlgorithm algorithm = Conv2dAlgorithm::Auto;
-  Conv2dTiling tiling = Conv2dTiling::Auto; // Channels, Flat: an error where the instruction set has none
+  Conv2dTiling tiling = Conv2dTiling::Auto; // Channels: an error where the instruction set has none
   // Valid, Same or Full: the plan works pad_top … pad_right out as the shape arithmetic does (shape.h:
   // 'same' puts an even kernel's extra row and column after); Explicit: the four sides as given. Last,
   // so that positional initialisers of the fields above keep their meaning.
@@ -100,7 +98,7 @@ private:
   std::vector<float> packed_w_, packed_bias_, padded_;
   std::vector<int64_t> kw_offset_;      // where tap kw reads in a padded row, relative to the output column
   void (*row_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t) = nullptr; // the row kernel
-  // or the channel-vectorised or flat kernel, over pixels [p0, p1), in tiles of px_ pixels
+  // or the channel-vectorised kernel, over pixels [p0, p1), in tiles of px_ pixels
   void (*pixels_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t, int64_t) = nullptr;
   int px_ = 1;
   std::string kernel_name_;

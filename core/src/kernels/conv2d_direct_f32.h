@@ -35,13 +35,6 @@ using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_
 // same summation order as the row kernels. A range shorter than P (a layer of fewer pixels) stores
 // only its own pixels; a longer range ends with a tile overlapping its last P pixels.
 using Conv2dPixelKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t p0, int64_t p1);
-// The flat form (same signature, same packed weights, same summation order, on the pixels
-// [p0, p1) of image n): the row tiles' MB channels × NB vectors of S::L outputs, but over the
-// channel plane taken as one long row of OH·OW pixels. Pixel p = oh·OW + ow reads its window at
-// p + oh·(SH·Wp − OW) (as the row kernels at oh·SH·Wp + ow); a vector that runs on into the next
-// output rows reads each row's lanes from that row's slice, merged with masked loads, so no lane is
-// idle at a row's end, and stores NCHW vectors directly (masked past p1). Needs masked loads
-// (AVX-512), and rows of at least min_width columns (a vector then spans at most three rows).
 
 // The row kernels of one instruction set: a few register tiles (MB channels × NB vectors) with their
 // relative speed per channel (measured on the bench shapes); the plan picks, for a layer of M filters,
@@ -68,24 +61,11 @@ struct Conv2dPixelTile {
   const char* name = "";
   const char* strided_name = "";
 };
-// A flat tile: MB channels × NB vectors of consecutive pixels.
-struct Conv2dFlatTile {
-  Conv2dPixelKernel pixels[5] = {};         // column stride 1, per kernel_width_index
-  Conv2dPixelKernel strided_pixels[5] = {}; // column strides > 1
-  int mb = 1;
-  int p = 1;          // pixels per tile, NB·L
-  int min_width = 1;  // output columns at least: L / 2
-  double speed = 1.0; // per channel, on the scale of the row tiles of the same instruction set
-  const char* name = "";
-  const char* strided_name = "";
-};
 struct Conv2dDirectKernels {
   Conv2dDirectTile tiles[4];
   int count = 0;
   Conv2dPixelTile pixel_tiles[2]; // none (pixel_count 0) where the row tiles are always better
   int pixel_count = 0;
-  Conv2dFlatTile flat_tiles[4];   // none (flat_count 0) without masked loads
-  int flat_count = 0;
 };
 
 Conv2dDirectKernels conv2d_direct_f32_kernels__scalar();

@@ -28,9 +28,9 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
   using V = typename S::V;
   constexpr int L = S::L;
   V acc[MB][NB];
-  // Natively unrolled (see unroll): with loops GCC keeps the accumulators in memory, stored and
-  // reloaded around every kernel row. WebAssembly keeps the loops: clang then stores them once per
-  // tap, which V8 runs faster than accumulators left to its register allocator (README, Short rows).
+  // Natively unrolled (see unroll). WebAssembly keeps the loops: clang then stores the accumulators
+  // once per tap, which V8 runs faster than accumulators left to its register allocator (README,
+  // Short rows).
   if constexpr (S::kPinAccumulators) {
     for (int m = 0; m < MB; ++m)
       for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
@@ -217,82 +217,6 @@ inline void conv2d_pixel_range(const Conv2dDirectArgs& a, int64_t n, int64_t blo
   conv2d_pixel_tile<S, P, MV, KWC, UNIT>(a, xp, w_block, bias_block, y_planes, channels, p, pixels);
 }
 
-// Flat tiles (Conv2dFlatTile): MB channels × NB vectors of S::L consecutive pixels from pixel q.
-// Lane l of vector j reads its window at xs[j][s] + l, s being how many output rows below the
-// vector's first lane it lies; mask[j][s] says which lanes those are (none past the range's end).
-// SEG: the most rows a vector of this tile spans (1 to 3). full: all NB·L pixels are in the range.
-template <class S, int MB, int NB, int SEG, int KWC, bool UNIT>
-inline void conv2d_flat_tile(const Conv2dDirectArgs& a, const float* const (&xs)[NB][3],
-                             const typename S::Mask (&mask)[NB][3], const float* w_block, const float* bias_block,
-                             float* const* y_planes, int channels, int64_t q, bool full) {
-  using V = typename S::V;
-  constexpr int L = S::L;
-  V acc[MB][NB];
-  unroll<MB * NB>([&](auto k) { acc[k / NB][k % NB] = S::splat(bias_block + k / NB); });
-  const float* wk = w_block;
-  const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
-  for (int64_t c = 0; c < a.C; ++c) {
-    for (int64_t kh = 0; kh < a.KH; ++kh) {
-      const int64_t row = (c * a.Hp + kh) * a.Wp;
-      for (int64_t kw = 0; kw < kernel_w; ++kw) {
-        const int64_t off = row + (UNIT ? kw : a.kw_offset[kw]);
-        V xv[NB];
-        for (int j = 0; j < NB; ++j) {
-          xv[j] = S::load_masked(mask[j][0], xs[j][0] + off);
-          for (int s = 1; s < SEG; ++s) xv[j] = S::load_merged(xv[j], mask[j][s], xs[j][s] + off);
-        }
-        for (int m = 0; m < MB; ++m) {
-          const V wv = S::splat(wk + m);
-          for (int j = 0; j < NB; ++j) acc[m][j] = S::madd(acc[m][j], wv, xv[j]);
-        }
-        wk += MB;
-      }
-    }
-  }
-  unroll<MB * NB>([&](auto k) {
-    constexpr int m = k / NB, j = k % NB;
-    if (m >= channels) return;
-    if (full) return S::store(y_planes[m] + q + j * L, acc[m][j]);
-    S::store_masked(y_planes[m] + q + j * L, static_cast<typename S::Mask>(mask[j][0] | mask[j][1] | mask[j][2]), acc[m][j]);
-  });
-}
-
-template <class S, int MB, int NB, int KWC, bool UNIT>
-inline void conv2d_flat_range(const Conv2dDirectArgs& a, int64_t n, int64_t block, int64_t p0, int64_t p1) {
-  using Mask = typename S::Mask;
-  constexpr int L = S::L, P = NB * L;
-  const int64_t taps = a.C * a.KH * a.KW;
-  const float* w_block = a.w + block * taps * MB;
-  const float* bias_block = a.bias + block * MB;
-  const int channels = static_cast<int>(std::min<int64_t>(MB, a.M - block * MB));
-  float* y_planes[MB];
-  for (int m = 0; m < MB; ++m) y_planes[m] = a.y + n * a.y_image + (block * MB + std::min(m, channels - 1)) * a.OH * a.OW;
-  const float* x_image = a.x + n * a.x_image;
-  // From the windows of one output row to the next's (only used between rows: with one output row the
-  // stride may be any size, even INT64_MAX).
-  const int64_t step = a.OH > 1 ? a.SH * a.Wp - a.OW : 0;
-  for (int64_t q = p0; q < p1; q += P) {
-    const float* xs[NB][3];
-    Mask mask[NB][3];
-    int seg = 1;
-    for (int j = 0; j < NB; ++j) {
-      // Vector j: its valid lanes, its first output row r and how many of its lanes lie in that row.
-      const int64_t qj = q + j * L, valid = std::clamp<int64_t>(p1 - qj, 0, L), r = qj / a.OW;
-      const int64_t first = a.OW - qj % a.OW;
-      for (int s = 0; s < 3; ++s) {
-        const int64_t lo = s == 0 ? 0 : std::min(valid, first + (s - 1) * a.OW), hi = std::min(valid, first + s * a.OW);
-        mask[j][s] = lo < hi ? static_cast<Mask>((1u << hi) - (1u << lo)) : Mask{0};
-        xs[j][s] = lo < hi ? x_image + qj + (r + s) * step : x_image;
-        if (lo < hi) seg = std::max(seg, s + 1);
-      }
-    }
-    const bool full = q + P <= p1;
-    if (seg == 1) conv2d_flat_tile<S, MB, NB, 1, KWC, UNIT>(a, xs, mask, w_block, bias_block, y_planes, channels, q, full);
-    else if (seg == 2) conv2d_flat_tile<S, MB, NB, 2, KWC, UNIT>(a, xs, mask, w_block, bias_block, y_planes, channels, q, full);
-    else conv2d_flat_tile<S, MB, NB, 3, KWC, UNIT>(a, xs, mask, w_block, bias_block, y_planes, channels, q, full);
-  }
-}
-
 } // namespace
 } // namespace convplay::kernels
 
@@ -332,48 +256,32 @@ inline void conv2d_flat_range(const Conv2dDirectArgs& a, int64_t n, int64_t bloc
         NB                                                                                                  \
   }
 
-// Kernels over a range of pixels (Conv2dPixelKernel), one function per kernel width as above:
-// name_k<KW>__<isa> (column stride 1) and name_s_k<KW>__<isa> (column strides > 1), each calling
-// range<S, A, B, KW, stride 1>.
-#define CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, KW, UNIT, suffix, isa)                        \
-  void name##suffix##KW##__##isa(const Conv2dDirectArgs& a, int64_t n, int64_t b, int64_t p0, int64_t p1) { \
-    range<S, A, B, KW, UNIT>(a, n, b, p0, p1);                                                              \
-  }
-#define CONVPLAY_DEFINE_CONV2D_RANGE_STRIDE(name, range, S, A, B, UNIT, suffix, isa)                        \
-  CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, 1, UNIT, suffix, isa)                                \
-  CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, 3, UNIT, suffix, isa)                                \
-  CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, 5, UNIT, suffix, isa)                                \
-  CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, 7, UNIT, suffix, isa)                                \
-  CONVPLAY_DEFINE_CONV2D_RANGE_1(name, range, S, A, B, 0, UNIT, suffix, isa)
-#define CONVPLAY_DEFINE_CONV2D_RANGE(name, range, S, A, B, isa)                                             \
-  namespace convplay::kernels {                                                                             \
-  CONVPLAY_DEFINE_CONV2D_RANGE_STRIDE(name, range, S, A, B, true, _k, isa)                                  \
-  CONVPLAY_DEFINE_CONV2D_RANGE_STRIDE(name, range, S, A, B, false, _s_k, isa)                               \
-  }
-#define CONVPLAY_CONV2D_RANGE_FNS(name, suffix, isa)                                                        \
-  {name##suffix##1__##isa, name##suffix##3__##isa, name##suffix##5__##isa, name##suffix##7__##isa,          \
-   name##suffix##0__##isa}
-
 // The channel-vectorised kernels conv2d_direct_f32_<P>px<MV>v_pixels_k<KW>__<isa> (and _pixels_s_k for
-// column strides > 1): P pixels × MV vectors of channels.
+// column strides > 1): P pixels × MV vectors of channels, one function per kernel width as above.
+#define CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, KW, UNIT, suffix)                                    \
+  void conv2d_direct_f32_##P##px##MV##v_pixels##suffix##KW##__##isa(const Conv2dDirectArgs& a, int64_t n,    \
+                                                                    int64_t b, int64_t p0, int64_t p1) {    \
+    conv2d_pixel_range<S, P, MV, KW, UNIT>(a, n, b, p0, p1);                                                \
+  }
+#define CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, UNIT, suffix)                                   \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 1, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 3, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 5, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 7, UNIT, suffix)                                           \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_1(isa, S, P, MV, 0, UNIT, suffix)
 #define CONVPLAY_DEFINE_CONV2D_PIXELS(isa, S, P, MV)                                                        \
-  CONVPLAY_DEFINE_CONV2D_RANGE(conv2d_direct_f32_##P##px##MV##v_pixels, conv2d_pixel_range, S, P, MV, isa)
+  namespace convplay::kernels {                                                                             \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, true, _k)                                             \
+  CONVPLAY_DEFINE_CONV2D_PIXELS_STRIDE(isa, S, P, MV, false, _s_k)                                          \
+  }
+#define CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, suffix)                                                       \
+  {conv2d_direct_f32_##P##px##MV##v_pixels##suffix##1__##isa, conv2d_direct_f32_##P##px##MV##v_pixels##suffix##3__##isa, \
+   conv2d_direct_f32_##P##px##MV##v_pixels##suffix##5__##isa, conv2d_direct_f32_##P##px##MV##v_pixels##suffix##7__##isa, \
+   conv2d_direct_f32_##P##px##MV##v_pixels##suffix##0__##isa}
 // A pixel tile entry for the kernels table: MB = MV·L channels (L floats per vector of the wrapper).
 #define CONVPLAY_CONV2D_PIXEL_TILE(isa, P, MV, L, speed)                                                    \
   Conv2dPixelTile {                                                                                         \
-    CONVPLAY_CONV2D_RANGE_FNS(conv2d_direct_f32_##P##px##MV##v_pixels, _k, isa),                            \
-        CONVPLAY_CONV2D_RANGE_FNS(conv2d_direct_f32_##P##px##MV##v_pixels, _s_k, isa), (MV) * (L), P, speed, \
-        "conv2d_direct_f32_" #P "px" #MV "v_pixels__" #isa, "conv2d_direct_f32_" #P "px" #MV "v_pixels_s__" #isa \
-  }
-
-// The flat kernels conv2d_direct_f32_<MB>x<NB>v_flat_k<KW>__<isa> (and _flat_s_k): MB channels × NB
-// vectors of consecutive pixels (wrappers with masked loads and stores).
-#define CONVPLAY_DEFINE_CONV2D_FLAT(isa, S, MB, NB)                                                         \
-  CONVPLAY_DEFINE_CONV2D_RANGE(conv2d_direct_f32_##MB##x##NB##v_flat, conv2d_flat_range, S, MB, NB, isa)
-// A flat tile entry: NB·L pixels, rows of at least L / 2 columns.
-#define CONVPLAY_CONV2D_FLAT_TILE(isa, MB, NB, L, speed)                                                    \
-  Conv2dFlatTile {                                                                                          \
-    CONVPLAY_CONV2D_RANGE_FNS(conv2d_direct_f32_##MB##x##NB##v_flat, _k, isa),                              \
-        CONVPLAY_CONV2D_RANGE_FNS(conv2d_direct_f32_##MB##x##NB##v_flat, _s_k, isa), MB, (NB) * (L), (L) / 2, \
-        speed, "conv2d_direct_f32_" #MB "x" #NB "v_flat__" #isa, "conv2d_direct_f32_" #MB "x" #NB "v_flat_s__" #isa \
+    CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, _k), CONVPLAY_CONV2D_PIXEL_FNS(isa, P, MV, _s_k), (MV) * (L), P,  \
+        speed, "conv2d_direct_f32_" #P "px" #MV "v_pixels__" #isa,                                          \
+        "conv2d_direct_f32_" #P "px" #MV "v_pixels_s__" #isa                                                \
   }

@@ -1,9 +1,9 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
 // store (all but AVX-512 also add / sub / mul / store_interleaved and transpose4 or
 // store_transposed4, for the Winograd transforms and the channel-vectorised tiles; the 4-wide sets
-// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling; AVX-512 masked
-// loads and stores and transpose16, for the flat and channel-vectorised tiles) and compiled per target (XNNPACK's approach). Each struct
-// is a "vector of L floats".
+// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling; AVX-512
+// store_masked and transpose16, for its channel-vectorised tiles) and compiled per target (XNNPACK's
+// approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -151,11 +151,8 @@ struct SimdAvx512 {
   static V splat(const float* p) { return _mm512_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm512_fmadd_ps(a, b, acc); }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
-  // Lanes outside the mask are not read (they cannot fault) or written: the flat tiles' row breaks.
   using Mask = __mmask16;
-  static V load_masked(Mask k, const float* p) { return _mm512_maskz_loadu_ps(k, p); } // other lanes 0
-  static V load_merged(V v, Mask k, const float* p) { return _mm512_mask_loadu_ps(v, k, p); } // other lanes from v
-  static void store_masked(float* p, Mask k, V v) { _mm512_mask_storeu_ps(p, k, v); }
+  static void store_masked(float* p, Mask k, V v) { _mm512_mask_storeu_ps(p, k, v); } // lanes in k only
   // Rows r[0..16) become the columns (channel-vectorised tiles store NCHW): 4×4 transposes in each
   // 128-bit block, then the blocks.
   static void transpose16(V (&r)[16]) {
