@@ -28,8 +28,15 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
   using V = typename S::V;
   constexpr int L = S::L;
   V acc[MB][NB];
-  for (int m = 0; m < MB; ++m)
-    for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
+  // Natively unrolled (see unroll). WebAssembly keeps the loops: clang then stores the accumulators
+  // once per tap, which V8 runs faster than accumulators left to its register allocator (README,
+  // Short rows).
+  if constexpr (S::kPinAccumulators) {
+    for (int m = 0; m < MB; ++m)
+      for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
+  } else {
+    unroll<MB * NB>([&](auto k) { acc[k / NB][k % NB] = S::splat(bias_block + k / NB); });
+  }
   const float* wk = w_block;
   const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
   for (int64_t c = 0; c < a.C; ++c) {
@@ -47,8 +54,14 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
       }
     }
   }
-  for (int m = 0; m < channels; ++m)
-    for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
+  if constexpr (S::kPinAccumulators) {
+    for (int m = 0; m < channels; ++m)
+      for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
+  } else {
+    unroll<MB * NB>([&](auto k) {
+      if (k / NB < channels) S::store(y_rows[k / NB] + ow + k % NB * L, acc[k / NB][k % NB]);
+    });
+  }
 }
 
 // Full tiles of NB vectors, then of fewer, down to one vector.
@@ -136,6 +149,17 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
         float lanes[4];
         S::store(lanes, r[j]);
         for (int i = i0; i < std::min(pixels, i0 + 4); ++i) y_planes[v * 4 + j][p + i] = lanes[i - i0];
+      });
+    });
+  } else if constexpr (L == 16 && P <= 16) {
+    // P pixels (the rest zeros) × 16 channels transposed: one masked vector of P pixels per plane.
+    const auto lanes = static_cast<typename S::Mask>((1u << pixels) - 1);
+    unroll<MV>([&](auto v) {
+      V r[16];
+      unroll<16>([&](auto i) { r[i] = i < P ? acc[i < P ? i : 0][v] : S::zero(); });
+      S::transpose16(r);
+      unroll<16>([&](auto j) {
+        if (v * 16 + j < channels) S::store_masked(y_planes[v * 16 + j] + p, lanes, r[j]);
       });
     });
   } else {

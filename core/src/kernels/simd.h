@@ -1,8 +1,9 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
 // store (all but AVX-512 also add / sub / mul / store_interleaved and transpose4 or
 // store_transposed4, for the Winograd transforms and the channel-vectorised tiles; the 4-wide sets
-// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling) and compiled per
-// target (XNNPACK's approach). Each struct is a "vector of L floats".
+// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling; AVX-512
+// store_masked and transpose16, for its channel-vectorised tiles) and compiled per target (XNNPACK's
+// approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -150,6 +151,33 @@ struct SimdAvx512 {
   static V splat(const float* p) { return _mm512_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm512_fmadd_ps(a, b, acc); }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  using Mask = __mmask16;
+  static void store_masked(float* p, Mask k, V v) { _mm512_mask_storeu_ps(p, k, v); } // lanes in k only
+  // Rows r[0..16) become the columns (channel-vectorised tiles store NCHW): 4×4 transposes in each
+  // 128-bit block, then the blocks.
+  static void transpose16(V (&r)[16]) {
+    V t[16];
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; ++i) {
+      r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // r[4·i + j], block k: column 4·k + j of rows 4·i .. 4·i + 3.
+    for (int j = 0; j < 4; ++j) {
+      const V u0 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88), u1 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xDD);
+      const V u2 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88), u3 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xDD);
+      t[j] = _mm512_shuffle_f32x4(u0, u2, 0x88);
+      t[4 + j] = _mm512_shuffle_f32x4(u1, u3, 0x88);
+      t[8 + j] = _mm512_shuffle_f32x4(u0, u2, 0xDD);
+      t[12 + j] = _mm512_shuffle_f32x4(u1, u3, 0xDD);
+    }
+    for (int i = 0; i < 16; ++i) r[i] = t[i];
+  }
 };
 #endif
 
