@@ -77,7 +77,7 @@ namespace {
 struct Param {
   Tensor value, grad;      // grad: the chunks' gradients added, of the latest pass
   std::vector<float> m, v; // Adam's moments; SGD's momentum buffer in m
-  std::vector<Tensor> chunk; // the gradient of each chunk of the latest pass (grown to the chunks used)
+  std::vector<Tensor> chunk; // conv: the gradient of each chunk of the latest pass (grown to the chunks used)
 };
 
 struct Layer {
@@ -93,6 +93,10 @@ struct Layer {
   // dense: the weights packed as the GEMM's B operand, wᵀ for the forward pass and w for the input
   // gradient, when the weights change (read by every workspace).
   std::vector<float> packed_forward, packed_backward;
+  // dense: the batch's inputs (n × IN) and output gradients (n × OUT), each chunk writing its rows: the
+  // weight gradient is one GEMM over the whole batch after the chunks (a chunk's own would write and
+  // then add OUT × IN values per chunk, more than its GEMM computes for few images).
+  Tensor batch_x, batch_gy;
   // A max pool after a ReLU: the pool's backward pass applies the ReLU's too (fused_relu), the ReLU's
   // own passes the gradient on unchanged (fused_into_next).
   bool fused_relu = false, fused_into_next = false;
@@ -145,9 +149,11 @@ struct TrainableNetwork::Impl {
   std::string chunk_backward(Workspace& s, const uint8_t* labels, int64_t count, int64_t n, size_t chunk, double& loss);
   // Forward (and backward when labels are given) of n images in chunks on the pool; keep: the first
   // image's feature maps into `maps`. Without labels the logits go to `logits`; with them the mean loss
-  // is returned and each chunk's gradients are in Param::chunk.
+  // is returned, the conv layers' gradients of each chunk are in Param::chunk and the dense layers'
+  // (over the batch) in Param::grad.
   Expected<double> pass(const float* images, const uint8_t* labels, int64_t n, bool keep);
-  // grad = Σ over the chunks of the latest pass, in order; with update, then the optimiser's step.
+  // Conv layers' grad = Σ over the chunks of the latest pass, in order; with update, then the optimiser's
+  // step.
   void reduce(int64_t chunks, bool update);
   int64_t chunks_of(int64_t n) const { return (n + chunk_images - 1) / chunk_images; }
 };
@@ -213,24 +219,24 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
   auto kernel = GemmKernel::for_isa("");
   if (!kernel) return Error{kernel.error()};
 
-  // Memory: parameters with their gradient, two optimiser buffers and each chunk's gradient; per chunk
-  // (a pool with as many threads runs them all at once) a workspace: every layer's output and its
-  // gradient, the conv plans and backward buffers, the dense layers' packed rows; the dense weights
-  // packed twice.
+  // Memory: parameters with their gradient and two optimiser buffers; per chunk (a pool with as many
+  // threads runs them all at once) a workspace: every layer's output and its gradient, the conv plans,
+  // backward buffers and weight gradient, the dense layers' packed rows; the dense weights packed twice
+  // and their batch's inputs and output gradients.
   const int64_t chunk = train_chunk_images(o.batch), chunks = (o.batch + chunk - 1) / chunk;
   const double images = static_cast<double>(chunk), spaces = static_cast<double>(chunks);
-  double bytes = (16.0 + 4.0 * spaces) * static_cast<double>(rep.parameters.value) +
+  double bytes = 16.0 * static_cast<double>(rep.parameters.value) +
                  spaces * 8.0 * images * static_cast<double>(values_of(input));
   for (size_t i = 0; i < specs.size(); ++i) {
     const NetLayerReport& r = rep.layers[i];
     double space = 8.0 * images * static_cast<double>(r.activations.value);
     if (specs[i].kind == LayerKind::Conv) {
       space += static_cast<double>(Conv2dPlan::workspace_bytes_for(conv_plan_spec(r, specs[i]))) +
-               conv_backward_bytes(r, specs[i], images);
+               conv_backward_bytes(r, specs[i], images) + 4.0 * static_cast<double>(r.parameters.value);
     } else if (specs[i].kind == LayerKind::Dense) {
       const double in = static_cast<double>(r.input.c), units = static_cast<double>(specs[i].units);
       space += 4.0 * static_cast<double>(kernel->packed_a_size(chunk, std::max(r.input.c, specs[i].units)));
-      bytes += 4.0 * ((units + 64.0) * in + (in + 64.0) * units);
+      bytes += 4.0 * ((units + 64.0) * in + (in + 64.0) * units) + 4.0 * static_cast<double>(o.batch) * (in + units);
     }
     bytes += spaces * space;
     if (bytes > static_cast<double>(o.memory_limit))
@@ -476,9 +482,15 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
   pack_dense();
   if (labels)
     for (Layer& L : layers)
-      if (L.has_params)
+      if (L.spec.kind == LayerKind::Conv)
         for (Param* p : {&L.w, &L.b})
           while (static_cast<int64_t>(p->chunk.size()) < chunks) p->chunk.push_back(zeros(p->value.shape));
+  if (labels)
+    for (Layer& L : layers)
+      if (L.spec.kind == LayerKind::Dense) {
+        shape_as(L.batch_x, {n, L.rep.input.c}, n * L.rep.input.c);
+        shape_as(L.batch_gy, {n, L.spec.units}, n * L.spec.units);
+      }
   chunk_loss.assign(at(chunks), 0.0);
   chunk_error.resize(at(chunks));
   if (!labels) shape_as(logits, {n, K}, n * K);
@@ -512,6 +524,23 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
   for (int64_t c = 0; c < chunks; ++c) total += chunk_loss[at(c)];
   const double loss = total / static_cast<double>(n);
   if (!std::isfinite(loss)) return Error{"the loss is not finite (" + std::to_string(loss) + "): lower the learning rate"};
+  // The dense layers' gradients over the batch: grad_w = gyᵀ·x (GEMM tiles on the pool), grad_b = Σ gy.
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer& L = layers[i];
+    if (L.spec.kind != LayerKind::Dense) continue;
+    const int64_t IN = L.rep.input.c, OUT = L.spec.units;
+    const float* gy = L.batch_gy.data.data();
+    if (auto e = convplay::gemm({OUT, IN, n, true, false, GemmBias::None, ""}, gy, OUT, L.batch_x.data.data(), IN,
+                                nullptr, L.w.grad.data.data(), IN, pool);
+        !e.empty())
+      return Error{"layer " + num(static_cast<int64_t>(i) + 1) + " backward: " + e};
+    float* gb = L.b.grad.data.data();
+    for (int64_t o = 0; o < OUT; ++o) {
+      double acc = 0.0;
+      for (int64_t k = 0; k < n; ++k) acc += gy[k * OUT + o];
+      gb[o] = static_cast<float>(acc);
+    }
+  }
   return loss;
 }
 
@@ -652,21 +681,15 @@ std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* 
     const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
     std::string e;
     switch (L.spec.kind) {
-    case LayerKind::Dense: { // grad_w = gyᵀ·x, grad_x = gy·w, grad_b = Σ_k gy
-      const int64_t IN = vin, OUT = vout;
+    case LayerKind::Dense: { // grad_x = gy·w; x and gy kept for the batch's weight gradient
+      const int64_t IN = vin, OUT = vout, row = static_cast<int64_t>(chunk) * chunk_images;
       const float* gy = g->data.data();
-      e = convplay::gemm({OUT, IN, count, true, false, GemmBias::None, ""}, gy, OUT, x.data.data(), IN, nullptr,
-                         L.w.chunk[chunk].data.data(), IN, nullptr);
+      std::copy(x.data.begin(), x.data.begin() + count * IN, L.batch_x.data.begin() + row * IN);
+      std::copy(gy, gy + count * OUT, L.batch_gy.data.begin() + row * OUT);
       if (L.need_input_grad) {
         shape_as(gx, x.shape, count * IN);
         gemm.pack_a(gy, OUT, false, count, OUT, s.packed.data(), nullptr);
         gemm.run_tiles(s.packed.data(), L.packed_backward.data(), nullptr, gx.data.data(), IN, count, IN, OUT, nullptr);
-      }
-      float* gb = L.b.chunk[chunk].data.data();
-      for (int64_t o = 0; o < OUT; ++o) {
-        double acc = 0.0;
-        for (int64_t k = 0; k < count; ++k) acc += gy[k * OUT + o];
-        gb[o] = static_cast<float>(acc);
       }
       break;
     }
@@ -741,9 +764,11 @@ void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
     Param& p = u.bias ? layers[u.layer].b : layers[u.layer].w;
     const int64_t count = u.end - u.begin;
     float* g = p.grad.data.data() + u.begin;
-    const float* c0 = p.chunk[0].data.data() + u.begin;
-    std::copy(c0, c0 + count, g);
-    for (int64_t c = 1; c < chunks; ++c) add_into(g, p.chunk[at(c)].data.data() + u.begin, count);
+    if (layers[u.layer].spec.kind == LayerKind::Conv) { // dense layers': pass() computed them
+      const float* c0 = p.chunk[0].data.data() + u.begin;
+      std::copy(c0, c0 + count, g);
+      for (int64_t c = 1; c < chunks; ++c) add_into(g, p.chunk[at(c)].data.data() + u.begin, count);
+    }
     if (!update) return;
     float* w = p.value.data.data() + u.begin;
     float* m = p.m.data() + u.begin;
