@@ -9,10 +9,12 @@
 #include <convplay/train.h>
 
 #include <convplay/conv2d_plan.h>
+#include <convplay/gemm.h>
 #include <convplay/pool2d_plan.h>
 #include <convplay/train_ops.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -73,8 +75,9 @@ const char* optimizer_name(OptimizerKind k) noexcept { return k == OptimizerKind
 
 namespace {
 struct Param {
-  Tensor value, grad;
+  Tensor value, grad;      // grad: the chunks' gradients added, of the latest pass
   std::vector<float> m, v; // Adam's moments; SGD's momentum buffer in m
+  std::vector<Tensor> chunk; // conv: the gradient of each chunk of the latest pass (grown to the chunks used)
 };
 
 struct Layer {
@@ -85,15 +88,36 @@ struct Layer {
   bool need_input_grad = false; // some earlier layer has parameters
   Param w, b;
   Conv2dParams conv;    // conv: stride and the resolved padding
-  std::optional<Conv2dPlan> plan;
-  int64_t plan_n = 0;
-  uint64_t plan_version = ~uint64_t{0};
-  std::optional<Pool2dPlan> pool;
-  int64_t pool_n = 0;
-  Tensor input_grad;    // dL/d(its input) of the latest backward pass (storage reused between steps)
+  Conv2dPlanSpec plan;  // conv: the plan of one image (each workspace has its own)
+  std::optional<Pool2dPlan> pool; // pool: the plan of one image (run() changes nothing: shared)
+  // dense: the weights packed as the GEMM's B operand, wᵀ for the forward pass and w for the input
+  // gradient, when the weights change (read by every workspace).
+  std::vector<float> packed_forward, packed_backward;
+  // dense: the batch's inputs (n × IN) and output gradients (n × OUT), each chunk writing its rows: the
+  // weight gradient is one GEMM over the whole batch after the chunks (a chunk's own would write and
+  // then add OUT × IN values per chunk, more than its GEMM computes for few images).
+  Tensor batch_x, batch_gy;
   // A max pool after a ReLU: the pool's backward pass applies the ReLU's too (fused_relu), the ReLU's
   // own passes the gradient on unchanged (fused_into_next).
   bool fused_relu = false, fused_into_next = false;
+};
+
+// What one thread needs to run a chunk through the network, allocated once and kept between steps.
+struct Workspace {
+  std::vector<Tensor> acts;  // acts[0] the chunk's images, acts[i + 1] the output of layer i
+  std::vector<Tensor> grads; // grads[i]: dL/d(the input of layer i) of the latest chunk
+  Tensor logits_grad;        // dL/d(logits) of the latest chunk
+  std::vector<std::optional<Conv2dPlan>> plans; // conv layers: the plan of one image
+  uint64_t version = ~uint64_t{0}; // the weights the plans hold
+  std::vector<float> packed; // dense: the GEMM's packed A operand (the chunk's rows)
+};
+
+// The optimiser's work is split into ranges of at most this many values of one parameter tensor.
+constexpr int64_t kUpdateRange = 4096;
+struct UpdateRange {
+  size_t layer;
+  bool bias;
+  int64_t begin, end;
 };
 
 std::vector<int64_t> batch_shape(const NetShape& s, int64_t n) {
@@ -107,16 +131,31 @@ struct TrainableNetwork::Impl {
   std::vector<NetLayer> specs;
   TrainOptions options;
   std::vector<Layer> layers;
-  std::vector<Tensor> acts;  // acts[0] the input batch, acts[i + 1] the output of layer i
+  std::vector<Workspace> spaces; // one per thread of the pass (grown to the largest pool seen)
+  std::vector<UpdateRange> ranges;
+  GemmKernel gemm;           // the best GEMM kernels here
+  int64_t chunk_images = kTrainChunkImages;
+  Tensor logits;             // of the latest forward pass without backward
   std::vector<Tensor> maps;  // feature maps of the latest forward()
-  Tensor logits_grad;        // dL/d(logits) of the latest backward pass
+  std::vector<double> chunk_loss;       // Σ of the chunk's images' losses, per chunk of the latest pass
+  std::vector<std::string> chunk_error; // "" or the chunk's error
   int64_t params = 0, memory = 0, steps = 0;
-  uint64_t version = 0;      // bumped when the weights change (conv plans re-pack them)
+  uint64_t version = 0;         // bumped when the weights change (conv plans and dense packs follow)
+  uint64_t packed_version = ~uint64_t{0}; // the weights the dense layers' packs hold
 
-  Expected<Tensor*> run_forward(const float* images, int64_t n);
-  std::string backward(const uint8_t* labels, int64_t n, double& loss);
-  void optimizer_step();
-  void keep_maps();
+  std::string add_workspace();
+  void pack_dense();
+  std::string chunk_forward(Workspace& s, const float* images, int64_t count);
+  std::string chunk_backward(Workspace& s, const uint8_t* labels, int64_t count, int64_t n, size_t chunk, double& loss);
+  // Forward (and backward when labels are given) of n images in chunks on the pool; keep: the first
+  // image's feature maps into `maps`. Without labels the logits go to `logits`; with them the mean loss
+  // is returned, the conv layers' gradients of each chunk are in Param::chunk and the dense layers'
+  // (over the batch) in Param::grad.
+  Expected<double> pass(const float* images, const uint8_t* labels, int64_t n, bool keep);
+  // Conv layers' grad = Σ over the chunks of the latest pass, in order; with update, then the optimiser's
+  // step.
+  void reduce(int64_t chunks, bool update);
+  int64_t chunks_of(int64_t n) const { return (n + chunk_images - 1) / chunk_images; }
 };
 
 TrainableNetwork::TrainableNetwork() = default;
@@ -131,15 +170,26 @@ void init_uniform(Tensor& t, int64_t fan_in, TrainRng& rng) {
   for (auto& x : t.data) x = static_cast<float>((2.0 * rng.uniform() - 1.0) * bound);
 }
 
-// Bytes a conv layer's backward pass holds at most (conv2d_backward_fast: per weight-gradient chunk,
-// up to 16, the packed im2col matrices and output gradients of one GEMM's images (one image, or as
-// many as fill 2^18 floats of im2col) and a gradient image, plus the input gradient's columns per image).
-double conv_backward_bytes(const NetLayerReport& r, const NetLayer& L, double batch) {
+// The forward plan of a conv layer for one image.
+Conv2dPlanSpec conv_plan_spec(const NetLayerReport& r, const NetLayer& L) {
+  Conv2dPlanSpec ps;
+  ps.N = 1; ps.C = r.input.c; ps.H = r.input.h; ps.W = r.input.w;
+  ps.M = L.filters; ps.KH = ps.KW = L.kernel;
+  ps.pad_top = r.pad_top; ps.pad_bottom = r.pad_bottom; ps.pad_left = r.pad_left; ps.pad_right = r.pad_right;
+  ps.SH = ps.SW = L.stride;
+  return ps;
+}
+
+// Bytes a conv layer's backward pass holds on the thread that runs a chunk (conv2d_backward_fast on
+// one thread: the packed operands of one weight-gradient GEMM (one image, or as many as fill 2^18
+// floats of im2col), up to 16 partial weight gradients and an image's, the transposed weights and
+// one image's columns), plus the gradient of its input for the chunk.
+double conv_backward_bytes(const NetLayerReport& r, const NetLayer& L, double chunk) {
   const double ckk = static_cast<double>(r.input.c * L.kernel * L.kernel);
   const double p = static_cast<double>(r.output.h * r.output.w), m = static_cast<double>(L.filters);
   const double packed = std::max((ckk + 16.0) * (p + 16.0), double(1 << 18)) * (1.0 + (m + 16.0) / ckk);
-  return 4.0 * (18.0 * (packed + m * ckk) + 2.0 * ckk * p) +
-         4.0 * batch * static_cast<double>(values_of(r.input)); // the gradient of its input
+  return 4.0 * (packed + 17.0 * m * ckk + 2.0 * ckk * p) +
+         4.0 * chunk * static_cast<double>(values_of(r.input)); // the gradient of its input
 }
 } // namespace
 
@@ -166,22 +216,29 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
   for (size_t i = 0; i < specs.size(); ++i)
     if (specs[i].kind == LayerKind::Activation && specs[i].activation == Activation::LeakyReLU)
       return Error{name(i) + ": leaky ReLU is not trained here (relu, sigmoid or tanh)"};
+  auto kernel = GemmKernel::for_isa("");
+  if (!kernel) return Error{kernel.error()};
 
-  // Memory: parameters with gradient and two optimiser buffers; every layer's output and its gradient
-  // for a batch; the conv workspaces.
-  const double B = static_cast<double>(o.batch);
-  double bytes = 16.0 * static_cast<double>(rep.parameters.value) + 8.0 * B * static_cast<double>(values_of(input));
+  // Memory: parameters with their gradient and two optimiser buffers; per chunk (a pool with as many
+  // threads runs them all at once) a workspace: every layer's output and its gradient, the conv plans,
+  // backward buffers and weight gradient, the dense layers' packed rows; the dense weights packed twice
+  // and their batch's inputs and output gradients.
+  const int64_t chunk = train_chunk_images(o.batch), chunks = (o.batch + chunk - 1) / chunk;
+  const double images = static_cast<double>(chunk), spaces = static_cast<double>(chunks);
+  double bytes = 16.0 * static_cast<double>(rep.parameters.value) +
+                 spaces * 8.0 * images * static_cast<double>(values_of(input));
   for (size_t i = 0; i < specs.size(); ++i) {
     const NetLayerReport& r = rep.layers[i];
-    bytes += 8.0 * B * static_cast<double>(r.activations.value);
+    double space = 8.0 * images * static_cast<double>(r.activations.value);
     if (specs[i].kind == LayerKind::Conv) {
-      Conv2dPlanSpec ps;
-      ps.N = o.batch; ps.C = r.input.c; ps.H = r.input.h; ps.W = r.input.w;
-      ps.M = specs[i].filters; ps.KH = ps.KW = specs[i].kernel;
-      ps.pad_top = r.pad_top; ps.pad_bottom = r.pad_bottom; ps.pad_left = r.pad_left; ps.pad_right = r.pad_right;
-      ps.SH = ps.SW = specs[i].stride;
-      bytes += static_cast<double>(Conv2dPlan::workspace_bytes_for(ps)) + conv_backward_bytes(r, specs[i], B);
+      space += static_cast<double>(Conv2dPlan::workspace_bytes_for(conv_plan_spec(r, specs[i]))) +
+               conv_backward_bytes(r, specs[i], images) + 4.0 * static_cast<double>(r.parameters.value);
+    } else if (specs[i].kind == LayerKind::Dense) {
+      const double in = static_cast<double>(r.input.c), units = static_cast<double>(specs[i].units);
+      space += 4.0 * static_cast<double>(kernel->packed_a_size(chunk, std::max(r.input.c, specs[i].units)));
+      bytes += 4.0 * ((units + 64.0) * in + (in + 64.0) * units) + 4.0 * static_cast<double>(o.batch) * (in + units);
     }
+    bytes += spaces * space;
     if (bytes > static_cast<double>(o.memory_limit))
       return Error{name(i) + ": training at batch " + num(o.batch) + " needs about " +
                    format_bytes(static_cast<int64_t>(bytes)) + " up to here, more than the limit of " +
@@ -196,8 +253,9 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
   im.options = o;
   im.params = rep.parameters.value;
   im.memory = static_cast<int64_t>(bytes);
+  im.gemm = *kernel;
+  im.chunk_images = chunk;
   im.layers.resize(specs.size());
-  im.acts.resize(specs.size() + 1);
   TrainRng rng(o.seed);
   int module = 0;
   bool params_before = false;
@@ -219,6 +277,7 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
       L.conv.padding = Padding::Explicit;
       L.conv.pad_top = L.rep.pad_top; L.conv.pad_bottom = L.rep.pad_bottom;
       L.conv.pad_left = L.rep.pad_left; L.conv.pad_right = L.rep.pad_right;
+      L.plan = conv_plan_spec(L.rep, L.spec);
       L.has_params = true;
     } else if (L.spec.kind == LayerKind::Dense) {
       const int64_t IN = L.rep.input.c, OUT = L.spec.units;
@@ -227,11 +286,22 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
       init_uniform(L.w.value, IN, rng);
       init_uniform(L.b.value, IN, rng);
       L.has_params = true;
+    } else if (L.spec.kind == LayerKind::Pool) {
+      Pool2dPlanSpec ps;
+      ps.N = 1; ps.C = L.rep.input.c; ps.H = L.rep.input.h; ps.W = L.rep.input.w;
+      ps.KH = ps.KW = L.spec.kernel;
+      ps.SH = ps.SW = L.spec.stride == 0 ? L.spec.kernel : L.spec.stride;
+      ps.op = L.spec.pool;
+      L.pool.emplace(ps);
+      if (!L.pool->ok()) return Error{name(i) + ": " + L.pool->error()};
     }
     if (L.has_params) {
       for (Param* p : {&L.w, &L.b}) {
+        p->grad = zeros(p->value.shape);
         p->m.assign(p->value.data.size(), 0.0f);
         p->v.assign(p->value.data.size(), 0.0f);
+        for (int64_t begin = 0; begin < p->value.numel(); begin += kUpdateRange)
+          im.ranges.push_back({i, p == &L.b, begin, std::min(p->value.numel(), begin + kUpdateRange)});
       }
       params_before = true;
     }
@@ -242,6 +312,7 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
       im.layers[i - 1].fused_into_next = true;
     }
   }
+  if (auto e = im.add_workspace(); !e.empty()) return Error{e}; // the conv plans' errors now, not at the first step
   return net;
 }
 
@@ -257,14 +328,36 @@ void TrainableNetwork::set_learning_rate(float lr) noexcept {
   if (lr > 0.0f && std::isfinite(lr)) impl_->options.lr = lr;
 }
 
+std::string TrainableNetwork::Impl::add_workspace() {
+  Workspace s;
+  s.acts.resize(layers.size() + 1);
+  s.grads.resize(layers.size());
+  s.plans.resize(layers.size());
+  const int64_t n = chunk_images;
+  s.acts[0].shape = batch_shape(input, n);
+  s.acts[0].data.resize(at(n * values_of(input)));
+  int64_t packed = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer& L = layers[i];
+    s.acts[i + 1].shape = batch_shape(L.rep.output, n);
+    s.acts[i + 1].data.resize(at(n * values_of(L.rep.output)));
+    if (L.need_input_grad) s.grads[i] = zeros(batch_shape(L.rep.input, n));
+    if (L.spec.kind == LayerKind::Conv) {
+      s.plans[i].emplace(L.plan, L.w.value.data.data(), L.b.value.data.data());
+      if (!s.plans[i]->ok()) return "layer " + num(static_cast<int64_t>(i) + 1) + ": " + s.plans[i]->error();
+    }
+    if (L.spec.kind == LayerKind::Dense)
+      packed = std::max(packed, gemm.packed_a_size(n, std::max(L.rep.input.c, L.spec.units)));
+  }
+  s.version = version;
+  s.packed.resize(at(packed));
+  spaces.push_back(std::move(s));
+  return {};
+}
+
 // ---- [SECTION] forward --------------------------------------------------------------------------
 
 namespace {
-// Images in parallel when the layer is large enough to pay for the pool (each image's values are its own).
-template <class F> void per_image(ThreadPool* pool, int64_t n, int64_t values, F&& f) {
-  parallel_for(n * values >= (int64_t{1} << 16) ? pool : nullptr, n, f);
-}
-
 void activation_forward(Activation a, const float* __restrict x, float* __restrict y, int64_t count) {
   switch (a) {
   case Activation::ReLU:
@@ -303,98 +396,159 @@ void activation_backward_from_output(Activation a, const float* __restrict y, co
     break;
   }
 }
+
+// t shaped `shape` with count·per values (its storage kept: a workspace allocates once).
+void shape_as(Tensor& t, std::vector<int64_t> shape, int64_t values) {
+  t.shape = std::move(shape);
+  t.data.resize(at(values));
+}
 } // namespace
 
-Expected<Tensor*> TrainableNetwork::Impl::run_forward(const float* images, int64_t n) {
-  if (n < 1 || n > options.batch) return Error{"a batch of " + num(n) + " images is not 1 to " + num(options.batch)};
-  if (!images) return Error{"no images"};
-  ThreadPool* pool = options.pool;
-  Tensor& x0 = acts[0];
-  x0.shape = batch_shape(input, n);
-  x0.data.assign(images, images + n * values_of(input));
-  for (size_t i = 0; i < layers.size(); ++i) {
-    Layer& L = layers[i];
-    const Tensor& x = acts[i];
-    Tensor& y = acts[i + 1];
-    const NetShape& os = L.rep.output;
-    switch (L.spec.kind) {
-    case LayerKind::Conv: {
-      if (L.plan_n == n && L.plan_version != version) {
-        L.plan->set_weights(L.w.value.data.data(), L.b.value.data.data());
-        L.plan_version = version;
-      }
-      if (L.plan_n != n) {
-        Conv2dPlanSpec ps;
-        ps.N = n; ps.C = L.rep.input.c; ps.H = L.rep.input.h; ps.W = L.rep.input.w;
-        ps.M = L.spec.filters; ps.KH = ps.KW = L.spec.kernel;
-        ps.pad_top = L.rep.pad_top; ps.pad_bottom = L.rep.pad_bottom;
-        ps.pad_left = L.rep.pad_left; ps.pad_right = L.rep.pad_right;
-        ps.SH = ps.SW = L.spec.stride;
-        L.plan.emplace(ps, L.w.value.data.data(), L.b.value.data.data());
-        if (!L.plan->ok()) return Error{"layer " + num(static_cast<int64_t>(i) + 1) + ": " + L.plan->error()};
-        L.plan_n = n;
-        L.plan_version = version;
-      }
-      y.shape = batch_shape(os, n);
-      y.data.resize(at(n * values_of(os)));
-      L.plan->run(x.data.data(), y.data.data(), pool);
-      break;
-    }
-    case LayerKind::Pool: {
-      if (L.pool_n != n) {
-        Pool2dPlanSpec ps;
-        ps.N = n; ps.C = L.rep.input.c; ps.H = L.rep.input.h; ps.W = L.rep.input.w;
-        ps.KH = ps.KW = L.spec.kernel;
-        ps.SH = ps.SW = L.spec.stride == 0 ? L.spec.kernel : L.spec.stride;
-        ps.op = L.spec.pool;
-        L.pool.emplace(ps);
-        if (!L.pool->ok()) return Error{"layer " + num(static_cast<int64_t>(i) + 1) + ": " + L.pool->error()};
-        L.pool_n = n;
-      }
-      y.shape = batch_shape(os, n);
-      y.data.resize(at(n * values_of(os)));
-      L.pool->run(x.data.data(), y.data.data(), pool);
-      break;
-    }
-    case LayerKind::Activation: {
-      y.shape = x.shape;
-      y.data.resize(x.data.size());
-      const int64_t v = values_of(os);
-      per_image(pool, n, v, [&](int64_t k) {
-        activation_forward(L.spec.activation, x.data.data() + k * v, y.data.data() + k * v, v);
-      });
-      break;
-    }
-    case LayerKind::Flatten:
-      y.shape = batch_shape(os, n);
-      y.data.assign(x.data.begin(), x.data.end());
-      break;
-    case LayerKind::Dense:
-      if (auto e = dense_fast_into(x, L.w.value, &L.b.value, y, TrainOpsOptions{pool, "", true}); !e.empty())
-        return Error{"layer " + num(static_cast<int64_t>(i) + 1) + ": " + e};
-      break;
+// The dense layers' weights packed as the GEMMs' B operands, once per change of the weights (on the
+// calling thread's pool, before the chunks read them).
+void TrainableNetwork::Impl::pack_dense() {
+  if (packed_version == version) return;
+  for (Layer& L : layers) {
+    if (L.spec.kind != LayerKind::Dense) continue;
+    const int64_t IN = L.rep.input.c, OUT = L.spec.units;
+    const float* w = L.w.value.data.data(); // stored OUT × IN
+    L.packed_forward.resize(at(gemm.packed_b_size(IN, OUT)));
+    gemm.pack_b(w, IN, true, IN, OUT, L.packed_forward.data(), options.pool); // B = wᵀ
+    if (L.need_input_grad) {
+      L.packed_backward.resize(at(gemm.packed_b_size(OUT, IN)));
+      gemm.pack_b(w, IN, false, OUT, IN, L.packed_backward.data(), options.pool); // B = w
     }
   }
-  return &acts.back();
+  packed_version = version;
 }
 
-void TrainableNetwork::Impl::keep_maps() {
-  maps.assign(layers.size(), Tensor{});
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const NetShape& s = layers[i].rep.output;
-    Tensor& t = maps[i];
-    t.shape = s.flat ? std::vector<int64_t>{s.c} : std::vector<int64_t>{s.c, s.h, s.w};
-    const auto& src = acts[i + 1].data;
-    t.data.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(values_of(s)));
+// The forward pass of `count` images (count ≤ chunk_images) through every layer, on this thread.
+std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* images, int64_t count) {
+  const int64_t vin0 = values_of(input);
+  shape_as(s.acts[0], batch_shape(input, count), count * vin0);
+  std::copy(images, images + count * vin0, s.acts[0].data.begin());
+  if (s.version != version) {
+    for (size_t i = 0; i < layers.size(); ++i)
+      if (s.plans[i]) s.plans[i]->set_weights(layers[i].w.value.data.data(), layers[i].b.value.data.data());
+    s.version = version;
   }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer& L = layers[i];
+    const float* x = s.acts[i].data.data();
+    Tensor& y = s.acts[i + 1];
+    const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
+    shape_as(y, batch_shape(L.rep.output, count), count * vout);
+    switch (L.spec.kind) {
+    case LayerKind::Conv:
+      for (int64_t k = 0; k < count; ++k) s.plans[i]->run(x + k * vin, y.data.data() + k * vout, nullptr);
+      break;
+    case LayerKind::Pool:
+      for (int64_t k = 0; k < count; ++k) L.pool->run(x + k * vin, y.data.data() + k * vout, nullptr);
+      break;
+    case LayerKind::Activation:
+      activation_forward(L.spec.activation, x, y.data.data(), count * vout);
+      break;
+    case LayerKind::Flatten:
+      std::copy(x, x + count * vin, y.data.begin());
+      break;
+    case LayerKind::Dense: { // y (count × OUT) = x (count × IN) · wᵀ + b
+      const int64_t IN = vin, OUT = vout;
+      gemm.pack_a(x, IN, false, count, IN, s.packed.data(), nullptr);
+      gemm.run_tiles(s.packed.data(), L.packed_forward.data(), nullptr, y.data.data(), OUT, count, OUT, IN, nullptr);
+      const float* b = L.b.value.data.data();
+      float* yp = y.data.data();
+      for (int64_t k = 0; k < count; ++k)
+        for (int64_t o = 0; o < OUT; ++o) yp[k * OUT + o] += b[o];
+      break;
+    }
+    }
+  }
+  return {};
+}
+
+Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t* labels, int64_t n, bool keep) {
+  if (n < 1 || n > options.batch) return Error{"a batch of " + num(n) + " images is not 1 to " + num(options.batch)};
+  if (!images) return Error{"no images"};
+  const int64_t K = kTrainClasses;
+  if (labels)
+    for (int64_t k = 0; k < n; ++k)
+      if (labels[k] >= K) return Error{"label " + num(labels[k]) + " of image " + num(k) + " is not below " + num(K)};
+  ThreadPool* pool = options.pool;
+  const int64_t chunks = chunks_of(n);
+  const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
+  const int64_t items = std::min(threads, chunks);
+  while (static_cast<int64_t>(spaces.size()) < items)
+    if (auto e = add_workspace(); !e.empty()) return Error{e};
+  pack_dense();
+  if (labels)
+    for (Layer& L : layers)
+      if (L.spec.kind == LayerKind::Conv)
+        for (Param* p : {&L.w, &L.b})
+          while (static_cast<int64_t>(p->chunk.size()) < chunks) p->chunk.push_back(zeros(p->value.shape));
+  if (labels)
+    for (Layer& L : layers)
+      if (L.spec.kind == LayerKind::Dense) {
+        shape_as(L.batch_x, {n, L.rep.input.c}, n * L.rep.input.c);
+        shape_as(L.batch_gy, {n, L.spec.units}, n * L.spec.units);
+      }
+  chunk_loss.assign(at(chunks), 0.0);
+  chunk_error.resize(at(chunks));
+  if (!labels) shape_as(logits, {n, K}, n * K);
+  // Each item takes the next chunk until none is left; which thread (and workspace) runs a chunk
+  // changes no result.
+  std::atomic<int64_t> next{0};
+  parallel_for(items > 1 ? pool : nullptr, items, [&](int64_t item) {
+    Workspace& s = spaces[at(item)];
+    for (int64_t c = next.fetch_add(1, std::memory_order_relaxed); c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) {
+      const int64_t begin = c * chunk_images, count = std::min(chunk_images, n - begin);
+      std::string e = chunk_forward(s, images + begin * values_of(input), count);
+      if (e.empty() && keep && c == 0) {
+        maps.assign(layers.size(), Tensor{});
+        for (size_t i = 0; i < layers.size(); ++i) {
+          const NetShape& os = layers[i].rep.output;
+          maps[i].shape = os.flat ? std::vector<int64_t>{os.c} : std::vector<int64_t>{os.c, os.h, os.w};
+          const auto& src = s.acts[i + 1].data;
+          maps[i].data.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(values_of(os)));
+        }
+      }
+      if (e.empty() && labels) e = chunk_backward(s, labels + begin, count, n, at(c), chunk_loss[at(c)]);
+      else if (e.empty())
+        std::copy(s.acts.back().data.begin(), s.acts.back().data.begin() + count * K, logits.data.begin() + begin * K);
+      chunk_error[at(c)] = std::move(e);
+    }
+  });
+  for (int64_t c = 0; c < chunks; ++c)
+    if (!chunk_error[at(c)].empty()) return Error{chunk_error[at(c)]};
+  if (!labels) return 0.0;
+  double total = 0.0;
+  for (int64_t c = 0; c < chunks; ++c) total += chunk_loss[at(c)];
+  const double loss = total / static_cast<double>(n);
+  if (!std::isfinite(loss)) return Error{"the loss is not finite (" + std::to_string(loss) + "): lower the learning rate"};
+  // The dense layers' gradients over the batch: grad_w = gyᵀ·x (GEMM tiles on the pool), grad_b = Σ gy.
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer& L = layers[i];
+    if (L.spec.kind != LayerKind::Dense) continue;
+    const int64_t IN = L.rep.input.c, OUT = L.spec.units;
+    const float* gy = L.batch_gy.data.data();
+    if (auto e = convplay::gemm({OUT, IN, n, true, false, GemmBias::None, ""}, gy, OUT, L.batch_x.data.data(), IN,
+                                nullptr, L.w.grad.data.data(), IN, pool);
+        !e.empty())
+      return Error{"layer " + num(static_cast<int64_t>(i) + 1) + " backward: " + e};
+    float* gb = L.b.grad.data.data();
+    for (int64_t o = 0; o < OUT; ++o) {
+      double acc = 0.0;
+      for (int64_t k = 0; k < n; ++k) acc += gy[k * OUT + o];
+      gb[o] = static_cast<float>(acc);
+    }
+  }
+  return loss;
 }
 
 Expected<Tensor> TrainableNetwork::forward(const float* images, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
-  auto r = impl_->run_forward(images, n);
+  auto r = impl_->pass(images, nullptr, n, true);
   if (!r) return Error{r.error()};
-  impl_->keep_maps();
-  return **r;
+  return impl_->logits;
 }
 
 Expected<Tensor> TrainableNetwork::predict(const float* images, int64_t n) {
@@ -494,17 +648,19 @@ void pool_backward_image(const Layer& L, const float* __restrict x, const float*
 }
 } // namespace
 
-std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, double& loss) {
-  ThreadPool* pool = options.pool;
-  const Tensor& logits = acts.back();
+
+// The loss of `count` images (Σ, into loss) and the backward pass of the chunk through every layer, on
+// this thread: the parameters' gradients into Param::chunk[chunk], each image's loss gradient divided
+// by n, the images of the whole batch.
+std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* labels, int64_t count, int64_t n,
+                                                   size_t chunk, double& loss) {
+  const Tensor& logits_ = s.acts.back();
   const int64_t K = kTrainClasses;
-  Tensor* g = &logits_grad; // dL/d(the output of layer i) below
-  g->shape = {n, K};
-  g->data.resize(at(n * K));
+  Tensor* g = &s.logits_grad; // dL/d(the output of layer i) below
+  shape_as(*g, {count, K}, count * K);
   double total = 0.0;
-  for (int64_t k = 0; k < n; ++k) {
-    if (labels[k] >= K) return "label " + num(labels[k]) + " of image " + num(k) + " is not below " + num(K);
-    const float* z = logits.data.data() + k * K;
+  for (int64_t k = 0; k < count; ++k) {
+    const float* z = logits_.data.data() + k * K;
     float mx = z[0];
     for (int64_t j = 1; j < K; ++j) mx = std::max(mx, z[j]);
     double sum = 0.0;
@@ -516,41 +672,41 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
       (*g)[k * K + j] = static_cast<float>((p - (j == labels[k] ? 1.0 : 0.0)) / static_cast<double>(n));
     }
   }
-  loss = total / static_cast<double>(n);
-  if (!std::isfinite(loss)) return "the loss is not finite (" + std::to_string(loss) + "): lower the learning rate";
+  loss = total;
 
   for (size_t i = layers.size(); i-- > 0;) {
     Layer& L = layers[i];
-    const Tensor& x = acts[i];
-    Tensor& gx = L.input_grad;
-    const TrainOpsOptions ops{pool, "", L.need_input_grad};
+    const Tensor& x = s.acts[i];
+    Tensor& gx = s.grads[i];
+    const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
     std::string e;
     switch (L.spec.kind) {
-    case LayerKind::Dense: {
-      DenseGradients r{std::move(gx), std::move(L.w.grad), std::move(L.b.grad)};
-      e = dense_backward_fast_into(x, L.w.value, true, *g, r, ops);
-      gx = std::move(r.input);
-      L.w.grad = std::move(r.weight);
-      L.b.grad = std::move(r.bias);
+    case LayerKind::Dense: { // grad_x = gy·w; x and gy kept for the batch's weight gradient
+      const int64_t IN = vin, OUT = vout, row = static_cast<int64_t>(chunk) * chunk_images;
+      const float* gy = g->data.data();
+      std::copy(x.data.begin(), x.data.begin() + count * IN, L.batch_x.data.begin() + row * IN);
+      std::copy(gy, gy + count * OUT, L.batch_gy.data.begin() + row * OUT);
+      if (L.need_input_grad) {
+        shape_as(gx, x.shape, count * IN);
+        gemm.pack_a(gy, OUT, false, count, OUT, s.packed.data(), nullptr);
+        gemm.run_tiles(s.packed.data(), L.packed_backward.data(), nullptr, gx.data.data(), IN, count, IN, OUT, nullptr);
+      }
       break;
     }
     case LayerKind::Conv: {
-      ConvGradients r{std::move(gx), std::move(L.w.grad), std::move(L.b.grad)};
-      e = conv2d_backward_fast_into(x, L.w.value, true, *g, L.conv, r, ops);
+      ConvGradients r{std::move(gx), std::move(L.w.chunk[chunk]), std::move(L.b.chunk[chunk])};
+      e = conv2d_backward_fast_into(x, L.w.value, true, *g, L.conv, r, TrainOpsOptions{nullptr, "", L.need_input_grad});
       gx = std::move(r.input);
-      L.w.grad = std::move(r.weight);
-      L.b.grad = std::move(r.bias);
+      L.w.chunk[chunk] = std::move(r.weight);
+      L.b.chunk[chunk] = std::move(r.bias);
       break;
     }
     case LayerKind::Pool: {
       if (!L.need_input_grad) break;
-      gx.shape = x.shape;
-      gx.data.resize(x.data.size());
-      const int64_t vin = values_of(L.rep.input), vout = values_of(L.rep.output);
-      per_image(pool, n, vin, [&](int64_t k) {
-        pool_backward_image(L, x.data.data() + k * vin, acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
+      shape_as(gx, x.shape, count * vin);
+      for (int64_t k = 0; k < count; ++k)
+        pool_backward_image(L, x.data.data() + k * vin, s.acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
                             gx.data.data() + k * vin);
-      });
       break;
     }
     case LayerKind::Activation: {
@@ -560,14 +716,9 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
         gx.data.swap(g->data);
         break;
       }
-      const Tensor& y = acts[i + 1];
-      gx.shape = x.shape;
-      gx.data.resize(x.data.size());
-      const int64_t v = values_of(L.rep.output);
-      per_image(pool, n, v, [&](int64_t k) {
-        activation_backward_from_output(L.spec.activation, y.data.data() + k * v, g->data.data() + k * v,
-                                        gx.data.data() + k * v, v);
-      });
+      shape_as(gx, x.shape, count * vin);
+      activation_backward_from_output(L.spec.activation, s.acts[i + 1].data.data(), g->data.data(), gx.data.data(),
+                                      count * vout);
       break;
     }
     case LayerKind::Flatten: // the same values in the input's shape: the storages trade places
@@ -584,8 +735,15 @@ std::string TrainableNetwork::Impl::backward(const uint8_t* labels, int64_t n, d
 
 // ---- [SECTION] optimisers -----------------------------------------------------------------------
 
-void TrainableNetwork::Impl::optimizer_step() {
-  ++steps;
+namespace {
+// dst[i] += from[i] (never overlapping: the loop vectorises without an overlap check).
+inline void add_into(float* __restrict dst, const float* __restrict from, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) dst[i] += from[i];
+}
+} // namespace
+
+void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
+  if (update) ++steps;
   const TrainOptions& o = options;
   // torch.optim.Adam (single-tensor path) and torch.optim.SGD, with their scalars rounded as PyTorch
   // rounds them: Python computes in double, the tensor kernels take float.
@@ -598,52 +756,57 @@ void TrainableNetwork::Impl::optimizer_step() {
   const float step_size = static_cast<float>(-(static_cast<double>(o.lr) / bc1));
   const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
   const float neg_lr = -o.lr;
-  for (Layer& L : layers) {
-    if (!L.has_params) continue;
-    for (Param* p : {&L.w, &L.b}) {
-      float* w = p->value.data.data();
-      const float* g = p->grad.data.data();
-      float* m = p->m.data();
-      float* v = p->v.data();
-      const int64_t count = p->value.numel();
-      if (o.optimizer == OptimizerKind::Adam) {
-        for (int64_t i = 0; i < count; ++i) {
-          m[i] = m[i] * b1 + one_minus_b1 * g[i];
-          v[i] = v[i] * b2 + one_minus_b2 * g[i] * g[i];
-          const float denom = std::sqrt(v[i]) / bc2_sqrt + o.eps;
-          w[i] = w[i] + step_size * (m[i] / denom);
-        }
-      } else if (o.momentum != 0.0f) {
-        for (int64_t i = 0; i < count; ++i) {
-          m[i] = steps == 1 ? g[i] : m[i] * o.momentum + g[i];
-          w[i] = w[i] + neg_lr * m[i];
-        }
-      } else {
-        for (int64_t i = 0; i < count; ++i) w[i] = w[i] + neg_lr * g[i];
-      }
+  const bool first = steps == 1;
+  // Each range: the chunks' gradients added in chunk order (the same sums for any split), then the
+  // update of the same values while they are in cache.
+  parallel_for(options.pool, static_cast<int64_t>(ranges.size()), [&](int64_t r) {
+    const UpdateRange& u = ranges[at(r)];
+    Param& p = u.bias ? layers[u.layer].b : layers[u.layer].w;
+    const int64_t count = u.end - u.begin;
+    float* g = p.grad.data.data() + u.begin;
+    if (layers[u.layer].spec.kind == LayerKind::Conv) { // dense layers': pass() computed them
+      const float* c0 = p.chunk[0].data.data() + u.begin;
+      std::copy(c0, c0 + count, g);
+      for (int64_t c = 1; c < chunks; ++c) add_into(g, p.chunk[at(c)].data.data() + u.begin, count);
     }
-  }
-  ++version;
+    if (!update) return;
+    float* w = p.value.data.data() + u.begin;
+    float* m = p.m.data() + u.begin;
+    float* v = p.v.data() + u.begin;
+    if (o.optimizer == OptimizerKind::Adam) {
+      for (int64_t i = 0; i < count; ++i) {
+        m[i] = m[i] * b1 + one_minus_b1 * g[i];
+        v[i] = v[i] * b2 + one_minus_b2 * g[i] * g[i];
+        const float denom = std::sqrt(v[i]) / bc2_sqrt + o.eps;
+        w[i] = w[i] + step_size * (m[i] / denom);
+      }
+    } else if (o.momentum != 0.0f) {
+      for (int64_t i = 0; i < count; ++i) {
+        m[i] = first ? g[i] : m[i] * o.momentum + g[i];
+        w[i] = w[i] + neg_lr * m[i];
+      }
+    } else {
+      for (int64_t i = 0; i < count; ++i) w[i] = w[i] + neg_lr * g[i];
+    }
+  });
+  if (update) ++version;
 }
 
 Expected<double> TrainableNetwork::train_step(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  auto r = impl_->run_forward(images, n);
-  if (!r) return Error{r.error()};
-  double loss = 0.0;
-  if (auto e = impl_->backward(labels, n, loss); !e.empty()) return Error{e};
-  impl_->optimizer_step();
+  auto loss = impl_->pass(images, labels, n, false);
+  if (!loss) return loss;
+  impl_->reduce(impl_->chunks_of(n), true);
   return loss;
 }
 
 Expected<double> TrainableNetwork::compute_gradients(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  auto r = impl_->run_forward(images, n);
-  if (!r) return Error{r.error()};
-  double loss = 0.0;
-  if (auto e = impl_->backward(labels, n, loss); !e.empty()) return Error{e};
+  auto loss = impl_->pass(images, labels, n, false);
+  if (!loss) return loss;
+  impl_->reduce(impl_->chunks_of(n), false);
   return loss;
 }
 
@@ -683,9 +846,9 @@ std::string TrainableNetwork::evaluate(const Dataset& data, int64_t begin, int64
   for (int64_t i = begin; i < end; i += B) {
     const int64_t n = std::min(B, end - i);
     data.inputs_range(i, n, buf.data(), dy, dx);
-    auto r = impl_->run_forward(buf.data(), n);
+    auto r = impl_->pass(buf.data(), nullptr, n, false);
     if (!r) return r.error();
-    const Tensor& logits = **r;
+    const Tensor& logits = impl_->logits;
     for (int64_t k = 0; k < n; ++k) {
       const float* z = logits.data.data() + k * K;
       int64_t best = 0;

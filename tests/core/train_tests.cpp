@@ -1,11 +1,13 @@
-// Training (train.h): whole-network gradients against finite differences, the same weights for 0, 1
-// and 3 worker threads, the optimisers' formulas, refused stacks, state_dict names, the epoch order,
-// evaluation and feature maps. Small sizes only. The data it trains on: dataset_tests.cpp.
+// Training (train.h): whole-network gradients against finite differences and as the sum of their
+// chunks', the same weights for 0, 1 and 3 worker threads, the optimisers' formulas, refused stacks,
+// state_dict names, the epoch order, evaluation and feature maps. Small sizes only. The data it trains
+// on: dataset_tests.cpp.
 #include "test_support.h"
 
 #include <convplay/dataset.h>
 #include <convplay/train.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -96,9 +98,42 @@ TEST_CASE("train: whole-network gradients equal finite differences", "[train][gr
 
 // ---- threads --------------------------------------------------------------------------------------
 
+TEST_CASE("train: a batch's gradient is its chunks' gradients added", "[train][gradient]") {
+  // 20 images at batch 64 are three chunks (8, 8, 4): each chunk alone gives its images' mean gradient.
+  STATIC_REQUIRE(train_chunk_images(64) == 8);
+  std::mt19937 rng = seeded_rng(0x7A5, 0);
+  TrainableNetwork net = build(kFashionInput, "conv4k5p2,relu,maxpool2,conv6k3,tanh,avgpool2,flatten,dense16,relu,dense10");
+  const int64_t n = 20;
+  const auto x = random_inputs(rng, n * net.input_size());
+  const auto y = random_labels(rng, n);
+  REQUIRE(net.compute_gradients(x.data(), y.data(), n).ok());
+  const auto whole = net.gradients();
+  std::vector<std::vector<double>> sum(whole.size());
+  for (size_t t = 0; t < whole.size(); ++t) sum[t].assign(whole[t].tensor.data.size(), 0.0);
+  for (int64_t begin = 0; begin < n; begin += 8) {
+    const int64_t count = std::min<int64_t>(8, n - begin);
+    REQUIRE(net.compute_gradients(x.data() + begin * net.input_size(), y.data() + begin, count).ok());
+    const auto part = net.gradients();
+    for (size_t t = 0; t < part.size(); ++t)
+      for (size_t i = 0; i < part[t].tensor.data.size(); ++i) sum[t][i] += part[t].tensor.data[i] * static_cast<double>(count) / static_cast<double>(n);
+  }
+  for (size_t t = 0; t < whole.size(); ++t) {
+    double err = 0, norm = 0;
+    for (size_t i = 0; i < sum[t].size(); ++i) {
+      err = std::max(err, std::fabs(whole[t].tensor.data[i] - sum[t][i]));
+      norm = std::max(norm, std::fabs(sum[t][i]));
+    }
+    INFO(whole[t].name << ": largest difference " << err << " of " << norm);
+    CHECK(err <= 1e-5 * norm + 1e-9);
+  }
+}
+
 TEST_CASE("train: same weights with 0, 1 and 3 worker threads", "[train][thread]") {
   std::mt19937 rng = seeded_rng(0x7A2, 0);
   const int64_t n = 64;
+  // Eight chunks per full batch (more than the threads), and batches whose last chunk is short.
+  STATIC_REQUIRE(n / train_chunk_images(n) == 8);
+  const int64_t sizes[] = {64, 61, 64, 9, 64};
   const auto x = random_inputs(rng, 5 * n * 784);
   const auto y = random_labels(rng, 5 * n);
   for (const char* model : {"lenet5", "conv8k3s2p1,relu,avgpool2,flatten,dense32,tanh,dense10"}) {
@@ -110,7 +145,10 @@ TEST_CASE("train: same weights with 0, 1 and 3 worker threads", "[train][thread]
       o.pool = &pool;
       TrainableNetwork net = build(kFashionInput, std::string(model) == "lenet5" ? network_text(lenet5_layers()) : model, o);
       losses.emplace_back();
-      for (int s = 0; s < 5; ++s) losses.back().push_back(net.train_step(x.data() + s * n * 784, y.data() + s * n, n).value());
+      for (int s = 0; s < 5; ++s)
+        losses.back().push_back(net.train_step(x.data() + s * n * 784, y.data() + s * n, sizes[s]).value());
+      // Evaluation runs the same chunks: the same logits.
+      losses.back().push_back(net.forward(x.data(), 37).value().data[36 * 10 + 3]);
       results.push_back(net.state_dict());
     }
     for (size_t r = 1; r < results.size(); ++r) {

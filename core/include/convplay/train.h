@@ -7,10 +7,18 @@
 // tanh, flatten, dense) when it has parameters, ends in kTrainClasses values and fits kTrainMemoryLimit;
 // otherwise build() says why, naming the layer.
 //
-//   forward    conv: Conv2dPlan (its weights re-packed when they change), pool: Pool2dPlan, dense: dense_fast
-//   backward   conv: conv2d_backward_fast (its reference for strides > 1), dense: dense_backward_fast,
-//              pool and activations: loops here (max pool routes to the first maximum, as PyTorch; a ReLU
-//              before a max pool is applied in the pool's pass)
+//   chunks     a batch of n images is cut into chunks of train_chunk_images(batch) images (the last one
+//              shorter); each chunk's forward and backward pass runs through the whole network on one
+//              thread of the pool, in a workspace of that thread's own (activations, gradients, conv
+//              plans, kept between steps). Then the dense layers' weight gradients are one GEMM over
+//              the batch (tiles on the pool), and the conv layers' chunk gradients are added in chunk
+//              order fused with the optimiser's update, over ranges of the parameters on the pool. The
+//              chunk size depends on the batch option alone, so the bits do not depend on the threads.
+//   forward    conv: Conv2dPlan (its weights re-packed when they change), pool: Pool2dPlan, dense: the
+//              GEMM of gemm.h on weights packed once per step
+//   backward   conv: conv2d_backward_fast (its reference for strides > 1), dense: GEMMs (per chunk the
+//              input gradient on the packed weights, over the batch the weight gradient), pool and activations: loops here (max pool routes to the
+//              first maximum, as PyTorch; a ReLU before a max pool is applied in the pool's pass)
 //   loss       mean over the batch of −log softmax(logits)[label]
 //   Adam       m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p −= lr · (m / (1−β1^t)) / (√v / √(1−β2^t) + eps)
 //   SGD        b = momentum·b + g (b = g at the first step), p −= lr · b
@@ -34,8 +42,15 @@
 namespace convplay {
 
 inline constexpr int64_t kTrainClasses = 10;                      // the network's output values
-inline constexpr int64_t kTrainMemoryLimit = kWorkingMemoryBudget; // bytes: parameters, batch activations, workspaces
+inline constexpr int64_t kTrainMemoryLimit = kWorkingMemoryBudget; // bytes: parameters, chunk gradients, workspaces
 inline constexpr int64_t kMaxTrainBatch = 4096;
+inline constexpr int64_t kTrainChunkImages = 8; // images per chunk of a step (more when a batch has more chunks than:)
+inline constexpr int64_t kMaxTrainChunks = 16;  // chunks per step at most
+// Images per chunk for TrainOptions::batch `batch`: kTrainChunkImages, or batch / kMaxTrainChunks
+// rounded up when that is more.
+constexpr int64_t train_chunk_images(int64_t batch) {
+  return batch > kTrainChunkImages * kMaxTrainChunks ? (batch + kMaxTrainChunks - 1) / kMaxTrainChunks : kTrainChunkImages;
+}
 inline constexpr NetShape kFashionInput{false, 1, 28, 28};
 // The test-set shifts (dy, dx) of the protocol (train_spec.json), black fill.
 inline constexpr std::array<std::array<int64_t, 2>, 8> kProtocolShifts = {
@@ -105,7 +120,7 @@ public:
   const TrainOptions& options() const noexcept;
   int64_t parameter_count() const noexcept;
   int64_t input_size() const noexcept;        // floats per image (C·H·W)
-  int64_t memory_bytes() const noexcept;      // the estimate build() checked against the limit
+  int64_t memory_bytes() const noexcept;      // the estimate build() checked against the limit (a workspace per chunk)
   int64_t steps() const noexcept;             // optimiser steps taken
   void set_pool(ThreadPool* pool) noexcept;
   void set_learning_rate(float lr) noexcept;  // from the next step on
