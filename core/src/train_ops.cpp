@@ -57,7 +57,7 @@ struct ConvDims {
 // thread, kept between calls and grown when a call needs more: a training loop allocates (and takes
 // page faults on) its workspaces once, not at every step. A function's slots differ from those of the
 // work it hands the pool, on which the calling thread takes part.
-enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, Columns, Ones, Sums, Count };
+enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, Columns, Masks, Ones, Sums, Count };
 float* scratch(Slot slot, int64_t floats) {
   thread_local std::array<std::vector<float>, static_cast<size_t>(Slot::Count)> buffers;
   std::vector<float>& b = buffers[static_cast<size_t>(slot)];
@@ -165,26 +165,65 @@ constexpr int64_t kGemmImageFloats = int64_t{1} << 18;
 constexpr int64_t kDirectMaxFilters = 32;
 
 // The direct weight gradient: per chunk of images (fixed by the shapes, as below), each image padded
-// into a buffer of rows of Wp floats and its output gradient copied at that pitch, then the kernel
-// adds the image's products to per-lane sums; the chunk's gradient is their lanes added in order.
+// into a buffer of rows of Wp floats (where the layer pads) and its output gradient copied at that
+// pitch (row form) or transposed to pixels of MP floats (filter-vectorised form, which of the two
+// does less work per vector step for this layer: multiply-adds plus loads, ragged edges included),
+// then the kernel adds the image's products to per-lane sums; the chunk's gradient is their lanes
+// added in order (row form) or the sums themselves (filter form).
 void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, const float* x, const float* gy,
                                  float* partial, int64_t chunks, int64_t per_chunk, ThreadPool* pool) {
   const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
-  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK;
+  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK, P = d.P();
   const int64_t Hp = d.OH + d.KH - 1, Wp = d.OW + d.KW - 1, plane = Hp * Wp; // the padded extent read
   const int64_t Q = (d.OH * Wp + L - 1) / L * L;
-  const int64_t x_floats = d.C * plane + d.KW + L; // the last tap's run ends KW + L − 3 floats past the planes
-  // The tile with the least work per vector step: multiply-adds plus loads, ragged edges included.
+  const int64_t MP = (d.M + L - 1) / L * L;
   const kernels::Conv2dWgradTile* tile = &ks.kernels.tiles[0];
   int64_t best = 0;
   for (int i = 0; i < ks.kernels.count; ++i) {
     const kernels::Conv2dWgradTile& t = ks.kernels.tiles[i];
-    const int64_t work = (d.M + t.mb - 1) / t.mb * ((CKK + t.jb - 1) / t.jb) * (t.mb * t.jb + t.mb + t.jb);
+    const int64_t work = (d.M + t.mb - 1) / t.mb * ((CKK + t.jb - 1) / t.jb) * (Q / L) * (t.mb * t.jb + t.mb + t.jb);
     if (i == 0 || work < best) { best = work; tile = &t; }
+  }
+  const kernels::Conv2dWgradFilterTile* filter_tile = nullptr;
+  for (int i = 0; i < ks.kernels.filter_count; ++i) {
+    const kernels::Conv2dWgradFilterTile& t = ks.kernels.filter_tiles[i];
+    const int64_t work = (MP / L + t.mv - 1) / t.mv * ((CKK + t.jb - 1) / t.jb) * P * (t.mv * t.jb + t.mv + t.jb);
+    if (work < best) { best = work; filter_tile = &t; }
   }
   std::vector<int64_t> off(at(CKK));
   for (int64_t j = 0; j < CKK; ++j) off[at(j)] = j / (d.KH * d.KW) * plane + j / d.KW % d.KH * Wp + j % d.KW;
+  const bool padded = Hp != d.H || Wp != d.W;
+  // Image n into xp at the padded pitch (its border stays zero from the first fill).
+  const auto pad_image = [&](int64_t n, float* xp) {
+    const float* xn = x + n * d.C * d.H * d.W;
+    for (int64_t c = 0; c < d.C; ++c)
+      for (int64_t h = 0; h < d.H; ++h)
+        std::copy(xn + (c * d.H + h) * d.W, xn + (c * d.H + h + 1) * d.W, xp + c * plane + (h + d.pt) * Wp + d.pl);
+  };
   parallel_for(pool, chunks, [&](int64_t ch) {
+    const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
+    float* out = partial + ch * MC;
+    if (filter_tile) {
+      float* xp = padded ? scratch(Slot::PackedB, d.C * plane) : nullptr;
+      float* gt = scratch(Slot::PackedA, P * MP);
+      float* sums = scratch(Slot::Image, CKK * MP);
+      if (padded) std::fill(xp, xp + d.C * plane, 0.0f);
+      std::fill(gt, gt + P * MP, 0.0f); // the lanes past M stay zero
+      std::fill(sums, sums + CKK * MP, 0.0f);
+      kernels::Conv2dWgradFilterArgs args{gt, xp, off.data(), sums, MP, CKK, d.OH, d.OW, Wp};
+      for (int64_t n = ch * per_chunk; n < end; ++n) {
+        if (padded) pad_image(n, xp);
+        else args.x = x + n * d.C * d.H * d.W;
+        const float* gyn = gy + n * d.M * P;
+        for (int64_t m = 0; m < d.M; ++m)
+          for (int64_t p = 0; p < P; ++p) gt[p * MP + m] = gyn[m * P + p];
+        filter_tile->run(args);
+      }
+      for (int64_t m = 0; m < d.M; ++m)
+        for (int64_t j = 0; j < CKK; ++j) out[m * CKK + j] = sums[j * MP + m];
+      return;
+    }
+    const int64_t x_floats = d.C * plane + d.KW + L; // the last tap's run ends KW + L − 3 floats past the planes
     float* xp = scratch(Slot::PackedB, x_floats);
     float* gp = scratch(Slot::PackedA, d.M * Q);
     float* sums = scratch(Slot::Image, MC * L);
@@ -192,19 +231,14 @@ void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, cons
     std::fill(gp, gp + d.M * Q, 0.0f);
     std::fill(sums, sums + MC * L, 0.0f);
     const kernels::Conv2dWgradArgs args{gp, xp, off.data(), sums, d.M, CKK, Q};
-    const int64_t end = std::min(d.N, (ch + 1) * per_chunk);
     for (int64_t n = ch * per_chunk; n < end; ++n) {
-      const float* xn = x + n * d.C * d.H * d.W;
-      for (int64_t c = 0; c < d.C; ++c)
-        for (int64_t h = 0; h < d.H; ++h)
-          std::copy(xn + (c * d.H + h) * d.W, xn + (c * d.H + h + 1) * d.W, xp + c * plane + (h + d.pt) * Wp + d.pl);
-      const float* gyn = gy + n * d.M * d.P();
+      pad_image(n, xp);
+      const float* gyn = gy + n * d.M * P;
       for (int64_t m = 0; m < d.M; ++m)
         for (int64_t oh = 0; oh < d.OH; ++oh)
           std::copy(gyn + (m * d.OH + oh) * d.OW, gyn + (m * d.OH + oh + 1) * d.OW, gp + m * Q + oh * Wp);
       tile->run(args);
     }
-    float* out = partial + ch * MC;
     for (int64_t i = 0; i < MC; ++i) {
       float acc = sums[i * L];
       for (int64_t l = 1; l < L; ++l) acc += sums[i * L + l];
@@ -272,41 +306,33 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
     }
 }
 
-// dst[i] += from[i]: the two never overlap (an image and the GEMM's columns), so the loop vectorises
-// without the run-time overlap check, which costs as much as LeNet conv2's rows of 10.
-inline void add_row(float* __restrict dst, const float* __restrict from, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) dst[i] += from[i];
-}
-
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
-// pixel; they are added onto the input pixel under it, taps in order. Images in parallel (or, with
-// few images, the tiles and channels of one image). gx is zero on entry.
-void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const float* w, const float* gy, float* gx,
-                         ThreadPool* pool) {
-  const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P;
+// pixel; the col2im kernel (kernels/conv2d_dgrad_f32.h) sums them under each input pixel, taps in
+// order, and writes every element of gx. Images in parallel (or, with few images, the tiles and
+// channels of one image).
+void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* w,
+                         const float* gy, float* gx, ThreadPool* pool) {
+  const auto& dk = kernels::isa_or_best(kernels::conv2d_dgrad_config(), isa);
+  const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P, L = dk.lanes;
+  const int64_t tail = d.W + d.pl + L; // read past the last tap's columns by the masked lanes
   if (macs < kParallelMacs) pool = nullptr;
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
   ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
   ThreadPool* inner = outer ? nullptr : pool;
   float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
   k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
+  float* masks = scratch(Slot::Masks, kernels::conv2d_dgrad_blocks(d.W, L) * d.KW * L);
+  kernels::conv2d_dgrad_masks(d.W, d.OW, d.KW, d.pl, L, masks);
   parallel_for(outer, d.N, [&](int64_t n) {
     float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, P));
-    float* cols = scratch(Slot::Columns, CKK * P);
+    float* cols = scratch(Slot::Columns, CKK * P + tail);
+    std::fill(cols + CKK * P, cols + CKK * P + tail, 0.0f);
     k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb, inner);
     k.run_tiles(wt, pb, nullptr, cols, P, CKK, P, d.M, inner);
     parallel_for(inner, d.C, [&](int64_t c) {
-      float* plane = gx + (n * d.C + c) * d.H * d.W;
-      for (int64_t kh = 0; kh < d.KH; ++kh)
-        for (int64_t kw = 0; kw < d.KW; ++kw) {
-          const float* src = cols + ((c * d.KH + kh) * d.KW + kw) * P;
-          const int64_t lo = d.ow_lo(kw), hi = d.ow_hi(kw);
-          for (int64_t oh = 0; oh < d.OH; ++oh) {
-            const int64_t ih = oh + kh - d.pt;
-            if (ih < 0 || ih >= d.H) continue;
-            add_row(plane + ih * d.W + kw - d.pl + lo, src + oh * d.OW + lo, hi - lo); // from output column lo
-          }
-        }
+      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * P, masks, gx + (n * d.C + c) * d.H * d.W,
+                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl};
+      dk.kernels.run(args);
     });
   });
 }
@@ -423,8 +449,8 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
   reshape(out.weight, w.shape, false);
   conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
   if (o.input_gradient) {
-    reshape(out.input, x.shape, true);
-    conv_input_gradient(d, *kernel, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
+    reshape(out.input, x.shape, false);
+    conv_input_gradient(d, *kernel, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
   } else {
     out.input = Tensor{};
   }

@@ -179,6 +179,38 @@ TEST_CASE("conv2d_backward_fast equals conv2d_backward on random shapes and padd
   CHECK(checked > 60);
 }
 
+// The direct weight gradient's two forms (pixels or filters in the lanes: the filter count picks) and
+// col2im's masked vectors, on every instruction set: filter counts across the vector widths (1..17),
+// image widths below, at and across them (1..17 columns), kernels 1×1 to 5×5 and paddings wider than
+// the kernel.
+TEST_CASE("conv2d_backward_fast sweeps filter counts and widths across the vector remainders", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
+  isas.insert(isas.begin(), ""); // the best here (natively also AVX-512's weight gradient)
+  const int64_t filters[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17};
+  const std::pair<int64_t, int64_t> images[] = {{1, 1}, {3, 2}, {2, 4}, {5, 7}, {4, 8}, {6, 9}, {9, 13}, {3, 16}, {4, 17}};
+  const std::pair<int64_t, int64_t> kernel_sizes[] = {{1, 1}, {3, 3}, {5, 5}, {2, 4}};
+  int checked = 0;
+  for (size_t i = 0; i < isas.size(); ++i) {
+    std::mt19937 rng = convplay::test::seeded_rng(0x7a45, static_cast<int64_t>(i));
+    for (int64_t M : filters)
+      for (auto [H, W] : images)
+        for (auto [KH, KW] : kernel_sizes) {
+          const int64_t pad = (M + W + KH) % 4; // 0..3: also wider than a 1×1 or 2×4 kernel
+          const Conv2dParams p = explicit_padding(pad, (pad + 1) % 3, (pad + 2) % 4, pad);
+          const int64_t C = 1 + (M + H) % 3;
+          Tensor x = random_tensor(rng, {2, C, H, W}), w = random_tensor(rng, {M, C, KH, KW});
+          Tensor gy = conv_grad_output(rng, x, w, p);
+          if (gy.data.empty()) continue;
+          INFO("isa '" << isas[i] << "' x " << convplay::shape_string(x.shape) << " w " << convplay::shape_string(w.shape)
+                       << " pad " << p.pad_top << "," << p.pad_bottom << "," << p.pad_left << "," << p.pad_right);
+          check_conv(pools, x, w, false, gy, p, isas[i]);
+          ++checked;
+        }
+  }
+  CHECK(checked > 250 * static_cast<int>(isas.size()));
+}
+
 TEST_CASE("LeNet-5 layers at batch 64 and larger images take the threaded paths", "[train_ops]") {
   const Pools pools = convplay::test::make_pools();
   std::mt19937 rng = convplay::test::seeded_rng(0x7a43, 0);

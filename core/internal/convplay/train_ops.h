@@ -10,13 +10,16 @@
 //   dense_backward_fast   grad_x = grad_y·w, grad_w = grad_yᵀ·x, grad_b = Σ_n grad_y
 //   conv2d_backward_fast  grad_b[m] = Σ_{n,oh,ow} grad_y[n][m][oh][ow]
 //                         grad_w = Σ_n GY_n · im2col(x_n)ᵀ      (up to 32 filters: per-tap dot products over the
-//                                                              padded image, no im2col (kernels/conv2d_wgrad_f32.h);
-//                                                              else GEMM, im2col packed straight from x, or
-//                                                              the transposed product when its tiles
-//                                                              waste less; images summed in chunks fixed
-//                                                              by the shapes, then the chunks in order)
-//                         grad_x = col2im(wᵀ · GY_n)            (GEMM per image, then the columns added
-//                                                              back onto the image, any padding)
+//                                                              padded image, no im2col, pixels or filters
+//                                                              in the vector lanes, whichever wastes less
+//                                                              (kernels/conv2d_wgrad_f32.h); else GEMM,
+//                                                              im2col packed straight from x, or the
+//                                                              transposed product when its tiles waste
+//                                                              less; images summed in chunks fixed by the
+//                                                              shapes, then the chunks in order)
+//                         grad_x = col2im(wᵀ · GY_n)            (GEMM per image, then each input pixel's taps
+//                                                              summed in registers, a vector of columns at
+//                                                              a time (kernels/conv2d_dgrad_f32.h), any padding)
 //     for 4-D x, stride 1, dilation 1, groups 1, zero padding, cross-correlation (what LeNet-5 uses);
 //     every other configuration runs the reference conv2d_backward (conv2d_backward_fast_covers says which).
 #pragma once

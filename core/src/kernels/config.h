@@ -4,6 +4,7 @@
 // Each list is best first and ends with the scalar reference; operators pick from their list by name
 // ("" = the first that suits the layer) and never test the CPU themselves.
 #pragma once
+#include "conv2d_dgrad_f32.h"
 #include "conv2d_direct_f32.h"
 #include "conv2d_wgrad_f32.h"
 #include "gemm_f32.h"
@@ -24,6 +25,7 @@ template <class Kernels> struct IsaKernels {
 const std::vector<IsaKernels<Conv2dDirectKernels>>& conv2d_direct_config(); // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<GemmKernels>>& gemm_config();                  // avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Conv2dWgradKernels>>& conv2d_wgrad_config();   // avx512f, avx2fma, sse2 | wasmsimd; scalar
+const std::vector<IsaKernels<Conv2dDgradKernels>>& conv2d_dgrad_config();   // avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config();              // sse2 | wasmsimd; scalar
 
 struct WinogradTransforms {

@@ -10,6 +10,15 @@
 // adds the lanes in order after its chunk's last image. The order is fixed by the shapes: the same
 // bits on any thread. Register tile: MB filters × JB taps (the ragged edges recompute the last
 // filter or tap and store only their own).
+//
+// The filter-vectorised form, for layers whose filters fill the vectors better than the padded rows
+// do (LeNet-5's conv2: 16 filters, output rows of 10 at a pitch of 14): the output gradient
+// transposed to one run of MP floats per output pixel (M rounded up to the vector width, zero past
+// M), so that a vector holds filters and every lane is a filter's own sum, the pixels in order:
+//   sums[j·MP + m] += Σ_{oh, ow} gyt[(oh·OW + ow)·MP + m] · x[off[j] + oh·Wp + ow]
+// The image needs no padded tail (only the output's own pixels are read) and no padding at all
+// where the layer has none. Register tile: MV vectors of filters × JB taps, each input value
+// splatted.
 #pragma once
 #include <cstdint>
 
@@ -24,14 +33,30 @@ struct Conv2dWgradArgs {
 };
 using Conv2dWgradKernel = void (*)(const Conv2dWgradArgs& args);
 
+struct Conv2dWgradFilterArgs {
+  const float* gyt = nullptr;    // OH·OW pixels of MP floats
+  const float* x = nullptr;      // the image in rows of Wp floats (C planes, padded where the layer pads)
+  const int64_t* off = nullptr;  // J tap offsets, as above
+  float* sums = nullptr;         // J × MP sums
+  int64_t MP = 0, J = 0, OH = 0, OW = 0, Wp = 0; // floats per pixel (a multiple of L), taps, output size, pitch
+};
+using Conv2dWgradFilterKernel = void (*)(const Conv2dWgradFilterArgs& args);
+
 struct Conv2dWgradTile {
   Conv2dWgradKernel run = nullptr;
   int mb = 1, jb = 1; // filters × taps
   const char* name = "";
 };
+struct Conv2dWgradFilterTile {
+  Conv2dWgradFilterKernel run = nullptr;
+  int mv = 1, jb = 1; // vectors of filters × taps
+  const char* name = "";
+};
 struct Conv2dWgradKernels {
   Conv2dWgradTile tiles[2];
   int count = 0;
+  Conv2dWgradFilterTile filter_tiles[3];
+  int filter_count = 0;
 };
 
 // One set per instruction set (file = suffix); kernels/config.h lists the ones this machine has.

@@ -42,6 +42,52 @@ inline void conv2d_wgrad_f32(const Conv2dWgradArgs& a) {
     }
 }
 
+// The filter-vectorised form (Conv2dWgradFilterArgs): per pixel, MV vector loads of the transposed
+// gradient and JB splats of the image for MV·JB multiply-adds; each lane sums its pixels in order.
+template <class S, int MV, int JB>
+inline void conv2d_wgrad_filters_f32(const Conv2dWgradFilterArgs& a) {
+  using V = typename S::V;
+  constexpr int L = S::L;
+  const int64_t vectors = a.MP / L;
+  for (int64_t v0 = 0; v0 < vectors; v0 += MV)
+    for (int64_t j0 = 0; j0 < a.J; j0 += JB) {
+      const int vs = static_cast<int>(std::min<int64_t>(MV, vectors - v0));
+      const int taps = static_cast<int>(std::min<int64_t>(JB, a.J - j0));
+      int64_t col[MV];
+      const float* xs[JB];
+      float* s[JB];
+      for (int v = 0; v < MV; ++v) col[v] = (v0 + std::min(v, vs - 1)) * L;
+      for (int j = 0; j < JB; ++j) {
+        const int64_t jj = j0 + std::min(j, taps - 1);
+        xs[j] = a.x + a.off[jj];
+        s[j] = a.sums + jj * a.MP;
+      }
+      V acc[JB][MV];
+      for (int j = 0; j < JB; ++j)
+        for (int v = 0; v < MV; ++v) acc[j][v] = S::load(s[j] + col[v]);
+      const float* g = a.gyt;
+      for (int64_t oh = 0; oh < a.OH; ++oh) {
+        const int64_t row = oh * a.Wp;
+        // One pixel per iteration: unrolled, V8 would hoist the next pixels' loads above this one's
+        // arithmetic and spill (see SimdWasm::kPinAccumulators).
+#if defined(__clang__)
+#pragma clang loop unroll(disable)
+#endif
+        for (int64_t ow = 0; ow < a.OW; ++ow) {
+          V gv[MV];
+          for (int v = 0; v < MV; ++v) gv[v] = S::load(g + col[v]);
+          for (int j = 0; j < JB; ++j) {
+            const V xv = S::splat(xs[j] + row + ow);
+            for (int v = 0; v < MV; ++v) acc[j][v] = S::madd(acc[j][v], gv[v], xv);
+          }
+          g += a.MP;
+        }
+      }
+      for (int j = 0; j < taps; ++j)
+        for (int v = 0; v < vs; ++v) S::store(s[j] + col[v], acc[j][v]);
+    }
+}
+
 } // namespace
 } // namespace convplay::kernels
 
@@ -52,12 +98,14 @@ inline void conv2d_wgrad_f32(const Conv2dWgradArgs& a) {
   }
 #define CONVPLAY_CONV2D_WGRAD_TILE(isa, MB, JB)                                                             \
   Conv2dWgradTile { conv2d_wgrad_f32_##MB##x##JB##__##isa, MB, JB, "conv2d_wgrad_f32_" #MB "x" #JB "__" #isa }
-// Defines conv2d_wgrad_f32_kernels__<isa>() with two tiles, MB1 × JB1 and MB2 × JB2.
-#define CONVPLAY_DEFINE_CONV2D_WGRAD_SET(isa, S, MB1, JB1, MB2, JB2)                                        \
-  CONVPLAY_DEFINE_CONV2D_WGRAD(isa, S, MB1, JB1)                                                            \
-  CONVPLAY_DEFINE_CONV2D_WGRAD(isa, S, MB2, JB2)                                                            \
+// Defines conv2d_wgrad_f32_<MV>vx<JB>_filters__<isa> (filter-vectorised) for wrapper S.
+#define CONVPLAY_DEFINE_CONV2D_WGRAD_FILTERS(isa, S, MV, JB)                                                \
   namespace convplay::kernels {                                                                             \
-  Conv2dWgradKernels conv2d_wgrad_f32_kernels__##isa() {                                                    \
-    return {{CONVPLAY_CONV2D_WGRAD_TILE(isa, MB1, JB1), CONVPLAY_CONV2D_WGRAD_TILE(isa, MB2, JB2)}, 2};     \
+  void conv2d_wgrad_f32_##MV##vx##JB##_filters__##isa(const Conv2dWgradFilterArgs& a) {                     \
+    conv2d_wgrad_filters_f32<S, MV, JB>(a);                                                                 \
   }                                                                                                         \
+  }
+#define CONVPLAY_CONV2D_WGRAD_FILTER_TILE(isa, MV, JB)                                                      \
+  Conv2dWgradFilterTile {                                                                                   \
+    conv2d_wgrad_f32_##MV##vx##JB##_filters__##isa, MV, JB, "conv2d_wgrad_f32_" #MV "vx" #JB "_filters__" #isa \
   }

@@ -1,6 +1,19 @@
-// Compiled only for WebAssembly with -msimd128 (multiply, then add: a temporary). 4×2 (8 accumulators
-// + 2 inputs + gradient + product) and 3×3 (9 + 3 + 2) stay within the 15 XMM registers V8 allocates.
+// Compiled only for WebAssembly with -msimd128 (multiply, then add: a temporary). Row form: 4×2 (8
+// accumulators + 2 inputs + gradient + product) and 3×3 (9 + 3 + 2) stay within the 15 XMM registers
+// V8 allocates. Filter-vectorised: 4 vectors × 2 taps (8 accumulators + 4 gradients + splat +
+// product), 2 × 5 (10 + 2 + 2) and 1 × 10 (10 + 1 + 2).
 #include "conv2d_wgrad_f32.inl"
 #if defined(__wasm_simd128__)
-CONVPLAY_DEFINE_CONV2D_WGRAD_SET(wasmsimd, SimdWasm, 4, 2, 3, 3)
+CONVPLAY_DEFINE_CONV2D_WGRAD(wasmsimd, SimdWasm, 4, 2)
+CONVPLAY_DEFINE_CONV2D_WGRAD(wasmsimd, SimdWasm, 3, 3)
+CONVPLAY_DEFINE_CONV2D_WGRAD_FILTERS(wasmsimd, SimdWasm, 4, 2)
+CONVPLAY_DEFINE_CONV2D_WGRAD_FILTERS(wasmsimd, SimdWasm, 2, 5)
+CONVPLAY_DEFINE_CONV2D_WGRAD_FILTERS(wasmsimd, SimdWasm, 1, 10)
+namespace convplay::kernels {
+Conv2dWgradKernels conv2d_wgrad_f32_kernels__wasmsimd() {
+  return {{CONVPLAY_CONV2D_WGRAD_TILE(wasmsimd, 4, 2), CONVPLAY_CONV2D_WGRAD_TILE(wasmsimd, 3, 3)}, 2,
+          {CONVPLAY_CONV2D_WGRAD_FILTER_TILE(wasmsimd, 4, 2), CONVPLAY_CONV2D_WGRAD_FILTER_TILE(wasmsimd, 2, 5),
+           CONVPLAY_CONV2D_WGRAD_FILTER_TILE(wasmsimd, 1, 10)}, 3};
+}
+} // namespace convplay::kernels
 #endif

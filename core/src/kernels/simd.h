@@ -1,9 +1,9 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store (all but AVX-512 also add / sub / mul / store_interleaved and transpose4 or
-// store_transposed4, for the Winograd transforms and the channel-vectorised tiles; the 4-wide sets
-// also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for pooling; AVX-512
-// store_masked and transpose16, for its channel-vectorised tiles) and compiled per target (XNNPACK's
-// approach). Each struct is a "vector of L floats".
+// store (all but AVX-512 also add / sub / mul / bit_and / store_interleaved and transpose4 or
+// store_transposed4, for the Winograd transforms, the channel-vectorised tiles and col2im's lane
+// masks; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
+// pooling; AVX-512 store_masked and transpose16, for its channel-vectorised tiles) and compiled per
+// target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -37,6 +37,14 @@ struct SimdScalar {
   static V add(V a, V b) { return a + b; }
   static V sub(V a, V b) { return a - b; }
   static V mul(V a, V b) { return a * b; }
+  static V bit_and(V a, V b) {
+    uint32_t x, y;
+    __builtin_memcpy(&x, &a, sizeof x);
+    __builtin_memcpy(&y, &b, sizeof y);
+    x &= y;
+    __builtin_memcpy(&a, &x, sizeof x);
+    return a;
+  }
   static void store_interleaved(float* p, V even, V odd) { p[0] = even; p[1] = odd; }
   static void store_transposed4(float* p, V a, V b, V c, V d) { p[0] = a; p[1] = b; p[2] = c; p[3] = d; }
 };
@@ -56,6 +64,7 @@ struct SimdWasm {
   static V add(V a, V b) { return wasm_f32x4_add(a, b); }
   static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
   static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
+  static V bit_and(V a, V b) { return wasm_v128_and(a, b); }
   // p[0..8) = even[0], odd[0], even[1], odd[1], ...
   static void store_interleaved(float* p, V even, V odd) {
     wasm_v128_store(p, wasm_i32x4_shuffle(even, odd, 0, 4, 1, 5));
@@ -94,6 +103,7 @@ struct SimdSse2 {
   static V add(V a, V b) { return _mm_add_ps(a, b); }
   static V sub(V a, V b) { return _mm_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm_mul_ps(a, b); }
+  static V bit_and(V a, V b) { return _mm_and_ps(a, b); }
   static void store_interleaved(float* p, V even, V odd) {
     _mm_storeu_ps(p, _mm_unpacklo_ps(even, odd));
     _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
@@ -122,6 +132,7 @@ struct SimdAvx2Fma {
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V bit_and(V a, V b) { return _mm256_and_ps(a, b); }
   static void store_interleaved(float* p, V even, V odd) {
     const V lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd); // per 128-bit half
     _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
