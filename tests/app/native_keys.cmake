@@ -4,12 +4,13 @@
 # as GLFW reports them), and the printed state must show what the keys did. In modes at an embed's
 # 800×520 (the picture first, its animation's speed slider the first Tab stop, then the controls): Tab
 # moves from slider to slider (ImGui 1.86 turns a slider reached by Tab into a number field), digits and
-# Enter type into it; '.' steps the window animation.
+# Enter type into it; '.' steps the window animation; the arrows reach the stride slider below the fold
+# (the scene scrolls to it), Space grabs it, → moves it by one, Space lets it go.
 include(${CMAKE_CURRENT_LIST_DIR}/app_window.cmake)
 
 # Runs the app (with --keys `keys` unless empty) and sets `state` in the caller to the printed state.
 function(run_keys keys)
-  set(args --url "#scene=modes&nav=0" --size 800x520 --frames 24 --print-state)
+  set(args --url "#scene=modes&nav=0" --size 800x520 --frames 40 --print-state)
   if(NOT keys STREQUAL "")
     list(APPEND args --keys "${keys}")
   endif()
@@ -48,3 +49,12 @@ expect("Period,Period" step 2)
 run_keys("Tab,Tab,Tab,Shift+Tab,8,Enter") # Shift+Tab goes back to the first size slider
 expect("Tab,Tab,Tab,Shift+Tab,8,Enter" h 8)
 expect("Tab,Tab,Tab,Shift+Tab,8,Enter" w 5)
+
+set(down9 "Down,Down,Down,Down,Down,Down,Down,Down,Down")
+run_keys("${down9},Space,Right,Right,Space")
+expect("${down9},Space,Right,Right,Space" "layout;focus;label" "stride S")
+expect("${down9},Space,Right,Right,Space" stride 3)
+string(JSON scrolled GET "${state}" scroll_y)
+if(NOT scrolled GREATER 0)
+  message(FATAL_ERROR "the arrows reached the stride slider, but the scene did not scroll to it (scroll_y ${scrolled})")
+endif()
