@@ -576,8 +576,10 @@ void MatmulScene::draw_timing() {
   const ImU32 colors[3] = {IM_COL32(40, 150, 140, 255), IM_COL32(90, 110, 200, 255), IM_COL32(200, 80, 50, 255)};
   if (ImGui::BeginTable("ways", 3, ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("method", ImGuiTableColumnFlags_WidthFixed, 160.0f);
-    ImGui::TableSetupColumn("time");
-    ImGui::TableSetupColumn("memory");
+    // Explicit weights: proportional ones come from the first frame's content, and a table first drawn
+    // without its bars (while the first timing runs) got weights of 0/0 and columns 6 px wide.
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("memory", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     for (size_t m = 0; m < 3; ++m) {
       ImGui::TableNextRow();

@@ -210,8 +210,8 @@ const MAIN_CONTROLS = {
 
 // Keyboard reach at the embed sizes: every scene's main controls are among what ImGui's navigation can
 // reach in the last frame (state().layout.targets, from its item hooks: enabled, navigable, in the
-// scene's navigation, in view or not), and its number controls are Tab stops too. Then the arrows alone
-// reach a control below the fold of an 800×520 embed, which the scene scrolls into view.
+// scene's navigation, in view or not), and its number controls are Tab stops too. Then ↓ alone reaches
+// a control below the fold of an 800×520 embed, which the scene scrolls into view.
 export async function reachChecks(browser, base, check) {
   for (const [width, height] of [[800, 520], [600, 400]]) {
     const size = `${width}x${height}`;
@@ -241,7 +241,13 @@ export async function reachChecks(browser, base, check) {
       await freshScene(page, 'modes', '&nav=0');
       const st = await page.evaluate(() => window.convplay.state());
       const dilation = (st.layout.targets || []).find((t) => t.key === 'dilation');
-      const at = await walkFocus(page, (s) => s.layout.focus.label === 'dilation D', 80);
+      let at = null; // ↓ alone, until the focus is on the slider (or stops moving)
+      for (let n = 0, last = -1, s = null; n < 40; ++n) {
+        s = await key(page, DOWN);
+        if (s.layout.focus.label === 'dilation D') { at = s; break; }
+        if (s.layout.focus.id === last) break;
+        last = s.layout.focus.id;
+      }
       check(`reach ${size}: the arrows alone reach modes' dilation slider below the fold and the scene scrolls to it`,
             !!dilation && !dilation.visible && !!at && at.scroll_y > 0,
             JSON.stringify({ below_the_fold: dilation && !dilation.visible, reached: !!at, scroll_y: at && at.scroll_y }));
