@@ -13,6 +13,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <thread>
 
@@ -69,12 +70,10 @@ bool App::init(GLFWwindow* window) {
     return false;
   }
 #if CONVPLAY_THREADS
-  // One fixed pool for the whole run. Report only workers that were seen executing work.
+  // One fixed pool for the whole run.
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<ThreadPool>(std::min(hw, 4u));
-  threads_ = static_cast<int>(pool_->probe_running_threads()) - 1;
-  if (threads_ < static_cast<int>(pool_->workers()))
-    std::fprintf(stderr, "convplay: only %d of %zu worker threads ran\n", threads_, pool_->workers());
+  threads_ = static_cast<int>(pool_->workers());
 #else
   pool_ = std::make_unique<ThreadPool>(0);
 #endif
@@ -82,7 +81,99 @@ bool App::init(GLFWwindow* window) {
   // Long work (a scene's timing of a real layer) leaves the main thread: to a worker thread where the
   // build has threads, else cut into one step per frame.
   set_background_mode(ThreadPool::threads_supported() ? BackgroundMode::Thread : BackgroundMode::Stepped);
+#if CONVPLAY_THREADS
+  // Report only workers that were seen executing work. The probe waits up to a second for them, which
+  // the browser's main thread must not do (Emscripten: "Blocking on the main thread is very dangerous"),
+  // so it runs on the background thread and frame() takes its answer. A loop of the main thread that
+  // holds the pool meanwhile makes the probe run alone: it looks once more before it reports fewer.
+  background_submit([this] {
+    const auto seen = [this] { return static_cast<int>(pool_->probe_running_threads()) - 1; };
+    int ran = seen();
+    if (ran < static_cast<int>(pool_->workers())) ran = seen();
+    probed_threads_.store(ran);
+  });
+#endif
   return true;
+}
+
+namespace {
+struct KeyName {
+  const char* name;
+  int key;
+};
+constexpr KeyName kKeyNames[] = {
+    {"tab", GLFW_KEY_TAB},       {"space", GLFW_KEY_SPACE},         {"enter", GLFW_KEY_ENTER},   {"escape", GLFW_KEY_ESCAPE},
+    {"esc", GLFW_KEY_ESCAPE},    {"up", GLFW_KEY_UP},               {"down", GLFW_KEY_DOWN},     {"left", GLFW_KEY_LEFT},
+    {"right", GLFW_KEY_RIGHT},   {"home", GLFW_KEY_HOME},           {"end", GLFW_KEY_END},       {"pageup", GLFW_KEY_PAGE_UP},
+    {"pagedown", GLFW_KEY_PAGE_DOWN}, {"backspace", GLFW_KEY_BACKSPACE}, {"delete", GLFW_KEY_DELETE}, {"comma", GLFW_KEY_COMMA},
+    {"period", GLFW_KEY_PERIOD}, {"minus", GLFW_KEY_MINUS},
+};
+struct Modifier {
+  const char* name;
+  int mod; // GLFW_MOD_…
+  int key; // the key that gives it
+};
+constexpr Modifier kModifiers[] = {{"shift", GLFW_MOD_SHIFT, GLFW_KEY_LEFT_SHIFT},
+                                   {"ctrl", GLFW_MOD_CONTROL, GLFW_KEY_LEFT_CONTROL},
+                                   {"alt", GLFW_MOD_ALT, GLFW_KEY_LEFT_ALT}};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+} // namespace
+
+std::vector<KeyPress> parse_key_presses(std::string_view sequence, std::string& error) {
+  std::vector<KeyPress> keys;
+  auto refuse = [&](std::string_view what, const char* why) {
+    error = "--keys: '" + message_excerpt(what) + "' " + why;
+    return std::vector<KeyPress>{};
+  };
+  if (sequence.empty()) return refuse(sequence, "is empty (keys separated by commas, e.g. Tab,Space)");
+  size_t at = 0;
+  for (;;) {
+    const size_t comma = sequence.find(',', at);
+    const std::string_view item = sequence.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
+    KeyPress k;
+    std::string_view rest = item;
+    for (size_t plus = rest.find('+'); plus != std::string_view::npos && plus > 0 && plus + 1 < rest.size(); plus = rest.find('+')) {
+      const std::string name = lower(rest.substr(0, plus));
+      const Modifier* m = std::find_if(std::begin(kModifiers), std::end(kModifiers), [&](const Modifier& x) { return name == x.name; });
+      if (m == std::end(kModifiers)) return refuse(item, "has an unknown modifier (Shift+, Ctrl+ or Alt+)");
+      k.mods |= m->mod;
+      rest.remove_prefix(plus + 1);
+    }
+    if (rest.size() == 1 && (std::isalnum(static_cast<unsigned char>(rest[0])) || rest[0] == '.' || rest[0] == '-')) {
+      const char c = rest[0];
+      k.key = std::isalpha(static_cast<unsigned char>(c)) ? std::toupper(static_cast<unsigned char>(c)) : c; // GLFW's codes for these are ASCII
+      k.character = static_cast<unsigned char>(c);
+    } else {
+      for (const KeyName& n : kKeyNames)
+        if (lower(rest) == n.name) k.key = n.key;
+      if (k.key == 0)
+        return refuse(item, "is not a key (Tab, Space, Enter, Escape, Up, Down, Left, Right, Home, End, PageUp, PageDown, "
+                            "Backspace, Delete, Comma, Period, Minus, or one letter, digit, '.' or '-')");
+    }
+    keys.push_back(k);
+    if (comma == std::string_view::npos) break;
+    at = comma + 1;
+  }
+  error.clear();
+  return keys;
+}
+
+void App::press_key(const KeyPress& k, bool down) {
+  if (!window_) return;
+  const int action = down ? GLFW_PRESS : GLFW_RELEASE;
+  auto modifiers = [&] {
+    for (const Modifier& m : kModifiers)
+      if (k.mods & m.mod) ImGui_ImplGlfw_KeyCallback(window_, m.key, 0, action, k.mods);
+  };
+  if (down) modifiers();
+  ImGui_ImplGlfw_KeyCallback(window_, k.key, 0, action, k.mods);
+  if (down && k.character) ImGui_ImplGlfw_CharCallback(window_, k.character);
+  if (!down) modifiers();
 }
 
 void App::release_gl_objects() {
@@ -319,8 +410,11 @@ void App::draw_ui() {
   // keeps the width.
   const bool narrow = vp->WorkSize.x < kNarrowWidth;
   if (author_.nav && narrow) {
-    ImGui::SetNextItemWidth(std::min(260.0f, vp->WorkSize.x - 90.0f));
-    if (ImGui::BeginCombo("##scene list", scene_->title())) {
+    std::vector<std::string> titles;
+    for (auto& s : scenes_) titles.emplace_back(s->title());
+    const float share_w = ImGui::CalcTextSize("Share…").x + ImGui::GetStyle().FramePadding.x * 2.0f + ImGui::GetStyle().ItemSpacing.x;
+    ImGui::SetNextItemWidth(std::max(ImGui::GetFrameHeight() * 2.0f, std::min(combo_width(titles), ImGui::GetContentRegionAvail().x - share_w)));
+    if (begin_combo("##scene list", scene_->title())) {
       for (auto& s : scenes_)
         if (ImGui::Selectable(s->title(), s.get() == scene_)) scene_ = s.get();
       ImGui::EndCombo();
@@ -393,6 +487,10 @@ void App::draw_ui() {
 }
 
 bool App::frame() {
+  if (const int ran = probed_threads_.exchange(-1); ran >= 0) {
+    if (ran < threads_) std::fprintf(stderr, "convplay: only %d of %d worker threads ran\n", ran, threads_);
+    threads_ = ran;
+  }
   apply_theme();
   layout_report_begin_frame();
   const float ratio = platform_pixel_ratio(window_);
@@ -402,6 +500,7 @@ bool App::frame() {
   platform_after_imgui_new_frame(window_);
   ImGui::NewFrame();
   draw_ui();
+  layout_report_end_frame();
   ImGui::Render();
   const ImGuiIO& io = ImGui::GetIO();
   glBindFramebuffer(GL_FRAMEBUFFER, 0);

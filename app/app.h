@@ -5,13 +5,28 @@
 
 #include <convplay/thread_pool.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct GLFWwindow;
 
 namespace convplay::app {
+
+// One key of a scripted key sequence (convplay_app --keys "Tab,7,Enter"): a GLFW key, its modifiers and
+// the character it types into a text field (0: none).
+struct KeyPress {
+  int key = 0;            // GLFW_KEY_…
+  int mods = 0;           // GLFW_MOD_SHIFT | GLFW_MOD_CONTROL | GLFW_MOD_ALT
+  unsigned character = 0; // a letter, digit, '.' or '-' also types itself
+};
+// Reads "Tab,Shift+Tab,Down,Space,Enter,7,K": comma-separated keys, each a name (Tab, Space, Enter, Escape
+// or Esc, Up, Down, Left, Right, Home, End, PageUp, PageDown, Backspace, Delete, Comma, Period, Minus) or
+// one letter, digit, '.' or '-', after any of the modifiers Shift+, Ctrl+, Alt+ (names in any case).
+// On bad input: nothing, and `error` names the key ("--keys: 'Tabb' is not a key (…)").
+std::vector<KeyPress> parse_key_presses(std::string_view sequence, std::string& error);
 
 class App {
 public:
@@ -32,6 +47,8 @@ public:
   // nothing). recreate_gl_objects() after it is restored; false + stderr message if shaders fail.
   void release_gl_objects();
   bool recreate_gl_objects();
+  // A scripted key (convplay_app --keys): down or up, handed to ImGui's GLFW backend as GLFW would.
+  void press_key(const KeyPress& key, bool down);
   const std::string& notice() const { return notice_; }
   long long frames() const { return frames_; }
   static App* instance() { return instance_; }
@@ -47,7 +64,8 @@ private:
   std::vector<std::unique_ptr<Scene>> scenes_;
   Scene* scene_ = nullptr;
   std::unique_ptr<ThreadPool> pool_;
-  int threads_ = 0;        // worker threads seen running (0 in the single-threaded build)
+  int threads_ = 0;        // worker threads running: those started, until the probe has seen them run (0 in the single-threaded build)
+  std::atomic<int> probed_threads_{-1}; // the background probe's answer for frame() to take (-1: none yet)
   long long frames_ = 0;
   float font_ratio_ = 0.0f;
   std::string notice_;     // what the address could not set (shown until dismissed)

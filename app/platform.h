@@ -1,6 +1,7 @@
 // The platform layer: everything that differs between the desktop (platform_native.cpp) and the
 // browser (platform_web.cpp). The rest of the app is written once against these functions.
 #pragma once
+#include <optional>
 #include <string>
 
 struct GLFWwindow;
@@ -21,6 +22,7 @@ struct CommandLine {
   long frames = 0;        // --frames N: draw N frames, then exit 0 (0: run until the window closes)
   std::string screenshot; // --screenshot FILE: with --frames, write the last frame as a PNG
   bool print_state = false; // --print-state: with --frames, print state() of the last frame (JSON) on stdout
+  std::optional<std::string> keys; // --keys SEQ: with --frames, press these keys one by one over the frames ("Tab,7,Enter")
   WindowConfig window;    // --size WxH
 };
 // Reads argv into out: -1 to go on, else the exit status (0 after --help; 2 after bad input, written as

@@ -115,6 +115,10 @@ int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
   cli::add_int(parser, "--frames", frames, 1, 1000000, "draw N frames, then exit");
   parser.add_option("--screenshot", out.screenshot, "with --frames: write the last frame as a PNG");
   parser.add_flag("--print-state", out.print_state, "with --frames: print state() of the last frame (JSON) on stdout");
+  std::string keys;
+  parser.add_option("--keys", keys, "with --frames: press these keys one per two frames, e.g. 'Tab,7,Enter' (names: Tab, Space, "
+                                    "Enter, Escape, Up, Down, Left, Right, Home, End, PageUp, PageDown, Backspace, Delete, "
+                                    "Comma, Period, Minus; one letter, digit, '.' or '-'; Shift+, Ctrl+, Alt+)");
   bool go_on = false;
   const int status = cli::run(parser, "convplay_app", argc, argv, [&] {
     if (!size.empty()) {
@@ -126,6 +130,10 @@ int platform_parse_command_line(int argc, char** argv, CommandLine& out) {
     if (parser.count("--screenshot") && out.screenshot.empty()) throw cli::Failure{"--screenshot: empty file name"};
     if (!out.screenshot.empty() && frames == 0) throw cli::Failure{"--screenshot needs --frames N"};
     if (out.print_state && frames == 0) throw cli::Failure{"--print-state needs --frames N"};
+    if (parser.count("--keys")) {
+      if (frames == 0) throw cli::Failure{"--keys needs --frames N"};
+      out.keys = keys;
+    }
     out.frames = static_cast<long>(frames);
     go_on = true;
     return 0;

@@ -210,6 +210,13 @@ std::optional<JsonValue> draw_number(const ParamSpec& spec, const char* label, d
   return JsonValue(std::clamp(value, spec.lo, spec.hi));
 }
 
+// What a choice's widget shows for each of its names.
+std::vector<std::string> shown_names(const ParamSpec& spec) {
+  std::vector<std::string> shown = spec.choices;
+  for (size_t i = 0; i < shown.size() && i < spec.shown_as.size(); ++i) shown[i] = spec.shown_as[i];
+  return shown;
+}
+
 std::optional<JsonValue> draw_choice(const ParamSpec& spec, const char* label, const std::string& current) {
   const auto& names = spec.choices;
   int index = static_cast<int>(std::find(names.begin(), names.end(), current) - names.begin());
@@ -227,13 +234,7 @@ std::optional<JsonValue> draw_choice(const ParamSpec& spec, const char* label, c
     }
     ImGui::PopID();
   } else {
-    auto getter = [](void* data, int i, const char** out) {
-      const ParamSpec& sp = *static_cast<const ParamSpec*>(data);
-      const size_t k = static_cast<size_t>(i);
-      *out = (k < sp.shown_as.size() ? sp.shown_as[k] : sp.choices[k]).c_str();
-      return true;
-    };
-    changed = ImGui::Combo(label, &index, getter, const_cast<ParamSpec*>(&spec), static_cast<int>(names.size()));
+    changed = fitted_combo(label, index, shown_names(spec)); // as wide as its longest choice
   }
   tooltip(spec);
   if (!changed || index < 0 || index >= static_cast<int>(names.size())) return std::nullopt;
@@ -288,7 +289,8 @@ float widget_width(const ParamSpec& spec, const char* label) {
     }
     return w;
   }
-  const float beside = spec.value_beside ? style.ItemInnerSpacing.x + ImGui::CalcTextSize("0000").x : 0.0f;
+  if (spec.widget == Widget::Combo) return combo_width(shown_names(spec)) + label_width(label);
+  const float beside = value_beside_slider(spec) ? style.ItemInnerSpacing.x + ImGui::CalcTextSize("0000").x : 0.0f;
   return ImGui::CalcItemWidth() + label_width(label) + beside;
 }
 

@@ -1,5 +1,6 @@
 #include "scene_ui.h"
 
+#include "image_source.h"
 #include "scene.h"
 
 #include <imgui_internal.h> // the current text wrap position (DC.TextWrapPos), as ImGui::TextWrapped reads it
@@ -16,7 +17,33 @@ namespace {
 AuthorOptions g_author;
 ThreadPool* g_pool = nullptr;
 const std::vector<std::unique_ptr<Scene>>* g_scenes = nullptr;
+std::vector<const char*> g_control_keys; // the Controls being drawn, innermost last (their keys tag the targets)
+LayoutReport g_layout;
+ImGuiID g_cut_id = 0; // the worst control so far this frame, whose label ItemInfo brings
+constexpr float kCutTolerance = 1.0f; // px: rounding, and frames drawn flush with the clip edge
+
+// What a label shows ("stride S" of "stride S##2"), or the id part of a hidden one ("filter" of "##filter").
+std::string item_name(const char* label) {
+  const char* hash = std::strstr(label, "##");
+  if (!hash) return label;
+  return hash == label ? std::string(hash + 2) : std::string(label, hash);
 }
+
+// Labels the keyboard target `id`, among the last few items added (the last, as a rule).
+void label_target(ImGuiID id, const char* label) {
+  auto& targets = g_layout.targets;
+  for (size_t i = targets.size(); i > 0 && i + 8 > targets.size(); --i)
+    if (targets[i - 1].id == id) {
+      targets[i - 1].label = label;
+      return;
+    }
+}
+
+void note_clipped(std::string what) {
+  ++g_layout.clipped;
+  g_layout.clipped_items.push_back(std::move(what));
+}
+} // namespace
 
 const Scene* find_app_scene(std::string_view id) {
   if (g_scenes)
@@ -33,7 +60,10 @@ const AuthorOptions& author_options() { return g_author; }
 void set_author_options(const AuthorOptions& options) { g_author = options; }
 
 Control::Control(const char* key) : shown(!g_author.hidden(key)) {
-  if (shown && g_author.locked(key)) {
+  if (!shown) return;
+  g_control_keys.push_back(key);
+  keyed_ = true;
+  if (g_author.locked(key)) {
     ImGui::BeginDisabled();
     disabled_ = true;
   }
@@ -41,6 +71,7 @@ Control::Control(const char* key) : shown(!g_author.hidden(key)) {
 
 Control::~Control() {
   if (disabled_) ImGui::EndDisabled();
+  if (keyed_) g_control_keys.pop_back();
 }
 
 const ThemeColours& theme_colours(bool dark) {
@@ -187,12 +218,6 @@ std::string ratio_text(Count base, Count other) {
   return buf;
 }
 
-namespace {
-LayoutReport g_layout;
-ImGuiID g_cut_id = 0; // the worst control so far this frame, whose label ItemInfo brings
-constexpr float kCutTolerance = 1.0f; // px: rounding, and frames drawn flush with the clip edge
-} // namespace
-
 void scene_layout(const std::function<void()>& controls, const std::function<void()>& picture, SceneLayout layout) {
   const bool with_controls = !g_author.hidden("controls");
   const bool wide = ImGui::GetContentRegionAvail().x >= layout.wide_from;
@@ -222,6 +247,137 @@ void scene_layout(const std::function<void()>& controls, const std::function<voi
   }
 }
 
+float scene_controls_width(SceneLayout layout) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  return avail >= layout.wide_from ? avail * layout.controls_share : avail;
+}
+
+float combo_width(const std::vector<std::string>& choices) {
+  float text = 0.0f;
+  for (const std::string& c : choices) text = std::max(text, ImGui::CalcTextSize(c.c_str(), nullptr, true).x);
+  return text + ImGui::GetStyle().FramePadding.x * 2.0f + ImGui::GetFrameHeight();
+}
+
+void fit_next_combo(const std::vector<std::string>& choices, const char* label) {
+  const float room = ImGui::GetContentRegionAvail().x - label_width(label);
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFrameHeight() * 2.0f, std::min(combo_width(choices), room)));
+}
+
+bool begin_combo(const char* label, const char* preview) {
+  // ImGui draws the preview from the frame's left padding to the arrow button, clipped there.
+  const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x;
+  if (!ImGui::GetCurrentWindow()->SkipItems && ImGui::CalcTextSize(preview, nullptr, true).x > room + kCutTolerance)
+    note_clipped("combo '" + item_name(label) + "'");
+  const ImGuiID id = ImGui::GetID(label);
+  const bool open = ImGui::BeginCombo(label, preview);
+  label_target(id, label); // ImGui's combo gives its hooks no label
+  if (id == ImGui::GetCurrentContext()->NavId) g_layout.focus_label = label;
+  return open;
+}
+
+bool fitted_combo(const char* label, int& index, const std::vector<std::string>& shown) {
+  fit_next_combo(shown, label);
+  const bool valid = index >= 0 && index < static_cast<int>(shown.size());
+  if (!begin_combo(label, valid ? shown[static_cast<size_t>(index)].c_str() : "")) return false;
+  bool picked = false;
+  for (int i = 0; i < static_cast<int>(shown.size()); ++i) {
+    ImGui::PushID(i);
+    if (ImGui::Selectable(shown[static_cast<size_t>(i)].c_str(), i == index)) {
+      index = i;
+      picked = true;
+    }
+    if (i == index) ImGui::SetItemDefaultFocus();
+    ImGui::PopID();
+  }
+  ImGui::EndCombo();
+  return picked;
+}
+
+void picture_combo(const char* key, const char* label, std::string& image, int& seen_serial) {
+  Control c{key};
+  if (!c.shown) return;
+  auto offered = [](const ImageChoice& choice) { return std::string_view(choice.id) != "user" || has_user_image(); };
+  std::vector<std::string> names;
+  for (const ImageChoice& choice : image_choices())
+    if (offered(choice)) names.emplace_back(choice.label);
+  const ImageChoice* current = find_image_choice(image);
+  fit_next_combo(names, label);
+  if (begin_combo(label, current ? current->label : image.c_str())) {
+    for (const ImageChoice& choice : image_choices())
+      if (offered(choice) && ImGui::Selectable(choice.label, image == choice.id)) {
+        image = choice.id;
+        seen_serial = user_image_status().serial;
+      }
+    ImGui::EndCombo();
+  }
+  if (image_picker_available()) {
+    const char* open = "Open your own image…";
+    same_line_if_fits(ImGui::CalcTextSize(open).x + ImGui::GetStyle().FramePadding.x * 2.0f);
+    if (ImGui::Button(open)) open_image_picker();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("PNG, JPEG, GIF or BMP; or drop a file on the page");
+  } else {
+    const char* hint = "(or drop an image file on the window)";
+    same_line_if_fits(ImGui::CalcTextSize(hint).x);
+    ImGui::TextDisabled("%s", hint);
+  }
+}
+
+namespace {
+// Each column's widest text on one line (px), the header's included.
+std::vector<float> text_column_widths(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows) {
+  std::vector<float> w(headers.size(), 0.0f);
+  auto fit = [&](size_t c, const std::string& text) {
+    if (c < w.size()) w[c] = std::max(w[c], ImGui::CalcTextSize(text.c_str()).x);
+  };
+  for (size_t c = 0; c < headers.size(); ++c) fit(c, headers[c]);
+  for (const auto& row : rows)
+    for (size_t c = 0; c < row.size(); ++c) fit(c, row[c].text);
+  return w;
+}
+} // namespace
+
+float text_table_width(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows) {
+  float total = 1.0f; // the outer border
+  for (float w : text_column_widths(headers, rows)) total += w + ImGui::GetStyle().CellPadding.x * 2.0f + 1.0f;
+  return total;
+}
+
+void text_table(const char* id, const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows,
+                ImGuiTableFlags flags) {
+  if (headers.empty()) return;
+  const std::vector<float> widths = text_column_widths(headers, rows);
+  const bool one_line = text_table_width(headers, rows) <= ImGui::GetContentRegionAvail().x;
+  // Fixed columns where everything fits on one line (as wide as the text); else stretched by the weights.
+  if (!ImGui::BeginTable(id, static_cast<int>(headers.size()),
+                         flags | (one_line ? ImGuiTableFlags_SizingFixedFit : ImGuiTableFlags_SizingStretchProp)))
+    return;
+  for (size_t c = 0; c < headers.size(); ++c) {
+    if (one_line) ImGui::TableSetupColumn(headers[c].c_str(), ImGuiTableColumnFlags_WidthFixed, std::ceil(widths[c]));
+    else ImGui::TableSetupColumn(headers[c].c_str(), ImGuiTableColumnFlags_WidthStretch, std::max(widths[c], 1.0f));
+  }
+  auto text = [one_line](const std::string& t) {
+    if (one_line) ImGui::TextUnformatted(t.c_str());
+    else text_wrapped("%s", t.c_str());
+  };
+  // The header row as text (ImGui's headers would cut a long name with an ellipsis).
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (size_t c = 0; c < headers.size(); ++c) {
+    ImGui::TableSetColumnIndex(static_cast<int>(c));
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, ImGui::GetColorU32(ImGuiCol_TableHeaderBg));
+    text(headers[c]);
+  }
+  for (const auto& row : rows) {
+    ImGui::TableNextRow();
+    for (const TextCell& cell : row) {
+      ImGui::TableNextColumn();
+      if (cell.color) ImGui::PushStyleColor(ImGuiCol_Text, cell.color);
+      text(cell.text);
+      if (cell.color) ImGui::PopStyleColor();
+    }
+  }
+  ImGui::EndTable();
+}
+
 void same_line_if_fits(float width) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   if (ImGui::GetItemRectMax().x + spacing + width <= ImGui::GetContentRegionMaxAbs().x) ImGui::SameLine();
@@ -239,6 +395,32 @@ void layout_report_begin_frame() {
 }
 
 const LayoutReport& layout_report() { return g_layout; }
+
+void layout_report_end_frame() {
+  // Every table of this frame: a column whose content (cells, or the header's label) reaches past the
+  // column's clip rectangle is cut there (ImGui clips each column; a header's label gets an ellipsis).
+  // A table drawn twice under one id in a frame keeps its last instance's columns.
+  ImGuiContext* g = ImGui::GetCurrentContext();
+  if (!g) return;
+  for (int n = 0; n < g->Tables.GetMapSize(); ++n) {
+    const ImGuiTable* t = g->Tables.TryGetMapData(n);
+    if (!t || t->LastFrameActive != g->FrameCount) continue;
+    for (int c = 0; c < t->ColumnsCount; ++c) {
+      const ImGuiTableColumn& col = t->Columns[c];
+      if (!(col.Flags & ImGuiTableColumnFlags_IsEnabled) || (col.Flags & ImGuiTableColumnFlags_NoClip)) continue;
+      const float content =
+          std::max({col.ContentMaxXFrozen, col.ContentMaxXUnfrozen, col.ContentMaxXHeadersUsed, col.ContentMaxXHeadersIdeal});
+      // A table that scrolls sideways shows the rest of a column when scrolled; elsewhere its clip is the edge.
+      const float edge = (t->Flags & ImGuiTableFlags_ScrollX) ? col.MaxX : col.ClipRect.Max.x;
+      if (content <= edge + kCutTolerance) continue;
+      const char* name = ImGui::TableGetColumnName(t, c);
+      const char* window = t->OuterWindow ? t->OuterWindow->Name : "";
+      const char* slash = std::strrchr(window, '/');
+      note_clipped("table column " + std::to_string(c + 1) + (name && *name ? " '" + std::string(name) + "'" : std::string()) +
+                   " (" + std::to_string(static_cast<int>(content - edge)) + " px) in " + (slash ? slash + 1 : window));
+    }
+  }
+}
 
 void layout_report_text_overflow() {
   // Lines of text (items without an id, which the hooks do not see) widen the window's content.
@@ -272,9 +454,20 @@ std::string layout_report_json() {
   JsonWriter focus;
   focus.field("id", static_cast<long long>(r.focus_id)).field("label", r.focus_label).raw_field("rect", rect);
   w.raw_field("focus", focus.str());
-  std::string labels = "[";
-  for (const std::string& l : r.labels) labels += (labels.size() > 1 ? "," : "") + json_quote(l);
-  w.raw_field("labels", labels + "]");
+  w.field("clipped", r.clipped);
+  std::string clipped = "[";
+  for (const std::string& c : r.clipped_items) clipped += (clipped.size() > 1 ? "," : "") + json_quote(c);
+  w.raw_field("clipped_items", clipped + "]");
+  std::string targets = "[";
+  for (const LayoutTarget& t : r.targets) {
+    std::snprintf(rect, sizeof rect, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(t.min.x), static_cast<double>(t.min.y),
+                  static_cast<double>(t.max.x), static_cast<double>(t.max.y));
+    JsonWriter o;
+    o.field("id", static_cast<long long>(t.id)).field("label", t.label).field("key", t.key).raw_field("rect", rect)
+        .field("tab", t.tab).field("visible", t.visible);
+    targets += (targets.size() > 1 ? "," : "") + o.str();
+  }
+  w.raw_field("targets", targets + "]");
   return w.str();
 }
 
@@ -317,6 +510,20 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiI
     g_layout.focus_min = bb.Min;
     g_layout.focus_max = bb.Max;
   }
+  // What keyboard navigation can reach: an enabled item that takes navigation, in a window whose items
+  // the arrows and Tab reach from its top window (NavFlattened children; a plain child window is one
+  // item of its parent, entered with Space). ImGui scores such items in view or not.
+  const ImGuiItemFlags flags = ctx->LastItemData.InFlags;
+  if (!(flags & (ImGuiItemFlags_Disabled | ImGuiItemFlags_NoNav)) && w->RootWindowForNav == w->RootWindow) {
+    convplay::app::LayoutTarget t;
+    t.id = id;
+    t.key = convplay::app::g_control_keys.empty() ? "" : convplay::app::g_control_keys.back();
+    t.min = bb.Min;
+    t.max = bb.Max;
+    t.tab = (flags & ImGuiItemFlags_Inputable) && !(flags & ImGuiItemFlags_NoTabStop);
+    t.visible = bb.Overlaps(w->ClipRect);
+    g_layout.targets.push_back(std::move(t));
+  }
   // A window that scrolls sideways loses nothing; elsewhere, what is right of the visible part is cut off.
   if ((w->Flags & ImGuiWindowFlags_HorizontalScrollbar) || w->ScrollMax.x > 0.0f) return;
   g_layout.right_most = std::max(g_layout.right_most, bb.Max.x);
@@ -337,7 +544,7 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& nav_bb, ImGuiI
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
   using convplay::app::g_layout;
   if (id != 0 && label && *label) {
-    g_layout.labels.emplace_back(label);
+    convplay::app::label_target(id, label);
     if (id == ctx->NavId) g_layout.focus_label = label;
   }
   if (id != 0 && id == convplay::app::g_cut_id && label) {

@@ -91,9 +91,9 @@ constexpr std::array<LayerKind, 5> kKinds = {LayerKind::Conv, LayerKind::Pool, L
 constexpr std::array<Padding, 3> kPads = {Padding::Valid, Padding::Same, Padding::Explicit};
 constexpr std::array<Activation, 4> kActs = {Activation::ReLU, Activation::Sigmoid, Activation::Tanh,
                                              Activation::LeakyReLU};
-template <class E, size_t N, class Name> std::array<const char*, N> core_names(const std::array<E, N>& values, Name name) {
-  std::array<const char*, N> out{};
-  for (size_t i = 0; i < N; ++i) out[i] = name(values[i]);
+template <class E, size_t N, class Name> std::vector<std::string> core_names(const std::array<E, N>& values, Name name) {
+  std::vector<std::string> out;
+  for (const E& v : values) out.emplace_back(name(v));
   return out;
 }
 const auto kKindNames = core_names(kKinds, layer_kind_name);
@@ -402,7 +402,7 @@ bool ArchitectureScene::add_menu(const char* id, int at) {
   bool added = false;
   if (ImGui::BeginPopup(id)) {
     for (size_t k = 0; k < kKindNames.size(); ++k)
-      if (ImGui::Selectable(kKindNames[k])) {
+      if (ImGui::Selectable(kKindNames[k].c_str())) {
         if (p_.layers.size() < kMaxNetworkLayers) {
           p_.layers.insert(p_.layers.begin() + at, default_layer(kKinds[k]));
           selected_ = at;
@@ -443,7 +443,7 @@ void ArchitectureScene::draw_editor() {
     const NetLayer before = l;
     ImGui::PushItemWidth(ImGui::GetFontSize() * 8.0f);
     int kind = static_cast<int>(std::find(kKinds.begin(), kKinds.end(), l.kind) - kKinds.begin());
-    if (ImGui::Combo("kind", &kind, kKindNames.data(), static_cast<int>(kKindNames.size())) && kKinds[static_cast<size_t>(kind)] != l.kind)
+    if (fitted_combo("kind", kind, kKindNames) && kKinds[static_cast<size_t>(kind)] != l.kind)
       l = default_layer(kKinds[static_cast<size_t>(kind)]);
     auto int_field = [](const char* label, int64_t& v, int lo, int hi) {
       int x = static_cast<int>(std::clamp<int64_t>(v, lo, hi));
@@ -455,7 +455,7 @@ void ArchitectureScene::draw_editor() {
       int_field("kernel K", l.kernel, 1, 1024);
       int_field("stride S", l.stride, 1, 1024);
       int mode = static_cast<int>(std::find(kPads.begin(), kPads.end(), l.padding) - kPads.begin());
-      if (ImGui::Combo("padding", &mode, kPadNames.data(), static_cast<int>(kPadNames.size())))
+      if (fitted_combo("padding", mode, kPadNames))
         l.padding = kPads[static_cast<size_t>(mode)];
       if (l.padding == Padding::Explicit) int_field("zeros per side P", l.pad, 0, 1024);
       break;
@@ -478,7 +478,7 @@ void ArchitectureScene::draw_editor() {
         if (kActs[i] == l.activation) a = static_cast<int>(i);
       for (size_t i = 0; i < kActs.size(); ++i) {
         if (i > 0) ImGui::SameLine();
-        ImGui::RadioButton(kActNames[i], &a, static_cast<int>(i));
+        ImGui::RadioButton(kActNames[i].c_str(), &a, static_cast<int>(i));
       }
       l.activation = kActs[static_cast<size_t>(a)];
       break;

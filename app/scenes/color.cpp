@@ -250,28 +250,7 @@ void ColorScene::draw_controls() {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float item = std::min(260.0f, avail * 0.28f);
   ImGui::PushItemWidth(item);
-  // The picture
-  if (Control c{kParams.key(p_, p_.image)}; c.shown) {
-    const ImageChoice* current = find_image_choice(p_.image);
-    if (ImGui::BeginCombo("picture", current ? current->label : p_.image.c_str())) {
-      for (const auto& choice : image_choices()) {
-        const bool is_user = std::string_view(choice.id) == "user";
-        if (is_user && !has_user_image()) continue;
-        if (ImGui::Selectable(choice.label, p_.image == choice.id)) {
-          p_.image = choice.id;
-          seen_user_serial_ = user_image_status().serial;
-        }
-      }
-      ImGui::EndCombo();
-    }
-    if (image_picker_available()) {
-      same_line_if_fits(ImGui::CalcTextSize("Open your own image…").x + ImGui::GetStyle().FramePadding.x * 2.0f);
-      if (ImGui::Button("Open your own image…")) open_image_picker();
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("PNG, JPEG, GIF or BMP; or drop a file on the page");
-    } else {
-      hint_line("(drop an image file on the window to use your own)");
-    }
-  }
+  picture_combo(kParams.key(p_, p_.image), "picture", p_.image, seen_user_serial_);
   const Params before = p_;
   if (kParams.widget(p_, p_.kernel)) {
     if (p_.kernel == "custom") { // start from what is shown
@@ -303,7 +282,6 @@ void ColorScene::draw_controls() {
   same_line_if_fits(kParams.width(p_, p_.bias));
   kParams.widget(p_, p_.bias);
   kParams.widget(p_, p_.size);
-  ImGui::SetNextItemWidth(item * 0.4f);
   same_line_if_fits(kParams.width(p_, p_.padding));
   kParams.widget(p_, p_.padding);
   if (avail > 1000.0f) ImGui::SameLine(0, 20);

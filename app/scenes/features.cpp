@@ -351,26 +351,7 @@ void FeaturesScene::draw_controls() {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float item = std::min(220.0f, avail * 0.22f);
   ImGui::PushItemWidth(item);
-  if (Control c{kParams.key(p_, p_.image)}; c.shown) {
-    const ImageChoice* current = find_image_choice(p_.image);
-    if (ImGui::BeginCombo("input", current ? current->label : p_.image.c_str())) {
-      for (const auto& choice : image_choices()) {
-        if (std::string_view(choice.id) == "user" && !has_user_image()) continue;
-        if (ImGui::Selectable(choice.label, p_.image == choice.id)) {
-          p_.image = choice.id;
-          seen_user_serial_ = user_image_status().serial;
-        }
-      }
-      ImGui::EndCombo();
-    }
-    if (image_picker_available()) {
-      same_line_if_fits(ImGui::CalcTextSize("Open your own image…").x + ImGui::GetStyle().FramePadding.x * 2.0f);
-      if (ImGui::Button("Open your own image…")) open_image_picker();
-    } else {
-      same_line_if_fits(ImGui::CalcTextSize("(or drop an image file on the window)").x);
-      ImGui::TextDisabled("(or drop an image file on the window)");
-    }
-  }
+  picture_combo(kParams.key(p_, p_.image), "input", p_.image, seen_user_serial_);
   if (Control c{kParams.key(p_, p_.channels)}; c.shown) {
     ImGui::TextUnformatted("input channels C1:");
     ImGui::SameLine();
@@ -394,9 +375,7 @@ void FeaturesScene::draw_controls() {
   }
   same_line_if_fits(kParams.width(p_, p_.maps));
   kParams.widget(p_, p_.maps);
-  ImGui::SetNextItemWidth(item * 0.6f);
   kParams.widget(p_, p_.act);
-  ImGui::SetNextItemWidth(item * 0.5f);
   same_line_if_fits(kParams.width(p_, p_.padding));
   kParams.widget(p_, p_.padding);
   ImGui::SameLine(0, 24);
@@ -492,10 +471,12 @@ void FeaturesScene::draw_maps(const Result& r) {
       if (m % per_row) ImGui::SameLine(0, gap);
       ImGui::BeginGroup();
       ImGui::PushID(m);
-      ImGui::SetNextItemWidth(card * 0.62f);
       auto& name = p_.filters[static_cast<size_t>(m)];
+      float combo_w = 0.0f; // the filter's combo, as wide as its longest name; the bias slider takes the rest
       if (Control c{kParams.key(p_, p_.filters)}; c.shown) {
-        if (ImGui::BeginCombo("##filter", name.c_str())) {
+        fit_next_combo(filter_ids(), "##filter");
+        combo_w = ImGui::CalcItemWidth();
+        if (begin_combo("##filter", name.c_str())) {
           for (const auto& id : filter_ids()) {
             if (ImGui::Selectable(id.c_str(), id == name)) {
               Params p = p_;
@@ -511,10 +492,12 @@ void FeaturesScene::draw_maps(const Result& r) {
           ImGui::EndCombo();
         }
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(card * 0.38f - ImGui::GetStyle().ItemSpacing.x);
       }
-      if (Control c{kParams.key(p_, p_.bias)}; c.shown)
+      if (Control c{kParams.key(p_, p_.bias)}; c.shown) {
+        const float beside = combo_w > 0.0f ? combo_w + ImGui::GetStyle().ItemSpacing.x : 0.0f;
+        ImGui::SetNextItemWidth(std::max(ImGui::GetFrameHeight() * 2.0f, card - beside));
         ImGui::SliderFloat("##bias", &p_.bias[static_cast<size_t>(m)], -2.0f, 2.0f, "b = %.2f");
+      }
       const float kside = std::min(card * 0.3f, 16.0f * static_cast<float>(q.k));
       kernel_views_[static_cast<size_t>(m)].draw(ImVec2(kside, kside), 20.0f, q.k <= 3);
       ImGui::SameLine();

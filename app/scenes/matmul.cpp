@@ -635,12 +635,22 @@ void MatmulScene::draw_timing() {
       max_bytes = std::max(max_bytes, static_cast<double>(t.bytes[m]));
     }
   const float bar = std::max(120.0f, ImGui::GetContentRegionAvail().x * 0.3f);
+  auto ms_text = [&](size_t m) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3g ms", t.ms[m]);
+    return std::string(ms);
+  };
+  float label_w = 0.0f; // the widest label beside a bar: the full bar and it fit a narrow column
+  for (size_t m = 0; m < 3; ++m)
+    label_w = std::max({label_w, ImGui::CalcTextSize(ms_text(m).c_str()).x, ImGui::CalcTextSize(format_bytes(t.bytes[m]).c_str()).x});
   const char* names[3] = {"direct convolution", "im2col + GEMM", "Toeplitz matmul"};
   const ImU32 colors[3] = {IM_COL32(40, 150, 140, 255), IM_COL32(90, 110, 200, 255), IM_COL32(200, 80, 50, 255)};
   if (ImGui::BeginTable("ways", 3, ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("method", ImGuiTableColumnFlags_WidthFixed, 160.0f);
-    ImGui::TableSetupColumn("time");
-    ImGui::TableSetupColumn("memory");
+    // Explicit weights: proportional ones come from the first frame's content, and a table first drawn
+    // without its bars (while the first timing runs) got weights of 0/0 and columns 6 px wide.
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("memory", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     for (size_t m = 0; m < 3; ++m) {
       ImGui::TableNextRow();
@@ -655,17 +665,16 @@ void MatmulScene::draw_timing() {
       // Log-scale bars: one decade per fifth of the bar, the largest full.
       auto draw_bar = [&](double v, double vmax, const std::string& label) {
         const double frac = vmax > 0 && v > 0 ? std::clamp(1.0 + std::log10(v / vmax) / 5.0, 0.02, 1.0) : 0.02;
+        const float full = std::max(20.0f, std::min(bar, ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().ItemSpacing.x));
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
         const float h = ImGui::GetTextLineHeight();
-        ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + bar * static_cast<float>(frac), p0.y + h), colors[m]);
-        ImGui::Dummy(ImVec2(bar * static_cast<float>(frac), h));
+        ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + full * static_cast<float>(frac), p0.y + h), colors[m]);
+        ImGui::Dummy(ImVec2(full * static_cast<float>(frac), h));
         ImGui::SameLine();
         ImGui::TextUnformatted(label.c_str());
       };
-      char ms[32];
-      std::snprintf(ms, sizeof ms, "%.3g ms", t.ms[m]);
       ImGui::TableNextColumn();
-      draw_bar(t.ms[m], max_ms, ms);
+      draw_bar(t.ms[m], max_ms, ms_text(m));
       ImGui::TableNextColumn();
       draw_bar(static_cast<double>(t.bytes[m]), max_bytes, format_bytes(t.bytes[m]));
     }

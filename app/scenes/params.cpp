@@ -115,28 +115,18 @@ void ParamsScene::draw() {
                     with_commas(c.input_elements).c_str(), static_cast<long long>(c.out_h), static_cast<long long>(c.out_w),
                     p_.filters, with_commas(c.output_elements).c_str());
         text_wrapped("Weights: shape(w) = C2 × K × K × C1 = %d × %d × %d × %d", p_.filters, p_.k, p_.k, p_.c);
-        if (ImGui::BeginTable("counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-          ImGui::TableSetupColumn("");
-          ImGui::TableSetupColumn("convolution");
-          ImGui::TableSetupColumn("dense layer, same input and output");
-          ImGui::TableSetupColumn("dense ÷ conv");
-          ImGui::TableHeadersRow();
-          auto row = [](const char* what, const std::string& a, const std::string& b, const std::string& ratio) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(what);
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(a.c_str());
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(b.c_str());
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(ratio.c_str());
-          };
-          row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio_text(c.conv_weights, c.dense_weights));
-          row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio_text(c.conv_biases, c.dense_biases));
-          row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
-              ratio_text(c.conv_parameters, c.dense_parameters));
-          row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes), format_bytes(c.dense_weight_bytes),
-              ratio_text(c.conv_weight_bytes, c.dense_weight_bytes));
-          row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs), ratio_text(c.conv_macs, c.dense_macs));
-          ImGui::EndTable();
-        }
+        auto row = [](const char* what, const std::string& a, const std::string& b, const std::string& ratio) {
+          return std::vector<TextCell>{{what}, {a}, {b}, {ratio}};
+        };
+        text_table("counts", {"", "convolution", "dense layer, same input and output", "dense ÷ conv"},
+                   {row("weights", with_commas(c.conv_weights), with_commas(c.dense_weights), ratio_text(c.conv_weights, c.dense_weights)),
+                    row("biases", with_commas(c.conv_biases), with_commas(c.dense_biases), ratio_text(c.conv_biases, c.dense_biases)),
+                    row("parameters", with_commas(c.conv_parameters), with_commas(c.dense_parameters),
+                        ratio_text(c.conv_parameters, c.dense_parameters)),
+                    row("weight memory (float32; 1 MiB = 2^20 bytes)", format_bytes(c.conv_weight_bytes),
+                        format_bytes(c.dense_weight_bytes), ratio_text(c.conv_weight_bytes, c.dense_weight_bytes)),
+                    row("multiply-adds per image", with_commas(c.conv_macs), with_commas(c.dense_macs),
+                        ratio_text(c.conv_macs, c.dense_macs))});
         if (c.any_overflow()) error_line(c.overflow_message());
       },
       {1000.0f, 0.34f});

@@ -250,8 +250,8 @@ void TrainScene::draw_data_line() {
     if (ImGui::Button("Retry")) data_request();
     break;
   case DataState::Ready:
-    ImGui::TextDisabled("Fashion-MNIST: %s training and %s test images, 28×28 grey, 10 classes",
-                        thousands(v.train_available).c_str(), thousands(v.test_available).c_str());
+    hint_line(("Fashion-MNIST: " + thousands(v.train_available) + " training and " + thousands(v.test_available) +
+               " test images, 28×28 grey, 10 classes").c_str()); // wrapped: the controls' column may be narrow
     break;
   }
 }
@@ -280,7 +280,6 @@ void TrainScene::draw_controls() {
   }
   Params p = p_;
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7.0f);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10.0f);
   kParams.widget(p, p.model);
   same_line_if_fits(kParams.width(p, p.lr));
   kParams.widget(p, p.lr);
@@ -294,7 +293,6 @@ void TrainScene::draw_controls() {
       batch_edit_ = 0;
     }
   }
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
   same_line_if_fits(kParams.width(p, p.optimizer));
   kParams.widget(p, p.optimizer);
   same_line_if_fits(kParams.width(p, p.seed));
@@ -330,42 +328,43 @@ std::string TrainScene::set_params(const Params& p) {
   return {};
 }
 
+// The stats table: a header (the networks' names), then one row per statistic with a value per network
+// in the network's colour.
+std::vector<std::string> nets_headers(const SessionView& v) {
+  std::vector<std::string> h{""};
+  for (const NetView& n : v.nets) h.push_back(n.name);
+  return h;
+}
+std::vector<std::vector<TextCell>> nets_rows(const SessionView& v) {
+  std::vector<std::vector<TextCell>> rows;
+  auto row = [&](const char* label, auto value) {
+    std::vector<TextCell> r{{label}};
+    for (size_t i = 0; i < v.nets.size(); ++i) r.push_back({value(v.nets[i]), kNetColors[i % 2]});
+    rows.push_back(std::move(r));
+  };
+  row("parameters", [](const NetView& n) { return thousands(n.parameters); });
+  row("epochs done", [&](const NetView& n) {
+    if (v.steps_per_epoch == 0 || n.epoch_step == 0)
+      return std::to_string(n.epoch) + (n.steps && v.steps_per_epoch == 0 ? " (warming up on the images so far)" : "");
+    return std::to_string(n.epoch) + " (step " + std::to_string(n.epoch_step) + " of " + std::to_string(v.steps_per_epoch) +
+           " in epoch " + std::to_string(n.epoch + 1) + ")";
+  });
+  row("steps", [](const NetView& n) { return thousands(n.steps); });
+  row("images seen", [](const NetView& n) { return thousands(n.images_seen); });
+  row("images per second", [](const NetView& n) { return n.images_per_s > 0 ? thousands(std::llround(n.images_per_s)) : "—"; });
+  row("training loss", [](const NetView& n) { return n.loss < 0 ? std::string("—") : fmt("%.3f", n.loss); });
+  row("test accuracy (1,000 images)", [](const NetView& n) { return percent(n.test_acc); });
+  row("whole test set, per epoch", [](const NetView& n) {
+    std::string s;
+    for (double a : n.epoch_acc) s += (s.empty() ? "" : ", ") + percent(a);
+    return s.empty() ? std::string("at the end of each epoch") : s;
+  });
+  return rows;
+}
+
 void TrainScene::draw_nets(const SessionView& v) {
   if (v.nets.empty()) return;
-  if (ImGui::BeginTable("nets", static_cast<int>(v.nets.size()) + 1, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-    ImGui::TableSetupColumn("");
-    for (const NetView& n : v.nets) ImGui::TableSetupColumn(n.name.c_str());
-    ImGui::TableHeadersRow();
-    auto row = [&](const char* label, auto value) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(label);
-      for (size_t i = 0; i < v.nets.size(); ++i) {
-        ImGui::TableNextColumn();
-        ImGui::PushStyleColor(ImGuiCol_Text, kNetColors[i % 2]);
-        ImGui::TextUnformatted(value(v.nets[i]).c_str());
-        ImGui::PopStyleColor();
-      }
-    };
-    row("parameters", [](const NetView& n) { return thousands(n.parameters); });
-    row("epochs done", [&](const NetView& n) {
-      if (v.steps_per_epoch == 0 || n.epoch_step == 0)
-        return std::to_string(n.epoch) + (n.steps && v.steps_per_epoch == 0 ? " (warming up on the images so far)" : "");
-      return std::to_string(n.epoch) + " (step " + std::to_string(n.epoch_step) + " of " + std::to_string(v.steps_per_epoch) +
-             " in epoch " + std::to_string(n.epoch + 1) + ")";
-    });
-    row("steps", [](const NetView& n) { return thousands(n.steps); });
-    row("images seen", [](const NetView& n) { return thousands(n.images_seen); });
-    row("images per second", [](const NetView& n) { return n.images_per_s > 0 ? thousands(std::llround(n.images_per_s)) : "—"; });
-    row("training loss", [](const NetView& n) { return n.loss < 0 ? std::string("—") : fmt("%.3f", n.loss); });
-    row("test accuracy (1,000 images)", [](const NetView& n) { return percent(n.test_acc); });
-    row("whole test set, per epoch", [](const NetView& n) {
-      std::string s;
-      for (double a : n.epoch_acc) s += (s.empty() ? "" : ", ") + percent(a);
-      return s.empty() ? std::string("at the end of each epoch") : s;
-    });
-    ImGui::EndTable();
-  }
+  text_table("nets", nets_headers(v), nets_rows(v), ImGuiTableFlags_Borders);
   if (v.nets.size() == 2)
     hint_line("Both networks train on the same batches. LeNet-5 shares each 5×5 filter over the whole image: "
               "it has a quarter of the dense network's parameters.");
@@ -707,18 +706,26 @@ void TrainScene::draw() {
     slow_ = v;
     slow_at_ = ImGui::GetTime();
   }
+  // The stats table stays with the controls where their column is wide enough for it; in a narrow scene
+  // area (controls below the picture), or a column too narrow, it goes right under the curves. It is
+  // hidden with the controls (hide=controls: the picture alone).
+  constexpr SceneLayout kLayout{1000.0f, 0.4f};
+  const bool with_nets = !author_options().hidden("controls");
+  const bool nets_under_curves = ImGui::GetContentRegionAvail().x < kLayout.wide_from ||
+                                 (!v.nets.empty() && text_table_width(nets_headers(v), nets_rows(v)) > scene_controls_width(kLayout));
   scene_layout(
       [&] {
         draw_data_line();
         draw_controls();
         error_line(v.error);
-        draw_nets(v);
+        if (!nets_under_curves) draw_nets(v);
       },
       [&] {
         if (Control c{"curves"}; c.shown) draw_curves_section(v);
+        if (with_nets && nets_under_curves) draw_nets(v);
         if (Control c{"filters"}; c.shown) draw_filters(slow_);
       },
-      {1000.0f, 0.4f});
+      kLayout);
   if (Control c{"shift"}; c.shown && ImGui::CollapsingHeader("Translational invariance: accuracy against shift", ImGuiTreeNodeFlags_DefaultOpen))
     draw_shift(v);
   if (Control c{"try"}; c.shown && ImGui::CollapsingHeader("Try it: draw a garment", ImGuiTreeNodeFlags_DefaultOpen)) draw_try_it(v);

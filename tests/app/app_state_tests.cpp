@@ -9,8 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <GLFW/glfw3.h> // the key codes of --keys
+
 #include <chrono>
 #include <map>
+#include <tuple>
 
 using namespace convplay;
 using namespace convplay::app;
@@ -163,4 +166,33 @@ TEST_CASE("an array or object for a key says what the key takes", "[app][hostile
   CHECK(app.set_state_json(R"({"scene":"modes","n":6,"k":3,"step":15})") == "");
   CHECK(app.set_state_json(R"({"scene":"train","model":"both","stack":"<img src=x>"})").rfind("stack: ", 0) == 0);
   CHECK(app.set_state_json(R"({"zz":[1]})") == "'zz' must be a number, a string, true, false or null (not an array)");
+}
+
+TEST_CASE("convplay_app --keys: names, characters and modifiers are read, a bad key is refused by name", "[app][keys]") {
+  std::string error;
+  const auto keys = parse_key_presses("Tab,shift+TAB,Down,7,k,.,Ctrl+Alt+Enter,Esc,Comma", error);
+  REQUIRE(error.empty());
+  REQUIRE(keys.size() == 9);
+  const std::vector<std::tuple<int, int, unsigned>> want = {
+      {GLFW_KEY_TAB, 0, 0u},          {GLFW_KEY_TAB, GLFW_MOD_SHIFT, 0u}, {GLFW_KEY_DOWN, 0, 0u},
+      {GLFW_KEY_7, 0, '7'},           {GLFW_KEY_K, 0, 'k'},               {GLFW_KEY_PERIOD, 0, '.'},
+      {GLFW_KEY_ENTER, GLFW_MOD_CONTROL | GLFW_MOD_ALT, 0u}, {GLFW_KEY_ESCAPE, 0, 0u}, {GLFW_KEY_COMMA, 0, 0u}};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    INFO("key " << i);
+    CHECK(std::tuple(keys[i].key, keys[i].mods, keys[i].character) == want[i]);
+  }
+  for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{
+           {"Tabb", "--keys: 'Tabb' is not a key ("},
+           {"Tab,,Space", "--keys: '' is not a key ("},
+           {"Tab,", "--keys: '' is not a key ("},
+           {"Hyper+Tab", "--keys: 'Hyper+Tab' has an unknown modifier"},
+           {"Shift+", "--keys: 'Shift+' is not a key ("},
+           {"", "--keys: '' is empty"},
+           {"Tab," + std::string(5000, 'x'), "--keys: 'xxxxxxxx"}}) {
+    INFO(bad.substr(0, 40));
+    error.clear();
+    CHECK(parse_key_presses(bad, error).empty());
+    CHECK(error.rfind(says, 0) == 0);
+    CHECK(error.size() < 400);
+  }
 }

@@ -4,7 +4,9 @@ foreach(case "--frames: 0 is out of range|--frames;0" "--frames: 'x' is not an i
              "option --frames is given twice|--frames;1;--frames;2"
              "unknown option --bogus|--bogus" "unexpected argument 'extra'|extra" "--screenshot needs --frames N|--screenshot;a.png"
              "--size: 10x10 is smaller than 200x150|--size;10x10" "--size: '300x' has an empty number|--size;300x"
-             "unknown scene 'nope'|--scene;nope" "--state: |--state;{bad")
+             "unknown scene 'nope'|--scene;nope" "--state: |--state;{bad" "--keys needs --frames N|--keys;Tab"
+             "--keys: 'Tabb' is not a key|--frames;20;--keys;Tab,Tabb" "--keys: 'Hyper+Tab' has an unknown modifier|--frames;20;--keys;Hyper+Tab"
+             "--keys: 2 keys need --frames 10 or more|--frames;9;--keys;Tab,Space")
   string(REPLACE "|" ";" args "${case}")
   list(GET args 0 expected)
   list(REMOVE_AT args 0)

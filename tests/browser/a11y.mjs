@@ -2,6 +2,7 @@
 // leaving the embed, keyboard navigation reaching and operating controls, and setState(state()).
 import { ready } from './embed.mjs';
 import { sendKeys } from './hardening.mjs';
+import { settled } from './layout.mjs';
 
 const [K, COMMA, PERIOD, ENTER, SPACE, LEFT, RIGHT, DOWN] = [75, 188, 190, 13, 32, 37, 39, 40];
 
@@ -22,11 +23,12 @@ async function key(page, k) {
   return page.evaluate(() => window.convplay.state());
 }
 
-// A fresh page of `scene` with the keyboard in the canvas (no focus shown yet).
-async function freshScene(page, scene) {
+// A fresh page of `scene` (and the rest of the hash, e.g. '&nav=0') with the keyboard in the canvas (no
+// focus shown yet).
+async function freshScene(page, scene, more = '') {
   const origin = new URL(page.url()).origin;
   await page.goto('about:blank'); // then a fresh page (only the hash changing would not reload)
-  await page.goto(`${origin}/index.html#scene=${scene}`);
+  await page.goto(`${origin}/index.html#scene=${scene}${more}`);
   await ready(page);
   await page.locator('#canvas').focus();
   await page.waitForTimeout(500);
@@ -190,4 +192,66 @@ export async function liveRegionChecks(browser, base, check) {
         attrs.role === 'application' && attrs.label === 'Convolution Playground: Shape arithmetic' && attrs.live === 'polite' && attrs.w <= 1,
         JSON.stringify(attrs));
   await context.close();
+}
+
+// The main controls of each scene, by parameter key: its parameters' sliders, combos and number fields
+// that the scene draws in its first state.
+const MAIN_CONTROLS = {
+  modes: ['h', 'w', 'kh', 'kw', 'stride', 'dilation', 'padding'],
+  matmul: ['n', 'k', 'stride', 'padding', 'layer_size', 'layer_c', 'layer_m', 'layer_k'],
+  params: ['h', 'w', 'c', 'filters', 'k', 'stride', 'padding'],
+  color: ['image', 'kernel', 'k', 'bias', 'size', 'padding'],
+  features: ['image', 'size', 'k', 'maps', 'act', 'padding'],
+  pooling: ['h', 'w', 'size', 'stride', 'padding'],
+  invariance: ['n', 'x', 'y', 'seed'],
+  architecture: ['c', 'h', 'w'],
+  train: ['model', 'lr', 'batch', 'optimizer', 'seed'],
+};
+
+// Keyboard reach at the embed sizes: every scene's main controls are among what ImGui's navigation can
+// reach in the last frame (state().layout.targets, from its item hooks: enabled, navigable, in the
+// scene's navigation, in view or not), and its number controls are Tab stops too. Then ↓ alone reaches
+// a control below the fold of an 800×520 embed, which the scene scrolls into view.
+export async function reachChecks(browser, base, check) {
+  for (const [width, height] of [[800, 520], [600, 400]]) {
+    const size = `${width}x${height}`;
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await page.goto(`${base}/index.html#scene=modes&nav=0`);
+    const first = await ready(page);
+    const unreached = [], notab = [], below = [];
+    for (const id of first.scenes) {
+      const want = MAIN_CONTROLS[id];
+      if (!want) { unreached.push(`${id}: no list of its main controls in a11y.mjs`); continue; }
+      await page.evaluate((s) => window.convplay.setState({ scene: s }), id);
+      const st = await settled(page);
+      const targets = (st.layout && st.layout.targets) || [];
+      for (const key of want) {
+        const mine = targets.filter((t) => t.key === key);
+        if (!mine.length) { unreached.push(`${id}.${key}`); continue; }
+        const type = st.parameters[key] && st.parameters[key].type;
+        if ((type === 'int' || type === 'number') && !mine.some((t) => t.tab)) notab.push(`${id}.${key}`);
+        if (!mine.some((t) => t.visible)) below.push(`${id}.${key}`);
+      }
+    }
+    check(`reach ${size}: every scene's main controls are keyboard targets, in view or not (${below.length} below the fold)`,
+          unreached.length === 0, `not reachable: ${unreached.join(', ')}`);
+    check(`reach ${size}: every scene's number controls are Tab stops`, notab.length === 0, notab.join(', '));
+    if (width === 800) {
+      await freshScene(page, 'modes', '&nav=0');
+      const st = await page.evaluate(() => window.convplay.state());
+      const dilation = (st.layout.targets || []).find((t) => t.key === 'dilation');
+      let at = null; // ↓ alone, until the focus is on the slider (or stops moving)
+      for (let n = 0, last = -1, s = null; n < 40; ++n) {
+        s = await key(page, DOWN);
+        if (s.layout.focus.label === 'dilation D') { at = s; break; }
+        if (s.layout.focus.id === last) break;
+        last = s.layout.focus.id;
+      }
+      check(`reach ${size}: the arrows alone reach modes' dilation slider below the fold and the scene scrolls to it`,
+            !!dilation && !dilation.visible && !!at && at.scroll_y > 0,
+            JSON.stringify({ below_the_fold: dilation && !dilation.visible, reached: !!at, scroll_y: at && at.scroll_y }));
+    }
+    await context.close();
+  }
 }

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { addressChecks, courseChecks, manyEmbedsCheck, touchChecks } from './embed.mjs';
 import { pngStats } from './pixels.mjs';
-import { a11yChecks, liveRegionChecks } from './a11y.mjs';
+import { a11yChecks, liveRegionChecks, reachChecks } from './a11y.mjs';
 import { layoutChecks } from './layout.mjs';
 import { budgetChecks, hostileChecks, hostileMessageChecks } from './hostile.mjs';
 import { soakChecks } from './soak.mjs';
@@ -165,8 +165,9 @@ async function pageChecks(browser, base, isolated) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: isolated ? 2 : 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(READY_TIMEOUT_MS);
-  const errors = [];
+  const errors = [], blocking = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (/Blocking on the main thread/.test(m.text())) blocking.push(m.text()); }); // Emscripten's warning
   page.on('pageerror', (e) => errors.push(e.message));
   // Hold the build's script back until state() has been read while loading: a cached build can
   // otherwise be running before goto() returns.
@@ -251,6 +252,7 @@ async function pageChecks(browser, base, isolated) {
   const stats = await pngStats(browser, shot);
   check(`${label}: screenshot is not blank`, stats.variance > 50 && stats.colours > 16, JSON.stringify(stats));
   check(`${label}: no console errors`, errors.length === 0, errors.join(' | '));
+  check(`${label}: the main thread never blocked (no "Blocking on the main thread" warning)`, blocking.length === 0, blocking.join(' | '));
   await context.close();
 }
 
@@ -382,6 +384,7 @@ try {
   if (want('a11y')) {
     await liveRegionChecks(browser, started[1].base, check);
     await a11yChecks(browser, started[1].base, check);
+    await reachChecks(browser, started[1].base, check);
   }
   if (want('layout')) await layoutChecks(browser, started[1].base, check, artifacts);
   fs.rmSync(courseRoot, { recursive: true, force: true });
