@@ -129,9 +129,11 @@ double background_job_ms() {
 void set_background_job_ms(double ms) { bg().job_ms = ms; }
 
 namespace {
+// The stats are a separate object: a caller keeps them beside what `step` captures (often the
+// caller's own job), so holding them must not keep the step alive (a reference cycle).
 struct SlicedJob {
   std::function<bool()> step;
-  SliceStats stats;
+  std::shared_ptr<SliceStats> stats = std::make_shared<SliceStats>();
 };
 
 double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
@@ -150,7 +152,7 @@ void run_slices(const std::shared_ptr<SlicedJob>& job) {
     if (ms_between(t0, now) + ms_between(s0, now) > budget) break;
   }
   const double ms = ms_between(t0, std::chrono::steady_clock::now());
-  SliceStats& s = job->stats;
+  SliceStats& s = *job->stats;
   if (ms > s.longest_ms.load(std::memory_order_relaxed)) s.longest_ms.store(ms, std::memory_order_relaxed);
   s.tasks.fetch_add(1, std::memory_order_release); // one thread runs a job's tasks, one after another
   if (!done) background_submit([job] { run_slices(job); });
@@ -160,7 +162,7 @@ void run_slices(const std::shared_ptr<SlicedJob>& job) {
 std::shared_ptr<const SliceStats> background_submit_sliced(std::function<bool()> step) {
   auto job = std::make_shared<SlicedJob>();
   job->step = std::move(step);
-  std::shared_ptr<const SliceStats> stats(job, &job->stats);
+  std::shared_ptr<const SliceStats> stats = job->stats;
   background_submit([job] { run_slices(job); });
   return stats;
 }
