@@ -269,10 +269,12 @@ std::string parse_number_list(std::string_view text, std::vector<float>& out, si
     // strtod also reads hex ("0x1p3"), "inf" and "nan": only decimal characters get that far.
     const bool decimal = item.find_first_not_of("0123456789.eE+-") == std::string::npos;
     const double v = decimal ? std::strtod(item.c_str(), &end) : 0.0;
-    if (!decimal || end != item.c_str() + item.size() || !std::isfinite(v) || std::fabs(v) > 3.0e38)
+    // The limit is the float's own: a value that rounds to a finite float prints back as one that parses.
+    const float f = static_cast<float>(v);
+    if (!decimal || end != item.c_str() + item.size() || !std::isfinite(v) || !std::isfinite(f))
       return "'" + excerpt(item, 20) + "' is not a number";
     if (values.size() == max_count) return "more than " + std::to_string(max_count) + " numbers";
-    values.push_back(static_cast<float>(v));
+    values.push_back(f);
     i = j;
   }
   out = std::move(values);
