@@ -96,24 +96,23 @@ bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
 // little the header's size needs, and then ignores the rest (a 200 KB file declaring 1×1 pixels made it
 // inflate 200 MiB and succeed). True when the IDAT data inflates to more than a W×H picture of its depth
 // and colour type can need (every row with its filter byte, and the 7 passes of an interlaced one).
-// Called after the size checks, so the buffer is at most what stb_image itself would allocate.
-bool png_inflates_past_size(const unsigned char* b, std::size_t n) {
+// w and h are stb_image's own reading of the header, after the size checks, so the buffer is at most what
+// stb_image itself would allocate; the depth and colour type are read from the same chunk, the first (a later
+// IHDR, which stb_image refuses when decoding, may claim any size).
+bool png_inflates_past_size(const unsigned char* b, std::size_t n, std::size_t w, std::size_t h) {
   static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
   auto be32 = [&](std::size_t i) { return std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3]; };
-  std::size_t w = 0, h = 0, bits = 0;
+  if (n < 8 + 8 + 13 || std::memcmp(b + 12, "IHDR", 4) != 0) return false; // stb_image refuses those itself
+  static constexpr int kChannels[7] = {1, 0, 3, 1, 2, 0, 4}; // by colour type: grey, -, RGB, palette, grey+alpha, -, RGBA
+  const unsigned colour = b[8 + 8 + 9];
+  const std::size_t bits = std::size_t{b[8 + 8 + 8]} * (colour < 7 ? kChannels[colour] : 4);
   std::vector<char> idat;
   for (std::size_t i = 8; i + 8 <= n;) {
     const std::size_t length = be32(i);
     if (length > n - i - 8) return false; // png_chunk_past_end() refuses those
     const unsigned char* type = b + i + 4;
-    if (std::memcmp(type, "IHDR", 4) == 0 && length >= 13) {
-      w = be32(i + 8);
-      h = be32(i + 12);
-      static constexpr int kChannels[7] = {1, 0, 3, 1, 2, 0, 4}; // by colour type: grey, -, RGB, palette, grey+alpha, -, RGBA
-      const unsigned colour = b[i + 17];
-      bits = std::size_t{b[i + 16]} * (colour < 7 ? kChannels[colour] : 4);
-    } else if (std::memcmp(type, "IDAT", 4) == 0) {
+    if (std::memcmp(type, "IDAT", 4) == 0) {
       idat.insert(idat.end(), b + i + 8, b + i + 8 + length);
     } else if (std::memcmp(type, "IEND", 4) == 0) {
       break;
@@ -153,7 +152,7 @@ Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size
   if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
     return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
                  std::to_string(kMaxImageSide) + " on a side)"};
-  if (png_inflates_past_size(bytes, size))
+  if (png_inflates_past_size(bytes, size, static_cast<std::size_t>(w), static_cast<std::size_t>(h)))
     return Error{"the picture could not be decoded (a corrupt PNG: its data inflates to more than " + image_size_text(h, w) + " need)"};
   unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);
   if (!pixels) {

@@ -150,4 +150,18 @@ TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib 
   chunk(fine, "IDAT", small);
   chunk(fine, "IEND", "");
   CHECK(decode(fine).ok());
+  // A second IHDR claiming 1,073,741,824 × 1,677,721,600 pixels at 8 bytes each (the fuzz target's find:
+  // its size was once read from the last header and sized the inflate buffer at 2^63 bytes). stb_image
+  // reads the first header and refuses the second.
+  std::string second = ihdr;
+  second.replace(0, 8, std::string("\x40\x00\x00\x00\x64\x00\x00\x00", 8));
+  second[8] = 16, second[9] = 6;
+  std::string two = "\x89PNG\r\n\x1a\n";
+  chunk(two, "IHDR", ihdr);
+  chunk(two, "IHDR", second);
+  chunk(two, "IDAT", small);
+  chunk(two, "IEND", "");
+  const auto twice = decode(two);
+  REQUIRE(!twice.ok());
+  CHECK(twice.error() == "the picture could not be decoded (multiple IHDR)");
 }
