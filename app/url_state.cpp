@@ -166,13 +166,6 @@ std::string apply_author_option(AuthorOptions& o, std::string_view key, std::str
   return "unknown option " + message_excerpt(key);
 }
 
-std::string message_excerpt(std::string_view text, std::size_t max) {
-  if (text.size() <= max) return std::string(text);
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end; // not inside a UTF-8 character
-  return std::string(text.substr(0, end)) + "…";
-}
-
 void write_author_options(const AuthorOptions& o, UrlPairs& out) {
   if (!o.nav) out.emplace_back("nav", "0");
   if (o.dark) out.emplace_back("theme", "dark");

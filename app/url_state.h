@@ -4,6 +4,7 @@
 // here touches the page: the loader passes the hash in and writes the result back with replaceState().
 #pragma once
 #include <convplay/json.h>
+#include <convplay/tensor.h>
 
 #include <memory>
 #include <string>
@@ -51,10 +52,6 @@ std::string embed_snippet(std::string_view link, std::string_view scene_title, E
 AuthorOptions embed_defaults(const AuthorOptions& page);
 
 std::string join_url_pairs(const UrlPairs& pairs); // "a=1&b=x%20y" (no '#')
-
-// Text from the address or the page quoted in a message, cut to `max` bytes (at a character boundary)
-// with "…" so that a hostile 10,000-character key cannot fill the notice bar.
-std::string message_excerpt(std::string_view text, std::size_t max = 40);
 
 // The scene with this id, or nullptr and `error` = "unknown scene 'x' (known: modes, ...)".
 Scene* find_scene(const std::vector<std::unique_ptr<Scene>>& scenes, std::string_view id, std::string& error);

@@ -3,6 +3,7 @@
 // of objects, whose values are numbers, strings, booleans or null. Writing quotes strings with the same
 // library, so any bytes come out as valid JSON.
 #include <convplay/json.h>
+#include <convplay/tensor.h>
 
 #include <nlohmann/json.hpp>
 
@@ -13,14 +14,6 @@
 
 namespace convplay {
 namespace {
-
-// Text from the input, cut to about `limit` bytes (never inside a UTF-8 sequence), for messages.
-std::string excerpt(std::string_view s, size_t limit = 40) {
-  if (s.size() <= limit) return std::string(s);
-  size_t n = limit;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "…";
-}
 
 // nlohmann's what() without its prefixes ("[json.exception.parse_error.101] parse error at line 1,
 // column 5: ") and with the echoed input ("last read: '...'") kept short and ASCII (other bytes as \xNN).
@@ -45,7 +38,7 @@ std::string library_message(const std::string& what) {
       token += hex;
     }
   }
-  return std::string(m.substr(0, from)) + excerpt(token, 30) + std::string(m.substr(end));
+  return std::string(m.substr(0, from)) + message_excerpt(token, 30) + std::string(m.substr(end));
 }
 
 // The SAX events of one document, accepted only in the flat shapes. `list` null: one object; otherwise
@@ -124,7 +117,7 @@ private:
       skip_depth_ = 1;
       return true;
     }
-    return refuse((list_ ? item() + ": " : std::string()) + "'" + excerpt(key_) +
+    return refuse((list_ ? item() + ": " : std::string()) + "'" + message_excerpt(key_) +
                   "' must be a number, a string, true, false or null, not " + what);
   }
   std::string item() const { return "item " + std::to_string(list_->size() + 1); }
@@ -272,7 +265,7 @@ std::string parse_number_list(std::string_view text, std::vector<float>& out, si
     // The limit is the float's own: a value that rounds to a finite float prints back as one that parses.
     const float f = static_cast<float>(v);
     if (!decimal || end != item.c_str() + item.size() || !std::isfinite(v) || !std::isfinite(f))
-      return "'" + excerpt(item, 20) + "' is not a number";
+      return "'" + message_excerpt(item, 20) + "' is not a number";
     if (values.size() == max_count) return "more than " + std::to_string(max_count) + " numbers";
     values.push_back(f);
     i = j;

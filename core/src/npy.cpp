@@ -12,6 +12,10 @@
 namespace convplay {
 namespace {
 std::string num(int64_t v) { return std::to_string(v); }
+// What a message quotes from the header: the header may be as long as the file.
+std::string header_excerpt(std::string_view header_text) { return message_excerpt(header_text, 40); }
+std::string shape_text(const std::vector<int64_t>& shape) { return message_excerpt(shape_string(shape), 80); }
+constexpr size_t kMaxRank = 64; // NumPy's own limit (NPY_MAXDIMS)
 
 struct Header {
   std::string descr;
@@ -64,16 +68,16 @@ Expected<Header> parse_header(std::string_view bytes) {
   auto descr = dict_value(h, "descr");
   if (!descr) return Error{descr.error()};
   std::string d = *descr;
-  if (d.size() < 2 || (d.front() != '\'' && d.front() != '"')) return Error{"header's descr " + d + " is not a simple dtype"};
+  if (d.size() < 2 || (d.front() != '\'' && d.front() != '"')) return Error{"header's descr " + header_excerpt(d) + " is not a simple dtype"};
   out.descr = d.substr(1, d.size() - 2);
   auto fortran = dict_value(h, "fortran_order");
   if (!fortran) return Error{fortran.error()};
   if (*fortran == "True") out.fortran = true;
-  else if (*fortran != "False") return Error{"header's fortran_order is " + *fortran};
+  else if (*fortran != "False") return Error{"header's fortran_order is " + header_excerpt(*fortran)};
   auto shape = dict_value(h, "shape");
   if (!shape) return Error{shape.error()};
   const std::string& s = *shape;
-  if (s.size() < 2 || s.front() != '(' || s.back() != ')') return Error{"header's shape " + s + " is not a tuple"};
+  if (s.size() < 2 || s.front() != '(' || s.back() != ')') return Error{"header's shape " + header_excerpt(s) + " is not a tuple"};
   std::string body = s.substr(1, s.size() - 2);
   for (char& ch : body)
     if (ch == ',') ch = ' ';
@@ -81,7 +85,8 @@ Expected<Header> parse_header(std::string_view bytes) {
   std::string tok;
   while (in >> tok) {
     if (tok.empty() || tok.size() > 18 || tok.find_first_not_of("0123456789") != std::string::npos)
-      return Error{"header's shape " + s + " has a bad size '" + tok + "'"};
+      return Error{"header's shape " + header_excerpt(s) + " has a bad size '" + header_excerpt(tok) + "'"};
+    if (out.shape.size() == kMaxRank) return Error{"header's shape " + header_excerpt(s) + " has more than " + num(kMaxRank) + " dimensions"};
     out.shape.push_back(std::stoll(tok));
   }
   return out;
@@ -97,16 +102,16 @@ Expected<TensorOf<T>> parse_any(std::string_view bytes, bool want_int) {
   if (!want_int && (d == "<f4" || d == "<f8")) item = d == "<f4" ? 4 : 8;
   else if (want_int && d == "<i8") item = 8;
   else if (d.size() == 3 && d[0] == '>')
-    return Error{"dtype " + d + " is big-endian; only little-endian data is read"};
+    return Error{"dtype " + header_excerpt(d) + " is big-endian; only little-endian data is read"};
   else
-    return Error{"dtype " + d + (want_int ? " is not int64 ('<i8')" : " is not float32 or float64 ('<f4', '<f8')")};
+    return Error{"dtype " + header_excerpt(d) + (want_int ? " is not int64 ('<i8')" : " is not float32 or float64 ('<f4', '<f8')")};
   int64_t n = 0;
   if (!checked_numel(h->shape, n) || n > kMaxTensorElements)
-    return Error{"shape " + shape_string(h->shape) + " has more than " + num(kMaxTensorElements) + " elements"};
+    return Error{"shape " + shape_text(h->shape) + " has more than " + num(kMaxTensorElements) + " elements"};
   const size_t need = static_cast<size_t>(n) * item;
   const size_t have = bytes.size() - h->data_offset;
   if (have < need)
-    return Error{"truncated: shape " + shape_string(h->shape) + " needs " + num(static_cast<int64_t>(need)) +
+    return Error{"truncated: shape " + shape_text(h->shape) + " needs " + num(static_cast<int64_t>(need)) +
                  " data bytes, the file has " + num(static_cast<int64_t>(have))};
   TensorOf<T> t;
   t.shape = h->shape;

@@ -18,6 +18,13 @@ std::string shape_string(const std::vector<int64_t>& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
+std::string message_excerpt(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end; // not inside a UTF-8 character
+  return std::string(text.substr(0, end)) + "…";
+}
+
 Tensor zeros(std::vector<int64_t> shape) {
   int64_t n = 0;
   if (!checked_numel(shape, n)) n = 0;

@@ -78,6 +78,34 @@ TEST_CASE("npy: malformed files are errors with messages", "[npy]") {
   CHECK(read_npy("/nonexistent/x.npy").error() == "cannot open '/nonexistent/x.npy': No such file or directory");
 }
 
+TEST_CASE("npy: a refusal quotes at most a few dozen bytes of a long header", "[npy]") {
+  // Found by reading the reader for tests/fuzz/fuzz_npy.cpp: a header may be as long as the file, and every
+  // message quoted its descr, shape or shape's sizes whole.
+  std::string ones;
+  for (int i = 0; i < 4000; ++i) ones += "1, ";
+  const std::string long_descr(2000, 'x');
+  const std::string messages[] = {
+      parse_npy(header_v1("{'descr': '" + long_descr + "', 'fortran_order': False, 'shape': (2,), }")).error(),
+      parse_npy(header_v1("{'descr': '<f4', 'fortran_order': " + long_descr + ", 'shape': (2,), }")).error(),
+      parse_npy(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (" + ones.substr(0, 60 * 3) + "), }")).error(),
+      parse_npy(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (" + ones + "x), }")).error(),
+      parse_npy(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::string(500, '9') + ",), }")).error(),
+  };
+  for (const std::string& m : messages) {
+    INFO(m);
+    CHECK(!m.empty());
+    CHECK(m.size() < 250);
+  }
+  CHECK(messages[0].rfind("dtype xxx", 0) == 0);
+  CHECK(messages[3].find("has more than 64 dimensions") != std::string::npos);
+  // 64 dimensions (NumPy's own limit) are read; the message of a truncated one is cut too.
+  const std::string ones64 = ones.substr(0, 64 * 3);
+  auto t = parse_npy(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (" + ones64 + "), }") + raw<float>({7}));
+  REQUIRE(t.ok());
+  CHECK(t->shape == std::vector<int64_t>(64, 1));
+  CHECK(messages[2].rfind("truncated: shape (1, 1, 1,", 0) == 0);
+}
+
 TEST_CASE("npy: writing goes through a temporary file and fails cleanly", "[npy]") {
   const std::string path = "convplay_npy_test_out.npy"; // the working directory of the test run
   REQUIRE(write_npy(path, Tensor{{1}, {42.0f}}).empty());

@@ -5,7 +5,9 @@
 // that names the parameter and the numbers. Nothing a user can type makes the core assert or abort.
 #pragma once
 #include <cstdint>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,9 @@ bool checked_numel(const std::vector<int64_t>& shape, int64_t& out) noexcept;
 std::string shape_string(const std::vector<int64_t>& shape);
 // A zero tensor of this shape (the caller has checked the size).
 Tensor zeros(std::vector<int64_t> shape);
+// Text from a file or an address quoted in a message, cut to `max` bytes (at a character boundary) with
+// "…", so that a hostile 10,000-character header or key cannot make the message that long.
+std::string message_excerpt(std::string_view text, std::size_t max = 40);
 
 struct Error {
   std::string message;
