@@ -17,7 +17,9 @@ namespace {
 
 // nlohmann's what() without its prefixes ("[json.exception.parse_error.101] parse error at line 1,
 // column 5: ") and with the echoed input ("last read: '...'") kept short and ASCII (other bytes as \xNN).
-std::string library_message(const std::string& what) {
+// last_read is that input as the parser gives it: the text after it is not looked for, since the input
+// itself may hold "'; expected ".
+std::string library_message(const std::string& what, std::string_view last_read_text) {
   std::string_view m = what;
   if (m.substr(0, 1) == "[")
     if (size_t p = m.find("] "); p != std::string_view::npos) m.remove_prefix(p + 2);
@@ -27,8 +29,9 @@ std::string library_message(const std::string& what) {
   const size_t start = m.find(last_read);
   if (start == std::string_view::npos) return std::string(m);
   const size_t from = start + last_read.size();
-  size_t end = m.rfind("'; expected ");
-  if (end == std::string_view::npos || end < from) end = m.size() - 1; // the closing quote
+  size_t end = m.size() - 1; // the closing quote, when the message is not as expected
+  if (m.substr(from, last_read_text.size()) == last_read_text && from + last_read_text.size() < m.size())
+    end = from + last_read_text.size();
   std::string token;
   for (unsigned char c : m.substr(from, end - from)) {
     if (c < 0x80) token += static_cast<char>(c);
@@ -89,8 +92,8 @@ public:
     return true;
   }
   bool end_array() { return skipping_ ? leave_skipped() : true; }
-  bool parse_error(size_t offset, const std::string&, const nlohmann::detail::exception& e) {
-    return refuse("invalid JSON: " + library_message(e.what()) + " at offset " + std::to_string(offset));
+  bool parse_error(size_t offset, const std::string& last_token, const nlohmann::detail::exception& e) {
+    return refuse("invalid JSON: " + library_message(e.what(), last_token) + " at offset " + std::to_string(offset));
   }
 
 private:

@@ -135,6 +135,13 @@ TEST_CASE("the echo of bad input in a message stays short", "[json]") {
   const std::string e = refusal("{\"a\":\"" + std::string(10000, 'x')); // unterminated 10,000-byte string
   CHECK(e.find("invalid JSON") == 0);
   CHECK(e.size() < 200);
+  // The input may itself hold the text nlohmann puts after its echo (fuzz_json's find: the message was cut
+  // at that text, so 700 bytes of the input followed the excerpt).
+  const std::string quoted = refusal("\"x'; expected " + std::string(2000, 'y') + std::string(1, '\0'));
+  INFO(quoted);
+  CHECK(quoted.rfind("invalid JSON: syntax error while parsing value - invalid string: control character U+0000 (NUL) must be "
+                     "escaped to \\u0000; last read: '\"x'; expected yyyyyyyyyyyyyyyy…' at offset ", 0) == 0);
+  CHECK(quoted.size() < 200);
 }
 
 TEST_CASE("arrays of flat objects, e.g. the benchmark's shapes", "[json]") {
