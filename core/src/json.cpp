@@ -16,7 +16,7 @@ namespace convplay {
 namespace {
 
 // nlohmann's what() without its prefixes ("[json.exception.parse_error.101] parse error at line 1,
-// column 5: ") and with the echoed input ("last read: '...'") kept short and ASCII (other bytes as \xNN).
+// column 5: ") and with the echoed input ("last read: '...'", "number overflow parsing '...'") kept short and ASCII (other bytes as \xNN).
 // last_read is that input as the parser gives it: the text after it is not looked for, since the input
 // itself may hold "'; expected ".
 std::string library_message(const std::string& what, std::string_view last_read_text) {
@@ -25,10 +25,13 @@ std::string library_message(const std::string& what, std::string_view last_read_
     if (size_t p = m.find("] "); p != std::string_view::npos) m.remove_prefix(p + 2);
   if (m.substr(0, 19) == "parse error at line")
     if (size_t p = m.find(": "); p != std::string_view::npos) m.remove_prefix(p + 2);
-  constexpr std::string_view last_read = "; last read: '";
-  const size_t start = m.find(last_read);
-  if (start == std::string_view::npos) return std::string(m);
-  const size_t from = start + last_read.size();
+  size_t from = std::string_view::npos; // where the echoed input starts
+  for (std::string_view echo : {"; last read: '", "number overflow parsing '"})
+    if (const size_t start = m.find(echo); start != std::string_view::npos) {
+      from = start + echo.size();
+      break;
+    }
+  if (from == std::string_view::npos) return std::string(m);
   size_t end = m.size() - 1; // the closing quote, when the message is not as expected
   if (m.substr(from, last_read_text.size()) == last_read_text && from + last_read_text.size() < m.size())
     end = from + last_read_text.size();

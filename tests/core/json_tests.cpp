@@ -142,6 +142,10 @@ TEST_CASE("the echo of bad input in a message stays short", "[json]") {
   CHECK(quoted.rfind("invalid JSON: syntax error while parsing value - invalid string: control character U+0000 (NUL) must be "
                      "escaped to \\u0000; last read: '\"x'; expected yyyyyyyyyyyyyyyy…' at offset ", 0) == 0);
   CHECK(quoted.size() < 200);
+  // A number too large for a double is echoed in another message, cut the same way.
+  const std::string overflow = refusal("{\"a\": " + std::string(3000, '1') + "}");
+  CHECK(overflow == "invalid JSON: number overflow parsing '" + std::string(30, '1') + "…' at offset 3006");
+  CHECK(refusal("{\"a\": -1e999}") == "invalid JSON: number overflow parsing '-1e999' at offset 12");
 }
 
 TEST_CASE("arrays of flat objects, e.g. the benchmark's shapes", "[json]") {
