@@ -149,6 +149,11 @@ float normalized_pixel(uint8_t pixel) noexcept {
 }
 
 namespace {
+// feed_images() reserves room for all the images up to this many bytes (Fashion-MNIST's 60,000 images of
+// 28×28 are 47 MB) and grows with what arrives beyond it, so what it holds is never more than twice what
+// has arrived.
+constexpr int64_t kReservedDatasetPixels = int64_t{64} << 20;
+
 Expected<std::vector<uint8_t>> checked_labels(std::string_view bytes, int64_t classes) {
   auto a = parse_idx(bytes);
   if (!a) return Error{"labels: " + a.error()};
@@ -221,11 +226,16 @@ std::string Dataset::feed_images(std::string_view more) {
         if (dims[0] != expected_size())
           return "images: the image file has " + num(dims[0]) + " images but the label file " + num(expected_size()) +
                  " labels";
+        if (expected_size() * dims[1] * dims[2] > kMaxDatasetPixels)
+          return "images: " + num(expected_size()) + " images of " + num(dims[1]) + "×" + num(dims[2]) + " pixels are more than " +
+                 num(kMaxDatasetPixels) + " bytes";
         rows_ = dims[1];
         cols_ = dims[2];
         header_done_ = true;
         pending_.clear();
-        pixels_.reserve(static_cast<size_t>(expected_size() * rows_ * cols_));
+        // Only a size the data can have: 16 bytes of header may claim 2^20 pixels an image.
+        const int64_t total = expected_size() * rows_ * cols_;
+        if (total <= kReservedDatasetPixels) pixels_.reserve(static_cast<size_t>(total));
       }
     }
     if (!header_done_) return {};

@@ -76,6 +76,20 @@ TEST_CASE("dataset: images fed in pieces become available as they complete", "[d
   CHECK(prefix->data.size() == 2 * 784);
 }
 
+TEST_CASE("dataset: an image header claiming more pixels than a Dataset holds is refused before any memory", "[dataset]") {
+  // Found by reading feed_images() for the fuzz issue: it reserved count × rows × cols bytes when the 16
+  // header bytes arrived, so 60,000 labels and a header of 1024×1024 images asked for 63 GB at once.
+  const std::string labels = idx_bytes({60000}, std::vector<uint8_t>(60000, 1));
+  Dataset d = Dataset::from_labels(labels).value();
+  const std::string error = d.feed_images(idx_bytes({60000, 1024, 1024}, {}));
+  CHECK(error == "images: 60000 images of 1024×1024 pixels are more than 1073741824 bytes");
+  // Within the limit, a header alone takes no more than its data will (the data arrive, or never).
+  Dataset big = Dataset::from_labels(labels).value();
+  CHECK(big.feed_images(idx_bytes({60000, 128, 128}, {1, 2, 3})).empty());
+  CHECK(big.size() == 0);
+  CHECK(!big.complete());
+}
+
 TEST_CASE("dataset: normalised and shifted inputs as train_torch.py makes them", "[dataset]") {
   std::vector<uint8_t> px(28 * 28);
   for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i % 251 + 1);

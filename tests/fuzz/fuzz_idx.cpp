@@ -34,8 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (whole.ok()) {
     FUZZ_REQUIRE(prefix->dims == whole->dims && prefix->data == whole->data);
   }
-  // As an image file arriving in two pieces, after labels that agree with its count.
-  if (whole.ok() && whole->dims.size() == 3 && whole->dims[0] <= 4096) {
+  // As an image file arriving in two pieces, after labels that agree with its count (within a Dataset's size).
+  if (whole.ok() && whole->dims.size() == 3 && whole->dims[0] <= 4096 && static_cast<int64_t>(whole->data.size()) <= kMaxDatasetPixels) {
     std::string labels("\x00\x00\x08\x01", 4);
     const auto n = static_cast<uint32_t>(whole->dims[0]);
     for (int shift = 24; shift >= 0; shift -= 8) labels.push_back(static_cast<char>((n >> shift) & 0xff));

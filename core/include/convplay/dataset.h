@@ -37,6 +37,8 @@ inline constexpr float kFashionStd = 0.3530f;
 // Sizes an IDX header may give: at most this many items and this many values per item.
 inline constexpr int64_t kMaxIdxItems = int64_t{1} << 24;
 inline constexpr int64_t kMaxIdxItemValues = int64_t{1} << 20;
+// The most pixels a Dataset holds (1 GiB): a larger image file is refused at its header.
+inline constexpr int64_t kMaxDatasetPixels = int64_t{1} << 30;
 
 struct IdxArray {
   std::vector<int64_t> dims;  // from the header: items first (N, rows, cols) or (N)
