@@ -2,6 +2,7 @@
 
 #include <convplay/image.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -126,6 +127,34 @@ bool png_inflates_past_size(const unsigned char* b, std::size_t n, std::size_t w
   return got < 0 && std::strcmp(stbi_failure_reason(), "output buffer limit") == 0;
 }
 
+// Debian's stb_image copies each IDAT chunk into a buffer it allocates at the first chunk with data, so an
+// empty IDAT chunk before that one is copied to a null pointer (zero bytes, but undefined behaviour; found
+// by the fuzz target). The PNG standard allows empty IDAT chunks, so such a file is decoded without them:
+// true, with the copy in `out`, when it has one.
+bool png_without_early_empty_idat(const unsigned char* b, std::size_t n, std::vector<unsigned char>& out) {
+  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
+  std::vector<std::size_t> empty_idat; // where each such chunk starts (12 bytes long)
+  for (std::size_t i = 8; i + 8 <= n;) {
+    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
+    if (length > n - i - 8 || std::memcmp(b + i + 4, "IEND", 4) == 0) break; // png_chunk_past_end() refuses the first
+    if (std::memcmp(b + i + 4, "IDAT", 4) == 0) {
+      if (length > 0) break; // stb_image has its buffer from here on
+      empty_idat.push_back(i);
+    }
+    i += 12 + length;
+  }
+  if (empty_idat.empty()) return false;
+  out.clear();
+  std::size_t kept = 0; // input copied up to here
+  for (std::size_t at : empty_idat) {
+    out.insert(out.end(), b + kept, b + at);
+    kept = std::min(n, at + 12); // a last chunk may lack its CRC
+  }
+  out.insert(out.end(), b + kept, b + n);
+  return true;
+}
+
 // Why stb_image must not see the file, or "".
 std::string refused_before_decoding(const unsigned char* b, std::size_t n) {
   if (jpeg_has_oversized_huffman_table(b, n)) return "a corrupt JPEG: a Huffman table with more than 256 codes";
@@ -142,6 +171,11 @@ Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size
   if (!bytes || size == 0) return Error{"the file is empty"};
   if (auto why = refused_before_decoding(bytes, size); !why.empty()) // before stbi_info, which reads JPEG tables too
     return Error{"the picture could not be decoded (" + why + ")"};
+  std::vector<unsigned char> cleaned;
+  if (png_without_early_empty_idat(bytes, size, cleaned)) {
+    bytes = cleaned.data();
+    size = cleaned.size();
+  }
   int w = 0, h = 0, channels = 0;
   const int len = static_cast<int>(size);
   if (!stbi_info_from_memory(bytes, len, &w, &h, &channels))

@@ -42,6 +42,16 @@ std::vector<unsigned char> gradient(int w, int h) {
     }
   return rgb;
 }
+void be32(std::string& s, uint32_t v) {
+  for (int k = 3; k >= 0; --k) s += static_cast<char>(v >> (8 * k) & 0xFF);
+}
+// A PNG chunk: length, type, data and a zero CRC (stb_image does not check CRCs).
+void chunk(std::string& png, const char* type, const std::string& data) {
+  be32(png, static_cast<uint32_t>(data.size()));
+  png += type;
+  png += data;
+  be32(png, 0);
+}
 } // namespace
 
 TEST_CASE("decode_image: PNG exactly, JPEG and BMP as written", "[image_decode]") {
@@ -120,13 +130,6 @@ TEST_CASE("decode_image: a JPEG Huffman table with more than 256 codes is refuse
 
 TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib bomb) is refused", "[image_decode]") {
   // 1×1 RGB, its IDAT a stored zlib block of 60,000 zero bytes (the picture needs 4).
-  auto be32 = [](std::string& s, uint32_t v) { for (int k = 3; k >= 0; --k) s += static_cast<char>(v >> (8 * k) & 0xFF); };
-  auto chunk = [&](std::string& png, const char* type, const std::string& data) {
-    be32(png, static_cast<uint32_t>(data.size()));
-    png += type;
-    png += data;
-    be32(png, 0); // stb_image does not check CRCs
-  };
   std::string ihdr, idat = "\x78\x01\x01";
   be32(ihdr, 1);
   be32(ihdr, 1);
@@ -164,4 +167,33 @@ TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib 
   const auto twice = decode(two);
   REQUIRE(!twice.ok());
   CHECK(twice.error() == "the picture could not be decoded (multiple IHDR)");
+}
+
+TEST_CASE("decode_image: an empty IDAT chunk before the image data is skipped", "[image_decode]") {
+  // The fuzz target's find: Debian's stb_image copied the empty chunk to a null buffer (undefined
+  // behaviour). The standard allows empty IDAT chunks, so the picture is decoded without them.
+  std::string ihdr, data = "\x78\x01\x01"; // 1×1 RGB: a stored zlib block of its 4 bytes
+  be32(ihdr, 1);
+  be32(ihdr, 1);
+  ihdr += std::string("\x08\x02\x00\x00\x00", 5);
+  data += std::string("\x04\x00\xfb\xff", 4) + std::string("\x00\xff\x80\x00", 4);
+  be32(data, 0);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  chunk(png, "IHDR", ihdr);
+  chunk(png, "IDAT", "");
+  chunk(png, "tEXt", "a\0b");
+  chunk(png, "IDAT", "");
+  chunk(png, "IDAT", data);
+  chunk(png, "IDAT", ""); // after the data: stb_image has its buffer
+  chunk(png, "IEND", "");
+  const auto d = decode(png);
+  REQUIRE(d.ok());
+  REQUIRE(d->image.numel() == 3);
+  CHECK(d->image.data == std::vector<float>{1.0f, 128.0f / 255.0f, 0.0f});
+  // Only empty ones: no image data.
+  std::string none = "\x89PNG\r\n\x1a\n";
+  chunk(none, "IHDR", ihdr);
+  chunk(none, "IDAT", "");
+  chunk(none, "IEND", "");
+  CHECK(decode(none).error() == "the picture could not be decoded (no IDAT)");
 }
