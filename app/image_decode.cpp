@@ -95,23 +95,28 @@ bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
 
 // A "zlib bomb": Debian's stb_image inflates a PNG's image data into a buffer it keeps growing, however
 // little the header's size needs, and then ignores the rest (a 200 KB file declaring 1×1 pixels made it
-// inflate 200 MiB and succeed). True when the IDAT data inflates to more than a W×H picture of its depth
+// inflate 200 MiB and succeed). Refused when the IDAT data inflates to more than a W×H picture of its depth
 // and colour type can need (every row with its filter byte, and the 7 passes of an interlaced one).
 // w and h are stb_image's own reading of the header, after the size checks, so the buffer is at most what
 // stb_image itself would allocate; the depth and colour type are read from the same chunk, the first (a later
 // IHDR, which stb_image refuses when decoding, may claim any size).
-bool png_inflates_past_size(const unsigned char* b, std::size_t n, std::size_t w, std::size_t h) {
+// Nor can the data be too short: stb_image refuses data that inflate to fewer bytes than the pixels fill
+// ("not enough pixels"), but only after allocating room for all of them, so that a 100-byte PNG claiming
+// 7,000×7,000 16-bit RGBA pixels took 392 MB. Deflate turns a byte into at most 1032 (a 258-byte match in
+// 2 bits), which bounds what the data can fill.
+// Returns why stb_image must not decode the file's image data, or "".
+std::string png_data_refusal(const unsigned char* b, std::size_t n, std::size_t w, std::size_t h) {
   static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
+  if (n < 8 || std::memcmp(b, signature, 8) != 0) return {};
   auto be32 = [&](std::size_t i) { return std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3]; };
-  if (n < 8 + 8 + 13 || std::memcmp(b + 12, "IHDR", 4) != 0) return false; // stb_image refuses those itself
+  if (n < 8 + 8 + 13 || std::memcmp(b + 12, "IHDR", 4) != 0) return {}; // stb_image refuses those itself
   static constexpr int kChannels[7] = {1, 0, 3, 1, 2, 0, 4}; // by colour type: grey, -, RGB, palette, grey+alpha, -, RGBA
   const unsigned colour = b[8 + 8 + 9];
   const std::size_t bits = std::size_t{b[8 + 8 + 8]} * (colour < 7 ? kChannels[colour] : 4);
   std::vector<char> idat;
   for (std::size_t i = 8; i + 8 <= n;) {
     const std::size_t length = be32(i);
-    if (length > n - i - 8) return false; // png_chunk_past_end() refuses those
+    if (length > n - i - 8) return {}; // png_chunk_past_end() refuses those
     const unsigned char* type = b + i + 4;
     if (std::memcmp(type, "IDAT", 4) == 0) {
       idat.insert(idat.end(), b + i + 8, b + i + 8 + length);
@@ -120,11 +125,16 @@ bool png_inflates_past_size(const unsigned char* b, std::size_t n, std::size_t w
     }
     i += 12 + length;
   }
-  if (idat.empty() || w == 0 || h == 0 || bits == 0) return false; // stb_image refuses those itself
+  if (idat.empty() || w == 0 || h == 0 || bits == 0) return {}; // stb_image refuses those itself
+  const std::string pixels = image_size_text(static_cast<long long>(h), static_cast<long long>(w));
+  if (idat.size() * 1032 + 1024 < w * h / 8 * bits) // the fewest bytes they fill, interlaced or not
+    return "a corrupt PNG: its " + std::to_string(idat.size()) + " bytes of data cannot hold " + pixels;
   const std::size_t need = h * (1 + (w * bits + 7) / 8) + 7 * (h + 1) + 64; // the interlaced passes' filter bytes and rounding
   std::vector<char> out(need + 1);
   const int got = stbi_zlib_decode_buffer(out.data(), static_cast<int>(out.size()), idat.data(), static_cast<int>(idat.size()));
-  return got < 0 && std::strcmp(stbi_failure_reason(), "output buffer limit") == 0;
+  if (got < 0 && std::strcmp(stbi_failure_reason(), "output buffer limit") == 0)
+    return "a corrupt PNG: its data inflates to more than " + pixels + " need";
+  return {};
 }
 
 // Debian's stb_image copies each IDAT chunk into a buffer it allocates at the first chunk with data, so an
@@ -186,8 +196,8 @@ Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size
   if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
     return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
                  std::to_string(kMaxImageSide) + " on a side)"};
-  if (png_inflates_past_size(bytes, size, static_cast<std::size_t>(w), static_cast<std::size_t>(h)))
-    return Error{"the picture could not be decoded (a corrupt PNG: its data inflates to more than " + image_size_text(h, w) + " need)"};
+  if (auto why = png_data_refusal(bytes, size, static_cast<std::size_t>(w), static_cast<std::size_t>(h)); !why.empty())
+    return Error{"the picture could not be decoded (" + why + ")"};
   unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);
   if (!pixels) {
     const char* why = stbi_failure_reason();

@@ -197,3 +197,26 @@ TEST_CASE("decode_image: an empty IDAT chunk before the image data is skipped", 
   chunk(none, "IEND", "");
   CHECK(decode(none).error() == "the picture could not be decoded (no IDAT)");
 }
+
+TEST_CASE("decode_image: a PNG whose data are too short to fill its pixels is refused before stb_image allocates them", "[image_decode]") {
+  // 7,000×7,000 16-bit RGBA (392 MB raw) in a 60-byte file: stb_image allocated the 392 MB, then found
+  // "not enough pixels". Deflate's 1032:1 at most means 17 bytes fill at most 18 KB.
+  std::string ihdr, data = "\x78\x01\x01";
+  be32(ihdr, 7000);
+  be32(ihdr, 7000);
+  ihdr += std::string("\x10\x06\x00\x00\x00", 5);
+  data += std::string("\x04\x00\xfb\xff", 4) + std::string(4, '\0');
+  be32(data, 0);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  chunk(png, "IHDR", ihdr);
+  chunk(png, "IDAT", data);
+  chunk(png, "IEND", "");
+  CHECK(decode(png).error() == "the picture could not be decoded (a corrupt PNG: its 15 bytes of data cannot hold 7000×7000 pixels)");
+  // Data as compressible as deflate allows pass the check: 2,000×2,000 grey zeros, written by stb_image_write.
+  std::string file;
+  const std::vector<unsigned char> zeros(2000 * 2000, 0);
+  REQUIRE(stbi_write_png_to_func(append, &file, 2000, 2000, 1, zeros.data(), 2000));
+  const auto d = decode(file);
+  REQUIRE(d.ok());
+  CHECK(d->source_w == 2000);
+}
