@@ -249,11 +249,11 @@ void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, cons
 
 // grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
 // when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
-// by the shapes alone; a chunk's images are one GEMM whose inner dimension runs over their pixels in
-// order (several GEMMs added in order where their im2col would pass kGemmImageFloats), then the
-// chunks are added in order.
+// by the shapes alone (one chunk with one_part); a chunk's images are one GEMM whose inner dimension
+// runs over their pixels in order (several GEMMs added in order where their im2col would pass
+// kGemmImageFloats), then the chunks are added in order.
 void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* x,
-                          const float* gy, float* gw, ThreadPool* pool) {
+                          const float* gy, float* gw, bool one_part, ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
   // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
   const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
@@ -261,7 +261,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
   const bool direct = d.M <= kDirectMaxFilters;
   const bool transposed = !direct && cost_t < cost;
   const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
-  const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
+  const int64_t wanted = one_part ? 1 : std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
   const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
   const int64_t image_floats = transposed ? k.packed_a_size(CKK, P) : k.packed_b_size(P, CKK);
   const int64_t per_gemm = std::clamp(kGemmImageFloats / image_floats, int64_t{1}, per_chunk);
@@ -447,7 +447,8 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
   reshape(out.weight, w.shape, false);
-  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
+  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.one_part,
+                       o.pool);
   if (o.input_gradient) {
     reshape(out.input, x.shape, false);
     conv_input_gradient(d, *kernel, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);

@@ -96,21 +96,23 @@ void check_conv(const Pools& pools, const Tensor& x, const Tensor& w, bool with_
   auto want = convplay::conv2d_backward(x, w, with_bias, gy, p);
   auto scale = convplay::conv2d_backward(absolute(x), absolute(w), with_bias, absolute(gy), p);
   REQUIRE(want.ok());
-  convplay::ConvGradients first;
-  for (const auto& pool : pools) {
-    INFO("workers " << pool->workers() << " isa '" << isa << "'");
-    auto g = convplay::conv2d_backward_fast(x, w, with_bias, gy, p, {pool.get(), isa});
-    REQUIRE(g.ok());
-    check_scaled("grad_input", g->input, want->input, scale->input);
-    check_scaled("grad_weight", g->weight, want->weight, scale->weight);
-    check_scaled("grad_bias", g->bias, want->bias, scale->bias);
-    if (pool == pools.front()) {
-      first = *g;
-      continue;
+  for (bool one_part : {false, true}) { // the weight gradient's images split for threads, or as one part
+    convplay::ConvGradients first;
+    for (const auto& pool : pools) {
+      INFO("workers " << pool->workers() << " isa '" << isa << "' one_part " << one_part);
+      auto g = convplay::conv2d_backward_fast(x, w, with_bias, gy, p, {pool.get(), isa, true, one_part});
+      REQUIRE(g.ok());
+      check_scaled("grad_input", g->input, want->input, scale->input);
+      check_scaled("grad_weight", g->weight, want->weight, scale->weight);
+      check_scaled("grad_bias", g->bias, want->bias, scale->bias);
+      if (pool == pools.front()) {
+        first = *g;
+        continue;
+      }
+      check_same_bits("grad_input", g->input, first.input);
+      check_same_bits("grad_weight", g->weight, first.weight);
+      check_same_bits("grad_bias", g->bias, first.bias);
     }
-    check_same_bits("grad_input", g->input, first.input);
-    check_same_bits("grad_weight", g->weight, first.weight);
-    check_same_bits("grad_bias", g->bias, first.bias);
   }
 }
 
