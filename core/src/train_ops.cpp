@@ -306,10 +306,32 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
     }
 }
 
+// The columns of several images' output gradients side by side, packed as the GEMM's B operand:
+// B (M × count·P) with B[m][i·P + p] = GY_{n0+i}[m][p], in column panels of NR (zero past the last).
+void pack_images_b(const float* gy, int64_t M, int64_t P, int64_t count, int64_t nr, float* dst) {
+  const int64_t cols = count * P, panels = (cols + nr - 1) / nr;
+  for (int64_t q = 0; q < panels; ++q)
+    for (int64_t j = 0; j < nr; ++j) {
+      const int64_t x = q * nr + j;
+      float* d = dst + q * M * nr + j;
+      if (x >= cols) {
+        for (int64_t m = 0; m < M; ++m) d[m * nr] = 0.0f;
+        continue;
+      }
+      const float* src = gy + (x / P) * M * P + x % P;
+      for (int64_t m = 0; m < M; ++m) d[m * nr] = src[m * P];
+    }
+}
+
+// Images whose GEMM columns (CKK × P each) fit this many floats side by side are one GEMM (fewer,
+// fuller tiles than one per image); the col2im then reads them in place.
+constexpr int64_t kDgradColumnFloats = int64_t{1} << 16;
+
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
 // pixel; the col2im kernel (kernels/conv2d_dgrad_f32.h) sums them under each input pixel, taps in
-// order, and writes every element of gx. Images in parallel (or, with few images, the tiles and
-// channels of one image).
+// order, and writes every element of gx. A group of images is one GEMM over their columns side by
+// side (each element of C the same multiply-adds as in a GEMM of its own image: the grouping changes
+// no bits). Groups in parallel (or, with few groups, the tiles and channels of one group).
 void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* w,
                          const float* gy, float* gx, ThreadPool* pool) {
   const auto& dk = kernels::isa_or_best(kernels::conv2d_dgrad_config(), isa);
@@ -317,21 +339,27 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::stri
   const int64_t tail = d.W + d.pl + L; // read past the last tap's columns by the masked lanes
   if (macs < kParallelMacs) pool = nullptr;
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
-  ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
+  const int64_t per = std::clamp(kDgradColumnFloats / (CKK * P), int64_t{1}, std::max<int64_t>(1, d.N / threads));
+  const int64_t groups = (d.N + per - 1) / per;
+  ThreadPool* outer = groups >= 2 * threads ? pool : nullptr;
   ThreadPool* inner = outer ? nullptr : pool;
   float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
   k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
   float* masks = scratch(Slot::Masks, kernels::conv2d_dgrad_blocks(d.W, L) * d.KW * L);
   kernels::conv2d_dgrad_masks(d.W, d.OW, d.KW, d.pl, L, masks);
-  parallel_for(outer, d.N, [&](int64_t n) {
-    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, P));
-    float* cols = scratch(Slot::Columns, CKK * P + tail);
-    std::fill(cols + CKK * P, cols + CKK * P + tail, 0.0f);
-    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb, inner);
-    k.run_tiles(wt, pb, nullptr, cols, P, CKK, P, d.M, inner);
-    parallel_for(inner, d.C, [&](int64_t c) {
-      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * P, masks, gx + (n * d.C + c) * d.H * d.W,
-                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl};
+  parallel_for(outer, groups, [&](int64_t g) {
+    const int64_t n0 = g * per, count = std::min(per, d.N - n0), width = count * P;
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, width));
+    float* cols = scratch(Slot::Columns, CKK * width + tail);
+    std::fill(cols + CKK * width, cols + CKK * width + tail, 0.0f);
+    if (count == 1) k.pack_b(gy + n0 * d.M * P, P, false, d.M, P, pb, inner);
+    else pack_images_b(gy + n0 * d.M * P, d.M, P, count, k.nr(), pb);
+    k.run_tiles(wt, pb, nullptr, cols, width, CKK, width, d.M, inner);
+    parallel_for(inner, count * d.C, [&](int64_t ic) {
+      const int64_t i = ic / d.C, c = ic % d.C;
+      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * width + i * P, masks,
+                                          gx + ((n0 + i) * d.C + c) * d.H * d.W,
+                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl, width};
       dk.kernels.run(args);
     });
   });

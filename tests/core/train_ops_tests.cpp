@@ -283,3 +283,36 @@ TEST_CASE("train ops: bad shapes are errors, other configurations run the refere
   REQUIRE(dg.ok());
   CHECK(dg->input.data.empty());
 }
+
+// The input gradient runs several images as one GEMM over their columns side by side: each image's
+// gradient must have the bits of a call on that image alone, for every instruction set.
+TEST_CASE("conv2d_backward_fast input gradient of a batch has the bits of each image's own", "[train_ops]") {
+  std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
+  std::mt19937 rng = convplay::test::seeded_rng(0x7a47, 0);
+  struct Case { std::vector<int64_t> x, w; int64_t pad; };
+  const Case cases[] = {{{9, 6, 14, 14}, {16, 6, 5, 5}, 0}, // LeNet-5's conv2: groups of 4 images and one
+                        {{7, 2, 9, 11}, {5, 2, 3, 3}, 1},
+                        {{5, 3, 6, 5}, {4, 3, 2, 4}, 2}};
+  for (const std::string& isa : isas)
+    for (const Case& c : cases) {
+      INFO("isa '" << isa << "' x " << convplay::shape_string(c.x) << " w " << convplay::shape_string(c.w));
+      const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
+      Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w);
+      Tensor gy = conv_grad_output(rng, x, w, p);
+      auto all = convplay::conv2d_backward_fast(x, w, false, gy, p, {nullptr, isa});
+      REQUIRE(all.ok());
+      const int64_t xs = x.numel() / c.x[0], gs = gy.numel() / c.x[0];
+      for (int64_t n = 0; n < c.x[0]; ++n) {
+        Tensor xn, gyn;
+        xn.shape = {1, c.x[1], c.x[2], c.x[3]};
+        xn.data.assign(x.data.begin() + n * xs, x.data.begin() + (n + 1) * xs);
+        gyn.shape = {1, gy.shape[1], gy.shape[2], gy.shape[3]};
+        gyn.data.assign(gy.data.begin() + n * gs, gy.data.begin() + (n + 1) * gs);
+        auto one = convplay::conv2d_backward_fast(xn, w, false, gyn, p, {nullptr, isa});
+        REQUIRE(one.ok());
+        INFO("image " << n);
+        REQUIRE(std::memcmp(one->input.data.data(), all->input.data.data() + n * xs,
+                            static_cast<size_t>(xs) * sizeof(float)) == 0);
+      }
+    }
+}
