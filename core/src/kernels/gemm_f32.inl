@@ -15,6 +15,8 @@ namespace {
 // The first R rows (R ≤ MR) and first VB vectors (VB ≤ NB) of an MR × NB-vector tile: a ragged last
 // block or panel computes only the rows and vectors C has. Each element is the same chain of
 // multiply-adds (bias, then k in order) whichever R and VB compute it.
+// The loops over rows and vectors are unrolled before the compiler places the accumulators: rolled,
+// GCC 12 kept them in memory too and stored all of them at every k.
 template <class S, int MR, int NB, int R, int VB>
 inline void gemm_f32_tile_part(const GemmArgs& a, int64_t block, int64_t panel) {
   using V = typename S::V;
@@ -22,28 +24,38 @@ inline void gemm_f32_tile_part(const GemmArgs& a, int64_t block, int64_t panel) 
   const int64_t m0 = block * MR, n0 = panel * NR;
   const int cols = static_cast<int>(std::min<int64_t>(NR, a.N - n0));
   V acc[R][VB];
+  #pragma GCC unroll 16
   for (int m = 0; m < R; ++m) {
     const V init = a.bias ? S::splat(a.bias + m0 + m) : S::zero();
+    #pragma GCC unroll 16
     for (int j = 0; j < VB; ++j) acc[m][j] = init;
   }
-  const float* ap = a.a + block * a.K * MR;
-  const float* bp = a.b + panel * a.K * NR;
-  for (int64_t k = 0; k < a.K; ++k) {
+  const int64_t K = a.K;
+  const float* ap = a.a + block * K * MR;
+  const float* bp = a.b + panel * K * NR;
+  for (int64_t k = 0; k < K; ++k) {
     V bv[VB];
+    #pragma GCC unroll 16
     for (int j = 0; j < VB; ++j) bv[j] = S::load(bp + j * L);
+    #pragma GCC unroll 16
     for (int m = 0; m < R; ++m) {
       const V av = S::splat(ap + m);
+      #pragma GCC unroll 16
       for (int j = 0; j < VB; ++j) acc[m][j] = S::madd(acc[m][j], av, bv[j]);
     }
     ap += MR;
     bp += NR;
   }
   if (cols == VB * L) {
+    #pragma GCC unroll 16
     for (int m = 0; m < R; ++m)
+      #pragma GCC unroll 16
       for (int j = 0; j < VB; ++j) S::store(a.c + (m0 + m) * a.ldc + n0 + j * L, acc[m][j]);
   } else {
     float tmp[VB * L];
+    #pragma GCC unroll 16
     for (int m = 0; m < R; ++m) {
+      #pragma GCC unroll 16
       for (int j = 0; j < VB; ++j) S::store(tmp + j * L, acc[m][j]);
       std::copy(tmp, tmp + cols, a.c + (m0 + m) * a.ldc + n0);
     }
