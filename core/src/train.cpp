@@ -695,7 +695,7 @@ std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* 
     }
     case LayerKind::Conv: {
       ConvGradients r{std::move(gx), std::move(L.w.chunk[chunk]), std::move(L.b.chunk[chunk])};
-      e = conv2d_backward_fast_into(x, L.w.value, true, *g, L.conv, r, TrainOpsOptions{nullptr, "", L.need_input_grad});
+      e = conv2d_backward_fast_into(x, L.w.value, true, *g, L.conv, r, TrainOpsOptions{nullptr, "", L.need_input_grad, true});
       gx = std::move(r.input);
       L.w.chunk[chunk] = std::move(r.weight);
       L.b.chunk[chunk] = std::move(r.bias);

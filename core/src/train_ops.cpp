@@ -249,11 +249,11 @@ void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, cons
 
 // grad_w (M × CKK) = Σ_n GY_n (M × P) · im2col(x_n)ᵀ (P × CKK), or its transpose im2col(x_n) · GY_nᵀ
 // when the tiles waste less that way (few filters on a wide tile). The images are split into chunks
-// by the shapes alone; a chunk's images are one GEMM whose inner dimension runs over their pixels in
-// order (several GEMMs added in order where their im2col would pass kGemmImageFloats), then the
-// chunks are added in order.
+// by the shapes alone (one chunk with one_part); a chunk's images are one GEMM whose inner dimension
+// runs over their pixels in order (several GEMMs added in order where their im2col would pass
+// kGemmImageFloats), then the chunks are added in order.
 void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* x,
-                          const float* gy, float* gw, ThreadPool* pool) {
+                          const float* gy, float* gw, bool one_part, ThreadPool* pool) {
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
   // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
   const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
@@ -261,7 +261,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
   const bool direct = d.M <= kDirectMaxFilters;
   const bool transposed = !direct && cost_t < cost;
   const int64_t rows = transposed ? CKK : d.M, cols = transposed ? d.M : CKK; // of the GEMM's C
-  const int64_t wanted = std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
+  const int64_t wanted = one_part ? 1 : std::clamp(macs / kChunkMacs, int64_t{1}, std::min(d.N, kMaxWeightChunks));
   const int64_t per_chunk = (d.N + wanted - 1) / wanted, chunks = (d.N + per_chunk - 1) / per_chunk;
   const int64_t image_floats = transposed ? k.packed_a_size(CKK, P) : k.packed_b_size(P, CKK);
   const int64_t per_gemm = std::clamp(kGemmImageFloats / image_floats, int64_t{1}, per_chunk);
@@ -306,10 +306,32 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
     }
 }
 
+// The columns of several images' output gradients side by side, packed as the GEMM's B operand:
+// B (M × count·P) with B[m][i·P + p] = GY_{n0+i}[m][p], in column panels of NR (zero past the last).
+void pack_images_b(const float* gy, int64_t M, int64_t P, int64_t count, int64_t nr, float* dst) {
+  const int64_t cols = count * P, panels = (cols + nr - 1) / nr;
+  for (int64_t q = 0; q < panels; ++q)
+    for (int64_t j = 0; j < nr; ++j) {
+      const int64_t x = q * nr + j;
+      float* d = dst + q * M * nr + j;
+      if (x >= cols) {
+        for (int64_t m = 0; m < M; ++m) d[m * nr] = 0.0f;
+        continue;
+      }
+      const float* src = gy + (x / P) * M * P + x % P;
+      for (int64_t m = 0; m < M; ++m) d[m * nr] = src[m * P];
+    }
+}
+
+// Images whose GEMM columns (CKK × P each) fit this many floats side by side are one GEMM (fewer,
+// fuller tiles than one per image); the col2im then reads them in place.
+constexpr int64_t kDgradColumnFloats = int64_t{1} << 16;
+
 // grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
 // pixel; the col2im kernel (kernels/conv2d_dgrad_f32.h) sums them under each input pixel, taps in
-// order, and writes every element of gx. Images in parallel (or, with few images, the tiles and
-// channels of one image).
+// order, and writes every element of gx. A group of images is one GEMM over their columns side by
+// side (each element of C the same multiply-adds as in a GEMM of its own image: the grouping changes
+// no bits). Groups in parallel (or, with few groups, the tiles and channels of one group).
 void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* w,
                          const float* gy, float* gx, ThreadPool* pool) {
   const auto& dk = kernels::isa_or_best(kernels::conv2d_dgrad_config(), isa);
@@ -317,21 +339,27 @@ void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::stri
   const int64_t tail = d.W + d.pl + L; // read past the last tap's columns by the masked lanes
   if (macs < kParallelMacs) pool = nullptr;
   const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
-  ThreadPool* outer = d.N >= 2 * threads ? pool : nullptr;
+  const int64_t per = std::clamp(kDgradColumnFloats / (CKK * P), int64_t{1}, std::max<int64_t>(1, d.N / threads));
+  const int64_t groups = (d.N + per - 1) / per;
+  ThreadPool* outer = groups >= 2 * threads ? pool : nullptr;
   ThreadPool* inner = outer ? nullptr : pool;
   float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
   k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
   float* masks = scratch(Slot::Masks, kernels::conv2d_dgrad_blocks(d.W, L) * d.KW * L);
   kernels::conv2d_dgrad_masks(d.W, d.OW, d.KW, d.pl, L, masks);
-  parallel_for(outer, d.N, [&](int64_t n) {
-    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, P));
-    float* cols = scratch(Slot::Columns, CKK * P + tail);
-    std::fill(cols + CKK * P, cols + CKK * P + tail, 0.0f);
-    k.pack_b(gy + n * d.M * P, P, false, d.M, P, pb, inner);
-    k.run_tiles(wt, pb, nullptr, cols, P, CKK, P, d.M, inner);
-    parallel_for(inner, d.C, [&](int64_t c) {
-      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * P, masks, gx + (n * d.C + c) * d.H * d.W,
-                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl};
+  parallel_for(outer, groups, [&](int64_t g) {
+    const int64_t n0 = g * per, count = std::min(per, d.N - n0), width = count * P;
+    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, width));
+    float* cols = scratch(Slot::Columns, CKK * width + tail);
+    std::fill(cols + CKK * width, cols + CKK * width + tail, 0.0f);
+    if (count == 1) k.pack_b(gy + n0 * d.M * P, P, false, d.M, P, pb, inner);
+    else pack_images_b(gy + n0 * d.M * P, d.M, P, count, k.nr(), pb);
+    k.run_tiles(wt, pb, nullptr, cols, width, CKK, width, d.M, inner);
+    parallel_for(inner, count * d.C, [&](int64_t ic) {
+      const int64_t i = ic / d.C, c = ic % d.C;
+      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * width + i * P, masks,
+                                          gx + ((n0 + i) * d.C + c) * d.H * d.W,
+                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl, width};
       dk.kernels.run(args);
     });
   });
@@ -447,7 +475,8 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
   reshape(out.weight, w.shape, false);
-  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.pool);
+  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.one_part,
+                       o.pool);
   if (o.input_gradient) {
     reshape(out.input, x.shape, false);
     conv_input_gradient(d, *kernel, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);

@@ -172,3 +172,35 @@ TEST_CASE("gemm refuses bad arguments with a message", "[gemm]") {
   CHECK(!convplay::gemm({2, 2, 2}, nullptr, 2, b.data(), 2, nullptr, c.data(), 2, nullptr).empty());
   CHECK(!convplay::GemmKernel::for_isa("nonesuch").ok());
 }
+
+// A ragged last block or panel runs only the rows and vectors C has: each element must have the bits
+// it gets inside full tiles (the same multiply-adds in the same order), so C's first rows and columns
+// do not depend on M or N.
+TEST_CASE("gemm ragged tiles give the bits of full tiles", "[gemm]") {
+  std::mt19937 rng = convplay::test::seeded_rng(0x6e35, 0);
+  using convplay::test::uniform;
+  for (const std::string& isa : convplay::GemmKernel::instruction_sets()) {
+    auto k = convplay::GemmKernel::for_isa(isa);
+    REQUIRE(k.ok());
+    const int64_t big_m = 2 * k->mr(), big_n = 2 * k->nr();
+    for (int trial = 0; trial < 20; ++trial) {
+      GemmSpec big{big_m, big_n, uniform(rng, 1, 30), false, false, static_cast<GemmBias>(trial % 3), isa};
+      Operands o = make_operands(rng, big);
+      std::vector<float> full(static_cast<size_t>(big_m * o.ldc));
+      const float* bias = big.bias == GemmBias::None ? nullptr : o.bias.data();
+      REQUIRE(convplay::gemm(big, o.a.data(), o.lda, o.b.data(), o.ldb, bias, full.data(), o.ldc, nullptr).empty());
+      GemmSpec small = big;
+      small.M = uniform(rng, 2, big_m);
+      small.N = uniform(rng, 2, big_n);
+      std::vector<float> part(static_cast<size_t>(small.M * o.ldc));
+      REQUIRE(convplay::gemm(small, o.a.data(), o.lda, o.b.data(), o.ldb, bias, part.data(), o.ldc, nullptr).empty());
+      INFO(describe(o) << " as M " << small.M << " N " << small.N);
+      for (int64_t m = 0; m < small.M; ++m)
+        for (int64_t n = 0; n < small.N; ++n) {
+          INFO("row " << m << " column " << n);
+          REQUIRE(std::memcmp(&part[static_cast<size_t>(m * o.ldc + n)], &full[static_cast<size_t>(m * o.ldc + n)],
+                              sizeof(float)) == 0);
+        }
+    }
+  }
+}

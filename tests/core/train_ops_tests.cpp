@@ -96,21 +96,23 @@ void check_conv(const Pools& pools, const Tensor& x, const Tensor& w, bool with_
   auto want = convplay::conv2d_backward(x, w, with_bias, gy, p);
   auto scale = convplay::conv2d_backward(absolute(x), absolute(w), with_bias, absolute(gy), p);
   REQUIRE(want.ok());
-  convplay::ConvGradients first;
-  for (const auto& pool : pools) {
-    INFO("workers " << pool->workers() << " isa '" << isa << "'");
-    auto g = convplay::conv2d_backward_fast(x, w, with_bias, gy, p, {pool.get(), isa});
-    REQUIRE(g.ok());
-    check_scaled("grad_input", g->input, want->input, scale->input);
-    check_scaled("grad_weight", g->weight, want->weight, scale->weight);
-    check_scaled("grad_bias", g->bias, want->bias, scale->bias);
-    if (pool == pools.front()) {
-      first = *g;
-      continue;
+  for (bool one_part : {false, true}) { // the weight gradient's images split for threads, or as one part
+    convplay::ConvGradients first;
+    for (const auto& pool : pools) {
+      INFO("workers " << pool->workers() << " isa '" << isa << "' one_part " << one_part);
+      auto g = convplay::conv2d_backward_fast(x, w, with_bias, gy, p, {pool.get(), isa, true, one_part});
+      REQUIRE(g.ok());
+      check_scaled("grad_input", g->input, want->input, scale->input);
+      check_scaled("grad_weight", g->weight, want->weight, scale->weight);
+      check_scaled("grad_bias", g->bias, want->bias, scale->bias);
+      if (pool == pools.front()) {
+        first = *g;
+        continue;
+      }
+      check_same_bits("grad_input", g->input, first.input);
+      check_same_bits("grad_weight", g->weight, first.weight);
+      check_same_bits("grad_bias", g->bias, first.bias);
     }
-    check_same_bits("grad_input", g->input, first.input);
-    check_same_bits("grad_weight", g->weight, first.weight);
-    check_same_bits("grad_bias", g->bias, first.bias);
   }
 }
 
@@ -280,4 +282,37 @@ TEST_CASE("train ops: bad shapes are errors, other configurations run the refere
   auto dg = convplay::dense_backward_fast(dx, dw, true, random_tensor(rng, {5, 3}), no_input);
   REQUIRE(dg.ok());
   CHECK(dg->input.data.empty());
+}
+
+// The input gradient runs several images as one GEMM over their columns side by side: each image's
+// gradient must have the bits of a call on that image alone, for every instruction set.
+TEST_CASE("conv2d_backward_fast input gradient of a batch has the bits of each image's own", "[train_ops]") {
+  std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
+  std::mt19937 rng = convplay::test::seeded_rng(0x7a47, 0);
+  struct Case { std::vector<int64_t> x, w; int64_t pad; };
+  const Case cases[] = {{{9, 6, 14, 14}, {16, 6, 5, 5}, 0}, // LeNet-5's conv2: groups of 4 images and one
+                        {{7, 2, 9, 11}, {5, 2, 3, 3}, 1},
+                        {{5, 3, 6, 5}, {4, 3, 2, 4}, 2}};
+  for (const std::string& isa : isas)
+    for (const Case& c : cases) {
+      INFO("isa '" << isa << "' x " << convplay::shape_string(c.x) << " w " << convplay::shape_string(c.w));
+      const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
+      Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w);
+      Tensor gy = conv_grad_output(rng, x, w, p);
+      auto all = convplay::conv2d_backward_fast(x, w, false, gy, p, {nullptr, isa});
+      REQUIRE(all.ok());
+      const int64_t xs = x.numel() / c.x[0], gs = gy.numel() / c.x[0];
+      for (int64_t n = 0; n < c.x[0]; ++n) {
+        Tensor xn, gyn;
+        xn.shape = {1, c.x[1], c.x[2], c.x[3]};
+        xn.data.assign(x.data.begin() + n * xs, x.data.begin() + (n + 1) * xs);
+        gyn.shape = {1, gy.shape[1], gy.shape[2], gy.shape[3]};
+        gyn.data.assign(gy.data.begin() + n * gs, gy.data.begin() + (n + 1) * gs);
+        auto one = convplay::conv2d_backward_fast(xn, w, false, gyn, p, {nullptr, isa});
+        REQUIRE(one.ok());
+        INFO("image " << n);
+        REQUIRE(std::memcmp(one->input.data.data(), all->input.data.data() + n * xs,
+                            static_cast<size_t>(xs) * sizeof(float)) == 0);
+      }
+    }
 }

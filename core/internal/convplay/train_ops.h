@@ -36,6 +36,10 @@ struct TrainOpsOptions {
   ThreadPool* pool = nullptr;  // null: the calling thread only
   std::string isa;             // "" = the best GEMM kernels here; else one of GemmKernel::instruction_sets()
   bool input_gradient = true;  // false: skip grad_input (a network's first layer), left empty
+  // conv weight gradient: true sums all images as one part (a caller that runs the pass on one thread,
+  // a training chunk); false splits them into parts fixed by the shapes, for threads to share (the
+  // same bits for any pool, not those of one part).
+  bool one_part = false;
 };
 
 // dense() of layers.h: x (N, IN) or (IN), w (OUT, IN), bias (OUT) or null.

@@ -2,7 +2,7 @@
 //
 // The GEMM wᵀ·GY gives, for input channel c, one row of P = OH·OW floats per tap (kh, kw): the tap's
 // contribution at each output pixel. The input gradient is their sum under each input pixel:
-//   gx[ih][iw] = Σ_{kh, kw in order} cols[(kh·KW + kw)·P + (ih + pt − kh)·OW + (iw + pl − kw)]
+//   gx[ih][iw] = Σ_{kh, kw in order} cols[(kh·KW + kw)·ld + (ih + pt − kh)·OW + (iw + pl − kw)]  (ld ≥ P)
 // over the taps whose output pixel (ih + pt − kh, iw + pl − kw) lies in the output. One call writes
 // one channel's H × W plane, a vector of input columns at a time, the sum in registers: each tap's
 // row is loaded at the vector's shifted position and the lanes whose output column lies outside the
@@ -21,6 +21,7 @@ struct Conv2dDgradArgs {
   const float* masks = nullptr; // blocks × KW vectors of lane masks (all bits set or clear), from conv2d_dgrad_masks
   float* gx = nullptr;          // H × W
   int64_t H = 0, W = 0, OH = 0, OW = 0, KH = 0, KW = 0, pt = 0, pl = 0;
+  int64_t ld = 0; // floats from one tap's row of cols to the next (0: P; more where images lie side by side)
 };
 using Conv2dDgradKernel = void (*)(const Conv2dDgradArgs& args);
 

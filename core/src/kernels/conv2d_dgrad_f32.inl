@@ -14,7 +14,7 @@ template <class S>
 inline void conv2d_dgrad_f32(const Conv2dDgradArgs& a) {
   using V = typename S::V;
   constexpr int L = S::L;
-  const int64_t P = a.OH * a.OW, blocks = conv2d_dgrad_blocks(a.W, L);
+  const int64_t P = a.ld > 0 ? a.ld : a.OH * a.OW, blocks = conv2d_dgrad_blocks(a.W, L); // P: the row stride of cols
   for (int64_t ih = 0; ih < a.H; ++ih) {
     // The taps whose output row ih + pt − kh lies in [0, OH).
     const int64_t kh_lo = std::max<int64_t>(0, ih + a.pt - a.OH + 1), kh_hi = std::min<int64_t>(a.KH, ih + a.pt + 1);

@@ -9,6 +9,8 @@
 namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
 namespace {
+// The loops over a tile's rows, taps and vectors have fixed counts and are unrolled (the ragged
+// edge's stores included) so that the accumulators live in registers only (gemm_f32.inl says why).
 
 template <class S, int MB, int JB>
 inline void conv2d_wgrad_f32(const Conv2dWgradArgs& a) {
@@ -21,24 +23,34 @@ inline void conv2d_wgrad_f32(const Conv2dWgradArgs& a) {
       const float* g[MB];
       const float* xs[JB];
       float* s[MB][JB];
+      #pragma GCC unroll 16
       for (int m = 0; m < MB; ++m) g[m] = a.gy + (m0 + std::min(m, rows - 1)) * a.Q;
+      #pragma GCC unroll 16
       for (int j = 0; j < JB; ++j) xs[j] = a.x + a.off[j0 + std::min(j, taps - 1)];
       V acc[MB][JB];
+      #pragma GCC unroll 16
       for (int m = 0; m < MB; ++m)
+        #pragma GCC unroll 16
         for (int j = 0; j < JB; ++j) {
           s[m][j] = a.sums + ((m0 + std::min(m, rows - 1)) * a.J + j0 + std::min(j, taps - 1)) * L;
           acc[m][j] = S::load(s[m][j]);
         }
       for (int64_t q = 0; q < a.Q; q += L) {
         V xv[JB];
+        #pragma GCC unroll 16
         for (int j = 0; j < JB; ++j) xv[j] = S::load(xs[j] + q);
+        #pragma GCC unroll 16
         for (int m = 0; m < MB; ++m) {
           const V gv = S::load(g[m] + q);
+          #pragma GCC unroll 16
           for (int j = 0; j < JB; ++j) acc[m][j] = S::madd(acc[m][j], gv, xv[j]);
         }
       }
-      for (int m = 0; m < rows; ++m)
-        for (int j = 0; j < taps; ++j) S::store(s[m][j], acc[m][j]);
+      #pragma GCC unroll 16
+      for (int m = 0; m < MB; ++m)
+        #pragma GCC unroll 16
+        for (int j = 0; j < JB; ++j)
+          if (m < rows && j < taps) S::store(s[m][j], acc[m][j]);
     }
 }
 
@@ -56,14 +68,18 @@ inline void conv2d_wgrad_filters_f32(const Conv2dWgradFilterArgs& a) {
       int64_t col[MV];
       const float* xs[JB];
       float* s[JB];
+      #pragma GCC unroll 16
       for (int v = 0; v < MV; ++v) col[v] = (v0 + std::min(v, vs - 1)) * L;
+      #pragma GCC unroll 16
       for (int j = 0; j < JB; ++j) {
         const int64_t jj = j0 + std::min(j, taps - 1);
         xs[j] = a.x + a.off[jj];
         s[j] = a.sums + jj * a.MP;
       }
       V acc[JB][MV];
+      #pragma GCC unroll 16
       for (int j = 0; j < JB; ++j)
+        #pragma GCC unroll 16
         for (int v = 0; v < MV; ++v) acc[j][v] = S::load(s[j] + col[v]);
       const float* g = a.gyt;
       for (int64_t oh = 0; oh < a.OH; ++oh) {
@@ -75,16 +91,22 @@ inline void conv2d_wgrad_filters_f32(const Conv2dWgradFilterArgs& a) {
 #endif
         for (int64_t ow = 0; ow < a.OW; ++ow) {
           V gv[MV];
+          #pragma GCC unroll 16
           for (int v = 0; v < MV; ++v) gv[v] = S::load(g + col[v]);
+          #pragma GCC unroll 16
           for (int j = 0; j < JB; ++j) {
             const V xv = S::splat(xs[j] + row + ow);
+            #pragma GCC unroll 16
             for (int v = 0; v < MV; ++v) acc[j][v] = S::madd(acc[j][v], gv[v], xv);
           }
           g += a.MP;
         }
       }
-      for (int j = 0; j < taps; ++j)
-        for (int v = 0; v < vs; ++v) S::store(s[j] + col[v], acc[j][v]);
+      #pragma GCC unroll 16
+      for (int j = 0; j < JB; ++j)
+        #pragma GCC unroll 16
+        for (int v = 0; v < MV; ++v)
+          if (j < taps && v < vs) S::store(s[j] + col[v], acc[j][v]);
     }
 }
 

@@ -6,6 +6,8 @@
 //   B packed in column panels of NR:  b[panel][k][j]   = B[k][panel·NR + j]  (zero columns past N)
 //   so the tile reads both operands front to back. Register tile: MR rows × NB vectors of S::L
 //   columns (NR = NB·L); k runs 0..K-1 in order, so a tile's result does not depend on threads.
+//   A ragged last block or panel multiplies only the rows and vectors of C it covers (the same
+//   multiply-adds per element as a full tile: C's bits do not depend on M or N).
 // GEMV  y[r] = bias[r / bias_div] + Σ_k A[r][k]·x[k] for rows [r0, r1), A row-major with stride lda:
 //   four rows at a time, SIMD along k; the vector lanes are summed in a fixed order.
 #pragma once

@@ -5,45 +5,82 @@
 #include "simd.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
 namespace {
 
-template <class S, int MR, int NB>
-inline void gemm_f32_tile(const GemmArgs& a, int64_t block, int64_t panel) {
+// The first R rows (R ≤ MR) and first VB vectors (VB ≤ NB) of an MR × NB-vector tile: a ragged last
+// block or panel computes only the rows and vectors C has. Each element is the same chain of
+// multiply-adds (bias, then k in order) whichever R and VB compute it.
+// The loops over rows and vectors are unrolled before the compiler places the accumulators: rolled,
+// GCC 12 kept them in memory too and stored all of them at every k.
+template <class S, int MR, int NB, int R, int VB>
+inline void gemm_f32_tile_part(const GemmArgs& a, int64_t block, int64_t panel) {
   using V = typename S::V;
   constexpr int L = S::L, NR = NB * L;
   const int64_t m0 = block * MR, n0 = panel * NR;
-  const int rows = static_cast<int>(std::min<int64_t>(MR, a.M - m0));
   const int cols = static_cast<int>(std::min<int64_t>(NR, a.N - n0));
-  V acc[MR][NB];
-  for (int m = 0; m < MR; ++m) {
-    const V init = a.bias ? S::splat(a.bias + m0 + std::min(m, rows - 1)) : S::zero();
-    for (int j = 0; j < NB; ++j) acc[m][j] = init;
+  V acc[R][VB];
+  #pragma GCC unroll 16
+  for (int m = 0; m < R; ++m) {
+    const V init = a.bias ? S::splat(a.bias + m0 + m) : S::zero();
+    #pragma GCC unroll 16
+    for (int j = 0; j < VB; ++j) acc[m][j] = init;
   }
-  const float* ap = a.a + block * a.K * MR;
-  const float* bp = a.b + panel * a.K * NR;
-  for (int64_t k = 0; k < a.K; ++k) {
-    V bv[NB];
-    for (int j = 0; j < NB; ++j) bv[j] = S::load(bp + j * L);
-    for (int m = 0; m < MR; ++m) {
+  const int64_t K = a.K;
+  const float* ap = a.a + block * K * MR;
+  const float* bp = a.b + panel * K * NR;
+  for (int64_t k = 0; k < K; ++k) {
+    V bv[VB];
+    #pragma GCC unroll 16
+    for (int j = 0; j < VB; ++j) bv[j] = S::load(bp + j * L);
+    #pragma GCC unroll 16
+    for (int m = 0; m < R; ++m) {
       const V av = S::splat(ap + m);
-      for (int j = 0; j < NB; ++j) acc[m][j] = S::madd(acc[m][j], av, bv[j]);
+      #pragma GCC unroll 16
+      for (int j = 0; j < VB; ++j) acc[m][j] = S::madd(acc[m][j], av, bv[j]);
     }
     ap += MR;
     bp += NR;
   }
-  if (cols == NR) {
-    for (int m = 0; m < rows; ++m)
-      for (int j = 0; j < NB; ++j) S::store(a.c + (m0 + m) * a.ldc + n0 + j * L, acc[m][j]);
+  if (cols == VB * L) {
+    #pragma GCC unroll 16
+    for (int m = 0; m < R; ++m)
+      #pragma GCC unroll 16
+      for (int j = 0; j < VB; ++j) S::store(a.c + (m0 + m) * a.ldc + n0 + j * L, acc[m][j]);
   } else {
-    float tmp[NR];
-    for (int m = 0; m < rows; ++m) {
-      for (int j = 0; j < NB; ++j) S::store(tmp + j * L, acc[m][j]);
+    float tmp[VB * L];
+    #pragma GCC unroll 16
+    for (int m = 0; m < R; ++m) {
+      #pragma GCC unroll 16
+      for (int j = 0; j < VB; ++j) S::store(tmp + j * L, acc[m][j]);
       std::copy(tmp, tmp + cols, a.c + (m0 + m) * a.ldc + n0);
     }
   }
+}
+
+template <class S, int MR, int NB, int R, int... VB>
+constexpr void fill_tile_row(GemmTileKernel* row, std::integer_sequence<int, VB...>) {
+  ((row[VB] = gemm_f32_tile_part<S, MR, NB, R, VB + 1>), ...);
+}
+template <class S, int MR, int NB, int... R>
+constexpr std::array<std::array<GemmTileKernel, NB>, MR> tile_parts(std::integer_sequence<int, R...>) {
+  std::array<std::array<GemmTileKernel, NB>, MR> t{};
+  (fill_tile_row<S, MR, NB, R + 1>(t[R].data(), std::make_integer_sequence<int, NB>{}), ...);
+  return t;
+}
+
+// One tile: the part for the rows and vectors of C it covers.
+template <class S, int MR, int NB>
+inline void gemm_f32_tile(const GemmArgs& a, int64_t block, int64_t panel) {
+  static constexpr auto parts = tile_parts<S, MR, NB>(std::make_integer_sequence<int, MR>{});
+  constexpr int64_t L = S::L;
+  const int64_t rows = std::min<int64_t>(MR, a.M - block * MR);
+  const int64_t vectors = (std::min<int64_t>(NB * L, a.N - panel * NB * L) + L - 1) / L;
+  parts[static_cast<size_t>(rows - 1)][static_cast<size_t>(vectors - 1)](a, block, panel);
 }
 
 // Sum of the lanes, lowest first (a fixed order: the same bits on every run).
