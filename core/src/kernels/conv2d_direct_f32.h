@@ -24,6 +24,7 @@ struct Conv2dDirectArgs {
   int64_t C = 0, Hp = 0, Wp = 0, M = 0, KH = 0, KW = 0, OH = 0, OW = 0; // C, M: of one group; Wp: row pitch
   int64_t SH = 1;                    // row stride
   int64_t x_image = 0, y_image = 0;  // floats per image of the whole input and output (all groups)
+  bool stream = false;               // row kernels: output vectors at 64-byte boundaries bypass the caches (where the wrapper can)
 };
 
 using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t oh);

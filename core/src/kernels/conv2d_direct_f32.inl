@@ -19,6 +19,16 @@ template <int N, class F> inline void unroll(F&& f) {
   [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(std::make_integer_sequence<int, N>{});
 }
 
+// One output vector of a row tile: streamed past the caches where the plan asks for it (an output far
+// larger than them, so writing it without first reading its cache lines saves memory traffic) and the
+// wrapper can, at aligned addresses; the row kernel fences the streamed stores when it ends.
+template <class S> inline void store_output(const Conv2dDirectArgs& a, float* p, typename S::V v) {
+  if constexpr (requires { S::store_stream(p, v); }) {
+    if (a.stream && (reinterpret_cast<uintptr_t>(p) & 63) == 0) return S::store_stream(p, v);
+  }
+  S::store(p, v);
+}
+
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
 // kernel width at compile time (1, 3, 5, 7: the inner loop unrolls); 0 reads it from the arguments.
 // UNIT: column stride 1, tap kw reads at kw (a constant); else at a.kw_offset[kw] (SW phases).
@@ -59,7 +69,7 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
       for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
   } else {
     unroll<MB * NB>([&](auto k) {
-      if (k / NB < channels) S::store(y_rows[k / NB] + ow + k % NB * L, acc[k / NB][k % NB]);
+      if (k / NB < channels) store_output<S>(a, y_rows[k / NB] + ow + k % NB * L, acc[k / NB][k % NB]);
     });
   }
 }
@@ -97,6 +107,9 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
       ow = a.OW;
     }
     for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1, KWC, UNIT>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  }
+  if constexpr (requires { S::fence_streams(); }) {
+    if (a.stream) S::fence_streams();
   }
 }
 

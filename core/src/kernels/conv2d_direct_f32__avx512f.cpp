@@ -6,17 +6,19 @@ CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 8, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 6, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 4, 2)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 1, 4)
-// Channel-vectorised: 8 pixels × 2 vectors of 16 channels (32 or more filters), 12 × 1 for 16 (LeNet
-// conv2's 16 filters, 10 columns); stored through a 16×16 transpose. Speeds on the row tiles' scale,
-// from CIFAR 3->64 (28 columns) at one thread on the loaded 2-core EPYC (min of 300 samples): 8 × 2
-// 0.0446 ms, 12 × 1 0.047, 8×2 row tiles 0.0467.
+// Channel-vectorised: 12 pixels × 2 vectors of 16 channels (32 or more filters; 24 accumulators +
+// 2 weight vectors + the splat), 12 × 1 for 16 (LeNet conv2's 16 filters, 10 columns); stored through
+// a 16×16 transpose. CIFAR 3->64 (28 columns) at one thread on the loaded 2-core EPYC (min of 40
+// samples, ms): 12 × 2 0.0315, 14 × 2 0.0318, 6 × 4 0.0326, 8 × 2 0.0410, 8×2 row tiles 0.0412.
+// Speed 0.75 (as the 8 × 2 had): higher, it would take wide rows from the row tiles too (VGG conv1_1,
+// 224 columns: 0.84 ms in 8×2 row tiles, 2.2 in 8 × 2 pixel tiles, whose stores reach 64 planes).
 CONVPLAY_DEFINE_CONV2D_PIXELS(avx512f, SimdAvx512, 12, 1)
-CONVPLAY_DEFINE_CONV2D_PIXELS(avx512f, SimdAvx512, 8, 2)
+CONVPLAY_DEFINE_CONV2D_PIXELS(avx512f, SimdAvx512, 12, 2)
 namespace convplay::kernels {
 Conv2dDirectKernels conv2d_direct_f32_kernels__avx512f() {
   return {{CONVPLAY_CONV2D_TILE(avx512f, 8, 2, 1.0), CONVPLAY_CONV2D_TILE(avx512f, 6, 2, 0.95),
            CONVPLAY_CONV2D_TILE(avx512f, 4, 2, 0.8), CONVPLAY_CONV2D_TILE(avx512f, 1, 4, 0.4)}, 4,
-          {CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 8, 2, 16, 0.75), CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 12, 1, 16, 0.7)}, 2};
+          {CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 12, 2, 16, 0.75), CONVPLAY_CONV2D_PIXEL_TILE(avx512f, 12, 1, 16, 0.7)}, 2};
 }
 } // namespace convplay::kernels
 #endif

@@ -2,7 +2,8 @@
 // store (all but AVX-512 also add / sub / mul / bit_and / store_interleaved and transpose4 or
 // store_transposed4, for the Winograd transforms, the channel-vectorised tiles and col2im's lane
 // masks; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
-// pooling; AVX-512 store_masked and transpose16, for its channel-vectorised tiles) and compiled per
+// pooling; AVX-512 store_masked and transpose16, for its channel-vectorised tiles, and store_stream /
+// fence_streams, for outputs far larger than the caches) and compiled per
 // target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
@@ -162,6 +163,8 @@ struct SimdAvx512 {
   static V splat(const float* p) { return _mm512_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm512_fmadd_ps(a, b, acc); }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static void store_stream(float* p, V v) { _mm512_stream_ps(p, v); } // p 64-byte aligned; past the caches
+  static void fence_streams() { _mm_sfence(); }                         // streamed stores visible before what follows
   using Mask = __mmask16;
   static void store_masked(float* p, Mask k, V v) { _mm512_mask_storeu_ps(p, k, v); } // lanes in k only
   // Rows r[0..16) become the columns (channel-vectorised tiles store NCHW): 4×4 transposes in each
