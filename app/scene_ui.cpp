@@ -45,6 +45,32 @@ void note_clipped(std::string what) {
 }
 } // namespace
 
+float draw_fitted_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& text, float right, const char* what) {
+  right = std::min(right, ImGui::GetWindowDrawList()->GetClipRectMax().x);
+  const float room = right - pos.x;
+  std::string shown = text;
+  float width = ImGui::CalcTextSize(shown.c_str()).x;
+  if (width > room + 0.5f) {
+    const char* ellipsis = "\xE2\x80\xA6"; // "…"
+    while (!shown.empty() && width > room + 0.5f) { // drop the last UTF-8 character
+      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+      if (!shown.empty()) shown.pop_back();
+      width = ImGui::CalcTextSize((shown + ellipsis).c_str()).x;
+    }
+    if (shown.empty() || width > room + 0.5f) {
+      note_clipped(std::string(what) + " '" + text + "'");
+      shown = text;
+      width = ImGui::CalcTextSize(shown.c_str()).x;
+    } else {
+      shown += ellipsis;
+      if (ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + width, pos.y + ImGui::GetTextLineHeight())))
+        ImGui::SetTooltip("%s", text.c_str());
+    }
+  }
+  dl->AddText(pos, color, shown.c_str());
+  return width;
+}
+
 const Scene* find_app_scene(std::string_view id) {
   if (g_scenes)
     for (const auto& s : *g_scenes)

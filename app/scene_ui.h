@@ -74,6 +74,10 @@ float combo_width(const std::vector<std::string>& choices); // px, the arrow inc
 void fit_next_combo(const std::vector<std::string>& choices, const char* label);
 // ImGui::BeginCombo; a `preview` wider than the combo's frame counts as clipped in the layout report.
 bool begin_combo(const char* label, const char* preview);
+// Draws `text` at `pos` into `dl`, ending by `right` (screen px) and by the window's clip rectangle: a longer
+// text is shortened with "…" and its full text shown as a tooltip while the mouse is over it. Text that still
+// does not fit counts as clipped in the layout report (as `what`). Returns the drawn width (px).
+float draw_fitted_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& text, float right, const char* what);
 // A combo showing `shown` (one name per choice), fitted as fit_next_combo; true when the student picked
 // a choice (then `index` is it).
 bool fitted_combo(const char* label, int& index, const std::vector<std::string>& shown);
