@@ -42,3 +42,12 @@ foreach(size 1280x800 800x520 600x400)
     message(FATAL_ERROR "scene ${SCENE} at ${size}: ${clipped} item(s) cut by their own width: ${items} (see ${shot})")
   endif()
 endforeach()
+# An idle scene draws its textures once: more frames of the same maps upload nothing more
+# (state().texture_uploads counts TensorView textures drawn from values).
+string(JSON uploads_5 GET "${state}" texture_uploads)
+app_print_state(later "scene ${SCENE}, 30 frames" --scene ${SCENE} --frames 30 --print-state)
+string(JSON uploads_30 GET "${later}" texture_uploads)
+if(SCENE STREQUAL "features" AND NOT uploads_30 EQUAL uploads_5)
+  message(FATAL_ERROR "scene ${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30 (idle: no more)")
+endif()
+message("${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30")
