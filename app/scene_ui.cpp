@@ -451,6 +451,8 @@ void layout_report_end_frame() {
 void layout_report_text_overflow() {
   // Lines of text (items without an id, which the hooks do not see) widen the window's content.
   const ImGuiWindow* w = ImGui::GetCurrentWindow();
+  g_layout.scene_min = w->Pos;
+  g_layout.scene_max = ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y);
   if (w->Flags & ImGuiWindowFlags_HorizontalScrollbar) return;
   const float over = w->DC.CursorMaxPos.x - w->InnerClipRect.Max.x;
   if (over > kCutTolerance && over > g_layout.overflow) {
@@ -466,9 +468,13 @@ std::string layout_report_json() {
   char picture[96];
   std::snprintf(picture, sizeof picture, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.picture_min.x),
                 static_cast<double>(r.picture_min.y), static_cast<double>(r.picture_max.x), static_cast<double>(r.picture_max.y));
+  char scene[96];
+  std::snprintf(scene, sizeof scene, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.scene_min.x),
+                static_cast<double>(r.scene_min.y), static_cast<double>(r.scene_max.x), static_cast<double>(r.scene_max.y));
   JsonWriter w;
   w.field("stacked", r.stacked)
       .raw_field("picture", picture)
+      .raw_field("scene", scene)
       .field("controls", r.controls)
       .field("right_most", std::round(static_cast<double>(r.right_most)))
       .field("overflow", std::round(static_cast<double>(r.overflow)))
