@@ -262,6 +262,7 @@ std::string App::state_json() const {
       .field("hash", url_hash())
       .field("editing", editing_)
       .field("share_copied", share_copied_line())
+      .field("texture_uploads", tensor_view_uploads())
       .raw_field("layout", layout_report_json());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
@@ -275,7 +276,7 @@ std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
-                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied",
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied", "texture_uploads",
                                                           "title", "description", "layout", "parameters"};
   JsonObject in;
   std::string error;

@@ -45,6 +45,32 @@ void note_clipped(std::string what) {
 }
 } // namespace
 
+float draw_fitted_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& text, float right, const char* what) {
+  right = std::min(right, ImGui::GetWindowDrawList()->GetClipRectMax().x);
+  const float room = right - pos.x;
+  std::string shown = text;
+  float width = ImGui::CalcTextSize(shown.c_str()).x;
+  if (width > room + 0.5f) {
+    const char* ellipsis = "\xE2\x80\xA6"; // "…"
+    while (!shown.empty() && width > room + 0.5f) { // drop the last UTF-8 character
+      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+      if (!shown.empty()) shown.pop_back();
+      width = ImGui::CalcTextSize((shown + ellipsis).c_str()).x;
+    }
+    if (shown.empty() || width > room + 0.5f) {
+      note_clipped(std::string(what) + " '" + text + "'");
+      shown = text;
+      width = ImGui::CalcTextSize(shown.c_str()).x;
+    } else {
+      shown += ellipsis;
+      if (ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + width, pos.y + ImGui::GetTextLineHeight())))
+        ImGui::SetTooltip("%s", text.c_str());
+    }
+  }
+  dl->AddText(pos, color, shown.c_str());
+  return width;
+}
+
 const Scene* find_app_scene(std::string_view id) {
   if (g_scenes)
     for (const auto& s : *g_scenes)
@@ -425,6 +451,8 @@ void layout_report_end_frame() {
 void layout_report_text_overflow() {
   // Lines of text (items without an id, which the hooks do not see) widen the window's content.
   const ImGuiWindow* w = ImGui::GetCurrentWindow();
+  g_layout.scene_min = w->Pos;
+  g_layout.scene_max = ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y);
   if (w->Flags & ImGuiWindowFlags_HorizontalScrollbar) return;
   const float over = w->DC.CursorMaxPos.x - w->InnerClipRect.Max.x;
   if (over > kCutTolerance && over > g_layout.overflow) {
@@ -440,9 +468,13 @@ std::string layout_report_json() {
   char picture[96];
   std::snprintf(picture, sizeof picture, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.picture_min.x),
                 static_cast<double>(r.picture_min.y), static_cast<double>(r.picture_max.x), static_cast<double>(r.picture_max.y));
+  char scene[96];
+  std::snprintf(scene, sizeof scene, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(r.scene_min.x),
+                static_cast<double>(r.scene_min.y), static_cast<double>(r.scene_max.x), static_cast<double>(r.scene_max.y));
   JsonWriter w;
   w.field("stacked", r.stacked)
       .raw_field("picture", picture)
+      .raw_field("scene", scene)
       .field("controls", r.controls)
       .field("right_most", std::round(static_cast<double>(r.right_most)))
       .field("overflow", std::round(static_cast<double>(r.overflow)))

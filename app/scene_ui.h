@@ -74,6 +74,10 @@ float combo_width(const std::vector<std::string>& choices); // px, the arrow inc
 void fit_next_combo(const std::vector<std::string>& choices, const char* label);
 // ImGui::BeginCombo; a `preview` wider than the combo's frame counts as clipped in the layout report.
 bool begin_combo(const char* label, const char* preview);
+// Draws `text` at `pos` into `dl`, ending by `right` (screen px) and by the window's clip rectangle: a longer
+// text is shortened with "…" and its full text shown as a tooltip while the mouse is over it. Text that still
+// does not fit counts as clipped in the layout report (as `what`). Returns the drawn width (px).
+float draw_fitted_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const std::string& text, float right, const char* what);
 // A combo showing `shown` (one name per choice), fitted as fit_next_combo; true when the student picked
 // a choice (then `index` is it).
 bool fitted_combo(const char* label, int& index, const std::vector<std::string>& shown);
@@ -140,14 +144,15 @@ struct LayoutReport {
   std::vector<LayoutTarget> targets;       // every keyboard-navigable item of the frame, in drawing order
   // Content cut by its own container rather than by the window: a combo whose choice does not fit its
   // frame, a table column whose content is wider than the column (the table's or a cell's clip).
+  ImVec2 scene_min{0, 0}, scene_max{0, 0}; // the scene's window, right of (or below) the scene list (screen px)
   int clipped = 0;
   std::vector<std::string> clipped_items; // what: "combo 'padding'", "table column 2 'LeNet-5' (12 px) in scene_1A2B"
 };
 void layout_report_begin_frame(); // at the start of a frame (the App)
-void layout_report_text_overflow(); // inside the scene's window, after it is drawn: lines of text past its edge
+void layout_report_text_overflow(); // inside the scene's window, after it is drawn: lines of text past its edge, its rectangle
 void layout_report_end_frame();     // after the frame's windows, before ImGui::Render: the tables' columns
 const LayoutReport& layout_report();
-// {"stacked":…,"picture":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…,
+// {"stacked":…,"picture":[x0,y0,x1,y1],"scene":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…,
 //  "focus":{"id":…,"label":…,"rect":[x0,y0,x1,y1]},"clipped":…,"clipped_items":[…],
 //  "targets":[{"id":…,"label":…,"key":…,"rect":[x0,y0,x1,y1],"tab":…,"visible":…},…]}
 std::string layout_report_json();

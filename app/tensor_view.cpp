@@ -100,7 +100,13 @@ void TensorView::set(const std::vector<float>& values, int rows, int cols, Color
   dirty_ = true;
 }
 
+namespace {
+long long g_uploads = 0;
+}
+long long tensor_view_uploads() { return g_uploads; }
+
 void TensorView::render_texture() {
+  ++g_uploads;
   const int cell_px = std::clamp(1024 / std::max(rows_, cols_), 1, 32);
   const int w = cols_ * cell_px, h = rows_ * cell_px;
   if (generation_ != gl_generation()) { // the context was lost: the old ids name nothing

@@ -11,6 +11,7 @@ namespace convplay::app {
 
 bool tensor_views_init(const char* glsl_version); // with a current GL context; false if shaders fail
 void tensor_views_release(); // the shared shader and quad go (a lost context); tensor_views_init again after
+long long tensor_view_uploads(); // textures drawn from a TensorView's values since the start (state().texture_uploads)
 
 enum class ColorMap { Sequential, Diverging };
 

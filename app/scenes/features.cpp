@@ -246,6 +246,8 @@ private:
   TensorView input_;
   std::array<TensorView, kMaxMaps> map_views_, kernel_views_;
   mutable Result cache_;          // the maps shown: the last ones computed
+  mutable uint64_t cache_version_ = 0; // counts the results put in cache_
+  uint64_t views_version_ = 0;         // cache_version_ that the views below were last set from (0: none)
   mutable Params cache_params_;
   mutable int cache_generation_ = -1;
   mutable std::shared_ptr<MapsJob> job_; // the next maps, being computed in the background
@@ -267,6 +269,7 @@ const Result& FeaturesScene::result() const {
   key.map = key.row = key.col = 0; // the selection does not change the maps
   if (job_ && job_->done.load(std::memory_order_acquire)) { // the background's maps are in
     cache_ = std::move(job_->r);
+    ++cache_version_;
     cache_params_ = job_params_;
     cache_generation_ = job_generation_;
     job_.reset();
@@ -342,6 +345,7 @@ const Result& FeaturesScene::result() const {
   }
   slices_.reset(); // these maps come at once, in this frame
   cache_ = std::move(r);
+  ++cache_version_;
   cache_params_ = key;
   cache_generation_ = image_generation();
   return cache_;
@@ -435,15 +439,17 @@ void FeaturesScene::draw_maps(const Result& r) {
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2.0f;
   const float in_w = std::clamp(avail * 0.24f, 120.0f, 260.0f);
   const int plane_out = r.oh * r.ow;
+  const bool fresh = views_version_ != cache_version_; // new maps: copy them into the views (each uploads once)
+  views_version_ = cache_version_;
   // Input on the left
   ImGui::BeginGroup();
   ImGui::Text("input x: %d×%d×%d", r.h, r.w_, q.channels);
   CellHover in_hover;
   if (q.channels == 3) {
-    photo_.set(r.x);
+    if (fresh) photo_.set(r.x);
     in_hover = photo_.draw(ImVec2(in_w, in_w));
   } else {
-    input_.set(std::vector<float>(r.x.data.begin(), r.x.data.end()), r.h, r.w_, ColorMap::Sequential);
+    if (fresh) input_.set(std::vector<float>(r.x.data.begin(), r.x.data.end()), r.h, r.w_, ColorMap::Sequential);
     in_hover = input_.draw(ImVec2(in_w, in_w), 36.0f);
   }
   ImGui::EndGroup();
@@ -455,14 +461,16 @@ void FeaturesScene::draw_maps(const Result& r) {
   int hovered_map = -1;
   CellHover map_hover;
   const size_t per = static_cast<size_t>(q.channels * q.k * q.k);
-  for (int m = 0; m < q.maps; ++m) {
-    const std::vector<float> map(r.y.data.begin() + static_cast<std::ptrdiff_t>(m) * plane_out,
-                                 r.y.data.begin() + static_cast<std::ptrdiff_t>(m + 1) * plane_out);
-    map_views_[static_cast<size_t>(m)].set(map, r.oh, r.ow, q.act == 0 || q.act == 3 ? ColorMap::Diverging : ColorMap::Sequential);
-    // The kernel's first slice (grey) or its luminance-summed slices (colour) as a K×K grid
-    std::vector<float> kernel(static_cast<size_t>(q.k * q.k), 0.0f);
-    for (size_t i = 0; i < per; ++i) kernel[i % kernel.size()] += r.w.data[static_cast<size_t>(m) * per + i];
-    kernel_views_[static_cast<size_t>(m)].set(kernel, q.k, q.k, ColorMap::Diverging);
+  if (fresh) {
+    for (int m = 0; m < q.maps; ++m) {
+      const std::vector<float> map(r.y.data.begin() + static_cast<std::ptrdiff_t>(m) * plane_out,
+                                   r.y.data.begin() + static_cast<std::ptrdiff_t>(m + 1) * plane_out);
+      map_views_[static_cast<size_t>(m)].set(map, r.oh, r.ow, q.act == 0 || q.act == 3 ? ColorMap::Diverging : ColorMap::Sequential);
+      // The kernel's first slice (grey) or its luminance-summed slices (colour) as a K×K grid
+      std::vector<float> kernel(static_cast<size_t>(q.k * q.k), 0.0f);
+      for (size_t i = 0; i < per; ++i) kernel[i % kernel.size()] += r.w.data[static_cast<size_t>(m) * per + i];
+      kernel_views_[static_cast<size_t>(m)].set(kernel, q.k, q.k, ColorMap::Diverging);
+    }
   }
   if (p_.view == 0) {
     const int per_row = std::clamp(static_cast<int>(right / 170.0f), 1, 4);

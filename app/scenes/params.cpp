@@ -152,12 +152,15 @@ void ParamsScene::draw_chart(const LayerCounts& c) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float height = 4 * (bar_h + gap);
+  // Every `every`-th grid line is labelled, so that labels stay at least a space apart at any width.
+  const float step = width / static_cast<float>(decades), label_room = ImGui::CalcTextSize("10^19 ").x;
+  const int every = std::max(1, static_cast<int>(std::ceil(label_room / step)));
   for (int d = 0; d <= decades; ++d) { // grid lines at 10^d
     const float x = origin.x + label_w + width * static_cast<float>(d) / static_cast<float>(decades);
     dl->AddLine(ImVec2(x, origin.y), ImVec2(x, origin.y + height), IM_COL32(200, 200, 200, 255));
     char buf[16];
     std::snprintf(buf, sizeof buf, "10^%d", d);
-    if (d % std::max(1, decades / 8) == 0) dl->AddText(ImVec2(x - 10, origin.y + height + 2), IM_COL32(120, 120, 120, 255), buf);
+    if (d % every == 0) dl->AddText(ImVec2(x - 10, origin.y + height + 2), IM_COL32(120, 120, 120, 255), buf);
   }
   for (int i = 0; i < 4; ++i) {
     const Bar& b = bars[i];

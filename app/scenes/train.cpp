@@ -165,15 +165,22 @@ void draw_curves(const char* id, const std::vector<Series>& series, float x_lo, 
     const ImVec2 q = map(mark_x, y_lo);
     dl->AddLine(ImVec2(q.x, a.y), ImVec2(q.x, b.y), IM_COL32(230, 80, 20, 160), 2.0f);
   }
-  float legend_x = a.x + 6;
+  // The legend runs along the plot's top and wraps to a new row before an entry that would pass its right
+  // edge; a label longer than a whole row is shortened (its full name in a tooltip).
+  const float row_h = ImGui::GetTextLineHeight() + 2, legend_left = a.x + 6, legend_right = b.x - 4;
+  float legend_x = legend_left, legend_y = a.y + 3;
   for (const Series& s : series) {
     std::vector<ImVec2> pts;
     for (size_t i = 0; i < s.ys.size() && i < s.xs.size(); ++i) pts.push_back(map(s.xs[i], s.ys[i]));
     if (pts.size() == 1) dl->AddCircleFilled(pts[0], 3.0f, s.color);
     else if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, 2.0f);
-    dl->AddRectFilled(ImVec2(legend_x, a.y + 6), ImVec2(legend_x + 10, a.y + 16), s.color);
-    dl->AddText(ImVec2(legend_x + 14, a.y + 3), ImGui::GetColorU32(ImGuiCol_Text), s.label.c_str());
-    legend_x += 24 + ImGui::CalcTextSize(s.label.c_str()).x;
+    if (legend_x > legend_left && legend_x + 14 + ImGui::CalcTextSize(s.label.c_str()).x > legend_right) {
+      legend_x = legend_left;
+      legend_y += row_h;
+    }
+    dl->AddRectFilled(ImVec2(legend_x, legend_y + 3), ImVec2(legend_x + 10, legend_y + 13), s.color);
+    legend_x += 24 + draw_fitted_text(dl, ImVec2(legend_x + 14, legend_y), ImGui::GetColorU32(ImGuiCol_Text), s.label,
+                                      legend_right, "legend");
   }
   ImGui::PopID();
 }

@@ -29,3 +29,25 @@ message("${out}${err}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the picture of ${SCENE} is blank in ${OUT}")
 endif()
+# At the app's own size and the Share menu's embed sizes, nothing is cut by its own container: a combo's
+# choice, a table column's content, a plot's legend (state().layout.clipped, what the browser layout test
+# checks in the page).
+foreach(size 1280x800 800x520 600x400)
+  string(REPLACE ".png" "-${size}.png" shot "${OUT}")
+  app_print_state(sized "scene ${SCENE} at ${size}" --url "#scene=${SCENE}&nav=0" --size ${size} --frames 8
+                  --screenshot ${shot} --print-state)
+  string(JSON clipped GET "${sized}" layout clipped)
+  if(NOT clipped EQUAL 0)
+    string(JSON items GET "${sized}" layout clipped_items)
+    message(FATAL_ERROR "scene ${SCENE} at ${size}: ${clipped} item(s) cut by their own width: ${items} (see ${shot})")
+  endif()
+endforeach()
+# An idle scene draws its textures once: more frames of the same maps upload nothing more
+# (state().texture_uploads counts TensorView textures drawn from values).
+string(JSON uploads_5 GET "${state}" texture_uploads)
+app_print_state(later "scene ${SCENE}, 30 frames" --scene ${SCENE} --frames 30 --print-state)
+string(JSON uploads_30 GET "${later}" texture_uploads)
+if(SCENE STREQUAL "features" AND NOT uploads_30 EQUAL uploads_5)
+  message(FATAL_ERROR "scene ${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30 (idle: no more)")
+endif()
+message("${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30")

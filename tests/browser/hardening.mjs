@@ -149,7 +149,8 @@ export async function contextLossChecks(browser, base, check, artifacts) {
   await ready(page);
   await page.mouse.move(5, 690); // a corner with nothing to hover, for the same picture twice
   await page.waitForTimeout(1500); // the sample picture is fetched
-  const clip = { x: 240, y: 0, width: 860, height: 700 };
+  const [x0, y0, x1, y1] = (await page.evaluate(() => window.convplay.state())).layout.scene; // CSS px at ratio 1
+  const clip = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
   const s0 = await regionStats(browser, page, path.join(artifacts, 'browser-context-before.png'), clip);
   const before = await page.evaluate(() => window.convplay.state());
   const warningsBefore = log.warnings.length;

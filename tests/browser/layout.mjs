@@ -1,13 +1,12 @@
 // Layouts for every size (issue 16): at 1280×800, the Share menu's 800×520 and 600×400, in every scene,
 // the app's own layout report (state().layout, from ImGui's item rectangles) says that no control reaches
-// past the visible part of its window and that the picture starts on the first screen, and at the embed
-// sizes that no combo's choice or table column's content is cut by its own width; at 600 px wide the
+// past the visible part of its window, that the picture starts on the first screen and that no combo's
+// choice, table column's content or plot legend is cut by its own width; at 600 px wide the
 // scene list is a menu, and the Share menu's embed code has nav=0 and says "Copied" after a copy.
 import path from 'node:path';
 import { ready } from './embed.mjs';
 
 const SIZES = [[1280, 800], [800, 520], [600, 400]];
-const CLIPPED_SIZES = ['800x520', '600x400']; // the embed sizes
 const SHOTS = { '800x520': ['modes', 'features', 'color'], '600x400': ['modes', 'pooling', 'architecture', 'train'] };
 
 // state() once the scene has drawn a few frames after a change (its layout report is the last frame's).
@@ -41,9 +40,9 @@ export async function layoutChecks(browser, base, check, artifacts) {
     check(`layout ${size}: every scene reports its layout`, missing.length === 0, missing.join(', '));
     check(`layout ${size}: no control right of the window's edge in any scene`, cut.length === 0, cut.join('; '));
     check(`layout ${size}: the picture starts on the first screen in every scene`, late.length === 0, late.join('; '));
-    if (CLIPPED_SIZES.includes(size)) // combos as wide as their longest choice, table columns as wide as their content
-      check(`layout ${size}: no combo or table column cut by its own width in any scene (state().layout.clipped = 0)`,
-            clipped.length === 0, clipped.join('; '));
+    // combos as wide as their longest choice, table columns as wide as their content, legends that wrap
+    check(`layout ${size}: no combo, table column or legend cut by its own width in any scene (state().layout.clipped = 0)`,
+          clipped.length === 0, clipped.join('; '));
     if (width < 900) {
       // With the scene list asked for, a narrow window shows it as a menu: the picture keeps the width.
       await page.goto('about:blank');
