@@ -19,6 +19,16 @@ template <int N, class F> inline void unroll(F&& f) {
   [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(std::make_integer_sequence<int, N>{});
 }
 
+// Every tile sums at least one tap (the plan refuses empty layers: C, KH, KW ≥ 1). Said to the
+// compiler, the tap loops have no path that skips them, so the accumulators reach the stores from the
+// loop alone and stay in registers. Without it GCC 12 also kept a copy of the bias for a layer of no
+// taps, and the AVX-512 8×2 tile spilled all 16 accumulators to the stack before storing them or
+// not, depending on unrelated code around the stores (the K3 tile: 56 vmovaps with plain stores, 33
+// with store_output; 9 and no spills with this). tests/core/kernel_spills.cmake checks the object code.
+inline void assume_taps(const Conv2dDirectArgs& a) {
+  if (a.C < 1 || a.KH < 1 || a.KW < 1) __builtin_unreachable();
+}
+
 // One output vector of a row tile: streamed past the caches where the plan asks for it (an output far
 // larger than them, so writing it without first reading its cache lines saves memory traffic) and the
 // wrapper can, at aligned addresses; the row kernel fences the streamed stores when it ends.
@@ -49,6 +59,7 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
   }
   const float* wk = w_block;
   const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
+  assume_taps(a);
   for (int64_t c = 0; c < a.C; ++c) {
     for (int64_t kh = 0; kh < a.KH; ++kh) {
       const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
@@ -132,6 +143,7 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
   if constexpr (S::kPinAccumulators) asm volatile("" : : "r"(pin) : "memory");
   const float* wk = w_block;
   const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
+  assume_taps(a);
   for (int64_t c = 0; c < a.C; ++c) {
     for (int64_t kh = 0; kh < a.KH; ++kh) {
       const int64_t row = (c * a.Hp + kh) * a.Wp;
@@ -171,9 +183,11 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
       V r[16];
       unroll<16>([&](auto i) { r[i] = i < P ? acc[i < P ? i : 0][v] : S::zero(); });
       S::transpose16(r);
-      unroll<16>([&](auto j) {
+      // A loop unrolled by the compiler, not unroll<16>: GCC 12 called that lambda out of line, the 16
+      // transposed vectors went through a stack array (80 ZMM spills and reloads per tile).
+#pragma GCC unroll 16
+      for (int j = 0; j < 16; ++j)
         if (v * 16 + j < channels) S::store_masked(y_planes[v * 16 + j] + p, lanes, r[j]);
-      });
     });
   } else {
     // Element by element (the scalar reference, other vector widths).

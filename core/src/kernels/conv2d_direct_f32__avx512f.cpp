@@ -1,5 +1,10 @@
 // Compiled with -mavx512f (core/CMakeLists.txt); called only when the CPU reports AVX-512F.
 // 32 ZMM registers and fused multiply-add: 8 channels × 2 vectors of 16 = 16 FMA chains.
+// GCC 12 warns that the intrinsics' own "undefined" source vector (_mm512_undefined_ps, used by
+// unmasked shuffles) may be uninitialised once the 16x16 transpose is unrolled into the pixel tiles.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include "conv2d_direct_f32.inl"
 #if defined(__AVX512F__)
 CONVPLAY_DEFINE_CONV2D_ROW(avx512f, SimdAvx512, 8, 2)
