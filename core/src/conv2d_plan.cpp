@@ -105,10 +105,9 @@ constexpr int64_t kItemMacs = 1 << 14;
 constexpr int64_t kTaskInputBytes = 48 << 10;
 // On one thread, row kernels write an output of at least this many bytes (far past the L2 caches)
 // with streaming stores where the instruction set has them, for the vectors that start at a 64-byte
-// boundary: VGG conv1_1's 12.8 MB output, 64-byte aligned, at one thread 0.725-0.743 -> 0.705-0.721 ms
-// (min of 20, 4 runs each, 2-core EPYC under load 1; a std::vector's large buffer starts 16 bytes
-// past a page, so none of its rows of 224 columns is aligned). Two threads showed no difference
-// under that load; they keep ordinary stores.
+// boundary: the output is written once and not read again by the kernel, so reading its cache lines
+// first (an ordinary store's miss) is wasted memory traffic. Two threads gained nothing measurable and
+// keep ordinary stores (README, Speed: the figures).
 constexpr int64_t kStreamOutputBytes = 8 << 20;
 // A padded (image, group) slice up to this size is copied and computed by one task (stays in L2).
 constexpr int64_t kFusedSliceBytes = 256 << 10;
