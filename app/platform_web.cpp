@@ -154,6 +154,12 @@ GLFWwindow* platform_create_window(const WindowConfig& config) {
   }
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  // ImGui draws in 2-D with blending only: no depth or stencil buffer (GLFW asks for 24 and 8 bits, which
+  // the browser allocates and clears with every frame), and an opaque canvas (each frame is cleared to the
+  // opaque window colour, so the compositor need not blend it over the page).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
   GLFWwindow* window = glfwCreateWindow(config.width, config.height, config.title, nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "convplay: cannot create a WebGL2 context\n");

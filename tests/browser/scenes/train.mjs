@@ -58,6 +58,12 @@ export default async function run(page, { check, label, shot }) {
               `${fps.toFixed(1)} fps (longest gap ${Math.round(gap)} ms), step ${last.step}, loss ${first.toFixed(3)} -> ${last.loss.toFixed(3)}, ` +
               `test accuracy ${last.test_acc} / ${last.dense_test_acc}, data ready after ${ready} ms`);
   await shot('train');
+  // While it trains the scene draws every frame, and with software GL (SwiftShader here) each pass over the
+  // whole canvas costs the browser's GPU process milliseconds (bench/page_train.mjs, cpu.gpu_ms_per_frame):
+  // the context has no depth or stencil buffer to clear and no alpha for the compositor to blend.
+  const attrs = await page.evaluate(() => document.getElementById('canvas').getContext('webgl2').getContextAttributes());
+  check('the WebGL context has no depth, stencil or alpha buffer', attrs && !attrs.depth && !attrs.stencil && !attrs.alpha &&
+        !attrs.antialias && !attrs.preserveDrawingBuffer, JSON.stringify(attrs));
 
   // The student's drawing: a trouser-like pair of bars, classified by both networks.
   const drawing = [];
