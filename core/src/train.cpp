@@ -20,6 +20,12 @@
 #include <limits>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 namespace convplay {
 namespace {
 std::string num(int64_t v) { return std::to_string(v); }
@@ -360,9 +366,19 @@ std::string TrainableNetwork::Impl::add_workspace() {
 namespace {
 void activation_forward(Activation a, const float* __restrict x, float* __restrict y, int64_t count) {
   switch (a) {
-  case Activation::ReLU:
-    for (int64_t i = 0; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  case Activation::ReLU: {
+    int64_t i = 0;
+    // x > 0 ? x : +0 is SSE2's max(x, 0) (which gives its second operand for a NaN or equal zeros)
+    // and SIMD128's pseudo-maximum pmax(0, x) (0 < x ? x : 0); GCC compiles the select to compares
+    // and masks.
+#if defined(__SSE2__)
+    for (; i + 4 <= count; i += 4) _mm_storeu_ps(y + i, _mm_max_ps(_mm_loadu_ps(x + i), _mm_setzero_ps()));
+#elif defined(__wasm_simd128__)
+    for (; i + 4 <= count; i += 4) wasm_v128_store(y + i, wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), wasm_v128_load(x + i)));
+#endif
+    for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     break;
+  }
   case Activation::Sigmoid:
     for (int64_t i = 0; i < count; ++i) y[i] = 1.0f / (1.0f + std::exp(-x[i]));
     break;
@@ -596,11 +612,13 @@ void pool_backward_image(const Layer& L, const float* __restrict x, const float*
         using I4 = int32_t __attribute__((vector_size(16)));
         auto load = [](const float* p) { F4 v; std::memcpy(&v, p, sizeof v); return v; };
         auto store = [](float* p, I4 v) { std::memcpy(p, &v, sizeof v); };
-        for (; ow + 4 <= OW; ow += 4) {
-          const F4 a = load(r0 + 2 * ow), b = load(r0 + 2 * ow + 4), c0 = load(r1 + 2 * ow), c1 = load(r1 + 2 * ow + 4);
-          const F4 out = load(yp + oh * OW + ow);
+        // A row's last windows that do not fill a vector are the last four windows again (each tap
+        // is written, not added: the overlap writes the same values twice).
+        const auto four = [&](int64_t w0) {
+          const F4 a = load(r0 + 2 * w0), b = load(r0 + 2 * w0 + 4), c0 = load(r1 + 2 * w0), c1 = load(r1 + 2 * w0 + 4);
+          const F4 out = load(yp + oh * OW + w0);
           I4 go;
-          const F4 gof = load(g + oh * OW + ow);
+          const F4 gof = load(g + oh * OW + w0);
           std::memcpy(&go, &gof, sizeof go);
           const F4 t0 = __builtin_shufflevector(a, b, 0, 2, 4, 6), t1 = __builtin_shufflevector(a, b, 1, 3, 5, 7);
           const F4 t2 = __builtin_shufflevector(c0, c1, 0, 2, 4, 6), t3 = __builtin_shufflevector(c0, c1, 1, 3, 5, 7);
@@ -608,10 +626,15 @@ void pool_backward_image(const Layer& L, const float* __restrict x, const float*
           const I4 h0 = t0 == out, h1 = ~h0 & (t1 == out), h2 = ~(h0 | h1) & (t2 == out),
                    h3 = ~(h0 | h1 | h2) & (t3 == out);
           const I4 v0 = go & h0 & pass, v1 = go & h1 & pass, v2 = go & h2 & pass, v3 = go & h3 & pass;
-          store(g0 + 2 * ow, __builtin_shufflevector(v0, v1, 0, 4, 1, 5));
-          store(g0 + 2 * ow + 4, __builtin_shufflevector(v0, v1, 2, 6, 3, 7));
-          store(g1 + 2 * ow, __builtin_shufflevector(v2, v3, 0, 4, 1, 5));
-          store(g1 + 2 * ow + 4, __builtin_shufflevector(v2, v3, 2, 6, 3, 7));
+          store(g0 + 2 * w0, __builtin_shufflevector(v0, v1, 0, 4, 1, 5));
+          store(g0 + 2 * w0 + 4, __builtin_shufflevector(v0, v1, 2, 6, 3, 7));
+          store(g1 + 2 * w0, __builtin_shufflevector(v2, v3, 0, 4, 1, 5));
+          store(g1 + 2 * w0 + 4, __builtin_shufflevector(v2, v3, 2, 6, 3, 7));
+        };
+        for (; ow + 4 <= OW; ow += 4) four(ow);
+        if (ow < OW && OW >= 4) {
+          four(OW - 4);
+          ow = OW;
         }
 #endif
         for (; ow < OW; ++ow) {
@@ -740,6 +763,45 @@ namespace {
 inline void add_into(float* __restrict dst, const float* __restrict from, int64_t count) {
   for (int64_t i = 0; i < count; ++i) dst[i] += from[i];
 }
+
+// torch.optim.Adam's update of `count` values, each with the same float operations in the same order
+// (multiply, then add: no fused multiply-add in these builds), four at a time where the target has a
+// vector square root (the compilers do not vectorise std::sqrt, which may set errno).
+struct AdamScalars {
+  float b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, eps, step_size;
+};
+inline float adam_value(const AdamScalars& k, float& w, float& m, float& v, float g) {
+  m = m * k.b1 + k.one_minus_b1 * g;
+  v = v * k.b2 + k.one_minus_b2 * g * g;
+  const float denom = std::sqrt(v) / k.bc2_sqrt + k.eps;
+  return w + k.step_size * (m / denom);
+}
+void adam_update(const AdamScalars& k, float* __restrict w, float* __restrict m, float* __restrict v,
+                 const float* __restrict g, int64_t count) {
+  int64_t i = 0;
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+  using F4 = float __attribute__((vector_size(16)));
+  auto load = [](const float* p) { F4 x; std::memcpy(&x, p, sizeof x); return x; };
+  auto store = [](float* p, F4 x) { std::memcpy(p, &x, sizeof x); };
+  auto sqrt4 = [](F4 x) {
+#if defined(__SSE2__)
+    return reinterpret_cast<F4>(_mm_sqrt_ps(reinterpret_cast<__m128>(x)));
+#else
+    return reinterpret_cast<F4>(wasm_f32x4_sqrt(reinterpret_cast<v128_t>(x)));
+#endif
+  };
+  for (; i + 4 <= count; i += 4) {
+    const F4 gv = load(g + i);
+    const F4 mv = load(m + i) * k.b1 + k.one_minus_b1 * gv;
+    const F4 vv = load(v + i) * k.b2 + k.one_minus_b2 * gv * gv;
+    const F4 denom = sqrt4(vv) / k.bc2_sqrt + k.eps;
+    store(m + i, mv);
+    store(v + i, vv);
+    store(w + i, load(w + i) + k.step_size * (mv / denom));
+  }
+#endif
+  for (; i < count; ++i) w[i] = adam_value(k, w[i], m[i], v[i], g[i]);
+}
 } // namespace
 
 void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
@@ -757,6 +819,7 @@ void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
   const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
   const float neg_lr = -o.lr;
   const bool first = steps == 1;
+  const AdamScalars adam{b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, o.eps, step_size};
   // Each range: the chunks' gradients added in chunk order (the same sums for any split), then the
   // update of the same values while they are in cache.
   parallel_for(options.pool, static_cast<int64_t>(ranges.size()), [&](int64_t r) {
@@ -774,12 +837,7 @@ void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
     float* m = p.m.data() + u.begin;
     float* v = p.v.data() + u.begin;
     if (o.optimizer == OptimizerKind::Adam) {
-      for (int64_t i = 0; i < count; ++i) {
-        m[i] = m[i] * b1 + one_minus_b1 * g[i];
-        v[i] = v[i] * b2 + one_minus_b2 * g[i] * g[i];
-        const float denom = std::sqrt(v[i]) / bc2_sqrt + o.eps;
-        w[i] = w[i] + step_size * (m[i] / denom);
-      }
+      adam_update(adam, w, m, v, g, count);
     } else if (o.momentum != 0.0f) {
       for (int64_t i = 0; i < count; ++i) {
         m[i] = first ? g[i] : m[i] * o.momentum + g[i];

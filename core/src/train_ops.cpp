@@ -88,6 +88,7 @@ void with_tile_width(int64_t width, F&& f) {
   case 6: return f(std::integral_constant<int64_t, 6>{});
   case 8: return f(std::integral_constant<int64_t, 8>{});
   case 16: return f(std::integral_constant<int64_t, 16>{});
+  case 48: return f(std::integral_constant<int64_t, 48>{});
   default: return f(std::integral_constant<int64_t, 0>{});
   }
 }
@@ -308,19 +309,23 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
 
 // The columns of several images' output gradients side by side, packed as the GEMM's B operand:
 // B (M × count·P) with B[m][i·P + p] = GY_{n0+i}[m][p], in column panels of NR (zero past the last).
-void pack_images_b(const float* gy, int64_t M, int64_t P, int64_t count, int64_t nr, float* dst) {
+void pack_images_b(const float* __restrict gy, int64_t M, int64_t P, int64_t count, int64_t nr,
+                   float* __restrict dst) {
   const int64_t cols = count * P, panels = (cols + nr - 1) / nr;
-  for (int64_t q = 0; q < panels; ++q)
-    for (int64_t j = 0; j < nr; ++j) {
-      const int64_t x = q * nr + j;
-      float* d = dst + q * M * nr + j;
-      if (x >= cols) {
-        for (int64_t m = 0; m < M; ++m) d[m * nr] = 0.0f;
-        continue;
+  // Row m of B is row m of each image in turn: copied in runs that end at a panel's edge.
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t i = 0; i < count; ++i) {
+      const float* src = gy + (i * M + m) * P;
+      for (int64_t p = 0; p < P;) {
+        const int64_t x = i * P + p, j = x % nr, run = std::min(P - p, nr - j);
+        float* d = dst + (x / nr * M + m) * nr + j;
+        for (int64_t r = 0; r < run; ++r) d[r] = src[p + r];
+        p += run;
       }
-      const float* src = gy + (x / P) * M * P + x % P;
-      for (int64_t m = 0; m < M; ++m) d[m * nr] = src[m * P];
     }
+  const int64_t used = cols - (panels - 1) * nr; // columns of the last panel
+  float* last = dst + (panels - 1) * M * nr;
+  for (int64_t m = 0; m < M; ++m) std::fill(last + m * nr + used, last + (m + 1) * nr, 0.0f);
 }
 
 // Images whose GEMM columns (CKK × P each) fit this many floats side by side are one GEMM (fewer,

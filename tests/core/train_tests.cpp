@@ -4,7 +4,10 @@
 // on: dataset_tests.cpp.
 #include "test_support.h"
 
+#include <convplay/conv.h>
 #include <convplay/dataset.h>
+#include <convplay/layers.h>
+#include <convplay/pool.h>
 #include <convplay/train.h>
 
 #include <algorithm>
@@ -94,6 +97,48 @@ TEST_CASE("train: whole-network gradients equal finite differences", "[train][gr
   INFO(stack << ": " << bad << " of " << checked << " parameters differ, " << kinked << " near a kink");
   CHECK(bad == 0);
   CHECK(kinked <= checked / 20);
+}
+
+TEST_CASE("train: a ReLU and 2x2 max pool pass the references' gradient at every row width", "[train][gradient]") {
+  // The pool's backward pass (fused with the ReLU's) runs four windows per vector and, where a row's
+  // windows do not fill the last vector, the row's last four again: widths of 1 to 13 windows cover
+  // every remainder. Reference: conv2d, ReLU, max_pool2d, dense and their backward passes (double).
+  const int64_t ow = GENERATE(range(1, 14));
+  const int64_t H = 6, W = 2 * ow + ow % 2, n = 3; // an odd width leaves a column no window covers
+  std::mt19937 rng = seeded_rng(0x7A9, ow);
+  TrainableNetwork net = build(NetShape{false, 2, H, W}, "conv3k1,relu,maxpool2,flatten,dense10");
+  const auto x = random_inputs(rng, n * net.input_size());
+  const auto y = random_labels(rng, n);
+  REQUIRE(net.compute_gradients(x.data(), y.data(), n).ok());
+  const auto weights = net.state_dict(); // 0.weight, 0.bias, 4.weight, 4.bias
+  const auto grads = net.gradients();
+  REQUIRE(weights.size() == 4);
+
+  Tensor xt = zeros({n, 2, H, W});
+  xt.data = x;
+  IndexTensor labels;
+  labels.shape = {n};
+  for (int64_t k = 0; k < n; ++k) labels.data.push_back(y[static_cast<size_t>(k)]);
+  Conv2dParams cp;
+  const Tensor conv = conv2d(xt, weights[0].tensor, &weights[1].tensor, cp).value();
+  const Tensor relu = activation(conv, Activation::ReLU);
+  Pool2dParams pp;
+  pp.kernel_h = pp.kernel_w = 2;
+  const MaxPool2dResult pooled = max_pool2d(relu, pp).value();
+  Tensor flat = pooled.output;
+  flat.shape = {n, pooled.output.numel() / n};
+  const Tensor logits = dense(flat, weights[2].tensor, &weights[3].tensor).value();
+  const Tensor g_logits = softmax_cross_entropy_backward(logits, labels).value();
+  const DenseGradients gd = dense_backward(flat, weights[2].tensor, true, g_logits).value();
+  Tensor g_pooled = gd.input;
+  g_pooled.shape = pooled.output.shape;
+  const Tensor g_relu = max_pool2d_backward(relu, pooled.indices, g_pooled, pp).value();
+  const Tensor g_conv = activation_backward(conv, g_relu, Activation::ReLU).value();
+  const ConvGradients gc = conv2d_backward(xt, weights[0].tensor, true, g_conv, cp).value();
+  INFO("width " << W << " (" << ow << " windows per row)");
+  CHECK_CLOSE(grads[0].tensor, gc.weight, 1e-4, 1e-6);
+  CHECK_CLOSE(grads[1].tensor, gc.bias, 1e-4, 1e-6);
+  CHECK_CLOSE(grads[2].tensor, gd.weight, 1e-4, 1e-6);
 }
 
 // ---- threads --------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ const std::vector<IsaKernels<GemmKernels>>& gemm_config() {
 #if defined(__wasm_simd128__)
     v.push_back({"wasmsimd", 4, gemm_f32_kernels__wasmsimd()});
 #elif defined(__x86_64__) || defined(__i386__)
+    if (cpu().avx512f) v.push_back({"avx512f", 16, gemm_f32_kernels__avx512f()});
     if (cpu().avx2fma) v.push_back({"avx2fma", 8, gemm_f32_kernels__avx2fma()});
     v.push_back({"sse2", 4, gemm_f32_kernels__sse2()});
 #endif

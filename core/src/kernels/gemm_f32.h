@@ -49,6 +49,7 @@ GemmKernels gemm_f32_kernels__wasmsimd();
 #if defined(__x86_64__) || defined(__i386__)
 GemmKernels gemm_f32_kernels__sse2();
 GemmKernels gemm_f32_kernels__avx2fma();
+GemmKernels gemm_f32_kernels__avx512f();
 #endif
 
 } // namespace convplay::kernels
