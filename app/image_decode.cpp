@@ -1,5 +1,6 @@
 #include "image_decode.h"
 
+#include <convplay/counts.h>
 #include <convplay/image.h>
 
 #include <algorithm>
@@ -174,6 +175,16 @@ bool png_without_early_empty_idat(const unsigned char* b, std::size_t n, std::ve
   return true;
 }
 
+// "JPEG" or "GIF" for a file stb_image decodes as one (its signature), else null. stb_image allocates all
+// it needs for such a picture before reading its data: kStbJpegGifBytesPerPixel per pixel of the header.
+const char* jpeg_or_gif(const unsigned char* b, std::size_t n) {
+  std::size_t i = 1;
+  while (i < n && b[i] == 0xFF) ++i; // fill bytes before SOI, as jpeg_has_oversized_huffman_table
+  if (n > 0 && b[0] == 0xFF && i < n && b[i] == 0xD8) return "JPEG";
+  if (n >= 6 && std::memcmp(b, "GIF8", 4) == 0) return "GIF";
+  return nullptr;
+}
+
 // Why stb_image must not see the file, or "".
 std::string refused_before_decoding(const unsigned char* b, std::size_t n) {
   if (jpeg_has_oversized_huffman_table(b, n)) return "a corrupt JPEG: a Huffman table with more than 256 codes";
@@ -205,6 +216,11 @@ Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size
   if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
     return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
                  std::to_string(kMaxImageSide) + " on a side)"};
+  if (const char* format = jpeg_or_gif(bytes, size)) {
+    const Count need = count_mul(count_of(static_cast<int64_t>(w) * h), count_of(kStbJpegGifBytesPerPixel));
+    if (auto why = check_memory_budget(std::string("decoding it as ") + format, need); !why.empty())
+      return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; " + why + ")"};
+  }
   if (auto why = png_data_refusal(bytes, size, static_cast<std::size_t>(w), static_cast<std::size_t>(h)); !why.empty())
     return Error{"the picture could not be decoded (" + why + ")"};
   unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);

@@ -1,6 +1,7 @@
 // Picture files through decode_image() (app/image_decode.cpp): PNG, JPEG and BMP made here with
 // stb_image_write, downscaling to kImageMaxSide, and the refusals (empty, not a picture, too many pixels,
-// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file).
+// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file, a
+// JPEG or GIF whose decoding would need more than the working-memory budget).
 #include <catch2/catch.hpp>
 
 #include "image_decode.h"
@@ -202,4 +203,37 @@ TEST_CASE("decode_image: a PNG whose data are too short to fill its pixels is re
   const auto d = decode(file);
   REQUIRE(d.ok());
   CHECK(d->source_w == 2000);
+}
+
+TEST_CASE("decode_image: a JPEG or GIF whose decoding would need more than the working-memory budget is refused before decoding", "[image_decode]") {
+  // stb_image allocates about 9 bytes a pixel for either before it reads any data: 6,000×5,000 pixels
+  // need 270,000,000 bytes, more than 256 MiB (the picture limit alone, 50 megapixels, would let it through).
+  const auto rgb = gradient(8, 8);
+  std::string jpg;
+  REQUIRE(stbi_write_jpg_to_func(append, &jpg, 8, 8, 3, rgb.data(), 90));
+  const size_t sof = jpg.find("\xFF\xC0");
+  REQUIRE(sof != std::string::npos);
+  auto sized_jpeg = [&](uint16_t w, uint16_t h) { // SOF0: marker, length, precision, height, width
+    std::string j = jpg;
+    j.replace(sof + 5, 4, std::string{static_cast<char>(h >> 8), static_cast<char>(h & 0xFF), static_cast<char>(w >> 8), static_cast<char>(w & 0xFF)});
+    return j;
+  };
+  const std::string budget = "more than the working-memory budget of 256 MiB)";
+  const auto big = decode(sized_jpeg(6000, 5000));
+  REQUIRE(!big.ok());
+  CHECK(big.error().rfind("the picture is too large to decode here (6000×5000 pixels; decoding it as JPEG needs ", 0) == 0);
+  CHECK(big.error().find(budget) != std::string::npos);
+  // 2,000×2,000 (36 MB) is decoded (stb_image fills what its data lack).
+  const auto fits = decode(sized_jpeg(2000, 2000));
+  REQUIRE(fits.ok());
+  CHECK(fits->source_w == 2000);
+  auto gif = [](uint16_t w, uint16_t h) { // a GIF's header and logical screen, no colour table
+    return std::string("GIF89a") + std::string{static_cast<char>(w & 0xFF), static_cast<char>(w >> 8), static_cast<char>(h & 0xFF),
+                                                static_cast<char>(h >> 8), '\0', '\0', '\0'};
+  };
+  const auto big_gif = decode(gif(6000, 5000));
+  REQUIRE(!big_gif.ok());
+  CHECK(big_gif.error().rfind("the picture is too large to decode here (6000×5000 pixels; decoding it as GIF needs ", 0) == 0);
+  CHECK(big_gif.error().find(budget) != std::string::npos);
+  CHECK(decode(gif(2000, 2000)).error().find("too large") == std::string::npos);
 }
