@@ -206,8 +206,18 @@ void text_wrapped(const char* fmt, ...) {
   va_end(copy);
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const float wrap_pos = window->DC.TextWrapPos;
-  const float width = std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos));
   auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
+  auto wrap_width = [&] { return std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos)); };
+  float width = wrap_width();
+  std::vector<std::string_view> lines = wrap_at_spaces(text, width, measure);
+  // Beside an item (after SameLine) a word that does not fit the rest of the line starts a line of its own.
+  const float line_x = std::floor(window->Pos.x + window->DC.Indent.x + window->DC.ColumnsOffset.x);
+  if (window->DC.CursorPos.x > line_x + 0.5f &&
+      std::any_of(lines.begin(), lines.end(), [&](std::string_view l) { return measure(l) > width; })) {
+    ImGui::NewLine();
+    width = wrap_width();
+    lines = wrap_at_spaces(text, width, measure);
+  }
   // Lines that fit are drawn as broken here; a single word wider than the column is left to ImGui's own
   // wrapping, so it is split rather than cut off, and counts as clipped in the layout report.
   std::string out;
@@ -218,7 +228,7 @@ void text_wrapped(const char* fmt, ...) {
     ImGui::PopTextWrapPos();
     out.clear();
   };
-  for (std::string_view line : wrap_at_spaces(text, width, measure)) {
+  for (std::string_view line : lines) {
     if (measure(line) > width) {
       if (!window->SkipItems) note_clipped("word '" + std::string(line) + "' split across lines");
       flush();

@@ -115,3 +115,16 @@ TEST_CASE("text_table: headers and cells wrap at spaces in columns no narrower t
     CHECK(r.clipped_items.empty());
   }
 }
+
+TEST_CASE("text_wrapped beside an item starts a new line where a word would not fit beside it", "[layout]") {
+  Frame f(300);
+  ImGui::Button("a wide button, 200 px or so", ImVec2(220, 0));
+  ImGui::SameLine();
+  const float beside = ImGui::GetCursorScreenPos().x;
+  text_wrapped("%s", "loading Fashion-MNIST: 1,000 training images so far");
+  const float drawn_at = ImGui::GetItemRectMin().x;
+  const LayoutReport& r = f.end();
+  INFO(joined(r.clipped_items));
+  CHECK(r.clipped == 0);     // not split in the 60-odd px beside the button
+  CHECK(drawn_at < beside); // drawn from the line's start, under the button
+}
