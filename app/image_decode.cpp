@@ -1,5 +1,6 @@
 #include "image_decode.h"
 
+#include <convplay/counts.h>
 #include <convplay/image.h>
 
 #include <algorithm>
@@ -77,20 +78,37 @@ bool jpeg_has_oversized_huffman_table(const unsigned char* b, std::size_t n) {
   return false;
 }
 
+// How for_each_png_chunk's walk ended.
+enum class PngWalk {
+  not_png,  // no PNG signature: nothing was walked
+  done,     // at IEND, the end of the file, or where the callback stopped
+  past_end, // at a chunk claiming more bytes than the file has left (its data; a missing last CRC stb_image does not mind)
+};
+
+// Calls f(type, data, length) for the chunks of a PNG file in order, as stb_image reads them (its 4-byte
+// type, its data and their length) until IEND (not passed to f), the end of the file, a chunk claiming more
+// than the file has left, or f returning false.
+template <class F> PngWalk for_each_png_chunk(const unsigned char* b, std::size_t n, F f) {
+  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (n < 8 || std::memcmp(b, signature, 8) != 0) return PngWalk::not_png;
+  for (std::size_t i = 8; i + 8 <= n;) {
+    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
+    if (length > n - i - 8) return PngWalk::past_end;
+    const unsigned char* type = b + i + 4;
+    if (std::memcmp(type, "IEND", 4) == 0 || !f(type, b + i + 8, length)) return PngWalk::done;
+    i += 12 + length;
+  }
+  return PngWalk::done;
+}
+bool is_chunk(const unsigned char* type, const char (&name)[5]) { return std::memcmp(type, name, 4) == 0; }
+
 // Debian's stb_image also grows its buffer to an IDAT chunk's declared length before reading the chunk, so
 // a 100-byte PNG claiming a 2 GB chunk makes it allocate 2 GB (found by the fuzz target; in the browser
 // the WebAssembly memory would grow and never shrink). True when a PNG chunk before IEND claims more bytes
 // than the file has left (a file that stb_image could not decode anyway).
 bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
-  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
-  for (std::size_t i = 8; i + 8 <= n;) {
-    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
-    if (length > n - i - 8) return true; // its data (a missing last CRC stb_image does not mind)
-    if (std::memcmp(b + i + 4, "IEND", 4) == 0) return false;
-    i += 12 + length;
-  }
-  return false;
+  return for_each_png_chunk(b, n, [](const unsigned char*, const unsigned char*, std::size_t) { return true; }) ==
+         PngWalk::past_end;
 }
 
 // A "zlib bomb": Debian's stb_image inflates a PNG's image data into a buffer it keeps growing, however
@@ -106,25 +124,22 @@ bool png_chunk_past_end(const unsigned char* b, std::size_t n) {
 // 2 bits), which bounds what the data can fill.
 // Returns why stb_image must not decode the file's image data, or "".
 std::string png_data_refusal(const unsigned char* b, std::size_t n, std::size_t w, std::size_t h) {
-  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  if (n < 8 || std::memcmp(b, signature, 8) != 0) return {};
-  auto be32 = [&](std::size_t i) { return std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3]; };
-  if (n < 8 + 8 + 13 || std::memcmp(b + 12, "IHDR", 4) != 0) return {}; // stb_image refuses those itself
   static constexpr int kChannels[7] = {1, 0, 3, 1, 2, 0, 4}; // by colour type: grey, -, RGB, palette, grey+alpha, -, RGBA
-  const unsigned colour = b[8 + 8 + 9];
-  const std::size_t bits = std::size_t{b[8 + 8 + 8]} * (colour < 7 ? kChannels[colour] : 4);
+  std::size_t bits = 0;
+  bool first = true;
   std::vector<char> idat;
-  for (std::size_t i = 8; i + 8 <= n;) {
-    const std::size_t length = be32(i);
-    if (length > n - i - 8) return {}; // png_chunk_past_end() refuses those
-    const unsigned char* type = b + i + 4;
-    if (std::memcmp(type, "IDAT", 4) == 0) {
-      idat.insert(idat.end(), b + i + 8, b + i + 8 + length);
-    } else if (std::memcmp(type, "IEND", 4) == 0) {
-      break;
+  const PngWalk walk = for_each_png_chunk(b, n, [&](const unsigned char* type, const unsigned char* data, std::size_t length) {
+    if (first) { // IHDR, with its 13 bytes (stb_image refuses anything else)
+      first = false;
+      if (!is_chunk(type, "IHDR") || length < 13) return false;
+      const unsigned colour = data[9];
+      bits = std::size_t{data[8]} * (colour < 7 ? kChannels[colour] : 4);
+    } else if (is_chunk(type, "IDAT")) {
+      idat.insert(idat.end(), data, data + length);
     }
-    i += 12 + length;
-  }
+    return true;
+  });
+  if (walk == PngWalk::past_end) return {}; // png_chunk_past_end() refuses those
   if (idat.empty() || w == 0 || h == 0 || bits == 0) return {}; // stb_image refuses those itself
   const std::string pixels = image_size_text(static_cast<long long>(h), static_cast<long long>(w));
   if (idat.size() * 1032 + 1024 < w * h / 8 * bits) // the fewest bytes they fill, interlaced or not
@@ -142,18 +157,13 @@ std::string png_data_refusal(const unsigned char* b, std::size_t n, std::size_t 
 // by the fuzz target). The PNG standard allows empty IDAT chunks, so such a file is decoded without them:
 // true, with the copy in `out`, when it has one.
 bool png_without_early_empty_idat(const unsigned char* b, std::size_t n, std::vector<unsigned char>& out) {
-  static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  if (n < 8 || std::memcmp(b, signature, 8) != 0) return false;
   std::vector<std::size_t> empty_idat; // where each such chunk starts (12 bytes long)
-  for (std::size_t i = 8; i + 8 <= n;) {
-    const std::size_t length = std::size_t{b[i]} << 24 | std::size_t{b[i + 1]} << 16 | std::size_t{b[i + 2]} << 8 | b[i + 3];
-    if (length > n - i - 8 || std::memcmp(b + i + 4, "IEND", 4) == 0) break; // png_chunk_past_end() refuses the first
-    if (std::memcmp(b + i + 4, "IDAT", 4) == 0) {
-      if (length > 0) break; // stb_image has its buffer from here on
-      empty_idat.push_back(i);
-    }
-    i += 12 + length;
-  }
+  for_each_png_chunk(b, n, [&](const unsigned char* type, const unsigned char* data, std::size_t length) {
+    if (!is_chunk(type, "IDAT")) return true;
+    if (length > 0) return false; // stb_image has its buffer from here on
+    empty_idat.push_back(static_cast<std::size_t>(data - b) - 8);
+    return true;
+  }); // a chunk past the end: png_chunk_past_end() refuses the file
   if (empty_idat.empty()) return false;
   out.clear();
   std::size_t kept = 0; // input copied up to here
@@ -163,6 +173,16 @@ bool png_without_early_empty_idat(const unsigned char* b, std::size_t n, std::ve
   }
   out.insert(out.end(), b + kept, b + n);
   return true;
+}
+
+// "JPEG" or "GIF" for a file stb_image decodes as one (its signature), else null. stb_image allocates all
+// it needs for such a picture before reading its data: kStbJpegGifBytesPerPixel per pixel of the header.
+const char* jpeg_or_gif(const unsigned char* b, std::size_t n) {
+  std::size_t i = 1;
+  while (i < n && b[i] == 0xFF) ++i; // fill bytes before SOI, as jpeg_has_oversized_huffman_table
+  if (n > 0 && b[0] == 0xFF && i < n && b[i] == 0xD8) return "JPEG";
+  if (n >= 6 && std::memcmp(b, "GIF8", 4) == 0) return "GIF";
+  return nullptr;
 }
 
 // Why stb_image must not see the file, or "".
@@ -196,6 +216,11 @@ Expected<DecodedImage> decode_image(const unsigned char* bytes, std::size_t size
   if (w > kMaxImageSide || h > kMaxImageSide) // a few bytes of BMP can claim 8,000,000 × 3
     return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; at most " +
                  std::to_string(kMaxImageSide) + " on a side)"};
+  if (const char* format = jpeg_or_gif(bytes, size)) {
+    const Count need = count_mul(count_of(static_cast<int64_t>(w) * h), count_of(kStbJpegGifBytesPerPixel));
+    if (auto why = check_memory_budget(std::string("decoding it as ") + format, need); !why.empty())
+      return Error{"the picture is too large to decode here (" + image_size_text(h, w) + "; " + why + ")"};
+  }
   if (auto why = png_data_refusal(bytes, size, static_cast<std::size_t>(w), static_cast<std::size_t>(h)); !why.empty())
     return Error{"the picture could not be decoded (" + why + ")"};
   unsigned char* pixels = stbi_load_from_memory(bytes, len, &w, &h, &channels, 0);

@@ -10,6 +10,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <numeric>
 
 namespace convplay::app {
 
@@ -157,13 +158,11 @@ bool picture_status_line(std::string_view status, const std::string& note, const
 std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
                                              const std::function<float(std::string_view)>& measure) {
   std::vector<std::string_view> lines;
-  const float space = measure(" ");
   size_t para = 0;
   while (para <= text.size()) {
     size_t para_end = text.find('\n', para);
     if (para_end == std::string_view::npos) para_end = text.size();
     size_t line_start = para, line_end = para; // [line_start, line_end): the words placed so far
-    float line_w = 0;
     size_t at = para;
     while (at < para_end) {
       if (text[at] == ' ') {
@@ -172,14 +171,12 @@ std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
       }
       size_t word_end = text.find(' ', at);
       if (word_end == std::string_view::npos || word_end > para_end) word_end = para_end;
-      const float word_w = measure(text.substr(at, word_end - at));
-      if (line_end > line_start && line_w + space + word_w > width) { // the word starts the next line
-        lines.push_back(text.substr(line_start, line_end - line_start));
+      // The line with this word, as drawn (the spaces between words as written: "a    b" is wider than "a b").
+      if (line_end > line_start && measure(text.substr(line_start, word_end - line_start)) > width) {
+        lines.push_back(text.substr(line_start, line_end - line_start)); // the word starts the next line
         line_start = at;
-        line_w = word_w;
-      } else {
-        if (line_end == line_start) line_start = at;
-        line_w += (line_end > line_start ? space : 0.0f) + word_w;
+      } else if (line_end == line_start) {
+        line_start = at;
       }
       line_end = word_end;
       at = word_end;
@@ -209,10 +206,20 @@ void text_wrapped(const char* fmt, ...) {
   va_end(copy);
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const float wrap_pos = window->DC.TextWrapPos;
-  const float width = std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos));
   auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
-  // Lines that fit are drawn as broken here; a single word wider than the column (a long formula) is left
-  // to ImGui's own wrapping, so it is split rather than cut off.
+  auto wrap_width = [&] { return std::max(1.0f, ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos < 0.0f ? 0.0f : wrap_pos)); };
+  float width = wrap_width();
+  std::vector<std::string_view> lines = wrap_at_spaces(text, width, measure);
+  // Beside an item (after SameLine) a word that does not fit the rest of the line starts a line of its own.
+  const float line_x = std::floor(window->Pos.x + window->DC.Indent.x + window->DC.ColumnsOffset.x);
+  if (window->DC.CursorPos.x > line_x + 0.5f &&
+      std::any_of(lines.begin(), lines.end(), [&](std::string_view l) { return measure(l) > width; })) {
+    ImGui::NewLine();
+    width = wrap_width();
+    lines = wrap_at_spaces(text, width, measure);
+  }
+  // Lines that fit are drawn as broken here; a single word wider than the column is left to ImGui's own
+  // wrapping, so it is split rather than cut off, and counts as clipped in the layout report.
   std::string out;
   auto flush = [&] {
     if (out.empty()) return;
@@ -221,8 +228,9 @@ void text_wrapped(const char* fmt, ...) {
     ImGui::PopTextWrapPos();
     out.clear();
   };
-  for (std::string_view line : wrap_at_spaces(text, width, measure)) {
+  for (std::string_view line : lines) {
     if (measure(line) > width) {
+      if (!window->SkipItems) note_clipped("word '" + std::string(line) + "' split across lines");
       flush();
       ImGui::PushTextWrapPos(wrap_pos < 0.0f ? 0.0f : wrap_pos);
       ImGui::TextUnformatted(line.data(), line.data() + line.size());
@@ -349,15 +357,38 @@ void picture_combo(const char* key, const char* label, std::string& image, int& 
 }
 
 namespace {
-// Each column's widest text on one line (px), the header's included.
-std::vector<float> text_column_widths(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows) {
+// Each column's widest text (px), the header's included: on one line, or its widest word (text between
+// spaces) when `words`.
+std::vector<float> text_column_widths(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows,
+                                      bool words = false) {
   std::vector<float> w(headers.size(), 0.0f);
-  auto fit = [&](size_t c, const std::string& text) {
-    if (c < w.size()) w[c] = std::max(w[c], ImGui::CalcTextSize(text.c_str()).x);
+  auto fit = [&](size_t c, std::string_view text) {
+    if (c >= w.size()) return;
+    for (size_t at = 0; at <= text.size();) {
+      const size_t end = words ? std::min(text.find(' ', at), text.size()) : text.size();
+      w[c] = std::max(w[c], ImGui::CalcTextSize(text.data() + at, text.data() + end).x);
+      at = end + 1;
+    }
   };
   for (size_t c = 0; c < headers.size(); ++c) fit(c, headers[c]);
   for (const auto& row : rows)
     for (size_t c = 0; c < row.size(); ++c) fit(c, row[c].text);
+  return w;
+}
+
+// The columns' text widths for a table `avail` px wide whose text does not fit on one line: every column at
+// least its widest word (so that no word or number is split), the rest of the width shared in proportion
+// to what each column still lacks of its one-line width.
+std::vector<float> wrapped_column_widths(const std::vector<float>& one_line, const std::vector<float>& word, float avail) {
+  float lacking = 0.0f, words = 0.0f;
+  for (size_t c = 0; c < one_line.size(); ++c) {
+    words += std::ceil(word[c]);
+    lacking += std::max(0.0f, one_line[c] - std::ceil(word[c]));
+  }
+  const float share = lacking > 0.0f ? std::clamp((avail - words) / lacking, 0.0f, 1.0f) : 0.0f;
+  std::vector<float> w(one_line.size());
+  for (size_t c = 0; c < w.size(); ++c)
+    w[c] = std::ceil(word[c]) + std::floor(std::max(0.0f, one_line[c] - std::ceil(word[c])) * share);
   return w;
 }
 } // namespace
@@ -368,19 +399,30 @@ float text_table_width(const std::vector<std::string>& headers, const std::vecto
   return total;
 }
 
+float text_table_min_width(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows) {
+  float total = 1.0f;
+  for (float w : text_column_widths(headers, rows, true)) total += std::ceil(w) + ImGui::GetStyle().CellPadding.x * 2.0f + 1.0f;
+  return total;
+}
+
+std::vector<float> text_table_column_widths(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows,
+                                            float avail) {
+  const std::vector<float> one_line = text_column_widths(headers, rows);
+  const float table_width = text_table_width(headers, rows);
+  if (table_width <= avail) return one_line;
+  const float text_avail = avail - (table_width - std::accumulate(one_line.begin(), one_line.end(), 0.0f));
+  return wrapped_column_widths(one_line, text_column_widths(headers, rows, true), text_avail);
+}
+
 void text_table(const char* id, const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows,
                 ImGuiTableFlags flags) {
   if (headers.empty()) return;
-  const std::vector<float> widths = text_column_widths(headers, rows);
-  const bool one_line = text_table_width(headers, rows) <= ImGui::GetContentRegionAvail().x;
-  // Fixed columns where everything fits on one line (as wide as the text); else stretched by the weights.
-  if (!ImGui::BeginTable(id, static_cast<int>(headers.size()),
-                         flags | (one_line ? ImGuiTableFlags_SizingFixedFit : ImGuiTableFlags_SizingStretchProp)))
-    return;
-  for (size_t c = 0; c < headers.size(); ++c) {
-    if (one_line) ImGui::TableSetupColumn(headers[c].c_str(), ImGuiTableColumnFlags_WidthFixed, std::ceil(widths[c]));
-    else ImGui::TableSetupColumn(headers[c].c_str(), ImGuiTableColumnFlags_WidthStretch, std::max(widths[c], 1.0f));
-  }
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool one_line = text_table_width(headers, rows) <= avail;
+  const std::vector<float> widths = text_table_column_widths(headers, rows, avail);
+  if (!ImGui::BeginTable(id, static_cast<int>(headers.size()), flags | ImGuiTableFlags_SizingFixedFit)) return;
+  for (size_t c = 0; c < headers.size(); ++c)
+    ImGui::TableSetupColumn(headers[c].c_str(), ImGuiTableColumnFlags_WidthFixed, std::ceil(widths[c]));
   auto text = [one_line](const std::string& t) {
     if (one_line) ImGui::TextUnformatted(t.c_str());
     else text_wrapped("%s", t.c_str());
@@ -446,6 +488,9 @@ void layout_report_end_frame() {
                    " (" + std::to_string(static_cast<int>(content - edge)) + " px) in " + (slash ? slash + 1 : window));
     }
   }
+  // Every window drawn this frame with a horizontal scrollbar (a child window, or a table's that scrolls).
+  for (const ImGuiWindow* w : g->Windows)
+    if (w->Active && !w->Hidden && w->ScrollbarX) g_layout.scroll_x.emplace_back(w->Name);
 }
 
 void layout_report_text_overflow() {
@@ -490,6 +535,9 @@ std::string layout_report_json() {
   std::string clipped = "[";
   for (const std::string& c : r.clipped_items) clipped += (clipped.size() > 1 ? "," : "") + json_quote(c);
   w.raw_field("clipped_items", clipped + "]");
+  std::string scroll_x = "[";
+  for (const std::string& name : r.scroll_x) scroll_x += (scroll_x.size() > 1 ? "," : "") + json_quote(name);
+  w.raw_field("scroll_x", scroll_x + "]");
   std::string targets = "[";
   for (const LayoutTarget& t : r.targets) {
     std::snprintf(rect, sizeof rect, "[%.0f,%.0f,%.0f,%.0f]", static_cast<double>(t.min.x), static_cast<double>(t.min.y),

@@ -61,7 +61,8 @@ void hint_line(const char* text);            // grey, wrapped
 // "loading"), the error in red (status "error"). True when the picture is ready to draw.
 bool picture_status_line(std::string_view status, const std::string& note, const std::string& error);
 // ImGui::TextWrapped, but lines break at spaces only: ImGui also breaks after '.' and ',', which splits
-// numbers ("−0." / "164", "154," / "140,672"). A word wider than the line stays whole.
+// numbers ("−0." / "164", "154," / "140,672"). A word wider than the line is split by ImGui's wrapping
+// and counts as clipped in the layout report.
 void text_wrapped(const char* fmt, ...) IM_FMTARGS(1);
 // The lines of `text` at most `width` wide (as `measure` says), broken at spaces and at '\n' only.
 std::vector<std::string_view> wrap_at_spaces(std::string_view text, float width,
@@ -87,8 +88,8 @@ bool fitted_combo(const char* label, int& index, const std::vector<std::string>&
 void picture_combo(const char* key, const char* label, std::string& image, int& seen_serial);
 
 // A table of text that is never cut: where every cell fits on one line the columns are as wide as their
-// widest text (header included); else they share the width in proportion to it and the cells and headers
-// wrap at spaces. `rows` have one cell per header; a cell's colour 0 is the theme's text colour.
+// widest text (header included); else each is at least as wide as its widest word, they share the rest of
+// the width and the cells and headers wrap at spaces (a word or number is never split). `rows` have one cell per header; a cell's colour 0 is the theme's text colour.
 struct TextCell {
   std::string text;
   ImU32 color = 0;
@@ -97,6 +98,12 @@ void text_table(const char* id, const std::vector<std::string>& headers, const s
                 ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg);
 // How wide text_table draws `headers` and `rows` with every cell on one line (px, padding and borders included).
 float text_table_width(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows);
+// The narrowest text_table of them: every column as wide as its widest word (px, padding and borders included).
+float text_table_min_width(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows);
+// The text width of each column (px, padding excluded) in a text_table `avail` px wide: one line each where
+// all fits, else at least the column's widest word. For tables drawn like text_table with widgets in them.
+std::vector<float> text_table_column_widths(const std::vector<std::string>& headers, const std::vector<std::vector<TextCell>>& rows,
+                                            float avail);
 
 // The scene's layout, the picture first at every size. When the scene area is at least `wide_from` logical
 // pixels wide, the controls take a column on the left (`controls_share` of the width) beside the picture;
@@ -145,15 +152,18 @@ struct LayoutReport {
   // Content cut by its own container rather than by the window: a combo whose choice does not fit its
   // frame, a table column whose content is wider than the column (the table's or a cell's clip).
   ImVec2 scene_min{0, 0}, scene_max{0, 0}; // the scene's window, right of (or below) the scene list (screen px)
+  // A word wider than its line (split there by ImGui's wrapping) counts too.
   int clipped = 0;
-  std::vector<std::string> clipped_items; // what: "combo 'padding'", "table column 2 'LeNet-5' (12 px) in scene_1A2B"
+  std::vector<std::string> clipped_items; // what: "combo 'padding'", "table column 2 'LeNet-5' (12 px) in scene_1A2B",
+                                          // "word 'convolution' split across lines"
+  std::vector<std::string> scroll_x;      // ImGui's names of the windows drawn with a horizontal scrollbar
 };
 void layout_report_begin_frame(); // at the start of a frame (the App)
 void layout_report_text_overflow(); // inside the scene's window, after it is drawn: lines of text past its edge, its rectangle
 void layout_report_end_frame();     // after the frame's windows, before ImGui::Render: the tables' columns
 const LayoutReport& layout_report();
 // {"stacked":…,"picture":[x0,y0,x1,y1],"scene":[x0,y0,x1,y1],"controls":…,"right_most":…,"overflow":…,"cut":…,"cut_window":…,
-//  "focus":{"id":…,"label":…,"rect":[x0,y0,x1,y1]},"clipped":…,"clipped_items":[…],
+//  "focus":{"id":…,"label":…,"rect":[x0,y0,x1,y1]},"clipped":…,"clipped_items":[…],"scroll_x":[…],
 //  "targets":[{"id":…,"label":…,"key":…,"rect":[x0,y0,x1,y1],"tab":…,"visible":…},…]}
 std::string layout_report_json();
 

@@ -220,12 +220,14 @@ void ArchitectureScene::draw_inputs() {
   }
 }
 
-// The network as blocks: each image as a slab (height ∝ H, thickness ∝ log C), flat vectors as bars.
+// The network as blocks: each image as a slab (height ∝ H, thickness ∝ log C), flat vectors as bars, in
+// rows as wide as the scene (a long stack wraps onto the next row rather than scrolling sideways).
 void ArchitectureScene::draw_strip(const NetworkReport& rep) {
-  const float strip_h = 120.0f, label_h = ImGui::GetTextLineHeight() * 2.2f;
-  ImGui::BeginChild("strip", ImVec2(0, strip_h + label_h + 18.0f), false, ImGuiWindowFlags_HorizontalScrollbar);
+  const float strip_h = 120.0f, label_h = ImGui::GetTextLineHeight() * 2.2f, gap = 6.0f;
+  const float row_h = strip_h + label_h + 10.0f;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 o(ImGui::GetCursorScreenPos().x, ImGui::GetCursorScreenPos().y + 4.0f); // room for the outline
+  const ImVec2 o(ImGui::GetCursorScreenPos().x + 3.0f, ImGui::GetCursorScreenPos().y + 4.0f); // room for the outline
+  const float right = o.x + std::max(1.0f, ImGui::GetContentRegionAvail().x - 6.0f);
   double max_h = 1.0, max_flat = 1.0;
   auto consider = [&](const NetShape& s) {
     if (s.flat) max_flat = std::max(max_flat, static_cast<double>(s.c));
@@ -235,54 +237,68 @@ void ArchitectureScene::draw_strip(const NetworkReport& rep) {
   for (const auto& l : rep.layers)
     if (l.computed && l.error.empty()) consider(l.output);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  float x = o.x;
-  int strip_hover = -1;
-  // Block for shape s of layer i (-1: the input); returns its width.
-  auto block = [&](const NetShape& s, int i, ImU32 color, const std::string& caption) {
-    const bool hot = i >= 0 && (i == hovered_ || i == selected_);
-    float w, h;
-    if (s.flat) {
-      h = 10.0f + (strip_h - 10.0f) * static_cast<float>(std::log1p(static_cast<double>(s.c)) / std::log1p(max_flat));
-      w = 10.0f;
-    } else {
-      h = 8.0f + (strip_h - 8.0f) * static_cast<float>(std::sqrt(static_cast<double>(s.h) / max_h));
-      w = 6.0f + 5.0f * static_cast<float>(std::log2(static_cast<double>(s.c)));
-    }
-    const float cap_w = std::max(ImGui::CalcTextSize(caption.c_str()).x, ImGui::CalcTextSize(shape_display(s).c_str()).x);
-    const float cell = std::max(w + 8.0f, cap_w + 10.0f);
-    const float bx = x + (cell - w) * 0.5f, by = o.y + (strip_h - h) * 0.5f;
-    dl->AddRectFilled(ImVec2(bx, by), ImVec2(bx + w, by + h), color);
-    if (hot) dl->AddRect(ImVec2(bx - 3, by - 3), ImVec2(bx + w + 3, by + h + 3), IM_COL32(230, 80, 20, 255), 0, 0, 3.0f);
-    const std::string shape = shape_display(s);
-    dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(shape.c_str()).x) * 0.5f, o.y + strip_h + 2), text, shape.c_str());
-    dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(caption.c_str()).x) * 0.5f,
-                       o.y + strip_h + 2 + ImGui::GetTextLineHeight()), dim, caption.c_str());
-    if (ImGui::IsMouseHoveringRect(ImVec2(x, o.y), ImVec2(x + cell, o.y + strip_h + label_h)) &&
-        ImGui::IsWindowHovered()) {
-      strip_hover = i;
-      if (i >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) selected_ = i;
-    }
-    x += cell + 6.0f;
+  // What the strip shows, in order: a block per shape (-1: the input), or the layer that does not fit.
+  struct Item {
+    NetShape shape;
+    int layer;
+    ImU32 color;
+    std::string caption, shape_text;
+    bool misfit = false;
+    float cell = 0.0f; // its width (px)
   };
-  block(rep.input, -1, IM_COL32(120, 120, 120, 255), "input");
+  std::vector<Item> items;
+  items.push_back({rep.input, -1, IM_COL32(120, 120, 120, 255), "input", shape_display(rep.input)});
   for (size_t i = 0; i < p_.layers.size(); ++i) {
     const NetLayer& l = p_.layers[i];
     const NetLayerReport& r = rep.layers[i];
     if (!r.computed) break;
     if (!r.error.empty()) {
-      const char* msg = "does not fit";
-      dl->AddText(ImVec2(x, o.y + strip_h * 0.5f - 8), kRed, msg);
-      dl->AddText(ImVec2(x, o.y + strip_h + 2 + ImGui::GetTextLineHeight()), dim, layer_text(l).c_str());
-      x += ImGui::CalcTextSize(msg).x + 10.0f;
+      items.push_back({r.output, static_cast<int>(i), kRed, layer_text(l), "does not fit", true});
       break;
     }
     if (l.kind == LayerKind::Activation) continue; // same shape as the layer before
     const ImU32 color = l.kind == LayerKind::Conv ? kConvColor : l.kind == LayerKind::Dense ? kDenseColor
                         : l.kind == LayerKind::Pool ? kPoolColor : kFlatColor;
-    block(r.output, static_cast<int>(i), color, layer_text(l));
+    items.push_back({r.output, static_cast<int>(i), color, layer_text(l), shape_display(r.output)});
   }
-  ImGui::Dummy(ImVec2(x - o.x, strip_h + label_h + 4));
-  ImGui::EndChild();
+  auto block_size = [&](const NetShape& s) {
+    if (s.flat)
+      return ImVec2(10.0f, 10.0f + (strip_h - 10.0f) * static_cast<float>(std::log1p(static_cast<double>(s.c)) / std::log1p(max_flat)));
+    return ImVec2(6.0f + 5.0f * static_cast<float>(std::log2(static_cast<double>(s.c))),
+                  8.0f + (strip_h - 8.0f) * static_cast<float>(std::sqrt(static_cast<double>(s.h) / max_h)));
+  };
+  for (Item& it : items) {
+    const float cap_w = std::max(ImGui::CalcTextSize(it.caption.c_str()).x, ImGui::CalcTextSize(it.shape_text.c_str()).x);
+    it.cell = it.misfit ? cap_w + 10.0f : std::max(block_size(it.shape).x + 8.0f, cap_w + 10.0f);
+  }
+  int strip_hover = -1;
+  float x = o.x, y = o.y, widest = 0.0f;
+  for (const Item& it : items) {
+    if (x > o.x && x + it.cell > right) { // the next row
+      x = o.x;
+      y += row_h;
+    }
+    const float cell = it.cell;
+    if (it.misfit) {
+      dl->AddText(ImVec2(x, y + strip_h * 0.5f - 8), kRed, it.shape_text.c_str());
+    } else {
+      const bool hot = it.layer >= 0 && (it.layer == hovered_ || it.layer == selected_);
+      const ImVec2 size = block_size(it.shape);
+      const float bx = x + (cell - size.x) * 0.5f, by = y + (strip_h - size.y) * 0.5f;
+      dl->AddRectFilled(ImVec2(bx, by), ImVec2(bx + size.x, by + size.y), it.color);
+      if (hot) dl->AddRect(ImVec2(bx - 3, by - 3), ImVec2(bx + size.x + 3, by + size.y + 3), IM_COL32(230, 80, 20, 255), 0, 0, 3.0f);
+      dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(it.shape_text.c_str()).x) * 0.5f, y + strip_h + 2), text, it.shape_text.c_str());
+    }
+    dl->AddText(ImVec2(x + (cell - ImGui::CalcTextSize(it.caption.c_str()).x) * 0.5f, y + strip_h + 2 + ImGui::GetTextLineHeight()),
+                dim, it.caption.c_str());
+    if (!it.misfit && ImGui::IsMouseHoveringRect(ImVec2(x, y), ImVec2(x + cell, y + strip_h + label_h)) && ImGui::IsWindowHovered()) {
+      strip_hover = it.layer;
+      if (it.layer >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) selected_ = it.layer;
+    }
+    widest = std::max(widest, x + cell - o.x);
+    x += cell + gap;
+  }
+  ImGui::Dummy(ImVec2(widest + 6.0f, y - o.y + row_h));
   if (strip_hover >= 0) {
     hovered_ = strip_hover;
     const NetLayerReport& r = rep.layers[static_cast<size_t>(strip_hover)];
@@ -291,85 +307,96 @@ void ArchitectureScene::draw_strip(const NetworkReport& rep) {
   }
 }
 
+namespace {
+// The summary table's columns; numbers from `first_number` on are right-aligned.
+const std::vector<std::string> kColumns = {"#", "layer", "output H×W×C", "weights", "biases", "multiply-adds", "activations",
+                                           "dense instead"};
+constexpr size_t kFirstNumber = 3;
+struct SummaryRow {
+  std::vector<TextCell> cells; // one per column
+  int layer = -1;              // the layer it shows (its "#" cell selects it); -1: the input or the total
+};
+} // namespace
+
 void ArchitectureScene::draw_table(const NetworkReport& rep) {
-  // Narrow windows scroll the table sideways (its height fits all rows); wide ones size it to its columns.
-  const bool scroll = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 62.0f;
-  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
-                               (scroll ? ImGuiTableFlags_ScrollX : ImGuiTableFlags_NoHostExtendX);
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float rows = static_cast<float>(p_.layers.size() + 3); // header, input, layers, total
-  const ImVec2 outer = scroll ? ImVec2(0.0f, rows * (ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y) +
-                                                 style.ScrollbarSize + 4.0f)
-                              : ImVec2(0.0f, 0.0f);
-  int row_hover = -1;
-  if (ImGui::BeginTable("summary", 8, flags, outer)) {
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn("layer");
-    ImGui::TableSetupColumn("output H×W×C");
-    ImGui::TableSetupColumn("weights");
-    ImGui::TableSetupColumn("biases");
-    ImGui::TableSetupColumn("multiply-adds");
-    ImGui::TableSetupColumn("activations");
-    ImGui::TableSetupColumn("dense instead");
-    ImGui::TableHeadersRow();
-    auto right = [](const std::string& s, ImU32 color = 0) { // right-aligned number in the current cell
-      const float w = ImGui::CalcTextSize(s.c_str()).x;
-      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetColumnWidth() - w));
-      if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
-      ImGui::TextUnformatted(s.c_str());
-      if (color) ImGui::PopStyleColor();
-    };
-    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("input");
-    ImGui::TableNextColumn(); ImGui::TextUnformatted(shape_display(rep.input).c_str());
-    ImGui::TableNextColumn(); ImGui::TableNextColumn(); ImGui::TableNextColumn();
-    ImGui::TableNextColumn(); right(format_count(count_mul(count_of(p_.c), count_mul(count_of(p_.h), count_of(p_.w)))), dim);
-    ImGui::TableNextColumn();
-    for (size_t i = 0; i < p_.layers.size(); ++i) {
-      const NetLayerReport& r = rep.layers[i];
-      const int idx = static_cast<int>(i);
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      char label[16];
-      std::snprintf(label, sizeof label, "%d", idx + 1);
-      if (ImGui::Selectable(label, idx == selected_ || idx == hovered_,
-                            ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
-        selected_ = idx;
-      if (ImGui::IsItemHovered()) row_hover = idx;
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(describe_layer(p_.layers[i]).c_str());
-      ImGui::TableNextColumn();
-      if (!r.computed) {
-        ImGui::TextDisabled("—");
-        continue;
-      }
-      if (!r.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextUnformatted("does not fit (see below)");
-        ImGui::PopStyleColor();
-        continue;
-      }
-      ImGui::TextUnformatted(shape_display(r.output).c_str());
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  std::vector<SummaryRow> rows;
+  auto add = [&](int layer, std::vector<TextCell> cells) {
+    cells.resize(kColumns.size());
+    rows.push_back({std::move(cells), layer});
+  };
+  add(-1, {{""}, {"input"}, {shape_display(rep.input)}, {""}, {""}, {""},
+           {format_count(count_mul(count_of(p_.c), count_mul(count_of(p_.h), count_of(p_.w)))), dim}, {""}});
+  for (size_t i = 0; i < p_.layers.size(); ++i) {
+    const NetLayerReport& r = rep.layers[i];
+    std::vector<TextCell> cells = {{std::to_string(i + 1)}, {describe_layer(p_.layers[i])}};
+    if (!r.computed) cells.push_back({"—", dim});
+    else if (!r.error.empty()) cells.push_back({"does not fit (see below)", kRed});
+    else {
       const bool weighted = p_.layers[i].kind == LayerKind::Conv || p_.layers[i].kind == LayerKind::Dense;
-      ImGui::TableNextColumn(); right(weighted ? format_count(r.weights) : "0", weighted ? 0 : dim);
-      ImGui::TableNextColumn(); right(weighted ? format_count(r.biases) : "0", weighted ? 0 : dim);
-      ImGui::TableNextColumn(); right(weighted ? format_count(r.macs) : "0", weighted ? 0 : dim);
-      ImGui::TableNextColumn(); right(format_count(r.activations), dim);
-      ImGui::TableNextColumn(); right(weighted ? format_count(r.dense_parameters) : "0", weighted ? 0 : dim);
+      auto weight_count = [&](Count c) { return weighted ? TextCell{format_count(c)} : TextCell{"0", dim}; };
+      cells.insert(cells.end(), {{shape_display(r.output)}, weight_count(r.weights), weight_count(r.biases), weight_count(r.macs),
+                                 {format_count(r.activations), dim}, weight_count(r.dense_parameters)});
     }
-    if (rep.ok()) {
+    add(static_cast<int>(i), std::move(cells));
+  }
+  if (rep.ok())
+    add(-1, {{""}, {"total"}, {shape_display(rep.output)}, {format_count(rep.weights)}, {format_count(rep.biases)},
+             {format_count(rep.macs)}, {format_count(rep.activations)}, {format_count(rep.dense_parameters)}});
+
+  // The columns of `part` (indices into kColumns) as one table, its widths as text_table gives them.
+  int row_hover = -1;
+  auto part_table = [&](const char* id, const std::vector<size_t>& part) {
+    std::vector<std::string> headers;
+    std::vector<std::vector<TextCell>> cells(rows.size());
+    for (size_t c : part) headers.push_back(kColumns[c]);
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (size_t c : part) cells[r].push_back(rows[r].cells[c]);
+    const std::vector<float> widths = text_table_column_widths(headers, cells, ImGui::GetContentRegionAvail().x);
+    if (!ImGui::BeginTable(id, static_cast<int>(part.size()), ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX))
+      return;
+    for (size_t k = 0; k < part.size(); ++k)
+      ImGui::TableSetupColumn(headers[k].c_str(), ImGuiTableColumnFlags_WidthFixed, std::ceil(widths[k]));
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers); // as text that wraps at spaces (ImGui's headers cut with "…")
+    for (size_t k = 0; k < part.size(); ++k) {
+      ImGui::TableSetColumnIndex(static_cast<int>(k));
+      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, ImGui::GetColorU32(ImGuiCol_TableHeaderBg));
+      text_wrapped("%s", headers[k].c_str());
+    }
+    for (const SummaryRow& row : rows) {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TableNextColumn(); ImGui::TextUnformatted("total");
-      ImGui::TableNextColumn(); ImGui::TextUnformatted(shape_display(rep.output).c_str());
-      ImGui::TableNextColumn(); right(format_count(rep.weights));
-      ImGui::TableNextColumn(); right(format_count(rep.biases));
-      ImGui::TableNextColumn(); right(format_count(rep.macs));
-      ImGui::TableNextColumn(); right(format_count(rep.activations));
-      ImGui::TableNextColumn(); right(format_count(rep.dense_parameters));
+      for (size_t k = 0; k < part.size(); ++k) {
+        ImGui::TableSetColumnIndex(static_cast<int>(k));
+        const TextCell& cell = row.cells[part[k]];
+        if (part[k] == 0 && row.layer >= 0) { // the row's "#" selects its layer
+          if (ImGui::Selectable(cell.text.c_str(), row.layer == selected_ || row.layer == hovered_,
+                                ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+            selected_ = row.layer;
+          if (ImGui::IsItemHovered()) row_hover = row.layer;
+          continue;
+        }
+        const float w = ImGui::CalcTextSize(cell.text.c_str()).x, room = ImGui::GetContentRegionAvail().x;
+        if (cell.color) ImGui::PushStyleColor(ImGuiCol_Text, cell.color);
+        if (w <= room) {
+          if (part[k] >= kFirstNumber) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + room - w); // numbers right-aligned
+          ImGui::TextUnformatted(cell.text.c_str());
+        } else {
+          text_wrapped("%s", cell.text.c_str());
+        }
+        if (cell.color) ImGui::PopStyleColor();
+      }
     }
     ImGui::EndTable();
+  };
+  // One table where every column fits at its widest word; else two, each with the layers' names.
+  std::vector<std::vector<TextCell>> all;
+  for (const SummaryRow& row : rows) all.push_back(row.cells);
+  if (text_table_min_width(kColumns, all) <= ImGui::GetContentRegionAvail().x) {
+    part_table("summary", {0, 1, 2, 3, 4, 5, 6, 7});
+  } else {
+    part_table("summary", {0, 1, 2, 3, 4});
+    part_table("summary, continued", {0, 1, 5, 6, 7});
   }
   hovered_ = row_hover;
 }

@@ -336,6 +336,7 @@ void run_slice(TimingJob& job) {
   const Params& p = job.p;
   const int64_t C = p.layer_c, H = p.layer_size, W = p.layer_size, K = p.layer_k, M = p.layer_m;
   const int64_t oh = job.t.counts.out_h, ow = job.t.counts.out_w;
+  const auto t0 = std::chrono::steady_clock::now();
   const int64_t n = job.sizer.next(job.units - job.at), a = job.at;
   const bool whole = n == job.units;
   Tensor xs, ws;
@@ -357,8 +358,7 @@ void run_slice(TimingJob& job) {
     next_way(job);
     return;
   }
-  job.sizer.took(n, r->ms);
-  job.pass_ms += r->ms;
+  job.pass_ms += r->ms; // the way's time: the convolution alone
   if (job.reps == 0) { // the slice's output into the layer's (M, OH, OW)
     const std::vector<float>& y = r->output.data;
     float* out = job.output.get();
@@ -367,6 +367,8 @@ void run_slice(TimingJob& job) {
       for (int64_t f = 0; f < M; ++f) std::copy_n(y.begin() + f * n * ow, n * ow, out + (f * oh + a) * ow);
     job.permille.store(static_cast<int>(1000 * (a + n) / job.units), std::memory_order_relaxed);
   }
+  // The next step's size from the whole step: the slice's copies in and out take the thread's time too.
+  job.sizer.took(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   job.at += n;
   if (job.at < job.units) return;
   job.at = 0;

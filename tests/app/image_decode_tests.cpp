@@ -1,6 +1,7 @@
 // Picture files through decode_image() (app/image_decode.cpp): PNG, JPEG and BMP made here with
 // stb_image_write, downscaling to kImageMaxSide, and the refusals (empty, not a picture, too many pixels,
-// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file).
+// too long a side, a JPEG Huffman table that would overflow stb_image's, a PNG chunk longer than the file, a
+// JPEG or GIF whose decoding would need more than the working-memory budget).
 #include <catch2/catch.hpp>
 
 #include "image_decode.h"
@@ -19,6 +20,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -45,12 +47,37 @@ std::vector<unsigned char> gradient(int w, int h) {
 void be32(std::string& s, uint32_t v) {
   for (int k = 3; k >= 0; --k) s += static_cast<char>(v >> (8 * k) & 0xFF);
 }
-// A PNG chunk: length, type, data and a zero CRC (stb_image does not check CRCs).
-void chunk(std::string& png, const char* type, const std::string& data) {
-  be32(png, static_cast<uint32_t>(data.size()));
-  png += type;
-  png += data;
-  be32(png, 0);
+struct Chunk {
+  const char* type; // 4 letters
+  std::string data;
+};
+// A PNG file: the signature, then each chunk's length, type, data and a zero CRC (stb_image does not check CRCs).
+std::string png_of(std::initializer_list<Chunk> chunks) {
+  std::string png = "\x89PNG\r\n\x1a\n";
+  for (const Chunk& c : chunks) {
+    be32(png, static_cast<uint32_t>(c.data.size()));
+    png += c.type;
+    png += c.data;
+    be32(png, 0);
+  }
+  return png;
+}
+// An IHDR chunk's data: w × h pixels of `depth` bits, colour type `colour` (2: RGB, 6: RGBA), no interlace.
+std::string ihdr_of(uint32_t w, uint32_t h, char depth, char colour) {
+  std::string ihdr;
+  be32(ihdr, w);
+  be32(ihdr, h);
+  return ihdr + std::string{depth, colour, '\0', '\0', '\0'};
+}
+// zlib data holding `bytes` in one stored (uncompressed) block, with a zero Adler-32 (stb_image does not check it).
+std::string stored_zlib(const std::string& bytes) {
+  const auto len = static_cast<uint16_t>(bytes.size());
+  std::string z = "\x78\x01\x01";
+  z += std::string{static_cast<char>(len & 0xFF), static_cast<char>(len >> 8), static_cast<char>(~len & 0xFF),
+                   static_cast<char>((~len >> 8) & 0xFF)};
+  z += bytes;
+  be32(z, 0);
+  return z;
 }
 } // namespace
 
@@ -130,41 +157,17 @@ TEST_CASE("decode_image: a JPEG Huffman table with more than 256 codes is refuse
 
 TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib bomb) is refused", "[image_decode]") {
   // 1×1 RGB, its IDAT a stored zlib block of 60,000 zero bytes (the picture needs 4).
-  std::string ihdr, idat = "\x78\x01\x01";
-  be32(ihdr, 1);
-  be32(ihdr, 1);
-  ihdr += std::string("\x08\x02\x00\x00\x00", 5);
-  const uint16_t len = 60000;
-  idat += std::string{static_cast<char>(len & 0xFF), static_cast<char>(len >> 8), static_cast<char>(~len & 0xFF), static_cast<char>((~len >> 8) & 0xFF)};
-  idat += std::string(len, '\0');
-  be32(idat, 0);
-  std::string png = "\x89PNG\r\n\x1a\n";
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "IDAT", idat);
-  chunk(png, "IEND", "");
-  const auto d = decode(png);
+  const std::string ihdr = ihdr_of(1, 1, 8, 2), small = stored_zlib(std::string(4, '\0'));
+  const auto d = decode(png_of({{"IHDR", ihdr}, {"IDAT", stored_zlib(std::string(60000, '\0'))}, {"IEND", ""}}));
   REQUIRE(!d.ok());
   CHECK(d.error() == "the picture could not be decoded (a corrupt PNG: its data inflates to more than 1×1 pixels need)");
   // The same with the 4 bytes it needs is a picture.
-  std::string fine = "\x89PNG\r\n\x1a\n", small = "\x78\x01\x01";
-  small += std::string("\x04\x00\xfb\xff", 4) + std::string(4, '\0');
-  be32(small, 0);
-  chunk(fine, "IHDR", ihdr);
-  chunk(fine, "IDAT", small);
-  chunk(fine, "IEND", "");
-  CHECK(decode(fine).ok());
+  CHECK(decode(png_of({{"IHDR", ihdr}, {"IDAT", small}, {"IEND", ""}})).ok());
   // A second IHDR claiming 1,073,741,824 × 1,677,721,600 pixels at 8 bytes each (the fuzz target's find:
   // its size was once read from the last header and sized the inflate buffer at 2^63 bytes). stb_image
   // reads the first header and refuses the second.
-  std::string second = ihdr;
-  second.replace(0, 8, std::string("\x40\x00\x00\x00\x64\x00\x00\x00", 8));
-  second[8] = 16, second[9] = 6;
-  std::string two = "\x89PNG\r\n\x1a\n";
-  chunk(two, "IHDR", ihdr);
-  chunk(two, "IHDR", second);
-  chunk(two, "IDAT", small);
-  chunk(two, "IEND", "");
-  const auto twice = decode(two);
+  const std::string second = ihdr_of(0x40000000, 0x64000000, 16, 6);
+  const auto twice = decode(png_of({{"IHDR", ihdr}, {"IHDR", second}, {"IDAT", small}, {"IEND", ""}}));
   REQUIRE(!twice.ok());
   CHECK(twice.error() == "the picture could not be decoded (multiple IHDR)");
 }
@@ -172,45 +175,26 @@ TEST_CASE("decode_image: a PNG whose data inflates past its stated size (a zlib 
 TEST_CASE("decode_image: an empty IDAT chunk before the image data is skipped", "[image_decode]") {
   // The fuzz target's find: Debian's stb_image copied the empty chunk to a null buffer (undefined
   // behaviour). The standard allows empty IDAT chunks, so the picture is decoded without them.
-  std::string ihdr, data = "\x78\x01\x01"; // 1×1 RGB: a stored zlib block of its 4 bytes
-  be32(ihdr, 1);
-  be32(ihdr, 1);
-  ihdr += std::string("\x08\x02\x00\x00\x00", 5);
-  data += std::string("\x04\x00\xfb\xff", 4) + std::string("\x00\xff\x80\x00", 4);
-  be32(data, 0);
-  std::string png = "\x89PNG\r\n\x1a\n";
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "IDAT", "");
-  chunk(png, "tEXt", "a\0b");
-  chunk(png, "IDAT", "");
-  chunk(png, "IDAT", data);
-  chunk(png, "IDAT", ""); // after the data: stb_image has its buffer
-  chunk(png, "IEND", "");
-  const auto d = decode(png);
+  const std::string ihdr = ihdr_of(1, 1, 8, 2), data = stored_zlib(std::string("\x00\xff\x80\x00", 4)); // 1×1 RGB
+  const auto d = decode(png_of({{"IHDR", ihdr},
+                                {"IDAT", ""},
+                                {"tEXt", std::string("a\0b", 3)},
+                                {"IDAT", ""},
+                                {"IDAT", data},
+                                {"IDAT", ""}, // after the data: stb_image has its buffer
+                                {"IEND", ""}}));
   REQUIRE(d.ok());
   REQUIRE(d->image.numel() == 3);
   CHECK(d->image.data == std::vector<float>{1.0f, 128.0f / 255.0f, 0.0f});
   // Only empty ones: no image data.
-  std::string none = "\x89PNG\r\n\x1a\n";
-  chunk(none, "IHDR", ihdr);
-  chunk(none, "IDAT", "");
-  chunk(none, "IEND", "");
+  const std::string none = png_of({{"IHDR", ihdr}, {"IDAT", ""}, {"IEND", ""}});
   CHECK(decode(none).error() == "the picture could not be decoded (no IDAT)");
 }
 
 TEST_CASE("decode_image: a PNG whose data are too short to fill its pixels is refused before stb_image allocates them", "[image_decode]") {
   // 7,000×7,000 16-bit RGBA (392 MB raw) in a 60-byte file: stb_image allocated the 392 MB, then found
   // "not enough pixels". Deflate's 1032:1 at most means 17 bytes fill at most 18 KB.
-  std::string ihdr, data = "\x78\x01\x01";
-  be32(ihdr, 7000);
-  be32(ihdr, 7000);
-  ihdr += std::string("\x10\x06\x00\x00\x00", 5);
-  data += std::string("\x04\x00\xfb\xff", 4) + std::string(4, '\0');
-  be32(data, 0);
-  std::string png = "\x89PNG\r\n\x1a\n";
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "IDAT", data);
-  chunk(png, "IEND", "");
+  const std::string png = png_of({{"IHDR", ihdr_of(7000, 7000, 16, 6)}, {"IDAT", stored_zlib(std::string(4, '\0'))}, {"IEND", ""}});
   CHECK(decode(png).error() == "the picture could not be decoded (a corrupt PNG: its 15 bytes of data cannot hold 7000×7000 pixels)");
   // Data as compressible as deflate allows pass the check: 2,000×2,000 grey zeros, written by stb_image_write.
   std::string file;
@@ -219,4 +203,37 @@ TEST_CASE("decode_image: a PNG whose data are too short to fill its pixels is re
   const auto d = decode(file);
   REQUIRE(d.ok());
   CHECK(d->source_w == 2000);
+}
+
+TEST_CASE("decode_image: a JPEG or GIF whose decoding would need more than the working-memory budget is refused before decoding", "[image_decode]") {
+  // stb_image allocates about 9 bytes a pixel for either before it reads any data: 6,000×5,000 pixels
+  // need 270,000,000 bytes, more than 256 MiB (the picture limit alone, 50 megapixels, would let it through).
+  const auto rgb = gradient(8, 8);
+  std::string jpg;
+  REQUIRE(stbi_write_jpg_to_func(append, &jpg, 8, 8, 3, rgb.data(), 90));
+  const size_t sof = jpg.find("\xFF\xC0");
+  REQUIRE(sof != std::string::npos);
+  auto sized_jpeg = [&](uint16_t w, uint16_t h) { // SOF0: marker, length, precision, height, width
+    std::string j = jpg;
+    j.replace(sof + 5, 4, std::string{static_cast<char>(h >> 8), static_cast<char>(h & 0xFF), static_cast<char>(w >> 8), static_cast<char>(w & 0xFF)});
+    return j;
+  };
+  const std::string budget = "more than the working-memory budget of 256 MiB)";
+  const auto big = decode(sized_jpeg(6000, 5000));
+  REQUIRE(!big.ok());
+  CHECK(big.error().rfind("the picture is too large to decode here (6000×5000 pixels; decoding it as JPEG needs ", 0) == 0);
+  CHECK(big.error().find(budget) != std::string::npos);
+  // 2,000×2,000 (36 MB) is decoded (stb_image fills what its data lack).
+  const auto fits = decode(sized_jpeg(2000, 2000));
+  REQUIRE(fits.ok());
+  CHECK(fits->source_w == 2000);
+  auto gif = [](uint16_t w, uint16_t h) { // a GIF's header and logical screen, no colour table
+    return std::string("GIF89a") + std::string{static_cast<char>(w & 0xFF), static_cast<char>(w >> 8), static_cast<char>(h & 0xFF),
+                                                static_cast<char>(h >> 8), '\0', '\0', '\0'};
+  };
+  const auto big_gif = decode(gif(6000, 5000));
+  REQUIRE(!big_gif.ok());
+  CHECK(big_gif.error().rfind("the picture is too large to decode here (6000×5000 pixels; decoding it as GIF needs ", 0) == 0);
+  CHECK(big_gif.error().find(budget) != std::string::npos);
+  CHECK(decode(gif(2000, 2000)).error().find("too large") == std::string::npos);
 }

@@ -30,8 +30,9 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the picture of ${SCENE} is blank in ${OUT}")
 endif()
 # At the app's own size and the Share menu's embed sizes, nothing is cut by its own container: a combo's
-# choice, a table column's content, a plot's legend (state().layout.clipped, what the browser layout test
-# checks in the page).
+# choice, a table column's content, a plot's legend, a word or number split across lines
+# (state().layout.clipped, what the browser layout test checks in the page); and nothing needs scrolling
+# sideways (state().layout.scroll_x: the windows drawn with a horizontal scrollbar).
 foreach(size 1280x800 800x520 600x400)
   string(REPLACE ".png" "-${size}.png" shot "${OUT}")
   app_print_state(sized "scene ${SCENE} at ${size}" --url "#scene=${SCENE}&nav=0" --size ${size} --frames 8
@@ -40,6 +41,11 @@ foreach(size 1280x800 800x520 600x400)
   if(NOT clipped EQUAL 0)
     string(JSON items GET "${sized}" layout clipped_items)
     message(FATAL_ERROR "scene ${SCENE} at ${size}: ${clipped} item(s) cut by their own width: ${items} (see ${shot})")
+  endif()
+  string(JSON scrolling LENGTH "${sized}" layout scroll_x)
+  if(NOT scrolling EQUAL 0)
+    string(JSON items GET "${sized}" layout scroll_x)
+    message(FATAL_ERROR "scene ${SCENE} at ${size}: ${scrolling} window(s) scroll sideways: ${items} (see ${shot})")
   endif()
 endforeach()
 # An idle scene draws its textures once: more frames of the same maps upload nothing more

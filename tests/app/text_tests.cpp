@@ -48,6 +48,11 @@ TEST_CASE("text_wrapped's lines break at spaces only, so that no number is split
   const std::string two = "a b\n\nc";
   CHECK(wrap_at_spaces(two, 10.0f, chars) == std::vector<std::string_view>{"a b", "", "c"});
   CHECK(wrap_at_spaces("", 10.0f, chars) == std::vector<std::string_view>{""});
+  // Runs of spaces between words count as drawn: "x: 1    W: 2" is 12 wide, not 9 (the features scene's
+  // shape line was measured with single spaces and overran its line).
+  CHECK(wrap_at_spaces("x: 1    W: 2", 12.0f, chars) == std::vector<std::string_view>{"x: 1    W: 2"});
+  CHECK(wrap_at_spaces("x: 1    W: 2", 11.0f, chars) == std::vector<std::string_view>{"x: 1    W:", "2"});
+  CHECK(wrap_at_spaces("x: 1    W: 2", 9.0f, chars) == std::vector<std::string_view>{"x: 1", "W: 2"});
 }
 
 TEST_CASE("a cell's number is written smaller when it is a little too wide, and left out when far too wide", "[text]") {
