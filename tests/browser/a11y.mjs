@@ -60,6 +60,19 @@ async function walkFocus(page, visit, maxKeys = 200) {
   return null;
 }
 
+// Walks the keyboard focus down one column with ↓ alone (the scene list and the Share button below it, from
+// the first arrow, which shows the focus on the list): visit(state) at each focus, null at the bottom.
+async function walkDown(page, visit, maxKeys = 40) {
+  let st = await key(page, DOWN);
+  for (let keys = 1; keys < maxKeys; ++keys) {
+    if (visit(st)) return st;
+    const id = st.layout.focus.id;
+    st = await key(page, DOWN);
+    if (st.layout.focus.id === id) return null;
+  }
+  return null;
+}
+
 // The focus moved onto the control labelled `label` by the arrows alone, then `keys`; state() after.
 async function operate(page, scene, label, keys) {
   await freshScene(page, scene);
@@ -119,7 +132,7 @@ export async function a11yChecks(browser, base, check) {
   // The Share menu by keys: Space on "Share…", then on "Copy link": the menu says "Copied the link" for a
   // few seconds (state().share_copied is that line), then on "Copy embed code".
   await freshScene(page, 'pooling');
-  let share = await walkFocus(page, (st) => st.layout.focus.label === 'Share…');
+  let share = await walkDown(page, (st) => st.layout.focus.label === 'Share…');
   let menu = share && await key(page, SPACE);
   const press = async (label) => {
     let at = menu.layout.focus.label === label ? menu : await walkFocus(page, (st) => st.layout.focus.label === label, 40);

@@ -292,7 +292,9 @@ export async function wheelChecks(browser, base, check, artifacts) {
     await page.screenshot({ path: path.join(artifacts, `browser-wheel-${scene}.png`) });
     const pageDown = await wheelAt(page, x, y, 1, 2); // DOM_DELTA_PAGE: far more than the scene
     const max = await page.evaluate(() => window.convplay.state().scroll_max_y);
-    check(`${label}: a page (deltaMode 2) scrolls to the end`, pageDown === max, `${pageDown} of ${max}`);
+    // Within a pixel: ImGui places items at whole pixels below a fractional scroll, so the content's height
+    // (and the end) can move by less than a pixel between the frame that clamps the scroll and the next.
+    check(`${label}: a page (deltaMode 2) scrolls to the end`, Math.abs(pageDown - max) <= 1, `${pageDown} of ${max}`);
     await context.close();
   }
 }
