@@ -20,14 +20,15 @@
 #include <limits>
 #include <optional>
 
-#if defined(__SSE2__)
-#include <immintrin.h>
-#elif defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#endif
+#include "kernels/simd.h"
 
 namespace convplay {
 namespace {
+#if defined(__SSE2__)
+using Simd4 = kernels::SimdSse2; // the 4-wide set of this build, for the element-wise passes
+#elif defined(__wasm_simd128__)
+using Simd4 = kernels::SimdWasm;
+#endif
 std::string num(int64_t v) { return std::to_string(v); }
 inline size_t at(int64_t i) { return static_cast<size_t>(i); }
 } // namespace
@@ -368,13 +369,10 @@ void activation_forward(Activation a, const float* __restrict x, float* __restri
   switch (a) {
   case Activation::ReLU: {
     int64_t i = 0;
-    // x > 0 ? x : +0 is SSE2's max(x, 0) (which gives its second operand for a NaN or equal zeros)
-    // and SIMD128's pseudo-maximum pmax(0, x) (0 < x ? x : 0); GCC compiles the select to compares
-    // and masks.
-#if defined(__SSE2__)
-    for (; i + 4 <= count; i += 4) _mm_storeu_ps(y + i, _mm_max_ps(_mm_loadu_ps(x + i), _mm_setzero_ps()));
-#elif defined(__wasm_simd128__)
-    for (; i + 4 <= count; i += 4) wasm_v128_store(y + i, wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), wasm_v128_load(x + i)));
+    // x > 0 ? x : +0 is the pseudo-maximum pseudo_max(0, x) (SSE2's max, SIMD128's pmax: +0 for a NaN or
+    // a zero), where GCC would compile the select to compares and masks.
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+    for (; i + 4 <= count; i += 4) Simd4::store(y + i, Simd4::pseudo_max(Simd4::zero(), Simd4::load(x + i)));
 #endif
     for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     break;
@@ -783,13 +781,7 @@ void adam_update(const AdamScalars& k, float* __restrict w, float* __restrict m,
   using F4 = float __attribute__((vector_size(16)));
   auto load = [](const float* p) { F4 x; std::memcpy(&x, p, sizeof x); return x; };
   auto store = [](float* p, F4 x) { std::memcpy(p, &x, sizeof x); };
-  auto sqrt4 = [](F4 x) {
-#if defined(__SSE2__)
-    return reinterpret_cast<F4>(_mm_sqrt_ps(reinterpret_cast<__m128>(x)));
-#else
-    return reinterpret_cast<F4>(wasm_f32x4_sqrt(reinterpret_cast<v128_t>(x)));
-#endif
-  };
+  auto sqrt4 = [](F4 x) { return reinterpret_cast<F4>(Simd4::sqrt(reinterpret_cast<Simd4::V>(x))); };
   for (; i + 4 <= count; i += 4) {
     const F4 gv = load(g + i);
     const F4 mv = load(m + i) * k.b1 + k.one_minus_b1 * gv;

@@ -2,9 +2,9 @@
 // store (all but AVX-512 also add / sub / mul / bit_and / store_interleaved and transpose4 or
 // store_transposed4, for the Winograd transforms, the channel-vectorised tiles and col2im's lane
 // masks; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
-// pooling; AVX-512 store_masked and transpose16, for its channel-vectorised tiles, and store_stream /
-// fence_streams, for outputs far larger than the caches) and compiled per
-// target (XNNPACK's approach). Each struct is a "vector of L floats".
+// pooling, and sqrt, for the optimiser; AVX-512 store_masked and transpose16, for its
+// channel-vectorised tiles, and store_stream / fence_streams, for outputs far larger than the caches)
+// and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
 //   SimdSse2    x86-64 baseline: mul + add
 //   SimdAvx2Fma x86-64 with AVX2 + FMA (compiled only in files built with -mavx2 -mfma)
@@ -79,6 +79,7 @@ struct SimdWasm {
   static V even_of_7(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 5, 7); } // b loaded 3 floats after a
   static V pseudo_max(V best, V v) { return wasm_f32x4_pmax(best, v); } // best < v ? v : best
   static bool any_nan(V v) { return wasm_v128_any_true(wasm_f32x4_ne(v, v)); }
+  static V sqrt(V v) { return wasm_f32x4_sqrt(v); }
   // Rows a..d become the columns: a = {a0, b0, c0, d0}, ... (channel-vectorised tiles store NCHW).
   static void transpose4(V& a, V& b, V& c, V& d) {
     const V ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
@@ -117,6 +118,7 @@ struct SimdSse2 {
   static V even_of_7(V a, V b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 2, 0)); }
   static V pseudo_max(V best, V v) { return _mm_max_ps(v, best); } // v > best ? v : best
   static bool any_nan(V v) { return _mm_movemask_ps(_mm_cmpunord_ps(v, v)) != 0; }
+  static V sqrt(V v) { return _mm_sqrt_ps(v); }
 };
 #endif
 
