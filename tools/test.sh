@@ -36,7 +36,9 @@ run_preset() { # preset
 }
 
 IFS=, read -r -a want <<<"$stages"
+timings=()
 for s in "${want[@]}"; do
+  started=$SECONDS
   case $s in
     native|native-asan|native-tsan|wasm-mt|wasm-st) run_preset "$s" ;;
     browser)
@@ -68,8 +70,11 @@ for s in "${want[@]}"; do
       fi ;;
     *) echo "unknown stage '$s' (known: native, native-asan, native-tsan, wasm-mt, wasm-st, browser, fuzz)"; exit 2 ;;
   esac
+  timings+=("$s $((SECONDS - started)) s")
+  echo "=== $s: $((SECONDS - started)) s"
 done
 
+echo "=== stage times (the CI budget is 45 min in all): $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'), total $SECONDS s"
 echo "=== stages with failures: ${failed_stages[*]:-none}"
 echo "Total: $passed passed, $failed failed"
 [[ $failed == 0 && ${#failed_stages[@]} == 0 ]]
