@@ -35,11 +35,15 @@ const IsaKernels* kernels_for(const std::string& isa, int64_t OW, Conv2dTiling t
 
 // The register tile for a layer of M filters (row tiles or channel-vectorised ones): the least work
 // per channel, ceil(M/MB)·MB / speed (e.g. 64 filters in 5-channel blocks waste one channel in 65;
-// 6 filters prefer two blocks of 3).
-template <class Tile> const Tile& choose_tile(const Tile* tiles, int count, int64_t M) {
+// 6 filters prefer two blocks of 3), among the row tiles meant for rows of `vectors` vectors
+// (Conv2dDirectTile::min_vectors; the first tile has none).
+template <class Tile> const Tile& choose_tile(const Tile* tiles, int count, int64_t M, int64_t vectors = 0) {
   int best = 0;
   double best_cost = 0;
   for (int i = 0; i < count; ++i) {
+    if constexpr (requires { tiles[i].min_vectors; }) {
+      if (tiles[i].min_vectors > vectors) continue;
+    }
     const double cost = static_cast<double>((M + tiles[i].mb - 1) / tiles[i].mb * tiles[i].mb) / tiles[i].speed;
     if (i == 0 || cost < best_cost) { best = i; best_cost = cost; }
   }
@@ -62,7 +66,7 @@ struct KernelChoice {
 KernelChoice choose_kernel(const IsaKernels& isa, int64_t M, int64_t OH, int64_t OW, Conv2dTiling tiling) {
   const kernels::Conv2dDirectKernels& k = isa.kernels;
   KernelChoice c;
-  if (tiling != Conv2dTiling::Channels) c.row_tile = &choose_tile(k.tiles, k.count, M);
+  if (tiling != Conv2dTiling::Channels) c.row_tile = &choose_tile(k.tiles, k.count, M, OW / isa.lanes);
   if (tiling == Conv2dTiling::Columns || k.pixel_count == 0) return c;
   const kernels::Conv2dPixelTile& pt = choose_tile(k.pixel_tiles, k.pixel_count, M);
   if (tiling == Conv2dTiling::Auto) {
@@ -103,12 +107,9 @@ constexpr int64_t kParallelMacs = 1 << 17;
 constexpr int64_t kItemMacs = 1 << 14;
 // Input rows of one task should stay in L1/L2 while all channel blocks pass over them.
 constexpr int64_t kTaskInputBytes = 48 << 10;
-// On one thread, row kernels write an output of at least this many bytes (far past the L2 caches)
-// with streaming stores where the instruction set has them, for the vectors that start at a 64-byte
-// boundary: the output is written once and not read again by the kernel, so reading its cache lines
-// first (an ordinary store's miss) is wasted memory traffic. Two threads gained nothing measurable and
-// keep ordinary stores (README, Speed: the figures).
-constexpr int64_t kStreamOutputBytes = 8 << 20;
+// Row kernels prefetch the lines of an output of at least this many bytes (past the L2 caches) one
+// tile ahead of their stores (conv2d_direct_tile).
+constexpr int64_t kPrefetchOutputBytes = 2 << 20;
 // A padded (image, group) slice up to this size is copied and computed by one task (stays in L2).
 constexpr int64_t kFusedSliceBytes = 256 << 10;
 
@@ -421,7 +422,7 @@ void Conv2dPlan::run(const float* x, float* y, ThreadPool* pool) {
   a.SH = s.SH;
   a.x_image = s.C * hp_ * wp_;
   a.y_image = s.M * oh_ * ow_;
-  a.stream = !p && s.N * a.y_image * static_cast<int64_t>(sizeof(float)) >= kStreamOutputBytes;
+  a.prefetch_output = s.N * a.y_image * static_cast<int64_t>(sizeof(float)) >= kPrefetchOutputBytes;
   const Conv2dRowKernel kernel = row_;
   const kernels::Conv2dPixelKernel pixel_kernel = pixels_;
   // Work is split in units: output rows for the row kernels, output pixels (oh·OW + ow) for the

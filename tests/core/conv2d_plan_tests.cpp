@@ -10,6 +10,7 @@
 #include <convplay/conv.h>
 #include <convplay/conv2d_plan.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -201,11 +202,12 @@ TEST_CASE("channel-vectorised kernels give the row kernels' bits", "[conv2d_plan
   }
 }
 
-TEST_CASE("outputs far larger than the caches (streamed stores) equal the reference", "[conv2d_plan]") {
+TEST_CASE("outputs far larger than the caches (prefetched a tile ahead) equal the reference", "[conv2d_plan]") {
   std::mt19937 rng(13);
-  // Output 8 MB and more, in row tiles: rows starting at 64-byte boundaries (512 columns) and not
-  // (514: a last vector overlapping the one before), every instruction set; serial (streamed where
-  // the set can) and with 2 workers (ordinary stores), bit for bit the same.
+  // Output 8 MB and more, in row tiles that prefetch the output lines of the next tile (past the
+  // output's end at the last one): rows starting at 64-byte boundaries (512 columns) and not (514: a
+  // last vector overlapping the one before), every instruction set; serial and with 2 workers, bit
+  // for bit the same.
   const Case cases[] = {
       {1, 1, 512, 512, 8, 1, 1, 0, 0, 0, 0, true, 1, 1, 1, convplay::Conv2dAlgorithm::Direct},
       {1, 2, 512, 514, 8, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, convplay::Conv2dAlgorithm::Direct},
@@ -221,13 +223,45 @@ TEST_CASE("outputs far larger than the caches (streamed stores) equal the refere
     }
 }
 
+TEST_CASE("wide rows in the 8x3 AVX-512 tile equal the reference on every remainder", "[conv2d_plan]") {
+  // Rows of 6 vectors of 16 or more (96 columns) take the 8 × 3 tile where 8-channel blocks suit M:
+  // widths that end in a full 3-vector tile, in 2- and 1-vector tiles and in an overlapping last
+  // vector; channel blocks full and not (M = 13: a block of 5); column strides 1 and 2 (the strided
+  // kernels); serial and threaded, bit for bit.
+  const auto isas = convplay::Conv2dPlan::instruction_sets();
+  if (std::find(isas.begin(), isas.end(), "avx512f") == isas.end()) return;
+  std::mt19937 rng(15);
+  const Case cases[] = {
+      {1, 3, 6, 96, 8, 3, 3, 1, 1, 1, 1, true},
+      {1, 2, 5, 112, 13, 3, 3, 0, 0, 1, 1, false},
+      {1, 1, 4, 131, 16, 5, 5, 2, 2, 2, 2, true},
+      {2, 3, 7, 150, 24, 1, 1, 0, 0, 0, 0, true},
+      {1, 4, 8, 100, 8, 7, 7, 0, 0, 3, 3, false},
+      {1, 2, 9, 230, 16, 3, 3, 1, 1, 1, 1, true, 2, 2},
+      {1, 2, 6, 104, 8, 2, 4, 0, 0, 0, 0, true}, // any kernel width
+  };
+  convplay::ThreadPool pool1(1), pool3(3);
+  for (const Case& c : cases) {
+    INFO(describe(c));
+    const convplay::Conv2dPlanSpec s = spec_of(c, "avx512f", convplay::Conv2dTiling::Columns);
+    const std::vector<float> w(static_cast<size_t>(c.M * c.C * c.KH * c.KW), 0.5f);
+    CHECK(std::string(convplay::Conv2dPlan(s, w.data(), nullptr).kernel_name()).find("_8x3v_row") != std::string::npos);
+    check_case(c, "avx512f", rng, {nullptr, &pool1, &pool3}, convplay::Conv2dTiling::Columns);
+  }
+  // Narrower rows keep the 8 × 2 tile.
+  const Case narrow{1, 3, 6, 95, 8, 3, 3, 0, 0, 0, 0, true};
+  const std::vector<float> w(8 * 3 * 9, 0.5f);
+  CHECK(std::string(convplay::Conv2dPlan(spec_of(narrow, "avx512f", convplay::Conv2dTiling::Columns), w.data(), nullptr)
+                        .kernel_name()) == "conv2d_direct_f32_8x2v_row__avx512f");
+}
+
 TEST_CASE("the plan picks the channel-vectorised kernel for short rows", "[conv2d_plan]") {
   const std::vector<float> w(64 * 64 * 25, 0.5f);
   auto kernel = [&](convplay::Conv2dPlanSpec s) { return std::string(convplay::Conv2dPlan(s, w.data(), nullptr).kernel_name()); };
   if (convplay::Conv2dPlan::instruction_sets().front() == "avx512f") {
     CHECK(kernel({1, 6, 14, 14, 16, 5, 5}).find("12px1v_pixels__") != std::string::npos); // s2: 10 columns
     CHECK(kernel({1, 3, 32, 32, 64, 5, 5}).find("12px2v_pixels__") != std::string::npos); // s3: 28 columns
-    CHECK(kernel({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1}).find("_row__") != std::string::npos); // s4
+    CHECK(kernel({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1}) == "conv2d_direct_f32_8x3v_row__avx512f"); // s4
   }
   if (convplay::Conv2dPlan::instruction_sets().front() == "wasmsimd") {
     CHECK(kernel({1, 6, 14, 14, 16, 5, 5}).find("_pixels__") != std::string::npos);   // s2: 10 columns

@@ -24,7 +24,7 @@ struct Conv2dDirectArgs {
   int64_t C = 0, Hp = 0, Wp = 0, M = 0, KH = 0, KW = 0, OH = 0, OW = 0; // C, M: of one group; Wp: row pitch
   int64_t SH = 1;                    // row stride
   int64_t x_image = 0, y_image = 0;  // floats per image of the whole input and output (all groups)
-  bool stream = false;               // row kernels: output vectors at 64-byte boundaries bypass the caches (where the wrapper can)
+  bool prefetch_output = false;      // row kernels: each tile first prefetches the output vectors of the tile after it
 };
 
 using Conv2dRowKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int64_t block, int64_t oh);
@@ -39,7 +39,8 @@ using Conv2dPixelKernel = void (*)(const Conv2dDirectArgs& args, int64_t n, int6
 
 // The row kernels of one instruction set: a few register tiles (MB channels × NB vectors) with their
 // relative speed per channel (measured on the bench shapes); the plan picks, for a layer of M filters,
-// the tile that wastes least: the smallest ceil(M/MB)·MB / speed. The single-channel tile (MB = 1,
+// the tile that wastes least: the smallest ceil(M/MB)·MB / speed, among the tiles whose min_vectors
+// the rows reach (Winograd's products: tiles of min_vectors 0 only). The single-channel tile (MB = 1,
 // wide) serves layers with fewer filters, e.g. one image and one kernel. Named by data type,
 // operation, tile and instruction set; the file is conv2d_direct_f32__<isa>.cpp.
 struct Conv2dDirectTile {
@@ -50,6 +51,7 @@ struct Conv2dDirectTile {
   const char* name = "";         // of the stride-1 kernels
   const char* strided_name = ""; // of the strided ones
   int nb = 1;                    // vectors of columns (a row's last vectors run in narrower tiles)
+  int64_t min_vectors = 0;       // taken only for rows of at least this many vectors (a wide tile's narrower tail tiles cost more on short rows)
 };
 inline int kernel_width_index(int64_t KW) { return KW == 1 ? 0 : KW == 3 ? 1 : KW == 5 ? 2 : KW == 7 ? 3 : 4; }
 // A channel-vectorised tile: P pixels × MB channels.
@@ -63,7 +65,7 @@ struct Conv2dPixelTile {
   const char* strided_name = "";
 };
 struct Conv2dDirectKernels {
-  Conv2dDirectTile tiles[4];
+  Conv2dDirectTile tiles[5];
   int count = 0;
   Conv2dPixelTile pixel_tiles[2]; // none (pixel_count 0) where the row tiles are always better
   int pixel_count = 0;

@@ -23,20 +23,10 @@ template <int N, class F> inline void unroll(F&& f) {
 // compiler, the tap loops have no path that skips them, so the accumulators reach the stores from the
 // loop alone and stay in registers. Without it GCC 12 also kept a copy of the bias for a layer of no
 // taps, and the AVX-512 8×2 tile spilled all 16 accumulators to the stack before storing them or
-// not, depending on unrelated code around the stores (the K3 tile: 56 vmovaps with plain stores, 33
-// with store_output; 9 and no spills with this). tests/core/kernel_spills.cmake checks the object code.
+// not, depending on unrelated code around the stores (the K3 tile: 56 vmovaps, or 33 with the stores
+// in a helper; 9 and no spills with this). tests/core/kernel_spills.cmake checks the object code.
 inline void assume_taps(const Conv2dDirectArgs& a) {
   if (a.C < 1 || a.KH < 1 || a.KW < 1) __builtin_unreachable();
-}
-
-// One output vector of a row tile: streamed past the caches where the plan asks for it (an output far
-// larger than them, so writing it without first reading its cache lines saves memory traffic) and the
-// wrapper can, at aligned addresses; the row kernel fences the streamed stores when it ends.
-template <class S> inline void store_output(const Conv2dDirectArgs& a, float* p, typename S::V v) {
-  if constexpr (requires { S::store_stream(p, v); }) {
-    if (a.stream && (reinterpret_cast<uintptr_t>(p) & 63) == 0) return S::store_stream(p, v);
-  }
-  S::store(p, v);
 }
 
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
@@ -80,9 +70,22 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
       for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
   } else {
     unroll<MB * NB>([&](auto k) {
-      if (k / NB < channels) store_output<S>(a, y_rows[k / NB] + ow + k % NB * L, acc[k / NB][k % NB]);
+      if (k / NB < channels) S::store(y_rows[k / NB] + ow + k % NB * L, acc[k / NB][k % NB]);
     });
   }
+}
+
+// An output far larger than the caches: the lines the tile of NB vectors after the one at column ow
+// (or, at a row's end, the next row of the same planes) will store are fetched while this one
+// computes, so that its stores find them in cache (VGG conv1_1 on the Xeon, AVX-512, one thread: 1.59
+// → 1.46 ms in 8 × 3 tiles, 1.87 → 1.48 in 8 × 2; streamed stores instead gained less). Prefetches do
+// not fault: past the output's end they fetch nothing useful and change nothing.
+template <class S, int MB, int NB>
+inline void prefetch_next_tile(const Conv2dDirectArgs& a, float* const* y_rows, int64_t ow) {
+  constexpr int L = S::L;
+  if (a.prefetch_output)
+    for (int m = 0; m < MB; ++m)
+      for (int j = 0; j < NB; ++j) __builtin_prefetch(y_rows[m] + ow + (NB + j) * L, 1, 3);
 }
 
 // Full tiles of NB vectors, then of fewer, down to one vector.
@@ -90,8 +93,10 @@ template <class S, int MB, int NB, int KWC, bool UNIT>
 inline int64_t conv2d_direct_tiles(const Conv2dDirectArgs& a, const float* x_row, const float* w_block,
                                    const float* bias_block, float* const* y_rows, int channels, int64_t ow) {
   constexpr int L = S::L;
-  for (; ow + NB * L <= a.OW; ow += NB * L)
+  for (; ow + NB * L <= a.OW; ow += NB * L) {
+    prefetch_next_tile<S, MB, NB>(a, y_rows, ow);
     conv2d_direct_tile<S, MB, NB, KWC, UNIT>(a, x_row, w_block, bias_block, y_rows, channels, ow);
+  }
   if constexpr (NB > 1) return conv2d_direct_tiles<S, MB, NB - 1, KWC, UNIT>(a, x_row, w_block, bias_block, y_rows, channels, ow);
   return ow;
 }
@@ -118,9 +123,6 @@ inline void conv2d_direct_row_kw(const Conv2dDirectArgs& a, int64_t n, int64_t b
       ow = a.OW;
     }
     for (; ow < a.OW; ++ow) conv2d_direct_tile<SimdScalar, MB, 1, KWC, UNIT>(a, x_row, w_block, bias_block, y_rows, channels, ow);
-  }
-  if constexpr (requires { S::fence_streams(); }) {
-    if (a.stream) S::fence_streams();
   }
 }
 
@@ -276,11 +278,13 @@ inline void conv2d_pixel_range(const Conv2dDirectArgs& a, int64_t n, int64_t blo
    conv2d_direct_f32_##MB##x##NB##v_row##suffix##5__##isa, conv2d_direct_f32_##MB##x##NB##v_row##suffix##7__##isa, \
    conv2d_direct_f32_##MB##x##NB##v_row##suffix##0__##isa}
 // A tile entry for the kernels table.
-#define CONVPLAY_CONV2D_TILE(isa, MB, NB, speed)                                                            \
+#define CONVPLAY_CONV2D_TILE(isa, MB, NB, speed) CONVPLAY_CONV2D_WIDE_TILE(isa, MB, NB, speed, 0)
+// ... taken only for rows of at least min_vectors vectors.
+#define CONVPLAY_CONV2D_WIDE_TILE(isa, MB, NB, speed, min_vectors)                                          \
   Conv2dDirectTile {                                                                                        \
     CONVPLAY_CONV2D_ROWS(isa, MB, NB, _k), CONVPLAY_CONV2D_ROWS(isa, MB, NB, _s_k), MB, speed,              \
         "conv2d_direct_f32_" #MB "x" #NB "v_row__" #isa, "conv2d_direct_f32_" #MB "x" #NB "v_row_s__" #isa, \
-        NB                                                                                                  \
+        NB, min_vectors                                                                                     \
   }
 
 // The channel-vectorised kernels conv2d_direct_f32_<P>px<MV>v_pixels_k<KW>__<isa> (and _pixels_s_k for
