@@ -3,8 +3,10 @@
 #include <convplay/gemm.h>
 
 #include "kernels/config.h"
+#include "kernels/simd.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace convplay {
 namespace {
@@ -30,23 +32,85 @@ bool fits(std::initializer_list<int64_t> factors) {
   return true;
 }
 
+// The 4 × 4 transposes of the packing below run in the build's baseline SIMD (SSE2 on x86-64,
+// SIMD128 in WebAssembly): a packing is copies only, so any instruction set gives the same floats.
+#if defined(__wasm_simd128__)
+using PackSimd = kernels::SimdWasm;
+#elif defined(__SSE2__)
+using PackSimd = kernels::SimdSse2;
+#endif
+
+// One group of Z read along x: d[k][i] = Z[x0 + i][k] = row i of src (stride ld) for i < n, zero for
+// n ≤ i < width. Four rows at a time, 4 × 4 blocks transposed in registers; the rest one by one.
+template <int64_t Width>
+void pack_group_transposed(const float* __restrict src, int64_t ld, int64_t n, int64_t K, int64_t runtime_width,
+                           float* __restrict d) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
+  int64_t i = 0;
+#if defined(__wasm_simd128__) || defined(__SSE2__)
+  using S = PackSimd;
+  for (; i + 4 <= n; i += 4) {
+    const float *s0 = src + i * ld, *s1 = s0 + ld, *s2 = s1 + ld, *s3 = s2 + ld;
+    int64_t k = 0;
+    for (; k + 4 <= K; k += 4) {
+      typename S::V a = S::load(s0 + k), b = S::load(s1 + k), c = S::load(s2 + k), e = S::load(s3 + k);
+      S::transpose4(a, b, c, e);
+      float* o = d + k * width + i;
+      S::store(o, a);
+      S::store(o + width, b);
+      S::store(o + 2 * width, c);
+      S::store(o + 3 * width, e);
+    }
+    for (; k < K; ++k) {
+      float* o = d + k * width + i;
+      o[0] = s0[k], o[1] = s1[k], o[2] = s2[k], o[3] = s3[k];
+    }
+  }
+#endif
+  if (i == width) return;
+  for (int64_t k = 0; k < K; ++k) {
+    float* o = d + k * width;
+    for (int64_t r = i; r < n; ++r) o[r] = src[r * ld + k];
+    for (int64_t r = std::max(i, n); r < width; ++r) o[r] = 0.0f;
+  }
+}
+
+// One group of Z read along k: d[k][i] = src[k·ld + i] for i < n, zero for n ≤ i < width.
+template <int64_t Width>
+void pack_group_copied(const float* __restrict src, int64_t ld, int64_t n, int64_t K, int64_t runtime_width,
+                       float* __restrict d) {
+  const int64_t width = Width > 0 ? Width : runtime_width;
+  for (int64_t k = 0; k < K; ++k, d += width, src += ld) {
+    if (n == width) {
+      for (int64_t i = 0; i < width; ++i) d[i] = src[i];
+      continue;
+    }
+    for (int64_t i = 0; i < n; ++i) d[i] = src[i];
+    for (int64_t i = n; i < width; ++i) d[i] = 0.0f;
+  }
+}
+
+// f(std::integral_constant<int64_t, width>) when width is one of Widths (the MR and NR of the kernel
+// sets, kernels/gemm_f32__*.cpp: the copies above then unroll), else f(…<int64_t, 0>).
+template <int64_t... Widths, class F>
+void with_width_of(int64_t width, F&& f) {
+  if (!((width == Widths && (f(std::integral_constant<int64_t, Widths>{}), true)) || ...))
+    f(std::integral_constant<int64_t, 0>{});
+}
+
 // Both packings: Z (X × K) in groups of `width` along X, dst[g][k][i] = Z[g·width + i][k] (zero past X),
 // where Z[x][k] is src[k·ld + x] when k_major, else src[x·ld + k]. A is Z = op(A) with groups of MR
 // rows; B is Z = op(B)ᵀ with groups of NR columns.
 void pack_groups(const float* src, int64_t ld, bool k_major, int64_t X, int64_t K, int64_t width, float* dst,
                  ThreadPool* pool) {
-  parallel_for(pool, (X + width - 1) / width, [&](int64_t g) {
-    const int64_t x0 = g * width, n = std::min(width, X - x0);
-    float* d = dst + g * width * K;
-    if (k_major) { // a group's values of one k are contiguous
-      for (int64_t k = 0; k < K; ++k, d += width) {
-        std::copy(src + k * ld + x0, src + k * ld + x0 + n, d);
-        std::fill(d + n, d + width, 0.0f);
-      }
-      return;
-    }
-    for (int64_t i = 0; i < width; ++i)
-      for (int64_t k = 0; k < K; ++k) d[k * width + i] = i < n ? src[(x0 + i) * ld + k] : 0.0f;
+  with_width_of<4, 5, 6, 8, 16, 48>(width, [&](auto w) {
+    constexpr int64_t W = decltype(w)::value;
+    parallel_for(pool, (X + width - 1) / width, [&](int64_t g) {
+      const int64_t x0 = g * width, n = std::min(width, X - x0);
+      float* d = dst + g * width * K;
+      if (k_major) pack_group_copied<W>(src + x0, ld, n, K, width, d); // a group's values of one k are contiguous
+      else pack_group_transposed<W>(src + x0 * ld, ld, n, K, width, d);
+    });
   });
 }
 } // namespace

@@ -204,3 +204,36 @@ TEST_CASE("gemm ragged tiles give the bits of full tiles", "[gemm]") {
     }
   }
 }
+
+TEST_CASE("gemm packing writes the documented layout for every kernel set, transpose and remainder", "[gemm]") {
+  std::mt19937 rng = convplay::test::seeded_rng(0x7ac4, 0);
+  using convplay::test::uniform;
+  for (const std::string& isa : convplay::GemmKernel::instruction_sets()) {
+    auto k = convplay::GemmKernel::for_isa(isa);
+    REQUIRE(k.ok());
+    for (int trial = 0; trial < 40; ++trial) {
+      // Rows up to three groups (every remainder of the 4-row blocks and of the group), K past 4·n + 3.
+      const bool as_a = trial % 2 == 0, transposed = trial / 2 % 2 == 1;
+      const int64_t width = as_a ? k->mr() : k->nr();
+      const int64_t X = uniform(rng, 1, 3 * width), K = uniform(rng, 1, 19);
+      // Z (X × K) as the caller stores it: A is M × K (or K × M transposed), B is K × N (or N × K).
+      const bool k_major = as_a ? transposed : !transposed;
+      const int64_t ld = (k_major ? X : K) + uniform(rng, 0, 3);
+      std::vector<float> src(static_cast<size_t>((k_major ? K : X) * ld));
+      for (float& f : src) f = static_cast<float>(uniform(rng, -1000, 1000));
+      const int64_t size = as_a ? k->packed_a_size(X, K) : k->packed_b_size(K, X);
+      std::vector<float> dst(static_cast<size_t>(size), NAN);
+      if (as_a) k->pack_a(src.data(), ld, transposed, X, K, dst.data(), nullptr);
+      else k->pack_b(src.data(), ld, transposed, K, X, dst.data(), nullptr);
+      INFO("isa " << isa << (as_a ? " A" : " B") << (transposed ? "ᵀ" : "") << " X " << X << " K " << K << " ld " << ld);
+      for (int64_t g = 0; g < (X + width - 1) / width; ++g)
+        for (int64_t kk = 0; kk < K; ++kk)
+          for (int64_t i = 0; i < width; ++i) {
+            const int64_t x = g * width + i;
+            const float want = x < X ? src[static_cast<size_t>(k_major ? kk * ld + x : x * ld + kk)] : 0.0f;
+            INFO("group " << g << " k " << kk << " lane " << i);
+            REQUIRE(dst[static_cast<size_t>((g * K + kk) * width + i)] == want);
+          }
+    }
+  }
+}
