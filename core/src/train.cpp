@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -222,6 +223,17 @@ Conv2dPlanSpec conv_plan_spec(const NetLayerReport& r, const NetLayer& L) {
   ps.pad_top = r.pad_top; ps.pad_bottom = r.pad_bottom; ps.pad_left = r.pad_left; ps.pad_right = r.pad_right;
   ps.SH = ps.SW = L.stride;
   return ps;
+}
+
+// Waits until `finished` reaches `chunks`: polls (yielding) for up to a millisecond, about a chunk's
+// time, then sleeps between polls (in WebAssembly a yield does not give the core up, and a thread
+// that polls on a busy machine takes it from the thread that runs the last chunk).
+void wait_for_chunks(const std::atomic<int64_t>& finished, int64_t chunks) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+  while (finished.load(std::memory_order_acquire) < chunks) {
+    if (std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    else std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
 }
 
 // Bytes a conv layer's backward pass holds on the thread that runs a chunk (conv2d_backward_fast on
@@ -594,7 +606,7 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
       finished.fetch_add(1, std::memory_order_acq_rel);
     }
     if (!labels) return;
-    while (finished.load(std::memory_order_acquire) < chunks) std::this_thread::yield();
+    wait_for_chunks(finished, chunks);
     if (!chunks_ok() || !std::isfinite(batch_loss())) return;
     const auto count = static_cast<int64_t>(ranges.size());
     for (int64_t r = next_range.fetch_add(1, std::memory_order_relaxed); r < count;
