@@ -111,7 +111,7 @@ int full_cell_px(int rows, int cols) { return std::clamp(1024 / std::max(rows, c
 
 int texture_cell_px(int rows, int cols, float shown_cell_px) {
   const int full = full_cell_px(rows, cols);
-  return shown_cell_px <= 6.0f ? std::min(full, 6) : full; // at 6 or fewer the shader draws no grid lines
+  return shown_cell_px <= 3.0f ? std::min(full, 6) : full; // at 6 or fewer the shader draws no grid lines
 }
 
 void TensorView::render_texture(int cell_px) {

@@ -21,8 +21,9 @@ float cell_number_scale(float text_w, float cell);
 
 // Texels per cell of a view's texture, for cells shown `shown_cell_px` framebuffer pixels wide: up to 32
 // (at most 1024 texels a side; the shader draws grid lines between cells of more than 6), but at most 6
-// for cells shown at 6 pixels or less (the texture then costs about what its picture does, not up to
-// 1024 × 1024 texels: a 28 × 28 feature map shown 40 pixels wide).
+// for cells shown at 3 pixels or less, where a grid line would be a fraction of a pixel, shown or missed
+// by chance (the texture then costs about what its picture does, not up to 1024 × 1024 texels: a 28 × 28
+// feature map shown 40 pixels wide).
 int texture_cell_px(int rows, int cols, float shown_cell_px);
 
 struct CellHover { int row = -1, col = -1; bool valid() const { return row >= 0; } };
