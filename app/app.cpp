@@ -6,11 +6,11 @@
 #include "platform.h"
 #include "scene_ui.h"
 #include "tensor_view.h"
+#include "ui_renderer.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -45,7 +45,7 @@ void App::shutdown() {
   set_app_scenes(nullptr);
   scenes_.clear(); // their GL objects go while the context exists
   scene_ = nullptr;
-  ImGui_ImplOpenGL3_Shutdown();
+  ui_renderer_release();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   window_ = nullptr;
@@ -60,8 +60,8 @@ bool App::init(GLFWwindow* window) {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard; // Tab/arrows move the focus, Space/Enter use the control
   apply_theme();
   platform_install_input_hooks(window); // ImGui's backend chains to these
-  if (!ImGui_ImplGlfw_InitForOpenGL(window, true) || !ImGui_ImplOpenGL3_Init(platform_glsl_version())) {
-    std::fprintf(stderr, "convplay: cannot initialise the ImGui backends\n");
+  if (!ImGui_ImplGlfw_InitForOpenGL(window, true) || !ui_renderer_init(platform_glsl_version())) {
+    std::fprintf(stderr, "convplay: cannot initialise the ImGui backend or the UI renderer\n");
     return false;
   }
   platform_after_imgui_init(window);
@@ -177,16 +177,13 @@ void App::press_key(const KeyPress& k, bool down) {
 }
 
 void App::release_gl_objects() {
-  // The whole renderer backend, not just its device objects: ImGui 1.86 keeps its buffers' sizes across
-  // DestroyDeviceObjects and would then write past the new, empty buffers.
-  ImGui_ImplOpenGL3_Shutdown();
+  ui_renderer_release();
   tensor_views_release();
   gl_forget_objects(); // TensorView and RgbView make their textures again when next drawn
 }
 
 bool App::recreate_gl_objects() {
-  // The backend's device objects, font atlas included, are made in its first NewFrame.
-  return ImGui_ImplOpenGL3_Init(platform_glsl_version()) && tensor_views_init(platform_glsl_version());
+  return ui_renderer_init(platform_glsl_version()) && tensor_views_init(platform_glsl_version());
 }
 
 void App::apply_theme() {
@@ -235,8 +232,7 @@ void App::rebuild_fonts(float pixel_ratio) {
     io.Fonts->AddFontDefault(&fallback);
   }
   io.FontGlobalScale = 1.0f / pixel_ratio;
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ui_renderer_rebuild_font_texture();
   font_ratio_ = pixel_ratio;
 }
 
@@ -263,6 +259,8 @@ std::string App::state_json() const {
       .field("editing", editing_)
       .field("share_copied", share_copied_line())
       .field("texture_uploads", tensor_view_uploads())
+      .field("draw_calls", ui_renderer_stats().draw_calls)
+      .field("draw_commands", ui_renderer_stats().commands)
       .raw_field("layout", layout_report_json());
   std::string scenes = "[";
   for (auto& s : scenes_) scenes += (scenes.size() > 1 ? "," : "") + json_quote(s->id());
@@ -276,7 +274,7 @@ std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
   static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
-                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied", "texture_uploads",
+                                                          "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied", "texture_uploads", "draw_calls", "draw_commands",
                                                           "title", "description", "layout", "parameters"};
   JsonObject in;
   std::string error;
@@ -499,7 +497,6 @@ bool App::frame() {
   layout_report_begin_frame();
   const float ratio = platform_pixel_ratio(window_);
   if (ratio != font_ratio_) rebuild_fonts(ratio);
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   platform_after_imgui_new_frame(window_);
   ImGui::NewFrame();
@@ -513,7 +510,7 @@ bool App::frame() {
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ui_renderer_draw(ImGui::GetDrawData());
   ++frames_;
   const bool working = background_poll(); // Stepped mode: the next task runs here, after the frame
   return scene_->animating() || working || !share_copied_line().empty(); // frames until the "Copied" line goes

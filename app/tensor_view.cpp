@@ -105,9 +105,17 @@ long long g_uploads = 0;
 }
 long long tensor_view_uploads() { return g_uploads; }
 
-void TensorView::render_texture() {
+namespace {
+int full_cell_px(int rows, int cols) { return std::clamp(1024 / std::max(rows, cols), 1, 32); }
+} // namespace
+
+int texture_cell_px(int rows, int cols, float shown_cell_px) {
+  const int full = full_cell_px(rows, cols);
+  return shown_cell_px <= 3.0f ? std::min(full, 6) : full; // at 6 or fewer the shader draws no grid lines
+}
+
+void TensorView::render_texture(int cell_px) {
   ++g_uploads;
-  const int cell_px = std::clamp(1024 / std::max(rows_, cols_), 1, 32);
   const int w = cols_ * cell_px, h = rows_ * cell_px;
   if (generation_ != gl_generation()) { // the context was lost: the old ids name nothing
     data_tex_ = color_tex_ = fbo_ = 0;
@@ -135,7 +143,9 @@ void TensorView::render_texture() {
   glBindTexture(GL_TEXTURE_2D, color_tex_);
   if (w != tex_w_ || h != tex_h_) {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    // Small cells in a smaller texture: a few texels each, shown point-sampled so that a screen pixel takes one cell's colour
+    // and none is blended with its neighbour's.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, cell_px < full_cell_px(rows_, cols_) ? GL_NEAREST : GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
@@ -161,14 +171,16 @@ void TensorView::render_texture() {
   glBindVertexArray(0);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   dirty_ = false;
+  cell_px_ = cell_px;
 }
 
 CellHover TensorView::draw(ImVec2 max_size, float max_cell, bool numbers) {
   CellHover hover;
   if (rows_ <= 0 || cols_ <= 0 || !g.program) return hover;
-  if (dirty_ || generation_ != gl_generation()) render_texture();
   const float cell = std::max(0.5f, std::min({max_cell, max_size.x / static_cast<float>(cols_),
                                               max_size.y / static_cast<float>(rows_)}));
+  const int cell_px = texture_cell_px(rows_, cols_, cell * ImGui::GetIO().DisplayFramebufferScale.x);
+  if (dirty_ || cell_px != cell_px_ || generation_ != gl_generation()) render_texture(cell_px);
   const ImVec2 size(cell * static_cast<float>(cols_), cell * static_cast<float>(rows_));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(color_tex_)), size);

@@ -19,6 +19,13 @@ enum class ColorMap { Sequential, Diverging };
 // smaller font down to 70 % when it does not ("−0.06" in a 3 × 3 kernel's narrow cells), 0: not written.
 float cell_number_scale(float text_w, float cell);
 
+// Texels per cell of a view's texture, for cells shown `shown_cell_px` framebuffer pixels wide: up to 32
+// (at most 1024 texels a side; the shader draws grid lines between cells of more than 6), but at most 6
+// for cells shown at 3 pixels or less, where a grid line would be a fraction of a pixel, shown or missed
+// by chance (the texture then costs about what its picture does, not up to 1024 × 1024 texels: a 28 × 28
+// feature map shown 40 pixels wide).
+int texture_cell_px(int rows, int cols, float shown_cell_px);
+
 struct CellHover { int row = -1, col = -1; bool valid() const { return row >= 0; } };
 
 class TensorView {
@@ -39,7 +46,7 @@ public:
   int cols() const { return cols_; }
 
 private:
-  void render_texture();
+  void render_texture(int cell_px);
   std::vector<float> values_;
   std::vector<unsigned char> mask_;
   int rows_ = 0, cols_ = 0;
@@ -49,6 +56,7 @@ private:
   GLuint data_tex_ = 0, color_tex_ = 0, fbo_ = 0;
   unsigned generation_ = 0; // gl_generation() the three objects above belong to
   int tex_w_ = 0, tex_h_ = 0;
+  int cell_px_ = 0; // texels per cell of the texture (texture_cell_px)
   ImVec2 last_min_{}, last_cell_{};
 };
 

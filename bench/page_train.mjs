@@ -12,6 +12,9 @@
 //                    GPU process: SwiftShader's rasterising and the compositor), main (the page's main thread:
 //                    drawing, and the single-threaded build's training), workers (the WebAssembly threads:
 //                    the threaded build's training), other; gpu_ms_per_frame: the GPU process's CPU per frame
+//   draw_calls, draw_commands   the last frame's glDrawElements calls and ImGui draw commands (app/ui_renderer.cpp
+//                    draws a run of commands with the same texture and clip rectangle in one call)
+//   texture_renders_per_s   TensorView textures drawn from new values per second (state().texture_uploads)
 //   cli              with --cli: convplay-train.js of the same build, one epoch of each network at the page's
 //                    threads (2 threaded, 1 single), its images_per_s, and `pair`, the rate of both
 //                    networks trained one after the other on every batch (1 / (1/lenet5 + 1/mlp)), which is
@@ -177,6 +180,8 @@ async function pageRun(browser, base, build) {
       longest_gap_ms: Math.round(b.gap), wasm_memory_mib: Number((b.mem / 1048576).toFixed(1)),
       threads: b.s.threads, epoch: b.s.epoch, dense_epoch: b.s.dense_epoch, step: b.s.step,
       train_images: b.s.train_images, test_acc: b.s.test_acc, dense_test_acc: b.s.dense_test_acc,
+      draw_calls: b.s.draw_calls, draw_commands: b.s.draw_commands,
+      texture_renders_per_s: Number(((b.s.texture_uploads - a.s.texture_uploads) / dt).toFixed(1)),
       cpu: cpuSince(a.cpu, b.cpu, dt, b.s.frames - a.s.frames), page_errors: errors,
     };
   } finally {

@@ -57,3 +57,11 @@ if(SCENE STREQUAL "features" AND NOT uploads_30 EQUAL uploads_5)
   message(FATAL_ERROR "scene ${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30 (idle: no more)")
 endif()
 message("${SCENE}: ${uploads_5} texture uploads after 5 frames, ${uploads_30} after 30")
+# The UI renderer (app/ui_renderer.cpp) draws every frame in fewer GL draw calls than ImGui has commands,
+# or as many, never none: a run of commands with one texture and clip rectangle is one call.
+string(JSON draw_calls GET "${state}" draw_calls)
+string(JSON draw_commands GET "${state}" draw_commands)
+if(draw_calls LESS 1 OR draw_calls GREATER draw_commands)
+  message(FATAL_ERROR "scene ${SCENE}: ${draw_calls} draw calls for ${draw_commands} ImGui draw commands")
+endif()
+message("${SCENE}: ${draw_calls} draw calls for ${draw_commands} ImGui draw commands")
