@@ -82,10 +82,12 @@ void forget(void* p) {
   live.fetch_sub(static_cast<long long>(malloc_usable_size(p)));
   std::free(p);
 }
-void* aligned(std::size_t n, std::align_val_t a) {
+void* aligned_raw(std::size_t n, std::align_val_t a) {
   const auto al = static_cast<std::size_t>(a);
-  return note(std::aligned_alloc(al, (std::max<std::size_t>(n, 1) + al - 1) / al * al));
+  return std::aligned_alloc(al, (std::max<std::size_t>(n, 1) + al - 1) / al * al);
 }
+void* aligned(std::size_t n, std::align_val_t a) { return note(aligned_raw(n, a)); }
+void* note_or_null(void* p) noexcept { return p ? note(p) : nullptr; }
 // Bytes allocated at the highest point since start(), above what was live at start().
 struct Scope {
   long long base = live.load();
@@ -98,6 +100,16 @@ void* operator new(std::size_t n) { return alloc_count::note(std::malloc(n ? n :
 void* operator new[](std::size_t n) { return alloc_count::note(std::malloc(n ? n : 1)); }
 void* operator new(std::size_t n, std::align_val_t a) { return alloc_count::aligned(n, a); }
 void* operator new[](std::size_t n, std::align_val_t a) { return alloc_count::aligned(n, a); }
+// The nothrow forms too (std::stable_partition's temporary buffer, for one): left to the runtime, they
+// would allocate where our delete does not free (AddressSanitizer reports the mismatch).
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return alloc_count::note_or_null(std::malloc(n ? n : 1)); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return alloc_count::note_or_null(std::malloc(n ? n : 1)); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return alloc_count::note_or_null(alloc_count::aligned_raw(n, a)); }
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return alloc_count::note_or_null(alloc_count::aligned_raw(n, a)); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { alloc_count::forget(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { alloc_count::forget(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { alloc_count::forget(p); }
 void operator delete(void* p) noexcept { alloc_count::forget(p); }
 void operator delete[](void* p) noexcept { alloc_count::forget(p); }
 void operator delete(void* p, std::size_t) noexcept { alloc_count::forget(p); }
