@@ -15,12 +15,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <thread>
 
 #include "kernels/simd.h"
 
@@ -102,16 +100,12 @@ struct Layer {
   // dense: the weights packed as the GEMM's B operand, wᵀ for the forward pass and w for the input
   // gradient, when the weights change (read by every workspace).
   std::vector<float> packed_forward, packed_backward;
-  // dense: the weight gradient's GEMM operands over the batch of n images, grad_w (OUT × IN) = gyᵀ·x,
-  // packed by the chunks, each its images (the inner dimension): gyᵀ as A (OUT × n), x as B (n × IN).
-  // The optimiser's ranges of rows run the tiles of their rows (a chunk's own product would write
-  // and then add OUT × IN values per chunk, more than its GEMM computes for few images).
-  std::vector<float> wgrad_a, wgrad_b;
-  // A max pool after a ReLU (fused_relu), relu(max(x)) = max(relu(x)): the pool's forward pass takes
-  // the ReLU's input and applies the ReLU to its own output (a quarter of the values for 2×2 windows),
-  // its backward pass applies the ReLU's too (a tap passes where it is the window's maximum and that
-  // is > 0, in either order); the ReLU's own output is computed only for the feature maps and its
-  // backward passes the gradient on unchanged (fused_into_next).
+  // dense: the batch's inputs (n × IN) and output gradients (n × OUT), each chunk writing its rows: the
+  // weight gradient is one GEMM over the whole batch after the chunks (a chunk's own would write and
+  // then add OUT × IN values per chunk, more than its GEMM computes for few images).
+  Tensor batch_x, batch_gy;
+  // A max pool after a ReLU: the pool's backward pass applies the ReLU's too (fused_relu), the ReLU's
+  // own passes the gradient on unchanged (fused_into_next).
   bool fused_relu = false, fused_into_next = false;
 };
 
@@ -125,34 +119,13 @@ struct Workspace {
   std::vector<float> packed; // dense: the GEMM's packed A operand (the chunk's rows)
 };
 
-// torch.optim.Adam's scalars of one step (see adam_update()).
-struct AdamScalars {
-  float b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, eps, step_size;
-};
-
-// The optimiser's work is split into ranges of at most this many values of one parameter tensor (a
-// dense weight's: whole row blocks of the GEMM's tiles, at least one).
+// The optimiser's work is split into ranges of at most this many values of one parameter tensor.
 constexpr int64_t kUpdateRange = 4096;
 struct UpdateRange {
   size_t layer;
   bool bias;
   int64_t begin, end;
 };
-
-// The rows [k0, k0 + count) of Z (X × n, Z[x][k] = src[(k − k0)·X + x]: count rows of X values) packed
-// as the GEMM's operands pack it, in groups of `width` along X: dst[g][k][i] = Z[g·width + i][k], zero
-// past X (A: Z = op(A), groups of MR rows; B: Z = op(B)ᵀ, groups of NR columns; see gemm.h).
-void pack_rows_of(const float* __restrict src, int64_t X, int64_t k0, int64_t count, int64_t n, int64_t width,
-                  float* __restrict dst) {
-  for (int64_t g = 0; g * width < X; ++g) {
-    const int64_t x0 = g * width, used = std::min(width, X - x0);
-    float* d = dst + (g * n + k0) * width;
-    for (int64_t k = 0; k < count; ++k, d += width) {
-      std::copy(src + k * X + x0, src + k * X + x0 + used, d);
-      std::fill(d + used, d + width, 0.0f);
-    }
-  }
-}
 
 std::vector<int64_t> batch_shape(const NetShape& s, int64_t n) {
   return s.flat ? std::vector<int64_t>{n, s.c} : std::vector<int64_t>{n, s.c, s.h, s.w};
@@ -179,27 +152,16 @@ struct TrainableNetwork::Impl {
 
   std::string add_workspace();
   void pack_dense();
-  // every: also the outputs that no later layer reads (a ReLU's before a max pool), for the feature maps.
-  std::string chunk_forward(Workspace& s, const float* images, int64_t count, bool every);
+  std::string chunk_forward(Workspace& s, const float* images, int64_t count);
   std::string chunk_backward(Workspace& s, const uint8_t* labels, int64_t count, int64_t n, size_t chunk, double& loss);
   // Forward (and backward when labels are given) of n images in chunks on the pool; keep: the first
   // image's feature maps into `maps`. Without labels the logits go to `logits`; with them the mean loss
   // is returned, the conv layers' gradients of each chunk are in Param::chunk and the dense layers'
-  // GEMM operands over the batch in Layer::wgrad_a and wgrad_b; then, in the same loop on the pool as
-  // soon as every chunk is done and the loss is finite, Param::grad over the batch in ranges
-  // (reduce_range) and with update the optimiser's step.
-  Expected<double> pass(const float* images, const uint8_t* labels, int64_t n, bool keep, bool update);
-  // The optimiser's scalars of the next step (apply: update the weights, else only the gradients).
-  struct StepUpdate {
-    bool apply = false;
-    AdamScalars adam{};
-    float neg_lr = 0.0f; // SGD's −lr
-    bool first = false;  // the first step (SGD's momentum buffer starts as the gradient)
-  };
-  StepUpdate step_update(bool apply) const;
-  // One range's Param::grad after the chunks of a pass of n images: conv layers' = Σ over the chunks,
-  // in order; dense layers' = gyᵀ·x and Σ_k gy over the batch; then k's update of the range.
-  void reduce_range(const UpdateRange& u, int64_t n, const StepUpdate& k);
+  // (over the batch) in Param::grad.
+  Expected<double> pass(const float* images, const uint8_t* labels, int64_t n, bool keep);
+  // Conv layers' grad = Σ over the chunks of the latest pass, in order; with update, then the optimiser's
+  // step.
+  void reduce(int64_t chunks, bool update);
   int64_t chunks_of(int64_t n) const { return (n + chunk_images - 1) / chunk_images; }
 };
 
@@ -223,17 +185,6 @@ Conv2dPlanSpec conv_plan_spec(const NetLayerReport& r, const NetLayer& L) {
   ps.pad_top = r.pad_top; ps.pad_bottom = r.pad_bottom; ps.pad_left = r.pad_left; ps.pad_right = r.pad_right;
   ps.SH = ps.SW = L.stride;
   return ps;
-}
-
-// Waits until `finished` reaches `chunks`: polls (yielding) for up to a millisecond, about a chunk's
-// time, then sleeps between polls (in WebAssembly a yield does not give the core up, and a thread
-// that polls on a busy machine takes it from the thread that runs the last chunk).
-void wait_for_chunks(const std::atomic<int64_t>& finished, int64_t chunks) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
-  while (finished.load(std::memory_order_acquire) < chunks) {
-    if (std::chrono::steady_clock::now() < until) std::this_thread::yield();
-    else std::this_thread::sleep_for(std::chrono::microseconds(20));
-  }
 }
 
 // Bytes a conv layer's backward pass holds on the thread that runs a chunk (conv2d_backward_fast on
@@ -356,11 +307,8 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
         p->grad = zeros(p->value.shape);
         p->m.assign(p->value.data.size(), 0.0f);
         p->v.assign(p->value.data.size(), 0.0f);
-        // A dense weight's ranges: whole blocks of MR rows (their tiles of the weight gradient).
-        const int64_t unit = L.spec.kind == LayerKind::Dense && p == &L.w ? im.gemm.mr() * L.rep.input.c : 1;
-        const int64_t step = std::max<int64_t>(1, kUpdateRange / unit) * unit;
-        for (int64_t begin = 0; begin < p->value.numel(); begin += step)
-          im.ranges.push_back({i, p == &L.b, begin, std::min(p->value.numel(), begin + step)});
+        for (int64_t begin = 0; begin < p->value.numel(); begin += kUpdateRange)
+          im.ranges.push_back({i, p == &L.b, begin, std::min(p->value.numel(), begin + kUpdateRange)});
       }
       params_before = true;
     }
@@ -371,10 +319,6 @@ Expected<TrainableNetwork> TrainableNetwork::build(const NetShape& input, const 
       im.layers[i - 1].fused_into_next = true;
     }
   }
-  // The dense weights' ranges first: they run GEMM tiles, the longest items of the optimiser's loop.
-  std::stable_partition(im.ranges.begin(), im.ranges.end(), [&](const UpdateRange& u) {
-    return !u.bias && im.layers[u.layer].spec.kind == LayerKind::Dense;
-  });
   if (auto e = im.add_workspace(); !e.empty()) return Error{e}; // the conv plans' errors now, not at the first step
   return net;
 }
@@ -421,21 +365,18 @@ std::string TrainableNetwork::Impl::add_workspace() {
 // ---- [SECTION] forward --------------------------------------------------------------------------
 
 namespace {
-// y = x > 0 ? x : +0, in place too (y = x): the pseudo-maximum pseudo_max(0, x) (SSE2's max,
-// SIMD128's pmax: +0 for a NaN or a zero), where GCC would compile the select to compares and masks.
-void relu(const float* x, float* y, int64_t count) {
-  int64_t i = 0;
-#if defined(__SSE2__) || defined(__wasm_simd128__)
-  for (; i + 4 <= count; i += 4) Simd4::store(y + i, Simd4::pseudo_max(Simd4::zero(), Simd4::load(x + i)));
-#endif
-  for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-
 void activation_forward(Activation a, const float* __restrict x, float* __restrict y, int64_t count) {
   switch (a) {
-  case Activation::ReLU:
-    relu(x, y, count);
+  case Activation::ReLU: {
+    int64_t i = 0;
+    // x > 0 ? x : +0 is the pseudo-maximum pseudo_max(0, x) (SSE2's max, SIMD128's pmax: +0 for a NaN or
+    // a zero), where GCC would compile the select to compares and masks.
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+    for (; i + 4 <= count; i += 4) Simd4::store(y + i, Simd4::pseudo_max(Simd4::zero(), Simd4::load(x + i)));
+#endif
+    for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     break;
+  }
   case Activation::Sigmoid:
     for (int64_t i = 0; i < count; ++i) y[i] = 1.0f / (1.0f + std::exp(-x[i]));
     break;
@@ -496,7 +437,7 @@ void TrainableNetwork::Impl::pack_dense() {
 }
 
 // The forward pass of `count` images (count ≤ chunk_images) through every layer, on this thread.
-std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* images, int64_t count, bool every) {
+std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* images, int64_t count) {
   const int64_t vin0 = values_of(input);
   shape_as(s.acts[0], batch_shape(input, count), count * vin0);
   std::copy(images, images + count * vin0, s.acts[0].data.begin());
@@ -515,14 +456,11 @@ std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* ima
     case LayerKind::Conv:
       for (int64_t k = 0; k < count; ++k) s.plans[i]->run(x + k * vin, y.data.data() + k * vout, nullptr);
       break;
-    case LayerKind::Pool: {
-      const float* in = L.fused_relu ? s.acts[i - 1].data.data() : x; // the ReLU's input
-      for (int64_t k = 0; k < count; ++k) L.pool->run(in + k * vin, y.data.data() + k * vout, nullptr);
-      if (L.fused_relu) relu(y.data.data(), y.data.data(), count * vout);
+    case LayerKind::Pool:
+      for (int64_t k = 0; k < count; ++k) L.pool->run(x + k * vin, y.data.data() + k * vout, nullptr);
       break;
-    }
     case LayerKind::Activation:
-      if (!L.fused_into_next || every) activation_forward(L.spec.activation, x, y.data.data(), count * vout);
+      activation_forward(L.spec.activation, x, y.data.data(), count * vout);
       break;
     case LayerKind::Flatten:
       std::copy(x, x + count * vin, y.data.begin());
@@ -542,8 +480,7 @@ std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* ima
   return {};
 }
 
-Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t* labels, int64_t n, bool keep,
-                                              bool update) {
+Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t* labels, int64_t n, bool keep) {
   if (n < 1 || n > options.batch) return Error{"a batch of " + num(n) + " images is not 1 to " + num(options.batch)};
   if (!images) return Error{"no images"};
   const int64_t K = kTrainClasses;
@@ -565,31 +502,20 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
   if (labels)
     for (Layer& L : layers)
       if (L.spec.kind == LayerKind::Dense) {
-        L.wgrad_a.resize(at(gemm.packed_a_size(L.spec.units, n)));
-        L.wgrad_b.resize(at(gemm.packed_b_size(n, L.rep.input.c)));
+        shape_as(L.batch_x, {n, L.rep.input.c}, n * L.rep.input.c);
+        shape_as(L.batch_gy, {n, L.spec.units}, n * L.spec.units);
       }
   chunk_loss.assign(at(chunks), 0.0);
   chunk_error.resize(at(chunks));
   if (!labels) shape_as(logits, {n, K}, n * K);
   // Each item takes the next chunk until none is left; which thread (and workspace) runs a chunk
-  // changes no result. With labels it then waits for the chunks still running elsewhere and takes
-  // the next range of the parameters' gradients and update until none is left (no hand-over of the
-  // pool between the two; a thread that joins late finds nothing left to do).
-  std::atomic<int64_t> next{0}, finished{0}, next_range{0};
-  const StepUpdate step = labels ? step_update(update) : StepUpdate{};
-  const auto batch_loss = [&] {
-    double total = 0.0;
-    for (int64_t c = 0; c < chunks; ++c) total += chunk_loss[at(c)];
-    return total / static_cast<double>(n);
-  };
-  const auto chunks_ok = [&] {
-    return std::all_of(chunk_error.begin(), chunk_error.begin() + chunks, [](const std::string& e) { return e.empty(); });
-  };
+  // changes no result.
+  std::atomic<int64_t> next{0};
   parallel_for(items > 1 ? pool : nullptr, items, [&](int64_t item) {
     Workspace& s = spaces[at(item)];
     for (int64_t c = next.fetch_add(1, std::memory_order_relaxed); c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) {
       const int64_t begin = c * chunk_images, count = std::min(chunk_images, n - begin);
-      std::string e = chunk_forward(s, images + begin * values_of(input), count, keep && c == 0);
+      std::string e = chunk_forward(s, images + begin * values_of(input), count);
       if (e.empty() && keep && c == 0) {
         maps.assign(layers.size(), Tensor{});
         for (size_t i = 0; i < layers.size(); ++i) {
@@ -603,31 +529,38 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
       else if (e.empty())
         std::copy(s.acts.back().data.begin(), s.acts.back().data.begin() + count * K, logits.data.begin() + begin * K);
       chunk_error[at(c)] = std::move(e);
-      finished.fetch_add(1, std::memory_order_acq_rel);
     }
-    if (!labels) return;
-    wait_for_chunks(finished, chunks);
-    if (!chunks_ok() || !std::isfinite(batch_loss())) return;
-    const auto count = static_cast<int64_t>(ranges.size());
-    for (int64_t r = next_range.fetch_add(1, std::memory_order_relaxed); r < count;
-         r = next_range.fetch_add(1, std::memory_order_relaxed))
-      reduce_range(ranges[at(r)], n, step);
   });
   for (int64_t c = 0; c < chunks; ++c)
     if (!chunk_error[at(c)].empty()) return Error{chunk_error[at(c)]};
   if (!labels) return 0.0;
-  const double loss = batch_loss();
+  double total = 0.0;
+  for (int64_t c = 0; c < chunks; ++c) total += chunk_loss[at(c)];
+  const double loss = total / static_cast<double>(n);
   if (!std::isfinite(loss)) return Error{"the loss is not finite (" + std::to_string(loss) + "): lower the learning rate"};
-  if (update) { // the dense layers' packs followed the update
-    ++steps;
-    packed_version = ++version;
+  // The dense layers' gradients over the batch: grad_w = gyᵀ·x (GEMM tiles on the pool), grad_b = Σ gy.
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Layer& L = layers[i];
+    if (L.spec.kind != LayerKind::Dense) continue;
+    const int64_t IN = L.rep.input.c, OUT = L.spec.units;
+    const float* gy = L.batch_gy.data.data();
+    if (auto e = convplay::gemm({OUT, IN, n, true, false, GemmBias::None, ""}, gy, OUT, L.batch_x.data.data(), IN,
+                                nullptr, L.w.grad.data.data(), IN, pool);
+        !e.empty())
+      return Error{"layer " + num(static_cast<int64_t>(i) + 1) + " backward: " + e};
+    float* gb = L.b.grad.data.data();
+    for (int64_t o = 0; o < OUT; ++o) {
+      double acc = 0.0;
+      for (int64_t k = 0; k < n; ++k) acc += gy[k * OUT + o];
+      gb[o] = static_cast<float>(acc);
+    }
   }
   return loss;
 }
 
 Expected<Tensor> TrainableNetwork::forward(const float* images, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
-  auto r = impl_->pass(images, nullptr, n, true, false);
+  auto r = impl_->pass(images, nullptr, n, true);
   if (!r) return Error{r.error()};
   return impl_->logits;
 }
@@ -645,10 +578,8 @@ namespace {
 // tap (row-major) equal to the window's output y, i.e. PyTorch's first maximum (a NaN window, whose
 // output equals no tap, passes none: the loss is not finite then anyway). Average: 1/K² to each tap.
 // Branch-free selects: the taps' order is random, branches would mispredict.
-// relu: x is a ReLU's input, y = relu(max) and the gradient goes on through the ReLU (layer
-// fused_relu): a tap passes only where it is the maximum and y > 0 — the bits of the two passes in
-// turn (where y > 0 the first tap equal to it is the same before and after the ReLU; elsewhere none
-// passes).
+// relu: the pool's input is a ReLU's output and the gradient goes on through the ReLU (layer
+// fused_relu): a tap passes only where it, the maximum, is > 0 — the bits of the two passes in turn.
 void pool_backward_image(const Layer& L, const float* __restrict x, const float* __restrict y,
                          const float* __restrict gy, float* __restrict gx) {
   const int64_t C = L.rep.input.c, H = L.rep.input.h, W = L.rep.input.w;
@@ -774,8 +705,8 @@ std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* 
     case LayerKind::Dense: { // grad_x = gy·w; x and gy kept for the batch's weight gradient
       const int64_t IN = vin, OUT = vout, row = static_cast<int64_t>(chunk) * chunk_images;
       const float* gy = g->data.data();
-      pack_rows_of(gy, OUT, row, count, n, gemm.mr(), L.wgrad_a.data());
-      pack_rows_of(x.data.data(), IN, row, count, n, gemm.nr(), L.wgrad_b.data());
+      std::copy(x.data.begin(), x.data.begin() + count * IN, L.batch_x.data.begin() + row * IN);
+      std::copy(gy, gy + count * OUT, L.batch_gy.data.begin() + row * OUT);
       if (L.need_input_grad) {
         shape_as(gx, x.shape, count * IN);
         gemm.pack_a(gy, OUT, false, count, OUT, s.packed.data(), nullptr);
@@ -794,9 +725,8 @@ std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* 
     case LayerKind::Pool: {
       if (!L.need_input_grad) break;
       shape_as(gx, x.shape, count * vin);
-      const float* in = L.fused_relu ? s.acts[i - 1].data.data() : x.data.data(); // what the forward pass read
       for (int64_t k = 0; k < count; ++k)
-        pool_backward_image(L, in + k * vin, s.acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
+        pool_backward_image(L, x.data.data() + k * vin, s.acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
                             gx.data.data() + k * vin);
       break;
     }
@@ -835,6 +765,9 @@ inline void add_into(float* __restrict dst, const float* __restrict from, int64_
 // torch.optim.Adam's update of `count` values, each with the same float operations in the same order
 // (multiply, then add: no fused multiply-add in these builds), four at a time where the target has a
 // vector square root (the compilers do not vectorise std::sqrt, which may set errno).
+struct AdamScalars {
+  float b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, eps, step_size;
+};
 inline float adam_value(const AdamScalars& k, float& w, float& m, float& v, float g) {
   m = m * k.b1 + k.one_minus_b1 * g;
   v = v * k.b2 + k.one_minus_b2 * g * g;
@@ -863,11 +796,12 @@ void adam_update(const AdamScalars& k, float* __restrict w, float* __restrict m,
 }
 } // namespace
 
-TrainableNetwork::Impl::StepUpdate TrainableNetwork::Impl::step_update(bool apply) const {
+void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
+  if (update) ++steps;
   const TrainOptions& o = options;
   // torch.optim.Adam (single-tensor path) and torch.optim.SGD, with their scalars rounded as PyTorch
   // rounds them: Python computes in double, the tensor kernels take float.
-  const double t = static_cast<double>(steps + 1);
+  const double t = static_cast<double>(steps);
   const float b1 = o.beta1, b2 = o.beta2;
   const float one_minus_b1 = static_cast<float>(1.0 - static_cast<double>(b1));
   const float one_minus_b2 = static_cast<float>(1.0 - static_cast<double>(b2));
@@ -875,71 +809,55 @@ TrainableNetwork::Impl::StepUpdate TrainableNetwork::Impl::step_update(bool appl
   const double bc2 = 1.0 - std::pow(static_cast<double>(b2), t);
   const float step_size = static_cast<float>(-(static_cast<double>(o.lr) / bc1));
   const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
-  return {apply, {b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, o.eps, step_size}, -o.lr, steps == 0};
-}
-
-// One range: its gradient (conv: the chunks' added in chunk order; dense: the tiles of its rows of
-// gyᵀ·x, k in order, or its biases' sums over the batch in order: the same sums for any split), then
-// the update of the same values while they are in cache, and a dense weight's rows packed again.
-void TrainableNetwork::Impl::reduce_range(const UpdateRange& u, int64_t n, const StepUpdate& k) {
-  const int64_t chunks = chunks_of(n);
-  Layer& L = layers[u.layer];
-  Param& p = u.bias ? L.b : L.w;
-  const int64_t count = u.end - u.begin;
-  float* g = p.grad.data.data() + u.begin;
-  const bool dense_w = L.spec.kind == LayerKind::Dense && !u.bias;
-  const int64_t IN = L.rep.input.c, row = u.begin / IN, rows = count / IN; // of a dense weight
-  if (L.spec.kind == LayerKind::Conv) {
-    const float* c0 = p.chunk[0].data.data() + u.begin;
-    std::copy(c0, c0 + count, g);
-    for (int64_t c = 1; c < chunks; ++c) add_into(g, p.chunk[at(c)].data.data() + u.begin, count);
-  } else if (dense_w) { // rows [row, row + rows), whole blocks of MR
-    gemm.run_tiles(L.wgrad_a.data() + row * n, L.wgrad_b.data(), nullptr, g, IN, rows, IN, n, nullptr);
-  } else { // grad_b[j] = Σ_k gy[k][j], in double, from the packed A: a[j / MR][k][j % MR]
-    const int64_t mr = gemm.mr();
-    for (int64_t j = u.begin; j < u.end; ++j) {
-      const float* a = L.wgrad_a.data() + (j / mr) * mr * n + j % mr;
-      double acc = 0.0;
-      for (int64_t i = 0; i < n; ++i) acc += a[i * mr];
-      g[j - u.begin] = static_cast<float>(acc);
+  const float neg_lr = -o.lr;
+  const bool first = steps == 1;
+  const AdamScalars adam{b1, b2, one_minus_b1, one_minus_b2, bc2_sqrt, o.eps, step_size};
+  // Each range: the chunks' gradients added in chunk order (the same sums for any split), then the
+  // update of the same values while they are in cache.
+  parallel_for(options.pool, static_cast<int64_t>(ranges.size()), [&](int64_t r) {
+    const UpdateRange& u = ranges[at(r)];
+    Param& p = u.bias ? layers[u.layer].b : layers[u.layer].w;
+    const int64_t count = u.end - u.begin;
+    float* g = p.grad.data.data() + u.begin;
+    if (layers[u.layer].spec.kind == LayerKind::Conv) { // dense layers': pass() computed them
+      const float* c0 = p.chunk[0].data.data() + u.begin;
+      std::copy(c0, c0 + count, g);
+      for (int64_t c = 1; c < chunks; ++c) add_into(g, p.chunk[at(c)].data.data() + u.begin, count);
     }
-  }
-  if (!k.apply) return;
-  const TrainOptions& o = options;
-  float* w = p.value.data.data() + u.begin;
-  float* m = p.m.data() + u.begin;
-  float* v = p.v.data() + u.begin;
-  if (o.optimizer == OptimizerKind::Adam) {
-    adam_update(k.adam, w, m, v, g, count);
-  } else if (o.momentum != 0.0f) {
-    for (int64_t i = 0; i < count; ++i) {
-      m[i] = k.first ? g[i] : m[i] * o.momentum + g[i];
-      w[i] = w[i] + k.neg_lr * m[i];
+    if (!update) return;
+    float* w = p.value.data.data() + u.begin;
+    float* m = p.m.data() + u.begin;
+    float* v = p.v.data() + u.begin;
+    if (o.optimizer == OptimizerKind::Adam) {
+      adam_update(adam, w, m, v, g, count);
+    } else if (o.momentum != 0.0f) {
+      for (int64_t i = 0; i < count; ++i) {
+        m[i] = first ? g[i] : m[i] * o.momentum + g[i];
+        w[i] = w[i] + neg_lr * m[i];
+      }
+    } else {
+      for (int64_t i = 0; i < count; ++i) w[i] = w[i] + neg_lr * g[i];
     }
-  } else {
-    for (int64_t i = 0; i < count; ++i) w[i] = w[i] + k.neg_lr * g[i];
-  }
-  if (!dense_w) return;
-  // The rows in pack_dense()'s layouts: B = wᵀ (IN × OUT, panels of NR outputs: b[r / NR][i][r % NR] for row r)
-  // and B = w (OUT × IN: the rows' values of each panel).
-  const int64_t nr = gemm.nr(), OUT = L.spec.units;
-  for (int64_t r = row; r < row + rows; ++r) {
-    float* d = L.packed_forward.data() + (r / nr) * IN * nr + r % nr;
-    for (int64_t i = 0; i < IN; ++i) d[i * nr] = w[(r - row) * IN + i];
-  }
-  if (L.need_input_grad) pack_rows_of(w, IN, row, rows, OUT, nr, L.packed_backward.data());
+  });
+  if (update) ++version;
 }
 
 Expected<double> TrainableNetwork::train_step(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  return impl_->pass(images, labels, n, false, true);
+  auto loss = impl_->pass(images, labels, n, false);
+  if (!loss) return loss;
+  impl_->reduce(impl_->chunks_of(n), true);
+  return loss;
 }
 
 Expected<double> TrainableNetwork::compute_gradients(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  return impl_->pass(images, labels, n, false, false);
+  auto loss = impl_->pass(images, labels, n, false);
+  if (!loss) return loss;
+  impl_->reduce(impl_->chunks_of(n), false);
+  return loss;
 }
 
 namespace {
@@ -978,7 +896,7 @@ std::string TrainableNetwork::evaluate(const Dataset& data, int64_t begin, int64
   for (int64_t i = begin; i < end; i += B) {
     const int64_t n = std::min(B, end - i);
     data.inputs_range(i, n, buf.data(), dy, dx);
-    auto r = impl_->pass(buf.data(), nullptr, n, false, false);
+    auto r = impl_->pass(buf.data(), nullptr, n, false);
     if (!r) return r.error();
     const Tensor& logits = impl_->logits;
     for (int64_t k = 0; k < n; ++k) {

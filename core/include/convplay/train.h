@@ -10,18 +10,15 @@
 //   chunks     a batch of n images is cut into chunks of train_chunk_images(batch) images (the last one
 //              shorter); each chunk's forward and backward pass runs through the whole network on one
 //              thread of the pool, in a workspace of that thread's own (activations, gradients, conv
-//              plans, kept between steps). In the same loop on the pool, once every chunk is done,
-//              the threads share ranges of the parameters: each range's gradient (conv: the chunks'
-//              added in chunk order; dense: its rows' GEMM tiles over the batch, from operands the
-//              chunks packed) fused with the optimiser's update and the dense weights' packing for
-//              the next step: one hand-over of the pool per step. The chunk size depends on the
-//              batch option alone, so the bits do not depend on the threads.
+//              plans, kept between steps). Then the dense layers' weight gradients are one GEMM over
+//              the batch (tiles on the pool), and the conv layers' chunk gradients are added in chunk
+//              order fused with the optimiser's update, over ranges of the parameters on the pool. The
+//              chunk size depends on the batch option alone, so the bits do not depend on the threads.
 //   forward    conv: Conv2dPlan (its weights re-packed when they change), pool: Pool2dPlan, dense: the
 //              GEMM of gemm.h on weights packed once per step
 //   backward   conv: conv2d_backward_fast (its reference for strides > 1), dense: GEMMs (per chunk the
-//              input gradient on the packed weights, over the batch the weight gradient), pool and
-//              activations: loops here (max pool routes to the first maximum, as PyTorch; a ReLU
-//              before a max pool is applied in the pool's pass)
+//              input gradient on the packed weights, over the batch the weight gradient), pool and activations: loops here (max pool routes to the
+//              first maximum, as PyTorch; a ReLU before a max pool is applied in the pool's pass)
 //   loss       mean over the batch of −log softmax(logits)[label]
 //   Adam       m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p −= lr · (m / (1−β1^t)) / (√v / √(1−β2^t) + eps)
 //   SGD        b = momentum·b + g (b = g at the first step), p −= lr · b
