@@ -104,8 +104,11 @@ struct Layer {
   // weight gradient is one GEMM over the whole batch after the chunks (a chunk's own would write and
   // then add OUT × IN values per chunk, more than its GEMM computes for few images).
   Tensor batch_x, batch_gy;
-  // A max pool after a ReLU: the pool's backward pass applies the ReLU's too (fused_relu), the ReLU's
-  // own passes the gradient on unchanged (fused_into_next).
+  // A max pool after a ReLU (fused_relu), relu(max(x)) = max(relu(x)): the pool's forward pass takes
+  // the ReLU's input and applies the ReLU to its own output (a quarter of the values for 2×2 windows),
+  // its backward pass applies the ReLU's too (a tap passes where it is the window's maximum and that
+  // is > 0, in either order); the ReLU's own output is computed only for the feature maps and its
+  // backward passes the gradient on unchanged (fused_into_next).
   bool fused_relu = false, fused_into_next = false;
 };
 
@@ -152,7 +155,8 @@ struct TrainableNetwork::Impl {
 
   std::string add_workspace();
   void pack_dense();
-  std::string chunk_forward(Workspace& s, const float* images, int64_t count);
+  // every: also the outputs that no later layer reads (a ReLU's before a max pool), for the feature maps.
+  std::string chunk_forward(Workspace& s, const float* images, int64_t count, bool every);
   std::string chunk_backward(Workspace& s, const uint8_t* labels, int64_t count, int64_t n, size_t chunk, double& loss);
   // Forward (and backward when labels are given) of n images in chunks on the pool; keep: the first
   // image's feature maps into `maps`. Without labels the logits go to `logits`; with them the mean loss
@@ -365,18 +369,21 @@ std::string TrainableNetwork::Impl::add_workspace() {
 // ---- [SECTION] forward --------------------------------------------------------------------------
 
 namespace {
+// y = x > 0 ? x : +0, in place too (y = x): the pseudo-maximum pseudo_max(0, x) (SSE2's max,
+// SIMD128's pmax: +0 for a NaN or a zero), where GCC would compile the select to compares and masks.
+void relu(const float* x, float* y, int64_t count) {
+  int64_t i = 0;
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+  for (; i + 4 <= count; i += 4) Simd4::store(y + i, Simd4::pseudo_max(Simd4::zero(), Simd4::load(x + i)));
+#endif
+  for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
 void activation_forward(Activation a, const float* __restrict x, float* __restrict y, int64_t count) {
   switch (a) {
-  case Activation::ReLU: {
-    int64_t i = 0;
-    // x > 0 ? x : +0 is the pseudo-maximum pseudo_max(0, x) (SSE2's max, SIMD128's pmax: +0 for a NaN or
-    // a zero), where GCC would compile the select to compares and masks.
-#if defined(__SSE2__) || defined(__wasm_simd128__)
-    for (; i + 4 <= count; i += 4) Simd4::store(y + i, Simd4::pseudo_max(Simd4::zero(), Simd4::load(x + i)));
-#endif
-    for (; i < count; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  case Activation::ReLU:
+    relu(x, y, count);
     break;
-  }
   case Activation::Sigmoid:
     for (int64_t i = 0; i < count; ++i) y[i] = 1.0f / (1.0f + std::exp(-x[i]));
     break;
@@ -437,7 +444,7 @@ void TrainableNetwork::Impl::pack_dense() {
 }
 
 // The forward pass of `count` images (count ≤ chunk_images) through every layer, on this thread.
-std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* images, int64_t count) {
+std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* images, int64_t count, bool every) {
   const int64_t vin0 = values_of(input);
   shape_as(s.acts[0], batch_shape(input, count), count * vin0);
   std::copy(images, images + count * vin0, s.acts[0].data.begin());
@@ -456,11 +463,14 @@ std::string TrainableNetwork::Impl::chunk_forward(Workspace& s, const float* ima
     case LayerKind::Conv:
       for (int64_t k = 0; k < count; ++k) s.plans[i]->run(x + k * vin, y.data.data() + k * vout, nullptr);
       break;
-    case LayerKind::Pool:
-      for (int64_t k = 0; k < count; ++k) L.pool->run(x + k * vin, y.data.data() + k * vout, nullptr);
+    case LayerKind::Pool: {
+      const float* in = L.fused_relu ? s.acts[i - 1].data.data() : x; // the ReLU's input
+      for (int64_t k = 0; k < count; ++k) L.pool->run(in + k * vin, y.data.data() + k * vout, nullptr);
+      if (L.fused_relu) relu(y.data.data(), y.data.data(), count * vout);
       break;
+    }
     case LayerKind::Activation:
-      activation_forward(L.spec.activation, x, y.data.data(), count * vout);
+      if (!L.fused_into_next || every) activation_forward(L.spec.activation, x, y.data.data(), count * vout);
       break;
     case LayerKind::Flatten:
       std::copy(x, x + count * vin, y.data.begin());
@@ -515,7 +525,7 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
     Workspace& s = spaces[at(item)];
     for (int64_t c = next.fetch_add(1, std::memory_order_relaxed); c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) {
       const int64_t begin = c * chunk_images, count = std::min(chunk_images, n - begin);
-      std::string e = chunk_forward(s, images + begin * values_of(input), count);
+      std::string e = chunk_forward(s, images + begin * values_of(input), count, keep && c == 0);
       if (e.empty() && keep && c == 0) {
         maps.assign(layers.size(), Tensor{});
         for (size_t i = 0; i < layers.size(); ++i) {
@@ -578,8 +588,10 @@ namespace {
 // tap (row-major) equal to the window's output y, i.e. PyTorch's first maximum (a NaN window, whose
 // output equals no tap, passes none: the loss is not finite then anyway). Average: 1/K² to each tap.
 // Branch-free selects: the taps' order is random, branches would mispredict.
-// relu: the pool's input is a ReLU's output and the gradient goes on through the ReLU (layer
-// fused_relu): a tap passes only where it, the maximum, is > 0 — the bits of the two passes in turn.
+// relu: x is a ReLU's input, y = relu(max) and the gradient goes on through the ReLU (layer
+// fused_relu): a tap passes only where it is the maximum and y > 0 — the bits of the two passes in
+// turn (where y > 0 the first tap equal to it is the same before and after the ReLU; elsewhere none
+// passes).
 void pool_backward_image(const Layer& L, const float* __restrict x, const float* __restrict y,
                          const float* __restrict gy, float* __restrict gx) {
   const int64_t C = L.rep.input.c, H = L.rep.input.h, W = L.rep.input.w;
@@ -725,8 +737,9 @@ std::string TrainableNetwork::Impl::chunk_backward(Workspace& s, const uint8_t* 
     case LayerKind::Pool: {
       if (!L.need_input_grad) break;
       shape_as(gx, x.shape, count * vin);
+      const float* in = L.fused_relu ? s.acts[i - 1].data.data() : x.data.data(); // what the forward pass read
       for (int64_t k = 0; k < count; ++k)
-        pool_backward_image(L, x.data.data() + k * vin, s.acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
+        pool_backward_image(L, in + k * vin, s.acts[i + 1].data.data() + k * vout, g->data.data() + k * vout,
                             gx.data.data() + k * vin);
       break;
     }

@@ -1,7 +1,7 @@
 // Training (train.h): whole-network gradients against finite differences and as the sum of their
 // chunks', the same weights for 0, 1 and 3 worker threads, the optimisers' formulas, refused stacks,
-// state_dict names, the epoch order, evaluation and feature maps. Small sizes only. The data it trains
-// on: dataset_tests.cpp.
+// state_dict names, the epoch order, evaluation and feature maps (every layer's, a fused ReLU's too).
+// Small sizes only. The data it trains on: dataset_tests.cpp.
 #include "test_support.h"
 
 #include <convplay/conv.h>
@@ -139,6 +139,41 @@ TEST_CASE("train: a ReLU and 2x2 max pool pass the references' gradient at every
   CHECK_CLOSE(grads[0].tensor, gc.weight, 1e-4, 1e-6);
   CHECK_CLOSE(grads[1].tensor, gc.bias, 1e-4, 1e-6);
   CHECK_CLOSE(grads[2].tensor, gd.weight, 1e-4, 1e-6);
+}
+
+TEST_CASE("train: feature maps are every layer's output, the ReLU before a max pool included", "[train]") {
+  // The max pool after a ReLU pools the ReLU's input and applies the ReLU to its output (the same
+  // values); the ReLU's own output, which then no layer reads, is still a feature map.
+  std::mt19937 rng = seeded_rng(0x7AB, 0);
+  TrainableNetwork net = build(NetShape{false, 1, 14, 14}, "conv3k3,relu,maxpool2,conv4k3,relu,maxpool2,flatten,dense10");
+  const int64_t n = 11; // more than one chunk: the maps are the first image's
+  const auto x = random_inputs(rng, n * net.input_size());
+  const Tensor logits = net.forward(x.data(), n).value();
+  const auto maps = net.feature_maps();
+  REQUIRE(maps.size() == 8);
+  Pool2dParams pp;
+  pp.kernel_h = pp.kernel_w = 2;
+  for (size_t conv : {size_t{0}, size_t{3}}) {
+    INFO("conv layer " << conv + 1);
+    const Tensor relu = activation(maps[conv], Activation::ReLU);
+    CHECK(maps[conv + 1].data == relu.data);
+    const Tensor pooled = max_pool2d(relu, pp).value().output;
+    CHECK(maps[conv + 2].shape == pooled.shape);
+    CHECK(maps[conv + 2].data == pooled.data);
+  }
+  for (int64_t j = 0; j < kTrainClasses; ++j) CHECK(maps[7][j] == logits[j]);
+  // Each layer's output from the previous map by the references (conv in double: close, not equal).
+  const auto w = net.state_dict();
+  Tensor image = zeros({1, 1, 14, 14});
+  std::copy(x.begin(), x.begin() + 196, image.data.begin());
+  Tensor conv1 = conv2d(image, w[0].tensor, &w[1].tensor, Conv2dParams{}).value();
+  conv1.shape = maps[0].shape;
+  CHECK_CLOSE(maps[0], conv1, 1e-5, 1e-6);
+  Tensor pooled1 = maps[2];
+  pooled1.shape = {1, 3, 6, 6};
+  Tensor conv2 = conv2d(pooled1, w[2].tensor, &w[3].tensor, Conv2dParams{}).value();
+  conv2.shape = maps[3].shape;
+  CHECK_CLOSE(maps[3], conv2, 1e-5, 1e-6);
 }
 
 // ---- threads --------------------------------------------------------------------------------------
