@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <utility>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -41,6 +42,30 @@ const char* impl_name() {
 
 double round_to(double v, double unit) { return std::round(v / unit) * unit; }
 
+// --profile: where an epoch's steps spent their time, per step, on stderr.
+void print_profile(const TrainProfile& p) {
+  if (p.steps == 0) return;
+  const double us = 1e6 / static_cast<double>(p.steps);
+  std::fprintf(stderr, "profile: %lld steps; µs per step: wall, calling thread's CPU, all threads' CPU\n",
+               static_cast<long long>(p.steps));
+  const std::pair<const char*, const TrainPhase*> phases[] = {{"step", &p.step},
+                                                              {"pack dense weights", &p.pack},
+                                                              {"chunks forward+backward", &p.chunks},
+                                                              {"dense weight gradients", &p.dense_grad},
+                                                              {"conv reduction+optimiser", &p.reduce}};
+  for (const auto& [name, ph] : phases)
+    std::fprintf(stderr, "profile: %-26s %9.1f %9.1f %9.1f\n", name, ph->wall_s * us, ph->cpu_s * us,
+                 ph->process_cpu_s * us);
+  for (size_t i = 0; i < p.threads.size(); ++i) {
+    const TrainChunkThread& t = p.threads[i];
+    std::fprintf(stderr,
+                 "profile: chunk item %zu: starts after %.1f, busy %.1f (CPU %.1f), waits %.1f µs per step; "
+                 "%.2f chunks per step\n",
+                 i, t.start_s * us, t.busy_s * us, t.cpu_s * us, t.wait_s * us,
+                 static_cast<double>(t.chunks) / static_cast<double>(p.steps));
+  }
+}
+
 double accuracy(TrainableNetwork& net, const Dataset& test, int64_t dy, int64_t dx) {
   Evaluation e;
   if (auto err = net.evaluate(test, 0, test.size(), e, dy, dx); !err.empty()) throw Failure{err};
@@ -60,7 +85,7 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
   std::string model = "lenet5", data = kFashionMnistDir, optimizer_s = "adam", init_dir, order_path, save_dir;
   int64_t epochs = 1, batch = 64, seed = 1, threads = 1, limit = 0;
   double lr = 0.001;
-  bool json = false;
+  bool json = false, profile = false;
   const int64_t max_threads = ThreadPool::threads_supported() ? CONVPLAY_TRAIN_MAX_THREADS : 1;
   app.add_option("--model", model, "lenet5, mlp or a layer stack (conv6k5p2,relu,pool2,...,dense10)");
   app.add_option("--data", data, "folder with the four Fashion-MNIST .gz files");
@@ -75,6 +100,7 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
   app.add_option("--order", order_path, "int64 .npy of training indices, (N,) for every epoch or (E, N)");
   app.add_option("--save", save_dir, "write the trained weights there, one .npy per state_dict key");
   app.add_flag("--json", json, "one JSON line per epoch on stdout");
+  app.add_flag("--profile", profile, "where each epoch's steps spend their time, on stderr");
   return cli::run(app, "convplay train", argc, argv, [&] {
     if (optimizer_s != "adam" && optimizer_s != "sgd")
       throw Failure{"--optimizer: '" + optimizer_s + "' is not adam or sgd"};
@@ -136,6 +162,7 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
           orders.empty() ? epoch_order(o.seed, epoch - 1, n_train) : orders[orders.size() == 1 ? 0 : static_cast<size_t>(epoch - 1)];
       const int64_t steps = static_cast<int64_t>(order.size()) / batch;
       double loss_sum = 0.0;
+      net.set_profiling(profile);
       const auto t0 = std::chrono::steady_clock::now();
       auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
       for (int64_t s = 0; s < steps; ++s) {
@@ -152,6 +179,7 @@ int convplay_train_main(int argc, char** argv, const DataFileReader& read_file) 
         }
       }
       const double train_s = seconds();
+      print_profile(net.profile());
       const int64_t images = steps * batch;
       const double loss = loss_sum / static_cast<double>(steps);
       const double test_acc = accuracy(net, fm.test, 0, 0);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <ctime>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -31,6 +32,27 @@ using Simd4 = kernels::SimdWasm;
 #endif
 std::string num(int64_t v) { return std::to_string(v); }
 inline size_t at(int64_t i) { return static_cast<size_t>(i); }
+
+// The profile's clocks (TrainProfile): a clock's seconds, -1 where the platform has none.
+double clock_seconds(clockid_t clock) {
+  timespec t{};
+  return clock_gettime(clock, &t) == 0 ? static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec) : -1.0;
+}
+double thread_cpu_seconds() { return clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
+// The three clocks of a TrainPhase, read at a moment.
+struct PhaseClocks {
+  double wall = 0.0, cpu = 0.0, process = 0.0;
+  static PhaseClocks now() {
+    return {clock_seconds(CLOCK_MONOTONIC), thread_cpu_seconds(), clock_seconds(CLOCK_PROCESS_CPUTIME_ID)};
+  }
+};
+double add_elapsed(double sum, double from, double to) { return sum < 0.0 || from < 0.0 || to < 0.0 ? -1.0 : sum + (to - from); }
+// phase += the time from `from` to `to`.
+void add_phase(TrainPhase& phase, const PhaseClocks& from, const PhaseClocks& to) {
+  phase.wall_s = add_elapsed(phase.wall_s, from.wall, to.wall);
+  phase.cpu_s = add_elapsed(phase.cpu_s, from.cpu, to.cpu);
+  phase.process_cpu_s = add_elapsed(phase.process_cpu_s, from.process, to.process);
+}
 } // namespace
 
 // ---- [SECTION] presets, RNG and order -----------------------------------------------------------
@@ -152,6 +174,8 @@ struct TrainableNetwork::Impl {
   int64_t params = 0, memory = 0, steps = 0;
   uint64_t version = 0;         // bumped when the weights change (conv plans and dense packs follow)
   uint64_t packed_version = ~uint64_t{0}; // the weights the dense layers' packs hold
+  std::unique_ptr<TrainProfile> profile;  // null: profiling off
+  std::vector<TrainChunkThread> chunk_items; // the latest chunk phase per item, when profiling
 
   std::string add_workspace();
   void pack_dense();
@@ -166,6 +190,8 @@ struct TrainableNetwork::Impl {
   // Conv layers' grad = Σ over the chunks of the latest pass, in order; with update, then the optimiser's
   // step.
   void reduce(int64_t chunks, bool update);
+  // pass() with labels, then reduce(); timed when profiling.
+  Expected<double> step(const float* images, const uint8_t* labels, int64_t n, bool update);
   int64_t chunks_of(int64_t n) const { return (n + chunk_images - 1) / chunk_images; }
 };
 
@@ -338,6 +364,10 @@ void TrainableNetwork::set_pool(ThreadPool* pool) noexcept { impl_->options.pool
 void TrainableNetwork::set_learning_rate(float lr) noexcept {
   if (lr > 0.0f && std::isfinite(lr)) impl_->options.lr = lr;
 }
+void TrainableNetwork::set_profiling(bool on) {
+  if (impl_) impl_->profile = on ? std::make_unique<TrainProfile>() : nullptr;
+}
+TrainProfile TrainableNetwork::profile() const { return impl_ && impl_->profile ? *impl_->profile : TrainProfile{}; }
 
 std::string TrainableNetwork::Impl::add_workspace() {
   Workspace s;
@@ -503,7 +533,16 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
   const int64_t items = std::min(threads, chunks);
   while (static_cast<int64_t>(spaces.size()) < items)
     if (auto e = add_workspace(); !e.empty()) return Error{e};
+  TrainProfile* prof = labels ? profile.get() : nullptr;
+  PhaseClocks lap = prof ? PhaseClocks::now() : PhaseClocks{};
+  auto add_lap = [&](TrainPhase TrainProfile::*phase) { // the time since the previous lap to `phase`
+    if (!prof) return;
+    const PhaseClocks now = PhaseClocks::now();
+    add_phase(prof->*phase, lap, now);
+    lap = now;
+  };
   pack_dense();
+  add_lap(&TrainProfile::pack);
   if (labels)
     for (Layer& L : layers)
       if (L.spec.kind == LayerKind::Conv)
@@ -521,8 +560,13 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
   // Each item takes the next chunk until none is left; which thread (and workspace) runs a chunk
   // changes no result.
   std::atomic<int64_t> next{0};
+  if (prof) chunk_items.assign(at(items), TrainChunkThread{});
+  const double chunks_start = prof ? clock_seconds(CLOCK_MONOTONIC) : 0.0;
   parallel_for(items > 1 ? pool : nullptr, items, [&](int64_t item) {
     Workspace& s = spaces[at(item)];
+    const double item_start = prof ? clock_seconds(CLOCK_MONOTONIC) : 0.0;
+    const double cpu_start = prof ? thread_cpu_seconds() : 0.0;
+    int64_t ran = 0;
     for (int64_t c = next.fetch_add(1, std::memory_order_relaxed); c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) {
       const int64_t begin = c * chunk_images, count = std::min(chunk_images, n - begin);
       std::string e = chunk_forward(s, images + begin * values_of(input), count, keep && c == 0);
@@ -539,8 +583,28 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
       else if (e.empty())
         std::copy(s.acts.back().data.begin(), s.acts.back().data.begin() + count * K, logits.data.begin() + begin * K);
       chunk_error[at(c)] = std::move(e);
+      ++ran;
+    }
+    if (prof) {
+      const double cpu_end = thread_cpu_seconds();
+      chunk_items[at(item)] = {item_start - chunks_start, clock_seconds(CLOCK_MONOTONIC) - item_start,
+                               add_elapsed(0.0, cpu_start, cpu_end), 0.0, ran};
     }
   });
+  if (prof) {
+    const double phase = clock_seconds(CLOCK_MONOTONIC) - chunks_start;
+    if (prof->threads.size() < chunk_items.size()) prof->threads.resize(chunk_items.size());
+    for (size_t i = 0; i < chunk_items.size(); ++i) {
+      TrainChunkThread& t = prof->threads[i];
+      const TrainChunkThread& c = chunk_items[i];
+      t.start_s += c.start_s;
+      t.busy_s += c.busy_s;
+      t.cpu_s = add_elapsed(t.cpu_s, 0.0, c.cpu_s);
+      t.wait_s += phase - c.start_s - c.busy_s;
+      t.chunks += c.chunks;
+    }
+  }
+  add_lap(&TrainProfile::chunks);
   for (int64_t c = 0; c < chunks; ++c)
     if (!chunk_error[at(c)].empty()) return Error{chunk_error[at(c)]};
   if (!labels) return 0.0;
@@ -565,6 +629,7 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
       gb[o] = static_cast<float>(acc);
     }
   }
+  add_lap(&TrainProfile::dense_grad);
   return loss;
 }
 
@@ -810,6 +875,7 @@ void adam_update(const AdamScalars& k, float* __restrict w, float* __restrict m,
 } // namespace
 
 void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
+  const PhaseClocks start = profile ? PhaseClocks::now() : PhaseClocks{};
   if (update) ++steps;
   const TrainOptions& o = options;
   // torch.optim.Adam (single-tensor path) and torch.optim.SGD, with their scalars rounded as PyTorch
@@ -853,24 +919,31 @@ void TrainableNetwork::Impl::reduce(int64_t chunks, bool update) {
     }
   });
   if (update) ++version;
+  if (profile) add_phase(profile->reduce, start, PhaseClocks::now());
+}
+
+Expected<double> TrainableNetwork::Impl::step(const float* images, const uint8_t* labels, int64_t n, bool update) {
+  const PhaseClocks start = profile ? PhaseClocks::now() : PhaseClocks{};
+  auto loss = pass(images, labels, n, false);
+  if (!loss) return loss;
+  reduce(chunks_of(n), update);
+  if (profile) {
+    ++profile->steps;
+    add_phase(profile->step, start, PhaseClocks::now());
+  }
+  return loss;
 }
 
 Expected<double> TrainableNetwork::train_step(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  auto loss = impl_->pass(images, labels, n, false);
-  if (!loss) return loss;
-  impl_->reduce(impl_->chunks_of(n), true);
-  return loss;
+  return impl_->step(images, labels, n, true);
 }
 
 Expected<double> TrainableNetwork::compute_gradients(const float* images, const uint8_t* labels, int64_t n) {
   if (!impl_) return Error{"the network is empty"};
   if (!labels) return Error{"no labels"};
-  auto loss = impl_->pass(images, labels, n, false);
-  if (!loss) return loss;
-  impl_->reduce(impl_->chunks_of(n), false);
-  return loss;
+  return impl_->step(images, labels, n, false);
 }
 
 namespace {

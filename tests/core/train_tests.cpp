@@ -1,6 +1,7 @@
 // Training (train.h): whole-network gradients against finite differences and as the sum of their
 // chunks', the same weights for 0, 1 and 3 worker threads, the optimisers' formulas, refused stacks,
-// state_dict names, the epoch order, evaluation and feature maps (every layer's, a fused ReLU's too).
+// state_dict names, the epoch order, evaluation and feature maps (every layer's, a fused ReLU's too),
+// the step profile.
 // Small sizes only. The data it trains on: dataset_tests.cpp.
 #include "test_support.h"
 
@@ -241,6 +242,48 @@ TEST_CASE("train: same weights with 0, 1 and 3 worker threads", "[train][thread]
                           results[0][t].tensor.data.size() * sizeof(float)) == 0);
       }
     }
+  }
+}
+
+TEST_CASE("train: the profile counts the steps and their chunks and changes no result", "[train][thread]") {
+  std::mt19937 rng = seeded_rng(0x7AC, 0);
+  const int64_t sizes[] = {64, 9, 64}; // 8, 2 and 8 chunks
+  const auto x = random_inputs(rng, 3 * 64 * 784);
+  const auto y = random_labels(rng, 3 * 64);
+  ThreadPool pool(1);
+  TrainOptions o;
+  o.pool = &pool;
+  std::vector<std::vector<NamedTensor>> results;
+  for (bool on : {false, true}) {
+    TrainableNetwork net = build(kFashionInput, network_text(lenet5_layers()), o);
+    net.set_profiling(on);
+    for (int s = 0; s < 3; ++s) REQUIRE(net.train_step(x.data() + s * 64 * 784, y.data() + s * 64, sizes[s]).ok());
+    REQUIRE(net.forward(x.data(), 5).ok()); // not a step
+    results.push_back(net.state_dict());
+    const TrainProfile p = net.profile();
+    if (!on) {
+      CHECK(p.steps == 0);
+      CHECK(p.threads.empty());
+      continue;
+    }
+    CHECK(p.steps == 3);
+    int64_t chunks = 0;
+    for (const TrainChunkThread& t : p.threads) {
+      chunks += t.chunks;
+      CHECK(t.busy_s >= 0.0);
+      CHECK(t.wait_s >= -1e-6);
+    }
+    CHECK(p.threads.size() == 2);
+    CHECK(chunks == 18);
+    const double phases = p.pack.wall_s + p.chunks.wall_s + p.dense_grad.wall_s + p.reduce.wall_s;
+    CHECK(p.chunks.wall_s > 0.0);
+    CHECK(phases <= p.step.wall_s);
+    net.set_profiling(false);
+    CHECK(net.profile().steps == 0);
+  }
+  for (size_t t = 0; t < results[0].size(); ++t) {
+    INFO(results[0][t].name);
+    CHECK(results[1][t].tensor.data == results[0][t].tensor.data);
   }
 }
 

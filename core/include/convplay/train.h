@@ -102,6 +102,31 @@ struct Evaluation {
   double accuracy() const noexcept { return total ? static_cast<double>(correct) / static_cast<double>(total) : 0.0; }
 };
 
+// Where the training steps' time goes (TrainableNetwork::set_profiling), summed over the steps
+// (train_step, compute_gradients) since profiling was turned on. Wall times are the calling thread's;
+// CPU times are -1 where the platform has no such clock.
+struct TrainPhase {
+  double wall_s = 0.0;        // seconds on the calling thread's clock
+  double cpu_s = 0.0;         // the calling thread's CPU time
+  double process_cpu_s = 0.0; // every thread's CPU time (a waiting worker's polls included)
+};
+struct TrainChunkThread {     // one item of the chunks' parallel loop (one per thread of the pool)
+  double start_s = 0.0;       // from the phase's start to the item's start (the pool's hand-over)
+  double busy_s = 0.0;        // running its chunks (wall)
+  double cpu_s = 0.0;         // running its chunks (its thread's CPU time)
+  double wait_s = 0.0;        // from its last chunk's end to the phase's end (waiting for the others)
+  int64_t chunks = 0;         // chunks it ran
+};
+struct TrainProfile {
+  int64_t steps = 0;
+  TrainPhase step;            // the whole steps
+  TrainPhase pack;            // the dense weights packed as GEMM operands (when they changed)
+  TrainPhase chunks;          // the chunks' forward and backward passes, on the pool
+  TrainPhase dense_grad;      // the dense layers' weight-gradient GEMMs and bias sums, over the batch
+  TrainPhase reduce;          // the conv layers' chunk gradients added, and the optimiser's update
+  std::vector<TrainChunkThread> threads; // the chunk phase per item of its loop
+};
+
 // One network and its optimiser state. Not thread-safe: call it from one thread at a time (its work
 // runs on options().pool); a default-constructed one is empty, use build().
 class TrainableNetwork {
@@ -124,6 +149,10 @@ public:
   int64_t steps() const noexcept;             // optimiser steps taken
   void set_pool(ThreadPool* pool) noexcept;
   void set_learning_rate(float lr) noexcept;  // from the next step on
+  // Time the steps' phases from now on (the figures start at zero), or stop (the default: nothing is
+  // timed). profile(): the figures so far.
+  void set_profiling(bool on);
+  TrainProfile profile() const;
 
   // One optimiser step on n images (n · input_size() normalised floats) with labels in [0, 10);
   // 1 ≤ n ≤ options().batch. The mean loss of the batch before the step.
