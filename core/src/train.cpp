@@ -171,6 +171,7 @@ struct TrainableNetwork::Impl {
   std::vector<Tensor> maps;  // feature maps of the latest forward()
   std::vector<double> chunk_loss;       // Σ of the chunk's images' losses, per chunk of the latest pass
   std::vector<std::string> chunk_error; // "" or the chunk's error
+  std::vector<double> bias_sums;        // a dense layer's bias gradient being summed over the batch
   int64_t params = 0, memory = 0, steps = 0;
   uint64_t version = 0;         // bumped when the weights change (conv plans and dense packs follow)
   uint64_t packed_version = ~uint64_t{0}; // the weights the dense layers' packs hold
@@ -622,12 +623,15 @@ Expected<double> TrainableNetwork::Impl::pass(const float* images, const uint8_t
                                 nullptr, L.w.grad.data.data(), IN, pool);
         !e.empty())
       return Error{"layer " + num(static_cast<int64_t>(i) + 1) + " backward: " + e};
-    float* gb = L.b.grad.data.data();
-    for (int64_t o = 0; o < OUT; ++o) {
-      double acc = 0.0;
-      for (int64_t k = 0; k < n; ++k) acc += gy[k * OUT + o];
-      gb[o] = static_cast<float>(acc);
+    // grad_b[o] = Σ_k gy[k][o] in double, k in order, a row at a time (the loop over o vectorises).
+    bias_sums.assign(at(OUT), 0.0);
+    double* acc = bias_sums.data();
+    for (int64_t k = 0; k < n; ++k) {
+      const float* __restrict row = gy + k * OUT;
+      for (int64_t o = 0; o < OUT; ++o) acc[o] += static_cast<double>(row[o]);
     }
+    float* gb = L.b.grad.data.data();
+    for (int64_t o = 0; o < OUT; ++o) gb[o] = static_cast<float>(acc[o]);
   }
   add_lap(&TrainProfile::dense_grad);
   return loss;
