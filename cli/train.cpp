@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <utility>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -53,15 +54,21 @@ void print_profile(const TrainProfile& p) {
                                                               {"chunks forward+backward", &p.chunks},
                                                               {"dense weight gradients", &p.dense_grad},
                                                               {"conv reduction+optimiser", &p.reduce}};
+  auto cpu = [&](double s) { // "n/a" where the platform has no CPU clock (-1)
+    char text[32];
+    if (s < 0.0) return std::string("n/a");
+    std::snprintf(text, sizeof text, "%.1f", s * us);
+    return std::string(text);
+  };
   for (const auto& [name, ph] : phases)
-    std::fprintf(stderr, "profile: %-26s %9.1f %9.1f %9.1f\n", name, ph->wall_s * us, ph->cpu_s * us,
-                 ph->process_cpu_s * us);
+    std::fprintf(stderr, "profile: %-26s %9.1f %9s %9s\n", name, ph->wall_s * us, cpu(ph->cpu_s).c_str(),
+                 cpu(ph->process_cpu_s).c_str());
   for (size_t i = 0; i < p.threads.size(); ++i) {
     const TrainChunkThread& t = p.threads[i];
     std::fprintf(stderr,
-                 "profile: chunk item %zu: starts after %.1f, busy %.1f (CPU %.1f), waits %.1f µs per step; "
+                 "profile: chunk item %zu: starts after %.1f, busy %.1f (CPU %s), waits %.1f µs per step; "
                  "%.2f chunks per step\n",
-                 i, t.start_s * us, t.busy_s * us, t.cpu_s * us, t.wait_s * us,
+                 i, t.start_s * us, t.busy_s * us, cpu(t.cpu_s).c_str(), t.wait_s * us,
                  static_cast<double>(t.chunks) / static_cast<double>(p.steps));
   }
 }
