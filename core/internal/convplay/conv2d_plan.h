@@ -8,6 +8,8 @@
 //   y[n][m][oh][ow] = bias[m] + sum over c < C/groups, kh, kw (in that order) of
 //                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
+// Depthwise layers (groups = C) with column stride 1 or 2 run src/kernels/dwconv2d_f32*, which read
+// the input in place (the padding handled at the edges) and split planes × row bands between threads.
 // The kernels (src/kernels/conv2d_direct_f32*) keep a tile of output channels × vectors of output
 // columns in registers, or, where rows are too short for that (LeNet's 10 columns), a tile of output
 // pixels × vectors of channels; the plan picks the tile that wastes least (tiling forces one), and run()
@@ -28,7 +30,7 @@
 #include <vector>
 
 namespace convplay {
-namespace kernels { struct Conv2dDirectArgs; }
+namespace kernels { struct Conv2dDirectArgs; struct Dwconv2dArgs; }
 namespace detail { class Conv2dWinograd; }
 
 // Direct: the sum above, in that order. Winograd: the Winograd tile Auto would take; WinogradF2,
@@ -101,6 +103,8 @@ private:
   // or the channel-vectorised kernel, over pixels [p0, p1), in tiles of px_ pixels
   void (*pixels_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t, int64_t) = nullptr;
   int px_ = 1;
+  // or the depthwise kernel over output rows [oh0, oh1) of one plane, reading the input in place
+  void (*depthwise_)(const kernels::Dwconv2dArgs&, int64_t, int64_t, int64_t) = nullptr;
   std::string kernel_name_;
   void pack_weights(const float* weights, const float* bias);
   std::unique_ptr<detail::Conv2dWinograd> winograd_; // the Winograd path, when the plan takes it
