@@ -22,8 +22,8 @@ template <class S, int SC> inline typename S::V dwconv2d_tap(const float* p, int
   }
 }
 
-// Floats an edge vector's copied row holds: kernels wider than about this take the scalar path there.
-constexpr int64_t kDwconv2dEdgeFloats = 96;
+// Floats an edge vector's copied rows hold: larger kernels take the scalar path at the edges.
+constexpr int64_t kDwconv2dEdgeFloats = 256;
 
 // Output rows [oh0, oh1) of plane q (dwconv2d_f32.h); horizontal stride SC, kernel KC × KC (0: any),
 // NB vectors of outputs per step of the vector path.
@@ -43,6 +43,7 @@ void dwconv2d_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
   const int64_t reach = SC == 1 ? L - 1 + KW - 1 : (KW - 1) / 2 * 2 + 2 * L - 1;
   const int64_t room = W - 1 + a.PL - reach; // a vector may start at ow with ow·SC ≤ room
   const int64_t ow_last = room < 0 ? -1 : std::min(room / SC, a.OW - L); // last vector start
+  float edge[kDwconv2dEdgeFloats];
   for (int64_t oh = oh0; oh < oh1; ++oh) {
     const int64_t ih0 = oh * a.SH - a.PT;
     const int64_t kh0 = std::max<int64_t>(0, -ih0), kh1 = std::min(KH, a.H - ih0);
@@ -58,12 +59,12 @@ void dwconv2d_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
       }
       yr[ow] = acc;
     };
-    // NBV vectors of outputs from column ow, the taps of kernel row kh from row(kh).
-    auto vectors = [&]<int NBV>(int64_t ow, auto row) {
+    // NBV vectors of outputs from column ow, kernel row kh's taps from x0 + (kh − kh0)·stride.
+    auto vectors = [&]<int NBV>(int64_t ow, const float* x0, int64_t stride) {
       V acc[NBV];
       for (int j = 0; j < NBV; ++j) acc[j] = S::splat(bias);
       for (int64_t kh = kh0; kh < kh1; ++kh) {
-        const float* xr = row(kh);
+        const float* xr = x0 + (kh - kh0) * stride;
         for (int64_t kw = 0; kw < KW; ++kw) {
           const V wv = S::splat(wp + kh * KW + kw);
           for (int j = 0; j < NBV; ++j) acc[j] = S::madd(acc[j], dwconv2d_tap<S, SC>(xr + j * L * SC, kw), wv);
@@ -71,32 +72,39 @@ void dwconv2d_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
       }
       for (int j = 0; j < NBV; ++j) S::store(yr + ow + j * L, acc[j]);
     };
-    auto inside = [&](int64_t ow) { return [&, ow](int64_t kh) { return xp + (ih0 + kh) * W + ow * SC - a.PL; }; };
-    // A vector at the edge: its input columns copied with zeros for the padding (0 · w adds nothing),
-    // so an output it shares with an inside vector gets the same bits.
-    float edge[kDwconv2dEdgeFloats];
+    const float* x_top = xp + (ih0 + kh0) * W - a.PL; // kernel row kh0 at output column 0
+    // A vector at the edge: its input columns copied, kernel row after kernel row, with zeros for the
+    // padding (0 · w adds nothing), so an output it shares with an inside vector gets the same bits.
+    const int64_t span = reach + 1, pitch = (span + L - 1) / L * L; // floats used, floats per row
     auto at_edge = [&](int64_t ow) {
-      const int64_t c0 = ow * SC - a.PL; // edge[i] is column c0 + i, inside the row for i in [lo, hi)
-      const int64_t lo = std::clamp<int64_t>(-c0, 0, reach + 1), hi = std::clamp<int64_t>(W - c0, lo, reach + 1);
-      std::fill(edge, edge + lo, 0.0f);
-      std::fill(edge + hi, edge + reach + 1, 0.0f);
-      vectors.template operator()<1>(ow, [&](int64_t kh) {
-        const float* r = xp + (ih0 + kh) * W + c0;
-        for (int64_t i = lo; i < hi; ++i) edge[i] = r[i];
-        return static_cast<const float*>(edge);
-      });
+      const int64_t c0 = ow * SC - a.PL; // edge[r·span + i] is column c0 + i, inside the row for i in [lo, hi)
+      const int64_t lo = std::clamp<int64_t>(-c0, 0, span), hi = std::clamp<int64_t>(W - c0, lo, span);
+      // Whole vectors (no library calls for these few floats): zeros, then the inside columns, the
+      // last vector of them overlapping the one before.
+      for (int64_t r = 0; r < kh1 - kh0; ++r) {
+        float* e = edge + r * pitch;
+        const float* xr = xp + (ih0 + kh0 + r) * W + c0;
+        for (int64_t i = 0; i < span; i += L) S::store(e + i, S::zero());
+        if (hi - lo >= L) {
+          for (int64_t i = lo; i + L <= hi; i += L) S::store(e + i, S::load(xr + i));
+          S::store(e + hi - L, S::load(xr + hi - L));
+        } else {
+          for (int64_t i = lo; i < hi; ++i) e[i] = xr[i];
+        }
+      }
+      vectors.template operator()<1>(ow, edge, pitch);
     };
     int64_t ow = 0;
-    if (a.OW < L || reach + 1 > kDwconv2dEdgeFloats) { // rows narrower than a vector, or very wide kernels
+    if (a.OW < L || KH * ((reach + L) / L * L) > kDwconv2dEdgeFloats) { // rows narrower than a vector, or very large kernels
       for (; ow < std::min(ow_lo, a.OW); ++ow) scalar(ow);
-      for (; ow + (NB - 1) * L <= ow_last; ow += NB * L) vectors.template operator()<NB>(ow, inside(ow));
-      for (; ow <= ow_last; ow += L) vectors.template operator()<1>(ow, inside(ow));
+      for (; ow + (NB - 1) * L <= ow_last; ow += NB * L) vectors.template operator()<NB>(ow, x_top + ow * SC, W);
+      for (; ow <= ow_last; ow += L) vectors.template operator()<1>(ow, x_top + ow * SC, W);
       for (; ow < a.OW; ++ow) scalar(ow);
       continue;
     }
     for (; ow < ow_lo; ow += L) at_edge(std::min(ow, a.OW - L));
-    for (; ow + (NB - 1) * L <= ow_last; ow += NB * L) vectors.template operator()<NB>(ow, inside(ow));
-    for (; ow <= ow_last; ow += L) vectors.template operator()<1>(ow, inside(ow));
+    for (; ow + (NB - 1) * L <= ow_last; ow += NB * L) vectors.template operator()<NB>(ow, x_top + ow * SC, W);
+    for (; ow <= ow_last; ow += L) vectors.template operator()<1>(ow, x_top + ow * SC, W);
     for (; ow < a.OW; ow += L) at_edge(std::min(ow, a.OW - L));
   }
 }
