@@ -8,7 +8,7 @@
 //   y[n][m][oh][ow] = bias[m] + sum over c < C/groups, kh, kw (in that order) of
 //                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
-// Tiling Depthwise: depthwise layers (groups = C) with column stride 1 or 2 run src/kernels/dwconv2d_f32*,
+// Depthwise layers (groups = C) of column stride 2 (and 1 with tiling Depthwise) run src/kernels/dwconv2d_f32*,
 // which read the input in place (the padding handled at the edges) and split planes × row bands
 // between threads.
 // The kernels (src/kernels/conv2d_direct_f32*) keep a tile of output channels × vectors of output
@@ -41,8 +41,7 @@ enum class Conv2dAlgorithm { Auto, Direct, Winograd, WinogradF2, WinogradF4 };
 
 // Which kernel family: the plan's choice, or one forced (tests and the bench run each). Depthwise: the
 // kernels that read a depthwise layer's input in place (groups = C, column stride 1 or 2; an error
-// otherwise); Auto does not take them yet (they measured slower than the padded copy and the direct
-// tiles on this machine: more instructions per output on rows of 56).
+// otherwise); Auto takes them for depthwise layers of column stride 2 (conv2d_plan.cpp).
 enum class Conv2dTiling { Auto, Columns, Channels, Depthwise };
 
 struct Conv2dPlanSpec {
