@@ -518,8 +518,10 @@ int run_bench(const Settings& settings) {
   const std::string& tiling_name = settings.tiling_name;
   const convplay::Conv2dTiling tiling = tiling_name == "columns"    ? convplay::Conv2dTiling::Columns
                                         : tiling_name == "channels" ? convplay::Conv2dTiling::Channels
+                                        : tiling_name == "depthwise" ? convplay::Conv2dTiling::Depthwise
                                                                     : convplay::Conv2dTiling::Auto;
-  if (tiling_name != "auto" && tiling == convplay::Conv2dTiling::Auto) return fail("--tiling must be auto, columns or channels");
+  if (tiling_name != "auto" && tiling == convplay::Conv2dTiling::Auto)
+    return fail("--tiling must be auto, columns, channels or depthwise");
   const size_t peaks_needed = peak ? 1 : 2 * static_cast<size_t>(settings.rounds);
   if (!settings.assume_peaks.empty() && settings.assume_peaks.size() != peaks_needed)
     return fail("--assume-peaks: give " + std::to_string(peaks_needed) + " numbers (" +
@@ -668,7 +670,7 @@ int convplay_bench_main(int argc, char** argv) {
   convplay::cli::add_int(app, "--reps", reps, 1, 10000, "timed samples (15)")->envname("REPS");
   convplay::cli::add_real(app, "--min-sample-ms", min_sample_ms, 0, 10000, "shortest sample, ms (10)")
       ->envname("MIN_SAMPLE_MS");
-  app.add_option("--tiling", tiling_name, "direct's kernel family: auto, columns or channels (auto)");
+  app.add_option("--tiling", tiling_name, "direct's kernel family: auto, columns, channels or depthwise (auto)");
   app.add_flag("--json", json, "one JSON line per row (else a text table)");
   app.add_flag("--peak", peak, "the 4-wide multiply-add peak, GFLOP/s, instead of the shapes");
   convplay::cli::add_int(app, "--rounds", rounds, 1, 1000, "rounds over all the shapes, each judged disturbed or not (1)");

@@ -405,6 +405,52 @@ TEST_CASE("strides wider than the input cost no more than the input, however lar
   CHECK(y[0] == 10.0f);
 }
 
+TEST_CASE("depthwise kernels (input read in place) equal the reference on every remainder, padding and stride", "[conv2d_plan]") {
+  // Depthwise layers with column stride 1 or 2 take kernels/dwconv2d_f32*: widths 1..70 cross every
+  // vector remainder and the edge vectors (padding 0..4 a side, wider than a vector's reach too);
+  // 3x3 and other kernels; 1..3 filters per channel; row strides 1..3; 0..3 workers (bit-identical).
+  const auto seed = Catch::rngSeed();
+  std::mt19937 rng(seed + 2);
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  auto pick = [&](int lo, int hi) { return pick_in(rng, lo, hi); };
+  convplay::ThreadPool pool1(1), pool3(3);
+  const int64_t kernel_sizes[] = {3, 3, 3, 1, 2, 5, 7};
+  const auto depthwise = convplay::Conv2dTiling::Depthwise;
+  int checked = 0;
+  for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
+    for (int trial = 0; trial < 60; ++trial) {
+      const int64_t C = pick(1, 6), K = kernel_sizes[pick(0, 6)], KW = pick(0, 3) == 0 ? kernel_sizes[pick(0, 6)] : K;
+      Case c{pick(1, 2), C, pick(1, 24), trial < 35 ? 1 + trial * 2 : pick(1, 70), C * pick(1, 3), K, KW,
+             pick(0, 2), pick(0, 2), pick(0, 4), pick(0, 4), pick(0, 1) == 1, pick(1, 3), pick(1, 2), C};
+      if (c.H + c.pt + c.pb < c.KH || c.W + c.pl + c.pr < c.KW) continue;
+      if (isa == "avx512f") { // which has none
+        const convplay::Conv2dPlan none(spec_of(c, isa, depthwise), std::vector<float>(static_cast<size_t>(c.M * c.KH * c.KW)).data(), nullptr);
+        CHECK(none.error() == "no depthwise kernels for instruction set 'avx512f'");
+        continue;
+      }
+      const std::vector<float> y = check_case(c, isa, rng, {nullptr, &pool1, &pool3}, depthwise);
+      CHECK(y.size() == static_cast<size_t>(c.N * c.M) * static_cast<size_t>((c.H + c.pt + c.pb - c.KH) / c.SH + 1) *
+                            static_cast<size_t>((c.W + c.pl + c.pr - c.KW) / c.SW + 1));
+      ++checked;
+    }
+  }
+  CHECK(checked > 100);
+  // Large enough for the pool (planes × row bands), stride 1 and 2, uneven padding.
+  const Case big[] = {
+      {1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, true, 1, 1, 64},
+      {1, 64, 112, 112, 64, 3, 3, 0, 1, 0, 1, true, 2, 2, 64},
+      {2, 5, 61, 75, 10, 5, 5, 2, 2, 2, 2, false, 1, 2, 5},
+  };
+  for (const Case& c : big)
+    for (const std::string& isa : convplay::Conv2dPlan::instruction_sets())
+      if (isa != "avx512f") check_case(c, isa, rng, {nullptr, &pool1, &pool3}, depthwise);
+  // Not depthwise, or a column stride the kernels do not have: refused with a message.
+  for (const Case& c : {Case{1, 4, 9, 9, 4, 3, 3, 1, 1, 1, 1, false, 1, 1, 2}, Case{1, 4, 9, 9, 4, 3, 3, 1, 1, 1, 1, false, 1, 3, 4}}) {
+    const convplay::Conv2dPlan bad(spec_of(c, "", depthwise), std::vector<float>(72).data(), nullptr);
+    CHECK(bad.error() == "the depthwise kernels need groups = C and a column stride of 1 or 2");
+  }
+}
+
 TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]") {
   const float w[1] = {1.0f};
   convplay::Conv2dPlan zero({1, 1, 0, 4, 1, 1, 1}, w, nullptr);

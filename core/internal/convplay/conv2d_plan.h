@@ -8,6 +8,9 @@
 //   y[n][m][oh][ow] = bias[m] + sum over c < C/groups, kh, kw (in that order) of
 //                     w[m][c][kh][kw] * xpad[n][g·C/groups + c][oh·SH + kh][ow·SW + kw]
 // and gives the same bits whatever the number of threads.
+// Depthwise layers (groups = C) of column stride 2 (and 1 with tiling Depthwise) run src/kernels/dwconv2d_f32*,
+// which read the input in place (the padding handled at the edges) and split planes × row bands
+// between threads.
 // The kernels (src/kernels/conv2d_direct_f32*) keep a tile of output channels × vectors of output
 // columns in registers, or, where rows are too short for that (LeNet's 10 columns), a tile of output
 // pixels × vectors of channels; the plan picks the tile that wastes least (tiling forces one), and run()
@@ -28,7 +31,7 @@
 #include <vector>
 
 namespace convplay {
-namespace kernels { struct Conv2dDirectArgs; }
+namespace kernels { struct Conv2dDirectArgs; struct Dwconv2dArgs; }
 namespace detail { class Conv2dWinograd; }
 
 // Direct: the sum above, in that order. Winograd: the Winograd tile Auto would take; WinogradF2,
@@ -36,8 +39,10 @@ namespace detail { class Conv2dWinograd; }
 // (else the plan refuses). Auto: Winograd where it applies and pays, else direct.
 enum class Conv2dAlgorithm { Auto, Direct, Winograd, WinogradF2, WinogradF4 };
 
-// Which kernel family: the plan's choice, or one forced (tests and the bench run each).
-enum class Conv2dTiling { Auto, Columns, Channels };
+// Which kernel family: the plan's choice, or one forced (tests and the bench run each). Depthwise: the
+// kernels that read a depthwise layer's input in place (groups = C, column stride 1 or 2; an error
+// otherwise); Auto takes them for depthwise layers of column stride 2 (conv2d_plan.cpp).
+enum class Conv2dTiling { Auto, Columns, Channels, Depthwise };
 
 struct Conv2dPlanSpec {
   int64_t N = 1, C = 1, H = 1, W = 1; // input
@@ -101,6 +106,8 @@ private:
   // or the channel-vectorised kernel, over pixels [p0, p1), in tiles of px_ pixels
   void (*pixels_)(const kernels::Conv2dDirectArgs&, int64_t, int64_t, int64_t, int64_t) = nullptr;
   int px_ = 1;
+  // or the depthwise kernel over output rows [oh0, oh1) of one plane, reading the input in place
+  void (*depthwise_)(const kernels::Dwconv2dArgs&, int64_t, int64_t, int64_t) = nullptr;
   std::string kernel_name_;
   void pack_weights(const float* weights, const float* bias);
   std::unique_ptr<detail::Conv2dWinograd> winograd_; // the Winograd path, when the plan takes it

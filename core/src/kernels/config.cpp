@@ -98,6 +98,21 @@ const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config() {
   return list;
 }
 
+const std::vector<IsaKernels<Dwconv2dKernels>>& dwconv2d_config() {
+  static const auto list = [] {
+    std::vector<IsaKernels<Dwconv2dKernels>> v;
+#if defined(__wasm_simd128__)
+    v.push_back({"wasmsimd", 4, dwconv2d_f32_kernels__wasmsimd()});
+#elif defined(__x86_64__) || defined(__i386__)
+    if (cpu().avx2fma) v.push_back({"avx2fma", 8, dwconv2d_f32_kernels__avx2fma()});
+    v.push_back({"sse2", 4, dwconv2d_f32_kernels__sse2()});
+#endif
+    v.push_back({"scalar", 1, dwconv2d_f32_kernels__scalar()});
+    return v;
+  }();
+  return list;
+}
+
 const std::vector<IsaKernels<WinogradTransforms>>& winograd_config() {
   static const auto list = [] {
     std::vector<IsaKernels<WinogradTransforms>> v;

@@ -7,6 +7,7 @@
 #include "conv2d_dgrad_f32.h"
 #include "conv2d_direct_f32.h"
 #include "conv2d_wgrad_f32.h"
+#include "dwconv2d_f32.h"
 #include "gemm_f32.h"
 #include "pool2d_f32.h"
 #include "winograd_f32.h"
@@ -27,6 +28,7 @@ const std::vector<IsaKernels<GemmKernels>>& gemm_config();                  // a
 const std::vector<IsaKernels<Conv2dWgradKernels>>& conv2d_wgrad_config();   // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Conv2dDgradKernels>>& conv2d_dgrad_config();   // avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config();              // sse2 | wasmsimd; scalar
+const std::vector<IsaKernels<Dwconv2dKernels>>& dwconv2d_config();         // avx2fma, sse2 | wasmsimd; scalar
 
 struct WinogradTransforms {
   WinogradKernels f23, f43; // F(2×2, 3×3) and F(4×4, 3×3)

@@ -2,7 +2,7 @@
 // store (all but AVX-512 also add / sub / mul / bit_and / store_interleaved and transpose4 or
 // store_transposed4, for the Winograd transforms, the channel-vectorised tiles and col2im's lane
 // masks; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
-// pooling, and sqrt, for the optimiser; AVX-512 store_masked and transpose16, for its
+// pooling, and sqrt, for the optimiser; AVX2 even / odd, for the depthwise stride-2 kernels; AVX-512 store_masked and transpose16, for its
 // channel-vectorised tiles, and store_stream / fence_streams, for outputs far larger than the caches)
 // and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
@@ -136,6 +136,13 @@ struct SimdAvx2Fma {
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V bit_and(V a, V b) { return _mm256_and_ps(a, b); }
+  // Even and odd lanes of a, b: a0 a2 a4 a6 b0 b2 b4 b6 (shuffled per 128-bit half, then the halves).
+  static V even(V a, V b) {
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))), _MM_SHUFFLE(3, 1, 2, 0)));
+  }
+  static V odd(V a, V b) {
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0)));
+  }
   static void store_interleaved(float* p, V even, V odd) {
     const V lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd); // per 128-bit half
     _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));

@@ -1,0 +1,3 @@
+// The reference depthwise kernels (no SIMD): one output at a time.
+#include "dwconv2d_f32.inl"
+CONVPLAY_DEFINE_DWCONV2D(scalar, SimdScalar, 1)
