@@ -18,7 +18,7 @@ namespace convplay::app {
 namespace {
 struct Renderer {
   GLuint program = 0, vao = 0, vbo = 0, ibo = 0, font = 0;
-  GLint u_scale = -1, u_origin = -1, u_texture = -1;
+  GLint u_scale = -1, u_origin = -1, u_texture = -1, u_white_uv = -1;
   std::vector<ImDrawVert> vertices;   // this frame's vertices, all lists one after the other
   std::vector<std::uint32_t> indices; // this frame's indices, offset into `vertices`
   UiDrawStats stats;
@@ -44,8 +44,16 @@ void set_render_state(const ImDrawData* data, int fb_w, int fb_h) {
   glUniform2f(g.u_scale, 2.0f / data->DisplaySize.x, -2.0f / data->DisplaySize.y);
   glUniform2f(g.u_origin, data->DisplayPos.x, data->DisplayPos.y);
   glUniform1i(g.u_texture, 0);
+  glUniform2f(g.u_white_uv, -1.0f, -1.0f); // no texture bound yet: nothing counts as a solid fill
   glActiveTexture(GL_TEXTURE0);
   glBindVertexArray(g.vao);
+}
+
+// Binds a command's texture; while it is the font atlas, the shader reads no texel for solid fills.
+void bind_texture(GLuint texture) {
+  glBindTexture(GL_TEXTURE_2D, texture);
+  const ImVec2 white = texture == g.font && g.font ? ImGui::GetIO().Fonts->TexUvWhitePixel : ImVec2(-1.0f, -1.0f);
+  glUniform2f(g.u_white_uv, white.x, white.y);
 }
 } // namespace
 
@@ -55,6 +63,7 @@ bool ui_renderer_init(const char* glsl_version) {
   g.u_scale = glGetUniformLocation(g.program, "u_scale");
   g.u_origin = glGetUniformLocation(g.program, "u_origin");
   g.u_texture = glGetUniformLocation(g.program, "u_texture");
+  g.u_white_uv = glGetUniformLocation(g.program, "u_white_uv");
   const GLint a_uv = glGetAttribLocation(g.program, "a_uv"), a_color = glGetAttribLocation(g.program, "a_color");
   if (a_uv < 0 || a_color < 0) {
     std::fprintf(stderr, "convplay: the UI shader lacks a_uv or a_color\n");
@@ -142,7 +151,7 @@ void ui_renderer_draw(const ImDrawData* data) {
   int box[4] = {-1, -1, -1, -1}; // the scissor box GL has
   auto flush = [&] {
     if (run.count == 0) return;
-    if (run.texture != bound) glBindTexture(GL_TEXTURE_2D, bound = run.texture);
+    if (run.texture != bound) bind_texture(bound = run.texture);
     if (run.box[0] != box[0] || run.box[1] != box[1] || run.box[2] != box[2] || run.box[3] != box[3]) {
       glScissor(run.box[0], run.box[1], run.box[2], run.box[3]);
       for (int i = 0; i < 4; ++i) box[i] = run.box[i];

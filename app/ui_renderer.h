@@ -1,8 +1,8 @@
 // UiRenderer: draws ImGui's draw data with OpenGL 3 / WebGL2, in both builds (instead of ImGui's
 // imgui_impl_opengl3 backend). Per frame: the vertices and indices of all command lists in one upload
 // each, the GL state set once, and one draw call per run of commands that share a texture and a clip
-// rectangle (across command lists too). Nothing is read back from GL (no glGet per frame: in a browser
-// each can be a round trip to the GPU process). Owns the font atlas texture.
+// rectangle (across command lists too); solid fills read no texel. Nothing is read back from GL (no glGet
+// per frame: in a browser each can be a round trip to the GPU process). Owns the font atlas texture.
 // Lacks: user callbacks other than ImDrawCallback_ResetRenderState (the app uses none).
 #pragma once
 #include <imgui.h>
