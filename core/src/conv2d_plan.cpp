@@ -116,8 +116,9 @@ constexpr int64_t kFusedSliceBytes = 256 << 10;
 // The depthwise kernel of a layer (kernels/dwconv2d_f32.h) and its name, or null where it does not
 // apply: depthwise (one input channel per group), column stride 1 or 2, an instruction set that has
 // it, and tiling Depthwise, or Auto with column stride 2 (where reading in place beats the
-// deinterleaved copy: MobileNet's 64×112² stride 2, natively at one thread, min of 5 × 15 samples
-// under load, 0.32 ms against 0.43; at stride 1 the copy and the direct tiles are still faster).
+// deinterleaved copy: MobileNet's 64×112² stride 2 on the idle Xeon, medians of 15 samples, 0.33 ms
+// against 0.45 at one thread natively, 0.50 against 0.61 in WebAssembly; at stride 1 the copy and the
+// direct tiles are still faster).
 kernels::Dwconv2dRowsKernel depthwise_kernel(const Conv2dPlanSpec& s, std::string& name) {
   const bool wanted = s.tiling == Conv2dTiling::Depthwise || (s.tiling == Conv2dTiling::Auto && s.SW == 2);
   if (!wanted || s.groups != s.C || s.SW > 2) return nullptr;
@@ -330,12 +331,13 @@ Conv2dPlan::Conv2dPlan(const Conv2dPlanSpec& given, const float* weights, const 
     kernel_name_ = std::string(winograd_->transform_name()) + " + " + tile->name;
     return;
   }
-  if (s.tiling == Conv2dTiling::Depthwise && !depthwise_kernel(s, kernel_name_)) {
+  depthwise_ = depthwise_kernel(s, kernel_name_);
+  if (s.tiling == Conv2dTiling::Depthwise && !depthwise_) {
     error_ = s.groups != s.C || s.SW > 2 ? "the depthwise kernels need groups = C and a column stride of 1 or 2"
                                          : "no depthwise kernels for instruction set '" + s.isa + "'";
     return;
   }
-  if ((depthwise_ = depthwise_kernel(s, kernel_name_))) {
+  if (depthwise_) {
     packed_w_.resize(static_cast<size_t>(s.M * s.KH * s.KW)); // one block of one filter per output channel
     packed_bias_.resize(static_cast<size_t>(s.M));
     pack_weights(weights, bias);
