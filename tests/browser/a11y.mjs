@@ -37,9 +37,10 @@ async function freshScene(page, scene, more = '') {
 // Walks the keyboard focus over the controls with the arrows alone, row by row like a snake (→ until the
 // focus stays, ↓, ← until it stays, ↓, → …), by what state().layout.focus reports (no pixel positions).
 // visit(state) at each focus; stops when visit returns true (that state), at the bottom or after
-// maxKeys (null).
-async function walkFocus(page, visit, maxKeys = 200) {
-  let st = await key(page, DOWN); // the first arrow shows the focus
+// maxKeys (null). `first` is the first arrow: ↓ shows the focus; → from a focused button reaches its
+// neighbour on the same row (a walk that began with ↓ would leave that row).
+async function walkFocus(page, visit, maxKeys = 200, first = DOWN) {
+  let st = await key(page, first);
   let keys = 1, dir = RIGHT;
   if (visit(st)) return st;
   while (keys < maxKeys) {
@@ -50,10 +51,9 @@ async function walkFocus(page, visit, maxKeys = 200) {
       if (st.layout.focus.id === id) break;
       if (visit(st)) return st;
     }
-    const id = st.layout.focus.id;
-    st = await key(page, DOWN);
-    ++keys;
-    if (st.layout.focus.id === id) return null; // the last row
+    st = await moveOrStay(page, DOWN);
+    keys += 2;
+    if (!st) return null; // the last row
     if (visit(st)) return st;
     dir = dir === RIGHT ? LEFT : RIGHT;
   }
@@ -66,9 +66,20 @@ async function walkDown(page, visit, maxKeys = 40) {
   let st = await key(page, DOWN);
   for (let keys = 1; keys < maxKeys; ++keys) {
     if (visit(st)) return st;
-    const id = st.layout.focus.id;
-    st = await key(page, DOWN);
-    if (st.layout.focus.id === id) return null;
+    st = await moveOrStay(page, DOWN);
+    if (!st) return null;
+  }
+  return null;
+}
+
+// One arrow that should move the focus; a second press when it stayed (a key that arrives in the frame the
+// window's layout changes can move nothing): state() after the move, null when the focus stayed twice (an
+// edge).
+async function moveOrStay(page, arrow) {
+  const id = (await page.evaluate(() => window.convplay.state())).layout.focus.id;
+  for (let tries = 0; tries < 2; ++tries) {
+    const st = await key(page, arrow);
+    if (st.layout.focus.id !== id) return st;
   }
   return null;
 }
@@ -135,7 +146,7 @@ export async function a11yChecks(browser, base, check) {
   let share = await walkDown(page, (st) => st.layout.focus.label === 'Share…');
   let menu = share && await key(page, SPACE);
   const press = async (label) => {
-    let at = menu.layout.focus.label === label ? menu : await walkFocus(page, (st) => st.layout.focus.label === label, 40);
+    let at = menu.layout.focus.label === label ? menu : await walkFocus(page, (st) => st.layout.focus.label === label, 40, RIGHT);
     return at && key(page, SPACE);
   };
   const link = menu && menu.editing && await press('Copy link');
