@@ -8,7 +8,8 @@
 // row is loaded at the vector's shifted position and the lanes whose output column lies outside the
 // output (or past W) are cleared with a mask (bitwise, so whatever the lanes held is dropped). A row's
 // last vector ends at W, overlapping the one before with the same values; rows narrower than a vector
-// are stored lane by lane. The order of the terms is fixed by the shapes: the same bits on any thread.
+// are stored lane by lane (or with a masked store). The order of the terms is fixed by the shapes:
+// the same bits on any thread.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -57,6 +58,7 @@ Conv2dDgradKernels conv2d_dgrad_f32_kernels__wasmsimd();
 #if defined(__x86_64__) || defined(__i386__)
 Conv2dDgradKernels conv2d_dgrad_f32_kernels__sse2();
 Conv2dDgradKernels conv2d_dgrad_f32_kernels__avx2fma();
+Conv2dDgradKernels conv2d_dgrad_f32_kernels__avx512f();
 #endif
 
 } // namespace convplay::kernels

@@ -32,6 +32,8 @@ inline void conv2d_dgrad_f32(const Conv2dDgradArgs& a) {
       }
       if (a.W >= L) {
         S::store(row + iw0, acc);
+      } else if constexpr (requires { typename S::Mask; }) {
+        S::store_masked(row, static_cast<typename S::Mask>((1u << a.W) - 1), acc);
       } else {
         float lanes[L];
         S::store(lanes, acc);

@@ -1,7 +1,7 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
-// store (all but AVX-512 also add / sub / mul / bit_and / store_interleaved and transpose4 or
-// store_transposed4, for the Winograd transforms, the channel-vectorised tiles and col2im's lane
-// masks; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
+// store (all also add / bit_and, for col2im's lane masks; all but AVX-512 also sub / mul /
+// store_interleaved and transpose4 or store_transposed4, for the Winograd transforms and the
+// channel-vectorised tiles; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
 // pooling, and sqrt, for the optimiser; AVX2 even / odd, for the depthwise stride-2 kernels; AVX-512 store_masked and transpose16, for its
 // channel-vectorised tiles, and store_stream / fence_streams, for outputs far larger than the caches)
 // and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
@@ -171,6 +171,10 @@ struct SimdAvx512 {
   static V load(const float* p) { return _mm512_loadu_ps(p); }
   static V splat(const float* p) { return _mm512_set1_ps(*p); }
   static V madd(V acc, V a, V b) { return _mm512_fmadd_ps(a, b, acc); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V bit_and(V a, V b) { // AVX-512F has no float and (that is AVX-512DQ's): the integer one
+    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)));
+  }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static void store_stream(float* p, V v) { _mm512_stream_ps(p, v); } // p 64-byte aligned; past the caches
   static void fence_streams() { _mm_sfence(); }                         // streamed stores visible before what follows
