@@ -268,6 +268,8 @@ TEST_CASE("the plan picks the channel-vectorised kernel for short rows", "[conv2
     CHECK(kernel({1, 3, 32, 32, 64, 5, 5}).find("_pixels__") != std::string::npos);   // s3: 28 columns
     CHECK(kernel({1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1}).find("_row__") != std::string::npos); // s4
     CHECK(kernel({64, 1, 28, 28, 6, 5, 5}).find("_row__") != std::string::npos);      // s6: 6 filters
+    // x5_s2_vgg (3->32, stride 2, 112 columns): 32 filters in 4-channel row tiles, no channel wasted.
+    CHECK(kernel({1, 3, 224, 224, 32, 3, 3, 1, 1, 1, 1, "", 2, 2}) == "conv2d_direct_f32_4x2v_row_s__wasmsimd");
   }
   // Rows narrower than a vector: the channel-vectorised kernel of an instruction set that has one.
   const std::string narrow = kernel({1, 4, 5, 3, 8, 3, 3});

@@ -29,19 +29,35 @@ inline void assume_taps(const Conv2dDirectArgs& a) {
   if (a.C < 1 || a.KH < 1 || a.KW < 1) __builtin_unreachable();
 }
 
+// Tap loops kept as loops, one tap per iteration (S::kRollTaps, WebAssembly): V8 places arithmetic as
+// late as it can, below loads it does not depend on, so taps unrolled into one block keep every
+// loaded value live and spill; at a loop's back edge each tap's multiply-adds are done, and the
+// accumulators stay in registers without being stored after every tap.
+#if defined(__clang__)
+#define CONVPLAY_TAP_LOOP _Pragma("clang loop unroll(disable)")
+#else
+#define CONVPLAY_TAP_LOOP
+#endif
+template <class S> constexpr bool roll_taps() {
+  if constexpr (requires { S::kRollTaps; }) return S::kRollTaps;
+  else return false;
+}
+
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
-// kernel width at compile time (1, 3, 5, 7: the inner loop unrolls); 0 reads it from the arguments.
-// UNIT: column stride 1, tap kw reads at kw (a constant); else at a.kw_offset[kw] (SW phases).
+// kernel width at compile time (1, 3, 5, 7: the inner loop unrolls, except with S::kRollTaps); 0
+// reads it from the arguments. UNIT: column stride 1, tap kw reads at kw (a constant); else at
+// a.kw_offset[kw] (SW phases).
 template <class S, int MB, int NB, int KWC, bool UNIT>
 inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, const float* w_block,
                                const float* bias_block, float* const* y_rows, int channels, int64_t ow) {
   using V = typename S::V;
   constexpr int L = S::L;
   V acc[MB][NB];
-  // Natively unrolled (see unroll). WebAssembly keeps the loops: clang then stores the accumulators
-  // once per tap, which V8 runs faster than accumulators left to its register allocator (README,
-  // Short rows).
-  if constexpr (S::kPinAccumulators) {
+  // Unrolled (see unroll); WebAssembly without S::kRollTaps keeps the loops: clang then stores the
+  // accumulators once per tap, which V8 runs faster than unrolled taps left to its register allocator
+  // (README, Short rows).
+  constexpr bool kLoops = S::kPinAccumulators && !roll_taps<S>();
+  if constexpr (kLoops) {
     for (int m = 0; m < MB; ++m)
       for (int j = 0; j < NB; ++j) acc[m][j] = S::splat(bias_block + m);
   } else {
@@ -50,22 +66,42 @@ inline void conv2d_direct_tile(const Conv2dDirectArgs& a, const float* x_row, co
   const float* wk = w_block;
   const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
   assume_taps(a);
-  for (int64_t c = 0; c < a.C; ++c) {
-    for (int64_t kh = 0; kh < a.KH; ++kh) {
-      const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
-      for (int64_t kw = 0; kw < kernel_w; ++kw) {
-        V xv[NB];
-        const float* xk = xr + (UNIT ? kw : a.kw_offset[kw]);
-        for (int j = 0; j < NB; ++j) xv[j] = S::load(xk + j * L);
-        for (int m = 0; m < MB; ++m) {
-          const V wv = S::splat(wk + m);
-          for (int j = 0; j < NB; ++j) acc[m][j] = S::madd(acc[m][j], wv, xv[j]);
+  if constexpr (roll_taps<S>()) {
+    CONVPLAY_TAP_LOOP
+    for (int64_t c = 0; c < a.C; ++c) {
+      CONVPLAY_TAP_LOOP
+      for (int64_t kh = 0; kh < a.KH; ++kh) {
+        const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
+        CONVPLAY_TAP_LOOP
+        for (int64_t kw = 0; kw < kernel_w; ++kw, wk += MB) {
+          const float* xk = xr + (UNIT ? kw : a.kw_offset[kw]);
+          V xv[NB];
+          unroll<NB>([&](auto j) { xv[j] = S::load(xk + j * L); });
+          unroll<MB>([&](auto m) {
+            const V wv = S::splat(wk + m);
+            unroll<NB>([&](auto j) { acc[m][j] = S::madd(acc[m][j], wv, xv[j]); });
+          });
         }
-        wk += MB;
+      }
+    }
+  } else {
+    for (int64_t c = 0; c < a.C; ++c) {
+      for (int64_t kh = 0; kh < a.KH; ++kh) {
+        const float* xr = x_row + (c * a.Hp + kh) * a.Wp + ow;
+        for (int64_t kw = 0; kw < kernel_w; ++kw) {
+          V xv[NB];
+          const float* xk = xr + (UNIT ? kw : a.kw_offset[kw]);
+          for (int j = 0; j < NB; ++j) xv[j] = S::load(xk + j * L);
+          for (int m = 0; m < MB; ++m) {
+            const V wv = S::splat(wk + m);
+            for (int j = 0; j < NB; ++j) acc[m][j] = S::madd(acc[m][j], wv, xv[j]);
+          }
+          wk += MB;
+        }
       }
     }
   }
-  if constexpr (S::kPinAccumulators) {
+  if constexpr (kLoops) {
     for (int m = 0; m < channels; ++m)
       for (int j = 0; j < NB; ++j) S::store(y_rows[m] + ow + j * L, acc[m][j]);
   } else {
