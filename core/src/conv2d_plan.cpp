@@ -115,12 +115,16 @@ constexpr int64_t kFusedSliceBytes = 256 << 10;
 
 // The depthwise kernel of a layer (kernels/dwconv2d_f32.h) and its name, or null where it does not
 // apply: depthwise (one input channel per group), column stride 1 or 2, an instruction set that has
-// it, and tiling Depthwise, or Auto with column stride 2 (where reading in place beats the
-// deinterleaved copy: MobileNet's 64×112² stride 2 on the idle Xeon, medians of 15 samples, 0.33 ms
-// against 0.45 at one thread natively, 0.50 against 0.61 in WebAssembly; at stride 1 the copy and the
-// direct tiles are still faster).
+// it, and tiling Depthwise, or Auto with column stride 2 (reading in place beats the deinterleaved
+// copy), or Auto with column stride 1, more than one channel and at most 2 filters each (the direct
+// tiles share their loads between a channel's filters: LeNet's 1→6 stays with them). Medians of 41
+// samples under load, one thread, 64×56² stride 1 and 32→64×112² multiplier 2: WebAssembly 0.20 and
+// 0.72 ms against 0.29 and 1.09 in the direct tiles; natively 8-wide AVX2 0.12 and 0.38 against
+// 0.14 and 0.46 in the 16-wide AVX-512 tiles.
 kernels::Dwconv2dRowsKernel depthwise_kernel(const Conv2dPlanSpec& s, std::string& name) {
-  const bool wanted = s.tiling == Conv2dTiling::Depthwise || (s.tiling == Conv2dTiling::Auto && s.SW == 2);
+  const bool few_filters = s.C > 1 && s.M <= 2 * s.C;
+  const bool wanted = s.tiling == Conv2dTiling::Depthwise ||
+                      (s.tiling == Conv2dTiling::Auto && (s.SW == 2 || (s.SW == 1 && few_filters)));
   if (!wanted || s.groups != s.C || s.SW > 2) return nullptr;
   for (const kernels::IsaKernels<kernels::Dwconv2dKernels>& k : kernels::dwconv2d_config()) {
     if (!s.isa.empty() && s.isa != k.isa) continue;

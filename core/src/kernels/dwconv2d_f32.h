@@ -8,8 +8,9 @@
 //                    w[m][kh][kw] · x[n·C + m / (M / C)][oh·SH + kh − PT][ow·SW + kw − PL]
 // Columns whose taps all lie inside the row take the vector path, L outputs per vector (stride 2:
 // two loads and the even or odd lanes of the pair, deinterleaved in registers); the columns next to
-// the left and right padding take the scalar path. An output is computed the same way whichever rows
-// a call is given, so any split of the rows between threads gives the same bits.
+// the left and right padding take the scalar path. Where the row stride equals the column stride, two
+// output rows inside the input share their input rows' loads. An output is computed the same way
+// whichever rows a call is given, so any split of the rows between threads gives the same bits.
 // Named by data type, operation, strides and instruction set: dwconv2d_f32_s2__wasmsimd.
 #pragma once
 #include <cstdint>
