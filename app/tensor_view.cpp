@@ -76,15 +76,15 @@ TensorView::~TensorView() {
   if (color_tex_) glDeleteTextures(1, &color_tex_);
 }
 
-void TensorView::set(const std::vector<float>& values, int rows, int cols, ColorMap map,
+void TensorView::set(std::span<const float> values, int rows, int cols, ColorMap map,
                      const std::vector<unsigned char>* mask) {
   if (rows <= 0 || cols <= 0 || values.size() != static_cast<size_t>(rows) * static_cast<size_t>(cols)) {
     rows_ = cols_ = 0;
     return;
   }
-  if (rows == rows_ && cols == cols_ && map == map_ && values == values_ && (mask ? *mask == mask_ : mask_.empty()))
+  if (rows == rows_ && cols == cols_ && map == map_ && std::equal(values.begin(), values.end(), values_.begin(), values_.end()) && (mask ? *mask == mask_ : mask_.empty()))
     return; // unchanged: keep the texture
-  values_ = values;
+  values_.assign(values.begin(), values.end());
   mask_ = mask ? *mask : std::vector<unsigned char>{};
   rows_ = rows;
   cols_ = cols;

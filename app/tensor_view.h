@@ -4,6 +4,7 @@
 #include "gl.h"
 
 #include <imgui.h>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ public:
   ~TensorView();
 
   // values: rows*cols, row-major; mask (optional, same size): 0 draws the cell hatched (e.g. padding).
-  void set(const std::vector<float>& values, int rows, int cols, ColorMap map,
+  void set(std::span<const float> values, int rows, int cols, ColorMap map,
            const std::vector<unsigned char>* mask = nullptr);
   // Draws at most max_size logical pixels, cells at most max_cell; returns the cell under the mouse.
   CellHover draw(ImVec2 max_size, float max_cell = 40.0f, bool numbers = true);

@@ -506,7 +506,7 @@ SessionView TrainSession::make_view() {
     nv.shift_step = n.shift_step;
     nv.conv1 = n.net.first_conv_weights();
     if (!probe.empty())
-      if (auto pr = n.net.predict(probe.data(), 1); pr.ok()) nv.probe_probs = pr->data;
+      if (auto pr = n.net.predict(probe.data(), 1); pr.ok()) nv.probe_probs.assign(pr->data.begin(), pr->data.end());
     if (!feature.empty())
       if (auto f = n.net.forward(feature.data(), 1); f.ok()) nv.feature_maps = n.net.feature_maps();
     v.nets.push_back(std::move(nv));

@@ -164,8 +164,9 @@ int fail(const std::string& message) {
 }
 
 // value(i, seed) = (((i + seed) * 1103515245 + 12345) mod 2^31) / 2^31 − 0.5 over the NCHW / OIHW index
-std::vector<float> deterministic(size_t n, uint64_t seed) {
-  std::vector<float> a(n);
+// (64-byte-aligned storage, as a Tensor's: the inputs and every output below live in it).
+convplay::AlignedVector<float> deterministic(size_t n, uint64_t seed) {
+  convplay::AlignedVector<float> a(n);
   for (size_t i = 0; i < n; ++i) {
     const uint64_t v = ((i + seed) * 1103515245ull + 12345ull) & 0x7fffffffull;
     a[i] = static_cast<float>(static_cast<double>(v) / 2147483648.0 - 0.5);
@@ -265,7 +266,7 @@ void read_text_shapes(std::istream& in, std::vector<Shape>& out) {
 struct Row {
   std::string impl, label, kernel; // label: the short name of the text table
   Timing t;
-  std::vector<float> y;            // the output, until its sums are taken (sum_output)
+  convplay::AlignedVector<float> y; // the output, until its sums are taken (sum_output)
   long long workspace, peak;
   long long alloc_peak = -1;       // measured by alloc_count (-1: not measured)
   const Shape* shape = nullptr;
@@ -285,7 +286,7 @@ void sum_output(Row& r) {
   r.checksum = r.abssum = 0;
   for (float v : r.y) { r.checksum += v; r.abssum += std::fabs(v); }
   r.output_bytes = static_cast<long long>(r.y.size() * sizeof(float));
-  std::vector<float>().swap(r.y);
+  convplay::AlignedVector<float>().swap(r.y);
 }
 
 void print_row(long threads, const Row& r, bool json) {

@@ -86,7 +86,7 @@ Expected<Tensor> weights_for(const Params& p) {
   if (p.kernel != "custom") return preset_kernel(p.kernel, p.k);
   if (p.custom.size() != static_cast<size_t>(3 * p.k * p.k)) return Error{"the weights do not match K"};
   Tensor w = zeros({3, p.k, p.k});
-  w.data = p.custom;
+  w.data.assign(p.custom.begin(), p.custom.end());
   return w;
 }
 
@@ -133,7 +133,10 @@ struct Result {
 
 class ColorScene final : public Scene {
 public:
-  ColorScene() { p_.custom = preset_kernel("red", 3)->data; }
+  ColorScene() {
+    const Tensor red = preset_kernel("red", 3).value();
+    p_.custom.assign(red.data.begin(), red.data.end());
+  }
   const char* id() const override { return "color"; }
   const char* title() const override { return "Colour convolution"; }
   void draw() override;
@@ -254,7 +257,7 @@ void ColorScene::draw_controls() {
   const Params before = p_;
   if (kParams.widget(p_, p_.kernel)) {
     if (p_.kernel == "custom") { // start from what is shown
-      if (auto w = weights_for(before); w.ok()) p_.custom = w->data;
+      if (auto w = weights_for(before); w.ok()) p_.custom.assign(w->data.begin(), w->data.end());
       message_.clear();
     } else if (auto w = preset_kernel(p_.kernel, p_.k); w.ok()) {
       message_.clear();
@@ -268,8 +271,8 @@ void ColorScene::draw_controls() {
   if (kParams.widget(p_, p_.k) && p_.k != before.k) {
     if (p_.kernel == "custom") {
       Tensor w = zeros({3, before.k, before.k});
-      w.data = p_.custom;
-      if (auto moved = recentre_kernel(w, p_.k); moved.ok()) p_.custom = moved->data;
+      w.data.assign(p_.custom.begin(), p_.custom.end());
+      if (auto moved = recentre_kernel(w, p_.k); moved.ok()) p_.custom.assign(moved->data.begin(), moved->data.end());
       else p_.k = before.k;
     } else if (auto w = preset_kernel(p_.kernel, p_.k); w.ok()) {
       message_.clear();
@@ -540,11 +543,11 @@ std::string ColorScene::apply_state(const JsonObject& in) {
     if (p.kernel == "custom") p.custom = std::move(v);
   } else if (p.kernel == "custom" && p.custom.size() != static_cast<size_t>(3 * p.k * p.k)) {
     Tensor w = zeros({3, p_.k, p_.k});
-    w.data = p_.custom;
+    w.data.assign(p_.custom.begin(), p_.custom.end());
     if (p_.custom.size() != w.data.size()) return "weights: give K·K·3 numbers for kernel 'custom'";
     auto moved = recentre_kernel(w, p.k);
     if (!moved.ok()) return moved.error();
-    p.custom = moved->data;
+    p.custom.assign(moved->data.begin(), moved->data.end());
   }
   if (p.kernel != "custom")
     if (auto w = preset_kernel(p.kernel, p.k); !w.ok()) return w.error();

@@ -192,7 +192,7 @@ Expected<Tensor> custom_weights(const std::vector<float>& v, int k, int c1) {
   const size_t kk = static_cast<size_t>(k * k);
   Tensor pattern = zeros({k, k});
   if (v.size() == kk) {
-    pattern.data = v;
+    pattern.data.assign(v.begin(), v.end());
     if (c1 == 1) {
       pattern.shape = {1, k, k};
       return pattern;
@@ -201,7 +201,7 @@ Expected<Tensor> custom_weights(const std::vector<float>& v, int k, int c1) {
   }
   if (c1 == 3 && v.size() == 3 * kk) {
     Tensor t = zeros({3, k, k});
-    t.data = v;
+    t.data.assign(v.begin(), v.end());
     return t;
   }
   return Error{"custom weights: need " + std::to_string(kk) + " numbers (" + std::to_string(k) + "×" + std::to_string(k) + ")" +
@@ -372,8 +372,8 @@ void FeaturesScene::draw_controls() {
     if (p_.custom.size() % static_cast<size_t>(k_before * k_before) == 0) {
       const int planes = static_cast<int>(p_.custom.size()) / (k_before * k_before);
       Tensor w = zeros({planes, k_before, k_before});
-      w.data = p_.custom;
-      if (auto moved = recentre_kernel(w, k); moved.ok()) p_.custom = moved->data;
+      w.data.assign(p_.custom.begin(), p_.custom.end());
+      if (auto moved = recentre_kernel(w, k); moved.ok()) p_.custom.assign(moved->data.begin(), moved->data.end());
     }
     p_.k = std::clamp(k, 3, 7);
   }
@@ -715,8 +715,8 @@ std::string FeaturesScene::apply_state(const JsonObject& in) {
   } else if (p.k != p_.k && p.custom.size() % static_cast<size_t>(p_.k * p_.k) == 0) {
     const int planes = static_cast<int>(p.custom.size()) / (p_.k * p_.k);
     Tensor w = zeros({planes, p_.k, p_.k});
-    w.data = p.custom;
-    if (auto moved = recentre_kernel(w, p.k); moved.ok()) p.custom = moved->data;
+    w.data.assign(p.custom.begin(), p.custom.end());
+    if (auto moved = recentre_kernel(w, p.k); moved.ok()) p.custom.assign(moved->data.begin(), moved->data.end());
   }
   if (p.map >= p.maps) return "map must be below maps (" + std::to_string(p.maps) + ")";
   if (auto e = validate(p); !e.empty()) return e;

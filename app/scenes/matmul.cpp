@@ -272,7 +272,7 @@ bool fill_step(TimingJob& job) {
   const int64_t x_total = job.x_total, w_total = job.w_total;
   const int64_t done = job.x.numel() + job.w.numel(), n = job.sizer.next(x_total + w_total - done);
   int64_t left = n;
-  auto grow = [&left](std::vector<float>& v, int64_t total, float (*value)(int64_t)) {
+  auto grow = [&left](AlignedVector<float>& v, int64_t total, float (*value)(int64_t)) {
     const int64_t from = static_cast<int64_t>(v.size()), to = std::min(total, from + left);
     v.resize(static_cast<size_t>(to)); // within the capacity reserved: no reallocation
     for (int64_t i = from; i < to; ++i) v[static_cast<size_t>(i)] = value(i);
@@ -360,7 +360,7 @@ void run_slice(TimingJob& job) {
   }
   job.pass_ms += r->ms; // the way's time: the convolution alone
   if (job.reps == 0) { // the slice's output into the layer's (M, OH, OW)
-    const std::vector<float>& y = r->output.data;
+    const AlignedVector<float>& y = r->output.data;
     float* out = job.output.get();
     if (whole || by_filters(method)) std::copy(y.begin(), y.end(), out + a * oh * ow);
     else

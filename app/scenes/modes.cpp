@@ -162,9 +162,10 @@ Computed compute(const Params& p) {
   Tensor w = zeros({1, 1, c.k_h, c.k_w});
   for (int i = 0; i < c.k_h; ++i)
     for (int j = 0; j < c.k_w; ++j) w[i * c.k_w + j] = kernel_value(i, j, p);
-  c.input = x.data;
-  c.kernel = w.data;
-  c.flipped = flip_kernel2d(w).data;
+  c.input.assign(x.data.begin(), x.data.end());
+  c.kernel.assign(w.data.begin(), w.data.end());
+  const Tensor flipped = flip_kernel2d(w);
+  c.flipped.assign(flipped.data.begin(), flipped.data.end());
   Expected<Tensor> y = Error{"not computed"};
   if (p.op == 1) {
     ConvTranspose2dParams tp;
@@ -188,7 +189,7 @@ Computed compute(const Params& p) {
       c.error = padded.error();
       return c;
     }
-    c.padded = padded->data;
+    c.padded.assign(padded->data.begin(), padded->data.end());
     c.padded_mask.assign(c.padded.size(), 0);
     for (int r = 0; r < c.in_h; ++r)
       for (int col = 0; col < c.in_w; ++col)
@@ -202,7 +203,7 @@ Computed compute(const Params& p) {
     c.error = "internal: output " + shape_string(y->shape) + " differs from the shape arithmetic";
     return c;
   }
-  c.output = y->data;
+  c.output.assign(y->data.begin(), y->data.end());
   c.values = true;
   return c;
 }

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,7 @@ std::string parse_grid(const std::string& text, std::vector<float>& out, int& ro
   return {};
 }
 
-std::string grid_text(const std::vector<float>& v, int rows, int cols) {
+std::string grid_text(std::span<const float> v, int rows, int cols) {
   std::string s;
   for (int r = 0; r < rows; ++r) {
     if (r) s += "; ";
@@ -202,7 +203,7 @@ std::string PoolingScene::set_params(const Params& p) {
   if (same_input) {
     r.x.data = r_.x.data; // only the pooling changed: keep the (possibly large) input
   } else if (p.input == 2) {
-    r.x.data = std::move(custom);
+    r.x.data.assign(custom.begin(), custom.end());
   } else {
     r.x.data.resize(static_cast<size_t>(h) * static_cast<size_t>(w));
     for (int i = 0; i < h; ++i)

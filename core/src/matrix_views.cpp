@@ -17,13 +17,13 @@ std::string check_matrix(const char* what, int64_t rows, int64_t cols) {
 }
 
 // Elements [begin, end) of v (64-bit offsets, also on wasm32).
-std::vector<float> slice(const std::vector<float>& v, int64_t begin, int64_t end) {
-  return std::vector<float>(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(end));
+AlignedVector<float> slice(const AlignedVector<float>& v, int64_t begin, int64_t end) {
+  return AlignedVector<float>(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
 // The kernel as seen by cross-correlation: reversed for true convolution.
-std::vector<float> oriented(const Tensor& k, bool flip) {
-  std::vector<float> v = k.data;
+AlignedVector<float> oriented(const Tensor& k, bool flip) {
+  AlignedVector<float> v = k.data;
   if (flip) std::reverse(v.begin(), v.end());
   return v;
 }
@@ -36,7 +36,7 @@ Expected<Tensor> toeplitz_matrix_1d(const Tensor& kernel, const AxisSpec& axis_i
   const AxisResult r = conv_axis(a);
   if (r.error != ShapeError::None) return Error{describe(a, r)};
   if (auto e = check_matrix("the Toeplitz matrix", r.output, a.input); !e.empty()) return Error{e};
-  const std::vector<float> k = oriented(kernel, a.flip);
+  const AlignedVector<float> k = oriented(kernel, a.flip);
   Tensor t = zeros({r.output, a.input});
   for (int64_t o = 0; o < r.output; ++o)
     for (int64_t j = 0; j < a.kernel; ++j) {

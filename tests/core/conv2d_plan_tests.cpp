@@ -24,7 +24,9 @@ struct Case {
   convplay::Conv2dAlgorithm algo = convplay::Conv2dAlgorithm::Auto;
 };
 
-convplay::Tensor tensor(std::vector<int64_t> shape, std::vector<float> data) { return {std::move(shape), std::move(data)}; }
+convplay::Tensor tensor(std::vector<int64_t> shape, const std::vector<float>& data) {
+  return {std::move(shape), {data.begin(), data.end()}};
+}
 
 // The reference conv2d (accumulates in double).
 std::vector<float> reference(const Case& c, const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& b) {
@@ -36,7 +38,7 @@ std::vector<float> reference(const Case& c, const std::vector<float>& x, const s
   auto y = convplay::conv2d(tensor({c.N, c.C, c.H, c.W}, x), tensor({c.M, c.C / c.G, c.KH, c.KW}, w),
                             c.bias ? &bias : nullptr, p);
   REQUIRE(y.ok());
-  return y->data;
+  return {y->data.begin(), y->data.end()};
 }
 
 convplay::Conv2dPlanSpec spec_of(const Case& c, const std::string& isa, convplay::Conv2dTiling tiling) {

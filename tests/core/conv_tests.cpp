@@ -215,14 +215,14 @@ TEST_CASE("conv2d reference = naive formula = im2col path = Toeplitz path on ran
     Tensor yt = zeros({c.N, c.M, g->OH, g->OW});
     for (int64_t m = 0; m < c.M; ++m)
       for (int64_t cc = 0; cc < Cg; ++cc) {
-        Tensor plane{{c.KH, c.KW}, std::vector<float>(w.data.begin() + (m * Cg + cc) * c.KH * c.KW,
+        Tensor plane{{c.KH, c.KW}, AlignedVector<float>(w.data.begin() + (m * Cg + cc) * c.KH * c.KW,
                                                       w.data.begin() + (m * Cg + cc + 1) * c.KH * c.KW)};
         auto T = doubly_blocked_toeplitz_2d(plane, rows, cols);
         REQUIRE(T.ok());
         REQUIRE(T->shape == std::vector<int64_t>{P, c.H * c.W});
         for (int64_t n = 0; n < c.N; ++n) {
           const int64_t ci = (m / Mg) * Cg + cc;
-          Tensor xv{{c.H * c.W}, std::vector<float>(x.data.begin() + (n * c.C + ci) * c.H * c.W,
+          Tensor xv{{c.H * c.W}, AlignedVector<float>(x.data.begin() + (n * c.C + ci) * c.H * c.W,
                                                     x.data.begin() + (n * c.C + ci + 1) * c.H * c.W)};
           auto prod = matmul(*T, xv);
           REQUIRE(prod.ok());

@@ -52,7 +52,7 @@ TEST_CASE("zero fractions equal the zeros of the built Toeplitz and im2col matri
   rows = {s.height, s.kernel_h, s.stride_h, s.dilation_h, s.padding, s.pad_top, s.pad_bottom, false};
   cols = {s.width, s.kernel_w, s.stride_w, s.dilation_w, s.padding, s.pad_left, s.pad_right, false};
   // A kernel of ones: its Toeplitz matrix has a 1 exactly where a tap lands inside the input.
-  auto T = doubly_blocked_toeplitz_2d(Tensor{{s.kernel_h, s.kernel_w}, std::vector<float>(static_cast<size_t>(s.kernel_h * s.kernel_w), 1.0f)}, rows, cols);
+  auto T = doubly_blocked_toeplitz_2d(Tensor{{s.kernel_h, s.kernel_w}, AlignedVector<float>(static_cast<size_t>(s.kernel_h * s.kernel_w), 1.0f)}, rows, cols);
   REQUIRE(T.ok());
   int64_t nonzero = 0;
   for (float v : T->data) nonzero += v != 0.0f;
@@ -62,7 +62,7 @@ TEST_CASE("zero fractions equal the zeros of the built Toeplitz and im2col matri
   Conv2dParams p;
   p.stride_h = s.stride_h; p.stride_w = s.stride_w; p.dilation_h = s.dilation_h; p.dilation_w = s.dilation_w;
   p.padding = s.padding; p.pad_top = s.pad_top; p.pad_bottom = s.pad_bottom; p.pad_left = s.pad_left; p.pad_right = s.pad_right;
-  auto m = im2col_matrix(Tensor{{s.height, s.width}, std::vector<float>(static_cast<size_t>(s.height * s.width), 1.0f)},
+  auto m = im2col_matrix(Tensor{{s.height, s.width}, AlignedVector<float>(static_cast<size_t>(s.height * s.width), 1.0f)},
                          s.kernel_h, s.kernel_w, p);
   REQUIRE(m.ok());
   int64_t zeros_count = 0;

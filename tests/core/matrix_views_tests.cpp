@@ -44,5 +44,5 @@ TEST_CASE("matrix views refuse sizes that would exhaust memory", "[matrix_views]
   auto T = toeplitz_matrix_1d(Tensor{{1}, {1.0f}}, a);
   REQUIRE_FALSE(T.ok());
   CHECK(T.error() == "the Toeplitz matrix would be 1048576 × 1048576, more than the limit of 67108864 entries");
-  CHECK_FALSE(matmul(Tensor{{2, 3}, std::vector<float>(6)}, Tensor{{2}, {1, 2}}).ok());
+  CHECK_FALSE(matmul(Tensor{{2, 3}, AlignedVector<float>(6)}, Tensor{{2}, {1, 2}}).ok());
 }

@@ -60,7 +60,7 @@ inline std::vector<GoldenCase> read_golden(const std::string& file) {
         n *= d;
       }
       if (word == "tensor") {
-        Tensor t{shape, std::vector<float>(static_cast<size_t>(n))};
+        Tensor t{shape, AlignedVector<float>(static_cast<size_t>(n))};
         for (auto& v : t.data) {
           std::string s;
           in >> s;
@@ -68,7 +68,7 @@ inline std::vector<GoldenCase> read_golden(const std::string& file) {
         }
         cases.back().tensors[k] = std::move(t);
       } else {
-        IndexTensor t{shape, std::vector<int64_t>(static_cast<size_t>(n))};
+        IndexTensor t{shape, AlignedVector<int64_t>(static_cast<size_t>(n))};
         for (auto& v : t.data) in >> v;
         cases.back().itensors[k] = std::move(t);
       }
@@ -118,7 +118,7 @@ inline Tensor random_tensor(std::mt19937& rng, std::vector<int64_t> shape, float
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   std::uniform_real_distribution<float> u(lo, hi);
-  Tensor t{std::move(shape), std::vector<float>(static_cast<size_t>(n))};
+  Tensor t{std::move(shape), AlignedVector<float>(static_cast<size_t>(n))};
   for (auto& v : t.data) v = u(rng);
   return t;
 }

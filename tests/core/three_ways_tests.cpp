@@ -53,7 +53,7 @@ TEST_CASE("the three ways equal conv2d on random layers and allocate what they p
     for (ConvMethod method : kMethods) {
       auto mem = convplay::predict_conv_memory(method, xs, ws, p);
       REQUIRE(mem.ok());
-      std::vector<float> first;
+      convplay::AlignedVector<float> first;
       for (auto* pool : pools) {
         auto r = convplay::run_conv_method(method, x, w, with_bias ? &b : nullptr, p, pool, kNoLimit);
         INFO("trial " << trial << " " << convplay::conv_method_name(method) << ": x " << convplay::shape_string(xs)
@@ -119,8 +119,8 @@ TEST_CASE("memory predictions: the lecture's matrix sizes", "[three_ways]") {
 }
 
 TEST_CASE("the three ways refuse what exceeds the limit, and bad input, with a message", "[three_ways]") {
-  convplay::Tensor x{{1, 64, 56, 56}, std::vector<float>(64 * 56 * 56, 0.5f)};
-  convplay::Tensor w{{64, 64, 3, 3}, std::vector<float>(64 * 64 * 9, 0.25f)};
+  convplay::Tensor x{{1, 64, 56, 56}, convplay::AlignedVector<float>(64 * 56 * 56, 0.5f)};
+  convplay::Tensor w{{64, 64, 3, 3}, convplay::AlignedVector<float>(64 * 64 * 9, 0.25f)};
   convplay::Conv2dParams same;
   same.padding = convplay::Padding::Same;
   auto r = convplay::run_conv_method(ConvMethod::Toeplitz, x, w, nullptr, same, nullptr, 256 << 20);
@@ -134,12 +134,12 @@ TEST_CASE("the three ways refuse what exceeds the limit, and bad input, with a m
   auto tiny = convplay::run_conv_method(ConvMethod::Direct, x, w, nullptr, same, nullptr, 1000);
   REQUIRE_FALSE(tiny.ok());
   CHECK(tiny.error().rfind("direct needs ", 0) == 0);
-  convplay::Tensor bad_w{{64, 3, 3, 3}, std::vector<float>(64 * 27, 1.0f)};
+  convplay::Tensor bad_w{{64, 3, 3, 3}, convplay::AlignedVector<float>(64 * 27, 1.0f)};
   auto bad = convplay::run_conv_method(ConvMethod::Direct, x, bad_w, nullptr, same, nullptr, kNoLimit);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().find("input channels per filter") != std::string::npos);
   convplay::Tensor bias{{3}, {1, 2, 3}};
-  auto bad_bias = convplay::run_conv_method(ConvMethod::Toeplitz, convplay::Tensor{{4, 4}, std::vector<float>(16, 1.0f)},
+  auto bad_bias = convplay::run_conv_method(ConvMethod::Toeplitz, convplay::Tensor{{4, 4}, convplay::AlignedVector<float>(16, 1.0f)},
                                             convplay::Tensor{{2, 2}, {1, 1, 1, 1}}, &bias, {}, nullptr, kNoLimit);
   REQUIRE_FALSE(bad_bias.ok());
   CHECK(bad_bias.error().find("bias must have one value per output channel") == 0);
@@ -167,7 +167,7 @@ TEST_CASE("the lecture's 2-D example by all three ways", "[three_ways]") {
 
 
 TEST_CASE("a stride wider than the image: one window, no huge buffer, the same output every way", "[three_ways]") {
-  const convplay::Tensor x{{1, 1, 16, 16}, std::vector<float>(256, 1.0f)}, w{{1, 1, 2, 2}, {1, 2, 3, 4}};
+  const convplay::Tensor x{{1, 1, 16, 16}, convplay::AlignedVector<float>(256, 1.0f)}, w{{1, 1, 2, 2}, {1, 2, 3, 4}};
   convplay::Conv2dParams p;
   p.stride_h = 16;
   p.stride_w = int64_t{1} << 60;

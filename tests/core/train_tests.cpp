@@ -116,7 +116,7 @@ TEST_CASE("train: a ReLU and 2x2 max pool pass the references' gradient at every
   REQUIRE(weights.size() == 4);
 
   Tensor xt = zeros({n, 2, H, W});
-  xt.data = x;
+  xt.data.assign(x.begin(), x.end());
   IndexTensor labels;
   labels.shape = {n};
   for (int64_t k = 0; k < n; ++k) labels.data.push_back(y[static_cast<size_t>(k)]);

@@ -8,6 +8,7 @@
 #include <convplay/train.h>
 
 #include <cmath>
+#include <span>
 
 using namespace convplay;
 
@@ -36,7 +37,7 @@ Dataset read_set(const std::string& name) {
   return std::move(d).value();
 }
 
-double norm(const std::vector<float>& a) {
+double norm(std::span<const float> a) {
   double s = 0;
   for (float f : a) s += double(f) * f;
   return std::sqrt(s);

@@ -3,9 +3,14 @@
 // A tensor is a shape and its elements in C order (row-major), PyTorch's layouts: images are
 // N×C×H×W, conv weights M×(C/groups)×KH×KW. Operators return Expected<T>: the value, or a message
 // that names the parameter and the numbers. Nothing a user can type makes the core assert or abort.
+// Tensor elements start on a 64-byte boundary (a cache line, one AVX-512 vector), so that a kernel's
+// full-vector loads and stores never straddle two lines.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstddef>
+#include <limits>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,10 +18,40 @@
 
 namespace convplay {
 
+inline constexpr std::size_t kTensorAlignment = 64; // bytes: where every tensor's elements start
+
+// std::allocator, but every block starts on a kTensorAlignment boundary (aligned operator new).
+template <class T>
+struct AlignedAllocator {
+  using value_type = T;
+  AlignedAllocator() noexcept = default;
+  template <class U>
+  AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kTensorAlignment}));
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    ::operator delete(p, n * sizeof(T), std::align_val_t{kTensorAlignment});
+  }
+  template <class U>
+  friend bool operator==(const AlignedAllocator&, const AlignedAllocator<U>&) noexcept { return true; }
+};
+// A std::vector whose data() is kTensorAlignment-aligned (nullptr while empty and unallocated).
+template <class T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+// Element-wise equality with a plain std::vector (found by argument-dependent lookup through the
+// allocator), so that `t.data == std::vector<float>{...}` reads as before; != follows from it.
+template <class T>
+bool operator==(const AlignedVector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
 template <class T>
 struct TensorOf {
   std::vector<int64_t> shape; // outermost first: N, C, H, W
-  std::vector<T> data;        // C order, size = product of shape
+  AlignedVector<T> data;      // C order, size = product of shape, 64-byte aligned
 
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   int64_t numel() const { return static_cast<int64_t>(data.size()); }
