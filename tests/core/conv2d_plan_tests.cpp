@@ -225,6 +225,23 @@ TEST_CASE("outputs far larger than the caches (prefetched a tile ahead) equal th
     }
 }
 
+TEST_CASE("large outputs split by channel blocks among the threads equal the reference", "[conv2d_plan]") {
+  // Outputs of 2 MB and more whose channel blocks divide among the threads: each thread computes its
+  // own blocks over every image and chunk (1 worker: 2 threads, 3 workers: 4; 24 and 32 filters in
+  // blocks of 8, 6 or 4 divide among some of them and not others); serial and threaded, bit for bit.
+  std::mt19937 rng(17);
+  const Case cases[] = {
+      {2, 2, 150, 150, 32, 3, 3, 1, 1, 1, 1, true},
+      {1, 1, 160, 160, 24, 3, 3, 0, 0, 0, 0, false},
+  };
+  convplay::ThreadPool one(1), three(3);
+  for (const Case& c : cases)
+    for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
+      INFO(describe(c) << " isa " << isa);
+      check_case(c, isa, rng, {nullptr, &one, &three}, convplay::Conv2dTiling::Columns);
+    }
+}
+
 TEST_CASE("wide rows in the 8x3 AVX-512 tile equal the reference on every remainder", "[conv2d_plan]") {
   // Rows of 6 vectors of 16 or more (96 columns) take the 8 × 3 tile where 8-channel blocks suit M:
   // widths that end in a full 3-vector tile, in 2- and 1-vector tiles and in an overlapping last

@@ -2,21 +2,37 @@
 # the stack (%rsp/%rbp) in a row tile (but a few in the 8 × 3 tile and the k0 ones, below), and the 12-pixel × 1-vector tile (LeNet conv2 and the
 # training step's forward) moves at most a few, at its remainder. A compiler that changes the
 # register allocation of conv2d_direct_f32.inl fails here instead of only in the benchmark.
+# The row kernels also keep their output prefetch (below).
 # Object code, not timing: cmake -DLIB=<libconvplay_core.a> -DOBJDUMP=<objdump> -DWORK=<dir> -P kernel_spills.cmake
 file(MAKE_DIRECTORY ${WORK})
 execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn -C ${LIB} OUTPUT_FILE ${WORK}/core.s RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "objdump failed on ${LIB}")
 endif()
-# Function headers of the AVX-512 kernel templates, and every line moving a ZMM register to or from the stack.
+# Function headers of the AVX-512 kernel templates, every line moving a ZMM register to or from the
+# stack, and the prefetches.
 file(STRINGS ${WORK}/core.s lines
-     REGEX "(>:$)|(zmm[0-9]+,-?(0x[0-9a-f]+)?\\(%r[sb]p)|(\\(%r[sb]p[^)]*\\),%zmm)")
+     REGEX "(>:$)|(zmm[0-9]+,-?(0x[0-9a-f]+)?\\(%r[sb]p)|(\\(%r[sb]p[^)]*\\),%zmm)|(prefetch)")
 set(fn "")
 set(checked 0)
 set(failures "")
+# The AVX-512 row kernels prefetch the output of the tile ahead (prefetch_output): GCC 12 once dropped
+# every such prefetch without a trace in the results (conv2d_direct_f32.inl).
+set(row_fn FALSE)
+set(row_prefetches 0)
 foreach(line IN LISTS lines)
+  if(line MATCHES "prefetch")
+    if(row_fn)
+      math(EXPR row_prefetches "${row_prefetches} + 1")
+    endif()
+    continue()
+  endif()
   if(line MATCHES ">:$")
     set(fn "")
+    set(row_fn FALSE)
+    if(line MATCHES "(v_row_(s_)?k[0-9]__avx512f\\()|(conv2d_direct_(row_kw|tiles)<[^>]*SimdAvx512)")
+      set(row_fn TRUE)
+    endif()
     if(line MATCHES "conv2d_direct_tile<[^>]*SimdAvx512, ([0-9]+), ([0-9]+), ([0-9]+), (true|false)>")
       set(fn "row tile ${CMAKE_MATCH_1}x${CMAKE_MATCH_2} k${CMAKE_MATCH_3} unit=${CMAKE_MATCH_4}")
       set(limit 0)
@@ -51,4 +67,7 @@ endforeach()
 if(failures)
   message(FATAL_ERROR "AVX-512 tiles spill their accumulators:${failures}")
 endif()
-message(STATUS "${checked} AVX-512 tile functions, none spilling past its limit")
+if(row_prefetches EQUAL 0)
+  message(FATAL_ERROR "the AVX-512 row kernels have no prefetch instruction: the output prefetch was compiled away")
+endif()
+message(STATUS "${checked} AVX-512 tile functions, none spilling past its limit; ${row_prefetches} prefetches in the row kernels")
