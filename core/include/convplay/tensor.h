@@ -31,9 +31,8 @@ struct AlignedAllocator {
     if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
     return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kTensorAlignment}));
   }
-  void deallocate(T* p, std::size_t n) noexcept {
-    ::operator delete(p, n * sizeof(T), std::align_val_t{kTensorAlignment});
-  }
+  // The unsized form: clang 14 declares sized deallocation only with -fsized-deallocation.
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{kTensorAlignment}); }
   template <class U>
   friend bool operator==(const AlignedAllocator&, const AlignedAllocator<U>&) noexcept { return true; }
 };
