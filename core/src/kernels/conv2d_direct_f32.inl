@@ -170,15 +170,37 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
   V acc[P][MV];
   unroll<P * MV>([&](auto k) { acc[k / MV][k % MV] = S::load(bias_block + k % MV * L); });
   // V8 schedules arithmetic as late as it can: the multiply-adds of the unrolled taps would sink below
-  // all of their loads, whose values then spill. Where the wrapper asks for it, each tap stores its
-  // accumulators (a store keeps its place among the loads) to a buffer whose address has escaped, so
-  // that the compiler keeps the stores.
-  alignas(16) float pin[S::kPinAccumulators ? P * MB : 1];
-  if constexpr (S::kPinAccumulators) asm volatile("" : : "r"(pin) : "memory");
+  // all of their loads, whose values then spill. With S::kRollTaps the taps run one per loop iteration,
+  // as in the row tiles, and the accumulators stay in registers. Else, where the wrapper asks for it,
+  // each tap stores its accumulators (a store keeps its place among the loads) to a buffer whose
+  // address has escaped, so that the compiler keeps the stores.
+  constexpr bool kPin = S::kPinAccumulators && !roll_taps<S>();
+  alignas(16) float pin[kPin ? P * MB : 1];
+  if constexpr (kPin) asm volatile("" : : "r"(pin) : "memory");
   const float* wk = w_block;
   const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
   assume_taps(a);
-  for (int64_t c = 0; c < a.C; ++c) {
+  if constexpr (roll_taps<S>()) {
+    CONVPLAY_TAP_LOOP
+    for (int64_t c = 0; c < a.C; ++c) {
+      CONVPLAY_TAP_LOOP
+      for (int64_t kh = 0; kh < a.KH; ++kh) {
+        const int64_t row = (c * a.Hp + kh) * a.Wp;
+        const float* xr[P];
+        unroll<P>([&](auto i) { xr[i] = xp[i] + row; });
+        CONVPLAY_TAP_LOOP
+        for (int64_t kw = 0; kw < kernel_w; ++kw, wk += MB) {
+          const int64_t off = UNIT ? kw : a.kw_offset[kw];
+          V wv[MV];
+          unroll<MV>([&](auto v) { wv[v] = S::load(wk + v * L); });
+          unroll<P>([&](auto i) {
+            const V xv = S::splat(xr[i] + off);
+            unroll<MV>([&](auto v) { acc[i][v] = S::madd(acc[i][v], wv[v], xv); });
+          });
+        }
+      }
+    }
+  } else for (int64_t c = 0; c < a.C; ++c) {
     for (int64_t kh = 0; kh < a.KH; ++kh) {
       const int64_t row = (c * a.Hp + kh) * a.Wp;
       const float* xr[P];
@@ -191,7 +213,7 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
           const V xv = S::splat(xr[i] + off);
           for (int v = 0; v < MV; ++v) acc[i][v] = S::madd(acc[i][v], wv[v], xv);
         }
-        if constexpr (S::kPinAccumulators) unroll<P * MV>([&](auto k) { S::store(pin + k * L, acc[k / MV][k % MV]); });
+        if constexpr (kPin) unroll<P * MV>([&](auto k) { S::store(pin + k * L, acc[k / MV][k % MV]); });
         wk += MB;
       }
     }

@@ -56,9 +56,10 @@ struct SimdWasm {
   // V8 places arithmetic as late as it can, below loads it does not depend on: kernels whose unrolled
   // taps would then keep too many loaded values live store their accumulators after each tap.
   static constexpr bool kPinAccumulators = true;
-  // The direct row tiles instead keep their tap loops rolled, one tap per iteration, and their
-  // accumulators in registers (conv2d_direct_f32.inl, roll_taps): 6–13 % faster than storing the
-  // accumulators after every tap.
+  // The direct convolution's tiles instead keep their tap loops rolled, one tap per iteration, and
+  // their accumulators in registers (conv2d_direct_f32.inl, roll_taps), faster than storing the
+  // accumulators after every tap: the row tiles by 6–13 %, the channel-vectorised ones by about 22 % (README,
+  // Short rows).
   static constexpr bool kRollTaps = true;
   using V = v128_t;
   static V zero() { return wasm_f32x4_splat(0.0f); }
