@@ -1,5 +1,5 @@
 # The AVX-512 direct convolution tiles keep their accumulators in registers: no ZMM register goes to
-# the stack (%rsp/%rbp) in a row tile (but a few in the 8 × 3 tile and the k0 ones, below), and the 12-pixel × 1-vector tile (LeNet conv2 and the
+# the stack (%rsp/%rbp) in a row tile (but a few in the 8 × 3 tile and the k0 ones, below), and the 10-pixel × 1-vector tile (LeNet conv2 and the
 # training step's forward) moves at most a few, at its remainder. A compiler that changes the
 # register allocation of conv2d_direct_f32.inl fails here instead of only in the benchmark.
 # The row kernels also keep their output prefetch (below).
@@ -42,8 +42,8 @@ foreach(line IN LISTS lines)
       if(CMAKE_MATCH_2 EQUAL 3 OR CMAKE_MATCH_3 EQUAL 0)
         set(limit 6)
       endif()
-    elseif(line MATCHES "conv2d_pixel_range<[^>]*SimdAvx512, 12, 1, ([0-9]+), (true|false)>")
-      set(fn "pixel range 12x1 k${CMAKE_MATCH_1} unit=${CMAKE_MATCH_2}")
+    elseif(line MATCHES "conv2d_pixel_range<[^>]*SimdAvx512, 10, 1, ([0-9]+), (true|false)>")
+      set(fn "pixel range 10x1 k${CMAKE_MATCH_1} unit=${CMAKE_MATCH_2}")
       set(limit 8)
     endif()
     if(fn)
@@ -57,7 +57,7 @@ foreach(line IN LISTS lines)
   endif()
 endforeach()
 if(checked LESS 20)
-  message(FATAL_ERROR "found only ${checked} AVX-512 tile functions in ${LIB} (expected the 8x2, 6x2, 4x2 and 12x1 tiles)")
+  message(FATAL_ERROR "found only ${checked} AVX-512 tile functions in ${LIB} (expected the 8x2, 6x2, 4x2 and 10x1 tiles)")
 endif()
 foreach(i RANGE 1 ${checked})
   if(count_${i} GREATER limit_${i})
