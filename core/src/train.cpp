@@ -220,13 +220,14 @@ Conv2dPlanSpec conv_plan_spec(const NetLayerReport& r, const NetLayer& L) {
 
 // Bytes a conv layer's backward pass holds on the thread that runs a chunk (conv2d_backward_fast on
 // one thread: the packed operands of one weight-gradient GEMM (one image, or as many as fill 2^18
-// floats of im2col), up to 16 partial weight gradients and an image's, the transposed weights and
-// one image's columns), plus the gradient of its input for the chunk.
+// floats of im2col), up to 16 partial weight gradients and an image's, the rearranged weights and
+// output gradients of the input gradient's groups of 8 images), plus the gradient of its input for
+// the chunk.
 double conv_backward_bytes(const NetLayerReport& r, const NetLayer& L, double chunk) {
   const double ckk = static_cast<double>(r.input.c * L.kernel * L.kernel);
   const double p = static_cast<double>(r.output.h * r.output.w), m = static_cast<double>(L.filters);
   const double packed = std::max((ckk + 16.0) * (p + 16.0), double(1 << 18)) * (1.0 + (m + 16.0) / ckk);
-  return 4.0 * (packed + 17.0 * m * ckk + 2.0 * ckk * p) +
+  return 4.0 * (packed + 18.0 * m * ckk + 8.0 * std::ceil(chunk / 8.0) * m * p) +
          4.0 * chunk * static_cast<double>(values_of(r.input)); // the gradient of its input
 }
 } // namespace

@@ -57,7 +57,7 @@ struct ConvDims {
 // thread, kept between calls and grown when a call needs more: a training loop allocates (and takes
 // page faults on) its workspaces once, not at every step. A function's slots differ from those of the
 // work it hands the pool, on which the calling thread takes part.
-enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, Columns, Masks, Ones, Sums, Count };
+enum class Slot { Partials, PackedA, PackedB, Image, WeightsT, GroupGradients, InputRow, Ones, Sums, Count };
 float* scratch(Slot slot, int64_t floats) {
   thread_local std::array<std::vector<float>, static_cast<size_t>(Slot::Count)> buffers;
   std::vector<float>& b = buffers[static_cast<size_t>(slot)];
@@ -312,66 +312,58 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
     }
 }
 
-// The columns of several images' output gradients side by side, packed as the GEMM's B operand:
-// B (M × count·P) with B[m][i·P + p] = GY_{n0+i}[m][p], in column panels of NR (zero past the last).
-void pack_images_b(const float* __restrict gy, int64_t M, int64_t P, int64_t count, int64_t nr,
-                   float* __restrict dst) {
-  const int64_t cols = count * P, panels = (cols + nr - 1) / nr;
-  // Row m of B is row m of each image in turn: copied in runs that end at a panel's edge.
-  for (int64_t m = 0; m < M; ++m)
-    for (int64_t i = 0; i < count; ++i) {
-      const float* src = gy + (i * M + m) * P;
-      for (int64_t p = 0; p < P;) {
-        const int64_t x = i * P + p, j = x % nr, run = std::min(P - p, nr - j);
-        float* d = dst + (x / nr * M + m) * nr + j;
-        for (int64_t r = 0; r < run; ++r) d[r] = src[p + r];
-        p += run;
-      }
-    }
-  const int64_t used = cols - (panels - 1) * nr; // columns of the last panel
-  float* last = dst + (panels - 1) * M * nr;
-  for (int64_t m = 0; m < M; ++m) std::fill(last + m * nr + used, last + (m + 1) * nr, 0.0f);
-}
-
-// Images whose GEMM columns (CKK × P each) fit this many floats side by side are one GEMM (fewer,
-// fuller tiles than one per image); the col2im then reads them in place.
-constexpr int64_t kDgradColumnFloats = int64_t{1} << 16;
-
-// grad_x_n = col2im(wᵀ (CKK × M) · GY_n (M × P)): the GEMM gives each tap's contribution at each output
-// pixel; the col2im kernel (kernels/conv2d_dgrad_f32.h) sums them under each input pixel, taps in
-// order, and writes every element of gx. A group of images is one GEMM over their columns side by
-// side (each element of C the same multiply-adds as in a GEMM of its own image: the grouping changes
-// no bits). Groups in parallel (or, with few groups, the tiles and channels of one group).
-void conv_input_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* w,
-                         const float* gy, float* gx, ThreadPool* pool) {
+// grad_x by the direct transposed convolution (kernels/conv2d_dgrad_f32.h): the images in groups of
+// kDgradImages (zero lanes past N), the channels in blocks of at most the kernels' widest, balanced
+// (LeNet-5's 6 channels: one block where 6 fit). Each group's output gradient is rearranged once
+// (pixels of a row right to left, then filters, then the group's images), each block's weights once
+// (taps, then filters, then the block's channels); then a parallel version of the serial loop
+//   for group, block, input row: kernel into the row's buffer, scattered to the group's images.
+void conv_input_gradient(const ConvDims& d, const std::string& isa, const float* w, const float* gy, float* gx,
+                         ThreadPool* pool) {
   const auto& dk = kernels::isa_or_best(kernels::conv2d_dgrad_config(), isa);
-  const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P, L = dk.lanes;
-  const int64_t tail = d.W + d.pl + L; // read past the last tap's columns by the masked lanes
+  constexpr int64_t G = kernels::kDgradImages;
+  const int64_t P = d.P(), CKK = d.CKK(), macs = d.N * d.M * CKK * P, KK = d.KH * d.KW;
   if (macs < kParallelMacs) pool = nullptr;
-  const int64_t threads = pool ? static_cast<int64_t>(pool->workers()) + 1 : 1;
-  const int64_t per = std::clamp(kDgradColumnFloats / (CKK * P), int64_t{1}, std::max<int64_t>(1, d.N / threads));
-  const int64_t groups = (d.N + per - 1) / per;
-  ThreadPool* outer = groups >= 2 * threads ? pool : nullptr;
-  ThreadPool* inner = outer ? nullptr : pool;
-  float* wt = scratch(Slot::WeightsT, k.packed_a_size(CKK, d.M));
-  k.pack_a(w, CKK, true, CKK, d.M, wt, pool);
-  float* masks = scratch(Slot::Masks, kernels::conv2d_dgrad_blocks(d.W, L) * d.KW * L);
-  kernels::conv2d_dgrad_masks(d.W, d.OW, d.KW, d.pl, L, masks);
-  parallel_for(outer, groups, [&](int64_t g) {
-    const int64_t n0 = g * per, count = std::min(per, d.N - n0), width = count * P;
-    float* pb = scratch(Slot::PackedB, k.packed_b_size(d.M, width));
-    float* cols = scratch(Slot::Columns, CKK * width + tail);
-    std::fill(cols + CKK * width, cols + CKK * width + tail, 0.0f);
-    if (count == 1) k.pack_b(gy + n0 * d.M * P, P, false, d.M, P, pb, inner);
-    else pack_images_b(gy + n0 * d.M * P, d.M, P, count, k.nr(), pb);
-    k.run_tiles(wt, pb, nullptr, cols, width, CKK, width, d.M, inner);
-    parallel_for(inner, count * d.C, [&](int64_t ic) {
-      const int64_t i = ic / d.C, c = ic % d.C;
-      const kernels::Conv2dDgradArgs args{cols + c * d.KH * d.KW * width + i * P, masks,
-                                          gx + ((n0 + i) * d.C + c) * d.H * d.W,
-                                          d.H, d.W, d.OH, d.OW, d.KH, d.KW, d.pt, d.pl, width};
-      dk.kernels.run(args);
-    });
+  const int64_t groups = (d.N + G - 1) / G, blocks = (d.C + dk.kernels.max_channels - 1) / dk.kernels.max_channels;
+  const int64_t CB = (d.C + blocks - 1) / blocks; // every block but the last has CB channels
+  const int64_t group_floats = P * d.M * G;
+  float* gt = scratch(Slot::GroupGradients, groups * group_floats);
+  parallel_for(pool, groups, [&](int64_t g) {
+    float* dst = gt + g * group_floats;
+    for (int64_t i = 0; i < G; ++i) {
+      const int64_t n = g * G + i;
+      for (int64_t oh = 0; oh < d.OH; ++oh)
+        for (int64_t r = 0; r < d.OW; ++r) { // r: the pixel's place in its reversed row
+          float* px = dst + (oh * d.OW + r) * d.M * G + i;
+          if (n >= d.N) {
+            for (int64_t m = 0; m < d.M; ++m) px[m * G] = 0.0f;
+            continue;
+          }
+          const float* src = gy + n * d.M * P + oh * d.OW + d.OW - 1 - r;
+          for (int64_t m = 0; m < d.M; ++m) px[m * G] = src[m * P];
+        }
+    }
+  });
+  float* wt = scratch(Slot::WeightsT, blocks * KK * d.M * CB);
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t c0 = b * CB, cb = std::min(CB, d.C - c0);
+    float* dst = wt + b * KK * d.M * CB;
+    for (int64_t t = 0; t < KK; ++t)
+      for (int64_t m = 0; m < d.M; ++m)
+        for (int64_t c = 0; c < cb; ++c) dst[(t * d.M + m) * cb + c] = w[(m * d.C + c0 + c) * KK + t];
+  }
+  parallel_for(pool, groups * blocks * d.H, [&](int64_t item) {
+    const int64_t g = item / (blocks * d.H), b = item / d.H % blocks, ih = item % d.H;
+    const int64_t c0 = b * CB, cb = std::min(CB, d.C - c0);
+    float* row = scratch(Slot::InputRow, d.W * cb * G);
+    const kernels::Conv2dDgradArgs args{gt + g * group_floats, wt + b * KK * d.M * CB, row,
+                                        ih, d.W, d.OH, d.OW, d.KH, d.KW, d.M, d.pt, d.pl};
+    dk.kernels.run[cb - 1](args);
+    for (int64_t i = 0; i < G && g * G + i < d.N; ++i)
+      for (int64_t c = 0; c < cb; ++c) {
+        float* out = gx + ((g * G + i) * d.C + c0 + c) * d.H * d.W + ih * d.W;
+        for (int64_t iw = 0; iw < d.W; ++iw) out[iw] = row[(iw * cb + c) * G + i];
+      }
   });
 }
 
@@ -489,7 +481,7 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
                        o.pool);
   if (o.input_gradient) {
     reshape(out.input, x.shape, false);
-    conv_input_gradient(d, *kernel, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
+    conv_input_gradient(d, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
   } else {
     out.input = Tensor{};
   }

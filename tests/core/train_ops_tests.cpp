@@ -182,9 +182,9 @@ TEST_CASE("conv2d_backward_fast equals conv2d_backward on random shapes and padd
 }
 
 // The direct weight gradient's two forms (pixels or filters in the lanes: the filter count picks) and
-// col2im's masked vectors, on every instruction set: filter counts across the vector widths (1..17),
-// image widths below, at and across them (1..17 columns), kernels 1×1 to 5×5 and paddings wider than
-// the kernel.
+// the input gradient's rows (single pixels at the ends, pairs between), on every instruction set:
+// filter counts across the vector widths (1..17), image widths below, at and across them (1..17
+// columns), kernels 1×1 to 5×5 and paddings wider than the kernel.
 TEST_CASE("conv2d_backward_fast sweeps filter counts and widths across the vector remainders", "[train_ops]") {
   const Pools pools = convplay::test::make_pools();
   std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
@@ -211,6 +211,29 @@ TEST_CASE("conv2d_backward_fast sweeps filter counts and widths across the vecto
         }
   }
   CHECK(checked > 250 * static_cast<int>(isas.size()));
+}
+
+// The input gradient's channel blocks (one, several of equal width, a narrower last one) and image
+// groups (a partial group's empty lanes), on every instruction set.
+TEST_CASE("conv2d_backward_fast input gradient across channel blocks and image groups", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
+  isas.insert(isas.begin(), "");
+  int checked = 0;
+  for (size_t i = 0; i < isas.size(); ++i) {
+    std::mt19937 rng = convplay::test::seeded_rng(0x7a48, static_cast<int64_t>(i));
+    for (int64_t C : {5, 6, 7, 11, 13, 19})
+      for (int64_t N : {1, 8, 9}) {
+        const int64_t pad = (C + N) % 3;
+        const Conv2dParams p = explicit_padding(pad, pad, (pad + 1) % 3, pad);
+        Tensor x = random_tensor(rng, {N, C, 7, 9}), w = random_tensor(rng, {3 + C % 4, C, 3, 4});
+        INFO("isa '" << isas[i] << "' x " << convplay::shape_string(x.shape) << " w " << convplay::shape_string(w.shape)
+                     << " pad " << pad);
+        check_conv(pools, x, w, false, conv_grad_output(rng, x, w, p), p, isas[i]);
+        ++checked;
+      }
+  }
+  CHECK(checked == 18 * static_cast<int>(isas.size()));
 }
 
 TEST_CASE("LeNet-5 layers at batch 64 and larger images take the threaded paths", "[train_ops]") {

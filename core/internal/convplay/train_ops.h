@@ -17,9 +17,10 @@
 //                                                              transposed product when its tiles waste
 //                                                              less; images summed in chunks fixed by the
 //                                                              shapes, then the chunks in order)
-//                         grad_x = col2im(wᵀ · GY_n)            (GEMM per image, then each input pixel's taps
-//                                                              summed in registers, a vector of columns at
-//                                                              a time (kernels/conv2d_dgrad_f32.h), any padding)
+//                         grad_x = Σ_{m,kh,kw} w ⋆ GY          (direct transposed convolution: each input
+//                                                              pixel's taps summed in registers, 8 images
+//                                                              in the vector lanes, blocks of channels
+//                                                              (kernels/conv2d_dgrad_f32.h), any padding)
 //     for 4-D x, stride 1, dilation 1, groups 1, zero padding, cross-correlation (what LeNet-5 uses);
 //     every other configuration runs the reference conv2d_backward (conv2d_backward_fast_covers says which).
 #pragma once

@@ -75,7 +75,6 @@ const std::vector<IsaKernels<Conv2dDgradKernels>>& conv2d_dgrad_config() {
 #if defined(__wasm_simd128__)
     v.push_back({"wasmsimd", 4, conv2d_dgrad_f32_kernels__wasmsimd()});
 #elif defined(__x86_64__) || defined(__i386__)
-    if (cpu().avx512f) v.push_back({"avx512f", 16, conv2d_dgrad_f32_kernels__avx512f()});
     if (cpu().avx2fma) v.push_back({"avx2fma", 8, conv2d_dgrad_f32_kernels__avx2fma()});
     v.push_back({"sse2", 4, conv2d_dgrad_f32_kernels__sse2()});
 #endif

@@ -26,7 +26,7 @@ template <class Kernels> struct IsaKernels {
 const std::vector<IsaKernels<Conv2dDirectKernels>>& conv2d_direct_config(); // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<GemmKernels>>& gemm_config();                  // avx512f, avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Conv2dWgradKernels>>& conv2d_wgrad_config();   // avx512f, avx2fma, sse2 | wasmsimd; scalar
-const std::vector<IsaKernels<Conv2dDgradKernels>>& conv2d_dgrad_config();   // avx512f, avx2fma, sse2 | wasmsimd; scalar
+const std::vector<IsaKernels<Conv2dDgradKernels>>& conv2d_dgrad_config();   // avx2fma, sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Pool2dKernels>>& pool2d_config();              // sse2 | wasmsimd; scalar
 const std::vector<IsaKernels<Dwconv2dKernels>>& dwconv2d_config();         // avx2fma, sse2 | wasmsimd; scalar
 

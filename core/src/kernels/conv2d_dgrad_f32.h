@@ -1,54 +1,40 @@
-// Input-gradient micro-kernels of a stride-1 convolution (float32): col2im without scattering.
+// Input-gradient micro-kernels of a stride-1 convolution (float32): a direct transposed convolution
+// with the images of a group in the vector lanes.
 //
-// The GEMM wᵀ·GY gives, for input channel c, one row of P = OH·OW floats per tap (kh, kw): the tap's
-// contribution at each output pixel. The input gradient is their sum under each input pixel:
-//   gx[ih][iw] = Σ_{kh, kw in order} cols[(kh·KW + kw)·ld + (ih + pt − kh)·OW + (iw + pl − kw)]  (ld ≥ P)
-// over the taps whose output pixel (ih + pt − kh, iw + pl − kw) lies in the output. One call writes
-// one channel's H × W plane, a vector of input columns at a time, the sum in registers: each tap's
-// row is loaded at the vector's shifted position and the lanes whose output column lies outside the
-// output (or past W) are cleared with a mask (bitwise, so whatever the lanes held is dropped). A row's
-// last vector ends at W, overlapping the one before with the same values; rows narrower than a vector
-// are stored lane by lane (or with a masked store). The order of the terms is fixed by the shapes:
-// the same bits on any thread.
+//   gx[n][c][ih][iw] = Σ_{kh, kw, m in order} w[m][c][kh][kw] · gy[n][m][ih + pt − kh][iw + pl − kw]
+// over the taps whose output pixel (ih + pt − kh, iw + pl − kw) lies in the output. With the
+// kDgradImages images of a group side by side in the lanes, every multiply-add is useful (no masked
+// lanes at the image's edges, no tap outside the output), the operands stay in place (no GEMM output
+// to store and reread) and one kernel call writes a row of a block of CB channels:
+//   gy  pixel (oh, ow) at ((oh·OW + OW − 1 − ow)·M + m)·G floats: a row's pixels right to left, so
+//       that for one kh the taps kw and filters m of an input pixel are one run of consecutive G-float
+//       vectors ((kw·M + m)·G on from the pixel of its first tap);
+//   w   tap (kh, kw), filter m at ((kh·KW + kw)·M + m)·CB + c: the same run, CB floats per step;
+//   gx  the row's pixel iw, channel c at (iw·CB + c)·G.
+// Each element is one chain of multiply-adds from zero in the order above, fixed by its position: the
+// same bits for any image, group or thread.
 #pragma once
-#include <algorithm>
 #include <cstdint>
 
 namespace convplay::kernels {
 
+inline constexpr int64_t kDgradImages = 8; // images per group (the lanes of one or more vectors)
+
 struct Conv2dDgradArgs {
-  const float* cols = nullptr;  // KH·KW rows of P floats, readable W + pl + L floats past the last (the
-                                // masked lanes' loads)
-  const float* masks = nullptr; // blocks × KW vectors of lane masks (all bits set or clear), from conv2d_dgrad_masks
-  float* gx = nullptr;          // H × W
-  int64_t H = 0, W = 0, OH = 0, OW = 0, KH = 0, KW = 0, pt = 0, pl = 0;
-  int64_t ld = 0; // floats from one tap's row of cols to the next (0: P; more where images lie side by side)
+  const float* gy = nullptr; // OH·OW·M·kDgradImages floats, laid out as above
+  const float* w = nullptr;  // KH·KW·M·CB floats
+  float* gx = nullptr;       // W·CB·kDgradImages floats: input row ih
+  int64_t ih = 0, W = 0, OH = 0, OW = 0, KH = 0, KW = 0, M = 0, pt = 0, pl = 0;
 };
 using Conv2dDgradKernel = void (*)(const Conv2dDgradArgs& args);
 
+inline constexpr int kDgradMaxChannels = 6; // the widest channel block of any instruction set
+
 struct Conv2dDgradKernels {
-  Conv2dDgradKernel run = nullptr;
+  Conv2dDgradKernel run[kDgradMaxChannels] = {}; // run[CB − 1]: a block of CB channels
+  int max_channels = 1;                          // CB ≤ this: the blocks whose accumulators fit the registers
   const char* name = "";
 };
-
-// The vectors of L input columns a row is written in: their first columns (a multiple of L, the last
-// one W − L when W ≥ L; one vector from 0 when W < L).
-inline int64_t conv2d_dgrad_blocks(int64_t W, int64_t L) { return W < L ? 1 : (W + L - 1) / L; }
-inline int64_t conv2d_dgrad_block_start(int64_t b, int64_t W, int64_t L) {
-  return W < L ? 0 : std::min(b * L, W - L);
-}
-// masks[(b·KW + kw)·L + l]: all bits set where input column iw = start(b) + l < W has output column
-// iw + pl − kw in [0, OW). blocks(W, L) · KW · L floats.
-inline void conv2d_dgrad_masks(int64_t W, int64_t OW, int64_t KW, int64_t pl, int64_t L, float* masks) {
-  const uint32_t ones = 0xFFFFFFFFu, none = 0;
-  for (int64_t b = 0; b < conv2d_dgrad_blocks(W, L); ++b)
-    for (int64_t kw = 0; kw < KW; ++kw)
-      for (int64_t l = 0; l < L; ++l) {
-        const int64_t iw = conv2d_dgrad_block_start(b, W, L) + l, ow = iw + pl - kw;
-        const uint32_t bits = iw < W && ow >= 0 && ow < OW ? ones : none;
-        __builtin_memcpy(masks + (b * KW + kw) * L + l, &bits, sizeof bits);
-      }
-}
 
 // One per instruction set (file = suffix); kernels/config.h lists the ones this machine has.
 Conv2dDgradKernels conv2d_dgrad_f32_kernels__scalar();
@@ -58,7 +44,6 @@ Conv2dDgradKernels conv2d_dgrad_f32_kernels__wasmsimd();
 #if defined(__x86_64__) || defined(__i386__)
 Conv2dDgradKernels conv2d_dgrad_f32_kernels__sse2();
 Conv2dDgradKernels conv2d_dgrad_f32_kernels__avx2fma();
-Conv2dDgradKernels conv2d_dgrad_f32_kernels__avx512f();
 #endif
 
 } // namespace convplay::kernels
