@@ -251,6 +251,7 @@ std::string App::state_json() const {
       .field("simd", static_cast<bool>(CONVPLAY_SIMD))
       .field("build", CONVPLAY_THREADS ? "threads" : "single")
       .field("frames", frames_)
+      .field("frames_drawn", frames_drawn_)
       .field("notice", notice_)
       .field("preferred_height", static_cast<long long>(preferred_height_))
       .field("scroll_y", static_cast<long long>(scroll_y_))
@@ -273,7 +274,7 @@ std::string App::state_json() const {
 std::string App::set_state_json(std::string_view json) {
   // What state() reports besides the scene's parameters: accepted back and ignored, whatever the value,
   // so state() output (with its "scenes" array) can be fed to setState().
-  static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "scenes", "notice",
+  static const std::vector<std::string_view> read_only = {"threads", "simd", "build", "frames", "frames_drawn", "scenes", "notice",
                                                           "preferred_height", "scroll_y", "scroll_max_y", "hash", "editing", "share_copied", "texture_uploads", "draw_calls", "draw_commands",
                                                           "title", "description", "layout", "parameters"};
   JsonObject in;
@@ -503,14 +504,14 @@ bool App::frame() {
   draw_ui();
   layout_report_end_frame();
   ImGui::Render();
-  const ImGuiIO& io = ImGui::GetIO();
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
-             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ui_renderer_draw(ImGui::GetDrawData());
+  // A frame that would draw the same pixels as the last drawn one is not drawn where the last picture
+  // stays shown (the page's canvas): while training, the results change ten times a second, the frames
+  // come three times as often.
+  if (ui_renderer_prepare(ImGui::GetDrawData(), bg) || !platform_keeps_last_frame()) {
+    ui_renderer_draw(ImGui::GetDrawData(), bg);
+    ++frames_drawn_;
+  }
   ++frames_;
   const bool working = background_poll(); // Stepped mode: the next task runs here, after the frame
   return scene_->animating() || working || !share_copied_line().empty(); // frames until the "Copied" line goes

@@ -67,6 +67,7 @@ private:
   int threads_ = 0;        // worker threads running: those started, until the probe has seen them run (0 in the single-threaded build)
   std::atomic<int> probed_threads_{-1}; // the background probe's answer for frame() to take (-1: none yet)
   long long frames_ = 0;
+  long long frames_drawn_ = 0; // frames that drew (the rest showed the same picture: not drawn again)
   float font_ratio_ = 0.0f;
   std::string notice_;     // what the address could not set (shown until dismissed)
   AuthorOptions author_;   // from the address: nav, theme, play, hide, lock

@@ -25,10 +25,13 @@ GLuint compile(GLenum type, const std::string& source) {
 
 namespace {
 unsigned g_generation = 0;
+unsigned long long g_texture_writes = 0;
 }
 
 unsigned gl_generation() { return g_generation; }
 void gl_forget_objects() { ++g_generation; }
+void gl_texture_written() { ++g_texture_writes; }
+unsigned long long gl_texture_writes() { return g_texture_writes; }
 
 GLuint build_program(const char* glsl_version, const char* vertex_body, const char* fragment_body) {
   std::string prefix = std::string(glsl_version) + "\n";

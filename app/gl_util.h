@@ -12,4 +12,9 @@ GLuint build_program(const char* glsl_version, const char* vertex_body, const ch
 // ids mean nothing (never delete them: the ids may name nothing or, natively, another object).
 unsigned gl_generation();
 void gl_forget_objects(); // the context was lost: every object made so far is gone
+
+// Texture contents written so far (the font atlas, TensorView and RgbView textures): a frame whose draw
+// data equals the last drawn frame's still shows another picture when a texture was written in between.
+void gl_texture_written();
+unsigned long long gl_texture_writes();
 }

@@ -272,6 +272,7 @@ CellHover RgbView::draw(ImVec2 max_size, float max_cell) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, cols_, rows_, 0, GL_RGB, GL_UNSIGNED_BYTE, rgb_.data());
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    gl_texture_written();
     dirty_ = false;
   }
   const float cell = std::max(0.25f, std::min({max_cell, max_size.x / static_cast<float>(cols_),

@@ -35,6 +35,9 @@ const char* platform_glsl_version();  // "#version 300 es" (WebGL2) or "#version
 float platform_pixel_ratio(GLFWwindow* window); // device pixels per logical pixel (devicePixelRatio on the web)
 void platform_after_imgui_new_frame(GLFWwindow* window); // fixes DisplaySize, framebuffer scale and mouse for high-DPI; web: feeds queued keys
 void platform_request_frame();        // something changed (input, state from JS): draw again soon
+// True where a frame that makes no GL call keeps the last drawn picture on the screen (a WebGL canvas);
+// false where every frame must draw (natively the swapped back buffer's contents are undefined).
+bool platform_keeps_last_frame();
 // Runs frame() until it returns false or the window closes. frame() returns whether it wants another
 // frame right away (animation or input just happened); otherwise the loop sleeps until an event.
 void platform_run(GLFWwindow* window, bool (*frame)(void* user), void* user);

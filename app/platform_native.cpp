@@ -158,6 +158,8 @@ void platform_run(GLFWwindow* window, bool (*frame)(void*), void* user) {
   }
 }
 
+bool platform_keeps_last_frame() { return false; }
+
 void platform_destroy_window(GLFWwindow* window) {
   glfwDestroyWindow(window);
   glfwTerminate();

@@ -202,6 +202,8 @@ void platform_after_imgui_new_frame(GLFWwindow* window) {
   io.DisplayFramebufferScale = ImVec2(static_cast<float>(want_w / css_w), static_cast<float>(want_h / css_h));
 }
 
+bool platform_keeps_last_frame() { return true; } // the canvas is composited again only after it was drawn
+
 void platform_request_frame() {
   g_frames_requested = 3;
   if (g_paused) {

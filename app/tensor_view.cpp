@@ -170,6 +170,7 @@ void TensorView::render_texture(int cell_px) {
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   glBindVertexArray(0);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  gl_texture_written();
   dirty_ = false;
   cell_px_ = cell_px;
 }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace convplay::app::embedded {
@@ -19,8 +20,20 @@ namespace {
 struct Renderer {
   GLuint program = 0, vao = 0, vbo = 0, ibo = 0, font = 0;
   GLint u_scale = -1, u_origin = -1, u_texture = -1, u_white_uv = -1;
-  std::vector<ImDrawVert> vertices;   // this frame's vertices, all lists one after the other
-  std::vector<std::uint32_t> indices; // this frame's indices, offset into `vertices`
+  // A frame's picture, as ui_renderer_prepare builds it: the vertices of all lists one after the other,
+  // the indices offset into them, and the rest that decides the pixels (framebuffer, clear colour, every
+  // command's texture, clip rectangle and range, the texture writes and the GL context so far).
+  struct Frame {
+    std::vector<ImDrawVert> vertices;
+    std::vector<std::uint32_t> indices;
+    std::vector<std::uint32_t> rest;
+    bool operator==(const Frame& o) const {
+      return rest == o.rest && indices == o.indices && vertices.size() == o.vertices.size() &&
+             std::memcmp(vertices.data(), o.vertices.data(), vertices.size() * sizeof(ImDrawVert)) == 0;
+    }
+  };
+  Frame next, drawn; // the frame prepared; the last one drawn
+  bool has_drawn = false;
   UiDrawStats stats;
 } g;
 
@@ -28,7 +41,7 @@ struct Renderer {
 struct Run {
   GLuint texture = 0;
   int box[4] = {0, 0, 0, 0}; // scissor x, y (from the bottom), width, height in framebuffer pixels
-  std::size_t first = 0, count = 0; // in g.indices
+  std::size_t first = 0, count = 0; // in the frame's indices
 };
 
 void set_render_state(const ImDrawData* data, int fb_w, int fb_h) {
@@ -113,35 +126,65 @@ void ui_renderer_rebuild_font_texture() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+  gl_texture_written();
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g.font)));
 }
 
-void ui_renderer_draw(const ImDrawData* data) {
-  g.stats = UiDrawStats{};
-  const int fb_w = static_cast<int>(data->DisplaySize.x * data->FramebufferScale.x);
-  const int fb_h = static_cast<int>(data->DisplaySize.y * data->FramebufferScale.y);
-  if (!g.program || fb_w <= 0 || fb_h <= 0 || data->TotalVtxCount == 0) return;
+namespace {
+int framebuffer_width(const ImDrawData* data) { return static_cast<int>(data->DisplaySize.x * data->FramebufferScale.x); }
+int framebuffer_height(const ImDrawData* data) { return static_cast<int>(data->DisplaySize.y * data->FramebufferScale.y); }
+std::uint32_t bits(float x) { // std::bit_cast, which Emscripten 3.1.6's libc++ lacks
+  std::uint32_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+} // namespace
 
+bool ui_renderer_prepare(const ImDrawData* data, const ImVec4& clear) {
   // All lists' vertices and indices into one buffer each; a list's indices are offset by the vertices
   // before it (and by a command's VtxOffset, below).
-  g.vertices.resize(static_cast<std::size_t>(data->TotalVtxCount));
-  g.indices.resize(static_cast<std::size_t>(data->TotalIdxCount));
+  Renderer::Frame& f = g.next;
+  f.vertices.resize(static_cast<std::size_t>(data->TotalVtxCount));
+  f.indices.resize(static_cast<std::size_t>(data->TotalIdxCount));
+  const unsigned long long writes = gl_texture_writes();
+  f.rest.assign({static_cast<std::uint32_t>(framebuffer_width(data)), static_cast<std::uint32_t>(framebuffer_height(data)),
+                 bits(data->DisplayPos.x), bits(data->DisplayPos.y), bits(data->DisplaySize.x), bits(data->DisplaySize.y),
+                 bits(clear.x), bits(clear.y), bits(clear.z), gl_generation(),
+                 static_cast<std::uint32_t>(writes), static_cast<std::uint32_t>(writes >> 32)});
   std::size_t vtx_base = 0, idx_base = 0;
   for (int n = 0; n < data->CmdListsCount; ++n) {
     const ImDrawList* list = data->CmdLists[n];
-    std::copy(list->VtxBuffer.begin(), list->VtxBuffer.end(), g.vertices.begin() + static_cast<std::ptrdiff_t>(vtx_base));
+    std::copy(list->VtxBuffer.begin(), list->VtxBuffer.end(), f.vertices.begin() + static_cast<std::ptrdiff_t>(vtx_base));
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
       const std::uint32_t offset = static_cast<std::uint32_t>(vtx_base + cmd.VtxOffset);
       for (unsigned i = 0; i < cmd.ElemCount; ++i)
-        g.indices[idx_base + cmd.IdxOffset + i] = offset + list->IdxBuffer.Data[cmd.IdxOffset + i];
+        f.indices[idx_base + cmd.IdxOffset + i] = offset + list->IdxBuffer.Data[cmd.IdxOffset + i];
+      f.rest.insert(f.rest.end(), {bits(cmd.ClipRect.x), bits(cmd.ClipRect.y), bits(cmd.ClipRect.z), bits(cmd.ClipRect.w),
+                                   static_cast<std::uint32_t>(reinterpret_cast<intptr_t>(cmd.GetTexID())),
+                                   static_cast<std::uint32_t>(idx_base + cmd.IdxOffset), cmd.ElemCount,
+                                   cmd.UserCallback ? 1u : 0u});
     }
     vtx_base += static_cast<std::size_t>(list->VtxBuffer.Size);
     idx_base += static_cast<std::size_t>(list->IdxBuffer.Size);
   }
+  return !g.has_drawn || !(g.next == g.drawn);
+}
+
+void ui_renderer_draw(const ImDrawData* data, const ImVec4& clear) {
+  g.stats = UiDrawStats{};
+  const int fb_w = framebuffer_width(data), fb_h = framebuffer_height(data);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glViewport(0, 0, fb_w, fb_h);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  std::swap(g.next, g.drawn);
+  g.has_drawn = true;
+  if (!g.program || fb_w <= 0 || fb_h <= 0 || data->TotalVtxCount == 0) return;
+  const Renderer::Frame& f = g.drawn;
   glBindVertexArray(g.vao);
   glBindBuffer(GL_ARRAY_BUFFER, g.vbo);
-  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(g.vertices.size() * sizeof(ImDrawVert)), g.vertices.data(), GL_STREAM_DRAW);
-  glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(g.indices.size() * sizeof(std::uint32_t)), g.indices.data(), GL_STREAM_DRAW);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(f.vertices.size() * sizeof(ImDrawVert)), f.vertices.data(), GL_STREAM_DRAW);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(f.indices.size() * sizeof(std::uint32_t)), f.indices.data(), GL_STREAM_DRAW);
   g.stats.vertices = data->TotalVtxCount;
   g.stats.indices = data->TotalIdxCount;
 
@@ -162,7 +205,7 @@ void ui_renderer_draw(const ImDrawData* data) {
     run.count = 0;
   };
   const ImVec2 origin = data->DisplayPos, scale = data->FramebufferScale;
-  idx_base = 0;
+  std::size_t idx_base = 0;
   for (int n = 0; n < data->CmdListsCount; ++n) {
     const ImDrawList* list = data->CmdLists[n];
     for (const ImDrawCmd& cmd : list->CmdBuffer) {

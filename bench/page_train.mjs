@@ -4,14 +4,17 @@
 //   build            threads (cross-origin isolated, build/wasm-mt) or single (no isolation, build/wasm-st)
 //   cnn_images_per_s, dense_images_per_s   images each network trained per second of wall clock
 //   reported_images_per_s, reported_dense_images_per_s   the scene's own figure (time inside its steps)
-//   fps              frames the app drew per second; raf_fps: the browser's animation frames per second
+//   fps              frames the app made per second (each takes input and lays the scene out); drawn_fps: those
+//                    of them that drew (a frame with the last drawn frame's picture is not drawn again: the
+//                    canvas keeps showing it); raf_fps: the browser's animation frames per second
 //   longest_gap_ms   the longest wait between two animation frames (a blocked main thread shows here)
 //   wasm_memory_mib  the module's WebAssembly memory at the end (it only grows, so also its peak)
 //   load_avg         the machine's 1-minute load average before and after (2 cores: compare in the same minutes)
 //   cpu              cores the browser used during the measurement (Linux /proc, per thread): gpu (Chromium's
 //                    GPU process: SwiftShader's rasterising and the compositor), main (the page's main thread:
 //                    drawing, and the single-threaded build's training), workers (the WebAssembly threads:
-//                    the threaded build's training), other; gpu_ms_per_frame: the GPU process's CPU per frame
+//                    the threaded build's training), other; gpu_ms_per_frame: the GPU process's CPU per frame,
+//                    gpu_ms_per_drawn_frame: per frame drawn
 //   draw_calls, draw_commands   the last frame's glDrawElements calls and ImGui draw commands (app/ui_renderer.cpp
 //                    draws a run of commands with the same texture and clip rectangle in one call)
 //   texture_renders_per_s   TensorView textures drawn from new values per second (state().texture_uploads)
@@ -93,11 +96,12 @@ function cpuSample() {
   }
   return out;
 }
-const cpuSince = (a, b, seconds, frames) => {
+const cpuSince = (a, b, seconds, frames, drawn) => {
   if (!a || !b) return undefined;
   const cores = {};
   for (const k of Object.keys(a)) cores[k] = Number(((b[k] - a[k]) / seconds).toFixed(2));
   cores.gpu_ms_per_frame = frames > 0 ? Number((1000 * (b.gpu - a.gpu) / frames).toFixed(1)) : null;
+  cores.gpu_ms_per_drawn_frame = drawn > 0 ? Number((1000 * (b.gpu - a.gpu) / drawn).toFixed(1)) : null;
   return cores;
 };
 
@@ -176,13 +180,14 @@ async function pageRun(browser, base, build) {
       cnn_images_per_s: Math.round((b.s.images_seen - a.s.images_seen) / dt),
       dense_images_per_s: Math.round((b.s.dense_images_seen - a.s.dense_images_seen) / dt),
       reported_images_per_s: Math.round(b.s.images_per_s), reported_dense_images_per_s: Math.round(b.s.dense_images_per_s),
-      fps: Number(((b.s.frames - a.s.frames) / dt).toFixed(1)), raf_fps: Number(((b.raf - a.raf) / dt).toFixed(1)),
+      fps: Number(((b.s.frames - a.s.frames) / dt).toFixed(1)), drawn_fps: Number(((b.s.frames_drawn - a.s.frames_drawn) / dt).toFixed(1)),
+      raf_fps: Number(((b.raf - a.raf) / dt).toFixed(1)),
       longest_gap_ms: Math.round(b.gap), wasm_memory_mib: Number((b.mem / 1048576).toFixed(1)),
       threads: b.s.threads, epoch: b.s.epoch, dense_epoch: b.s.dense_epoch, step: b.s.step,
       train_images: b.s.train_images, test_acc: b.s.test_acc, dense_test_acc: b.s.dense_test_acc,
       draw_calls: b.s.draw_calls, draw_commands: b.s.draw_commands,
       texture_renders_per_s: Number(((b.s.texture_uploads - a.s.texture_uploads) / dt).toFixed(1)),
-      cpu: cpuSince(a.cpu, b.cpu, dt, b.s.frames - a.s.frames), page_errors: errors,
+      cpu: cpuSince(a.cpu, b.cpu, dt, b.s.frames - a.s.frames, b.s.frames_drawn - a.s.frames_drawn), page_errors: errors,
     };
   } finally {
     await context.close();

@@ -19,12 +19,13 @@ using namespace convplay;
 using namespace convplay::app;
 
 namespace {
-// The state without the fields that change on their own (frames); the arrays and objects (scenes, layout) skipped.
+// The state without the fields that change on their own (frames, frames_drawn); the arrays and objects (scenes, layout) skipped.
 JsonObject comparable(const std::string& state) {
   JsonObject o;
   std::string error;
   REQUIRE(parse_flat_json_object(state, o, error, {"scenes", "layout", "parameters"}));
   o.erase("frames");
+  o.erase("frames_drawn");
   for (auto it = o.begin(); it != o.end();) it = it->first.ends_with("_ms") ? o.erase(it) : std::next(it); // measured times
   return o;
 }

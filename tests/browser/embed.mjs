@@ -237,11 +237,11 @@ export async function touchChecks(browser, courseBase, embedBase, check) {
   await page.waitForTimeout(300);
   const box = await handle.boundingBox();
   const cx = box.x + box.width * 0.6, cy = box.y + box.height * 0.5;
-  const before = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames":\d+,?/, ''));
+  const before = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames(_drawn)?":\d+,?/g, ''));
   const y0 = await page.evaluate(() => window.scrollY);
   await drag(cx, cy + 120, cx, cy - 120);
   const y1 = await page.evaluate(() => window.scrollY);
-  const after = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames":\d+,?/, ''));
+  const after = await frame.evaluate(() => JSON.stringify(window.convplay.state()).replace(/"frames(_drawn)?":\d+,?/g, ''));
   const focusedEarly = await frame.evaluate(() => document.activeElement === document.getElementById('canvas'));
   check('touch: a finger over an embed not yet tapped scrolls the page, not the embed',
         y1 > y0 && before === after && !focusedEarly, `scrollY ${y0} → ${y1}, focused ${focusedEarly}, state ${before === after ? 'same' : 'changed'}`);

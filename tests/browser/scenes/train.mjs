@@ -35,7 +35,7 @@ export default async function run(page, { check, label, shot }) {
   while (Date.now() - t0 < TRAIN_TIMEOUT_MS) {
     await page.waitForTimeout(500);
     const st = await page.evaluate(() => window.convplay.state());
-    samples.push({ t: Date.now() - t0, frames: st.frames, seen: st.images_seen, loss: st.loss });
+    samples.push({ t: Date.now() - t0, frames: st.frames, drawn: st.frames_drawn, seen: st.images_seen, loss: st.loss });
     if (ready === null && st.data === 'ready') ready = Date.now() - t0;
     if (first === null && st.loss !== null) first = st.loss;
     last = st;
@@ -50,12 +50,13 @@ export default async function run(page, { check, label, shot }) {
         `first ${first}, now ${last && last.loss} (dense ${last && last.dense_loss})`);
   // Frames per second while training: over the samples after the first steps.
   const training = samples.filter((x) => x.seen > 0);
-  const fps = training.length >= 2 ? (training.at(-1).frames - training[0].frames) / ((training.at(-1).t - training[0].t) / 1000) : 0;
+  const rate = (key) => training.length >= 2 ? (training.at(-1)[key] - training[0][key]) / ((training.at(-1).t - training[0].t) / 1000) : 0;
+  const fps = rate('frames'), drawnFps = rate('drawn');
   check(`frames keep coming while it trains (${fps.toFixed(1)} fps, at least ${MIN_FPS})`, fps >= MIN_FPS, JSON.stringify(samples.slice(-3)));
   const gap = await page.evaluate(() => { window.__trainStop = true; return window.__trainGap; });
   check(`no long freeze (longest gap between animation frames ${Math.round(gap)} ms, at most ${MAX_GAP_MS})`, gap <= MAX_GAP_MS);
   console.log(`# ${label}: train: ${Math.round(last.images_per_s)} images/s LeNet-5, ${Math.round(last.dense_images_per_s)} dense, ` +
-              `${fps.toFixed(1)} fps (longest gap ${Math.round(gap)} ms), step ${last.step}, loss ${first.toFixed(3)} -> ${last.loss.toFixed(3)}, ` +
+              `${fps.toFixed(1)} fps (${drawnFps.toFixed(1)} drawn, longest gap ${Math.round(gap)} ms), step ${last.step}, loss ${first.toFixed(3)} -> ${last.loss.toFixed(3)}, ` +
               `test accuracy ${last.test_acc} / ${last.dense_test_acc}, data ready after ${ready} ms`);
   await shot('train');
   // While it trains the scene draws every frame, and with software GL (SwiftShader here) each pass over the
@@ -78,6 +79,13 @@ export default async function run(page, { check, label, shot }) {
   await page.waitForTimeout(1000);
   const later = await page.evaluate(() => window.convplay.state());
   check('paused: no more steps', later.step === paused && later.running === false, `${paused} -> ${later.step}`);
+  // Frames with nothing new (setState wakes the app for a few frames) draw nothing: the canvas keeps the
+  // last picture and the browser's GPU process has nothing to composite.
+  await page.evaluate(() => window.convplay.setState({}));
+  await page.waitForTimeout(1000);
+  const woken = await page.evaluate(() => window.convplay.state());
+  check('frames with the same picture are not drawn again', woken.frames >= later.frames + 3 && woken.frames_drawn <= later.frames_drawn + 1,
+        `frames ${later.frames} -> ${woken.frames}, drawn ${later.frames_drawn} -> ${woken.frames_drawn}`);
   // Accuracy against shift, asked for while paused: both networks, shifts −6…+6.
   await page.evaluate(() => window.convplay.setState({ sweep: true }));
   let sweep = null;
