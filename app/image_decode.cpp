@@ -8,22 +8,8 @@
 #include <memory>
 #include <vector>
 
-// stb_image (Debian's libstb-dev), private to this file (the app's only decoder); only the formats a student is likely to have.
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
-#define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_GIF
-#define STBI_ONLY_BMP
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#endif
-#include <stb_image.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+#include <stb_image.h> // its implementation: stb_image_impl.cpp
 
 namespace convplay::app {
 namespace {
