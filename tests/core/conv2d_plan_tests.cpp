@@ -14,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -471,6 +472,49 @@ TEST_CASE("depthwise kernels (input read in place) equal the reference on every 
     const convplay::Conv2dPlan bad(spec_of(c, "", depthwise), std::vector<float>(72).data(), nullptr);
     CHECK(bad.error() == "the depthwise kernels need groups = C and a column stride of 1 or 2");
   }
+}
+
+TEST_CASE("depthwise 3x3 stride 2 equals the reference on widths 1..40, every padding and row split", "[conv2d_plan]") {
+  // 3×3 at stride 2 both ways (dwconv2d_3x3s2_rows in WebAssembly, the generic kernels elsewhere):
+  // widths 1..40 cross every vector remainder, the vector steps' last column (inside the row or the
+  // right padding) and the scalar columns at either edge; heights 1..9 give passes of two rows and of
+  // one and input rows above and below the image; padding valid, same (TensorFlow's split, the extra
+  // at the bottom / right), full and one-sided. Then planes large enough for the pool, split into
+  // bands of odd and even row counts by 1 and 3 workers (bit-identical to the serial run).
+  const auto seed = Catch::rngSeed();
+  std::mt19937 rng(seed + 3);
+  INFO("seed " << seed << " (rerun with --rng-seed " << seed << ")");
+  convplay::ThreadPool pool1(1), pool3(3);
+  const auto depthwise = convplay::Conv2dTiling::Depthwise;
+  // Padding before and after for a size n: valid, same, full, then 3 before and none after.
+  auto paddings = [](int64_t n) {
+    const int64_t same = std::max<int64_t>(0, ((n + 1) / 2 - 1) * 2 + 3 - n);
+    return std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {same / 2, same - same / 2}, {2, 2}, {3, 0}};
+  };
+  int checked = 0;
+  for (const std::string& isa : convplay::Conv2dPlan::instruction_sets()) {
+    if (isa == "avx512f") continue; // which has no depthwise kernels
+    for (int64_t W = 1; W <= 40; ++W) {
+      const int64_t H = 1 + W % 9;
+      const auto ph = paddings(H), pw = paddings(W);
+      for (size_t k = 0; k < ph.size(); ++k) {
+        const Case c{1 + W % 2, 2, H, W, 2 * (1 + (W % 3 == 0)), 3, 3, ph[k].first, ph[k].second, pw[k].first,
+                     pw[k].second, W % 4 != 0, 2, 2, 2};
+        if (H + c.pt + c.pb < 3 || W + c.pl + c.pr < 3) continue;
+        check_case(c, isa, rng, {nullptr, &pool1, &pool3}, depthwise);
+        ++checked;
+      }
+    }
+    // 2 planes, 101 and 100 output rows: the pool's bands are 7 rows at 1 worker, 4 at 3. Then rows
+    // wider than the WebAssembly kernel's zero row, and a row stride of 1 (both on the generic kernel).
+    for (const Case& c : {Case{1, 2, 201, 203, 2, 3, 3, 1, 1, 1, 1, true, 2, 2, 2},
+                          Case{1, 2, 200, 200, 2, 3, 3, 0, 1, 0, 1, true, 2, 2, 2},
+                          Case{1, 1, 199, 198, 2, 3, 3, 2, 2, 2, 2, false, 2, 2, 1},
+                          Case{1, 1, 5, 4101, 1, 3, 3, 1, 1, 1, 1, true, 2, 2, 1},
+                          Case{1, 2, 9, 37, 2, 3, 3, 1, 1, 1, 1, true, 1, 2, 2}})
+      check_case(c, isa, rng, {nullptr, &pool1, &pool3}, depthwise);
+  }
+  CHECK(checked > 200);
 }
 
 TEST_CASE("fast conv2d refuses impossible plans with a message", "[conv2d_plan]") {

@@ -11,6 +11,9 @@
 // the left and right padding take the scalar path. Where the row stride equals the column stride, two
 // output rows inside the input share their input rows' loads. An output is computed the same way
 // whichever rows a call is given, so any split of the rows between threads gives the same bits.
+// In WebAssembly, 3 × 3 at stride 2 both ways runs its own kernel (dwconv2d_3x3s2_rows): every pair of
+// output rows from its 5 input rows in place, the rows outside the image read as zeros, each vector
+// of outputs loading two vectors per input row.
 // Named by data type, operation, strides and instruction set: dwconv2d_f32_s2__wasmsimd.
 #pragma once
 #include <cstdint>

@@ -202,6 +202,112 @@ void dwconv2d_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
   }
 }
 
+// Input rows up to this wide take dwconv2d_3x3s2_rows (its rows above and below the image point at
+// this many zeros); wider ones take dwconv2d_rows.
+constexpr int64_t kDwconv2dZeroRowFloats = 4096;
+
+// 3 × 3 at stride 2 both ways, for wrappers with shift_in (WebAssembly), output rows [oh0, oh1) of
+// plane q (dwconv2d_f32.h). A pass computes R = 2 output rows (1 for the last of an odd count) from
+// its 2·R + 1 input rows, read in place through one pointer each: input row i is kernel row i − 2·r
+// of output row oh + r, and rows above or below the image point at zeros, so the rows next to the
+// top and bottom padding take the vector path too (the generic kernel copies edge vectors there).
+// A vector of L outputs from column ow reads, per input row, from column c = 2·ow − PL: A = [c, c + L)
+// and B = [c + L, c + 2·L); taps kw = 0 and 1 are the even and odd lanes of A, B, tap 2 the even lanes
+// shifted by one lane with column c + 2·L in the last (shift_in): the next vector's A, or for the last
+// vector of a step that column alone (a zero past the row: the right padding). A step computes NP
+// vectors (then single ones), so a vector loads two vectors and 1 / NP of a float per input row where
+// the generic kernel loads four vectors. The columns before the first vector and after the last take
+// the scalar path (taps outside the row skipped).
+// Each output sums bias, then kh, then kw, whichever pass and step compute it: the same bits for any
+// split of the rows.
+template <class S, int NP> void dwconv2d_3x3s2_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
+  static_assert(NP >= 1);
+  using V = typename S::V;
+  constexpr int64_t L = S::L;
+  static const float zeros[kDwconv2dZeroRowFloats] = {};
+  const int64_t W = a.W, OW = a.OW, PL = a.PL;
+  const int64_t m = q % a.M, n = q / a.M;
+  const float* xp = a.x + (n * a.C + m / (a.M / a.C)) * a.H * W;
+  const float* wp = a.w + m * 9;
+  const float* bias = a.bias + m;
+  float* yp = a.y + q * a.OH * OW;
+  // Vector steps start at ow_v0 (the first whose column c is inside the row) and at most at ow_last
+  // (the last whose A and B end inside it and whose L outputs exist).
+  const int64_t ow_v0 = (PL + 1) / 2, room = W - 2 * L + PL;
+  const int64_t ow_last = room < 0 ? -1 : std::min(room / 2, OW - L);
+  const bool vectors = ow_last >= ow_v0;
+  const int64_t scalar_left = vectors ? ow_v0 : OW, scalar_right = vectors ? ow_last + L : OW;
+
+  auto pass = [&]<int R>(int64_t oh) {
+    constexpr int I = 2 * R + 1;
+    const float* x[I];
+    for (int i = 0; i < I; ++i) {
+      const int64_t ih = 2 * oh - a.PT + i;
+      x[i] = ih >= 0 && ih < a.H ? xp + ih * W : zeros;
+    }
+    float* y[R];
+    for (int r = 0; r < R; ++r) y[r] = yp + (oh + r) * OW;
+    // NV vectors from column ow: per input row NV pairs A, B, and column c + 2·NV·L alone for the
+    // last tap 2 (a zero past the row).
+    auto step = [&]<int NV>(int64_t ow) {
+      const int64_t c = 2 * ow - PL, cn = c + 2 * NV * L;
+      V acc[R][NV];
+      for (int r = 0; r < R; ++r)
+        for (int j = 0; j < NV; ++j) acc[r][j] = S::splat(bias);
+      for (int i = 0; i < I; ++i) {
+        V t[NV][3];
+        for (int j = 0; j < NV; ++j) {
+          const V a0 = S::load(x[i] + c + 2 * j * L), b = S::load(x[i] + c + 2 * j * L + L);
+          t[j][0] = S::even(a0, b);
+          t[j][1] = S::odd(a0, b);
+          if (j > 0) t[j - 1][2] = S::shift_in(t[j - 1][0], a0);
+        }
+        t[NV - 1][2] = S::shift_in(t[NV - 1][0], cn < W ? S::splat(x[i] + cn) : S::zero());
+        for (int r = 0; r < R; ++r) {
+          const int kh = i - 2 * r;
+          if (kh < 0 || kh > 2) continue;
+          for (int kw = 0; kw < 3; ++kw) {
+            const V wv = S::splat(wp + kh * 3 + kw);
+            for (int j = 0; j < NV; ++j) acc[r][j] = S::madd(acc[r][j], t[j][kw], wv);
+          }
+        }
+      }
+      for (int r = 0; r < R; ++r)
+        for (int j = 0; j < NV; ++j) S::store(y[r] + ow + j * L, acc[r][j]);
+    };
+    if (vectors) {
+      int64_t ow = ow_v0;
+      for (; ow + (NP - 1) * L <= ow_last; ow += NP * L) step.template operator()<NP>(ow);
+      for (; ow <= ow_last; ow += L) step.template operator()<1>(ow);
+      if (ow < ow_last + L) step.template operator()<1>(ow_last); // over outputs already computed
+    }
+    auto scalar = [&](int64_t ow) {
+      const int64_t c = 2 * ow - PL, kw0 = std::max<int64_t>(0, -c), kw1 = std::min<int64_t>(3, W - c);
+      for (int r = 0; r < R; ++r) {
+        float acc = *bias;
+        for (int kh = 0; kh < 3; ++kh)
+          for (int64_t kw = kw0; kw < kw1; ++kw) acc += x[2 * r + kh][c + kw] * wp[kh * 3 + kw];
+        y[r][ow] = acc;
+      }
+    };
+    for (int64_t ow = 0; ow < scalar_left; ++ow) scalar(ow);
+    for (int64_t ow = scalar_right; ow < OW; ++ow) scalar(ow);
+  };
+  int64_t oh = oh0;
+  for (; oh + 1 < oh1; oh += 2) pass.template operator()<2>(oh);
+  if (oh < oh1) pass.template operator()<1>(oh);
+}
+
+// The 3 × 3 column-stride-2 entry: dwconv2d_3x3s2_rows (two vectors per step: one per step measured
+// no faster than the generic kernel) where the wrapper has shift_in, the row stride is 2 and the rows
+// fit the zero row, else the generic kernel.
+template <class S, int NB, int NP> void dwconv2d_3x3s2(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
+  if constexpr (requires(typename S::V v) { S::shift_in(v, v); }) {
+    if (a.SH == 2 && a.W <= kDwconv2dZeroRowFloats) return dwconv2d_3x3s2_rows<S, 2>(a, q, oh0, oh1);
+  }
+  dwconv2d_rows<S, 2, 3, NB, NP>(a, q, oh0, oh1);
+}
+
 } // namespace
 } // namespace convplay::kernels
 
@@ -214,7 +320,7 @@ void dwconv2d_rows(const Dwconv2dArgs& a, int64_t q, int64_t oh0, int64_t oh1) {
     k.rows[0][0] = dwconv2d_rows<Simd, 1, 0, NB, NP>;                                                  \
     k.rows[0][1] = dwconv2d_rows<Simd, 1, 3, NB, NP>;                                                  \
     k.rows[1][0] = dwconv2d_rows<Simd, 2, 0, NB, NP>;                                                  \
-    k.rows[1][1] = dwconv2d_rows<Simd, 2, 3, NB, NP>;                                                  \
+    k.rows[1][1] = dwconv2d_3x3s2<Simd, NB, NP>;                                                       \
     k.names[0][0] = "dwconv2d_f32_s1__" #isa;                                                          \
     k.names[0][1] = "dwconv2d_f32_3x3s1__" #isa;                                                       \
     k.names[1][0] = "dwconv2d_f32_s2__" #isa;                                                          \

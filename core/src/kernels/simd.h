@@ -2,7 +2,8 @@
 // store (all also add / bit_and, for col2im's lane masks; all but AVX-512 also sub / mul /
 // store_interleaved and transpose4 or store_transposed4, for the Winograd transforms and the
 // channel-vectorised tiles; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
-// pooling, and sqrt, for the optimiser; AVX2 even / odd, for the depthwise stride-2 kernels; AVX-512 store_masked and transpose16, for its
+// pooling, and sqrt, for the optimiser; AVX2 even / odd, for the depthwise stride-2 kernels;
+// WebAssembly shift_in, for its depthwise 3×3 stride-2 kernel; AVX-512 store_masked and transpose16, for its
 // channel-vectorised tiles, and store_stream / fence_streams, for outputs far larger than the caches)
 // and compiled per target (XNNPACK's approach). Each struct is a "vector of L floats".
 //   SimdWasm    WebAssembly SIMD128 (-msimd128): mul + add (SIMD128 has no fused multiply-add)
@@ -82,6 +83,7 @@ struct SimdWasm {
   static V even(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); } // a0 a2 b0 b2
   static V odd(V a, V b) { return wasm_i32x4_shuffle(a, b, 1, 3, 5, 7); }  // a1 a3 b1 b3
   static V even_of_7(V a, V b) { return wasm_i32x4_shuffle(a, b, 0, 2, 5, 7); } // b loaded 3 floats after a
+  static V shift_in(V a, V b) { return wasm_i32x4_shuffle(a, b, 1, 2, 3, 4); }  // a1 a2 a3 b0
   static V pseudo_max(V best, V v) { return wasm_f32x4_pmax(best, v); } // best < v ? v : best
   static bool any_nan(V v) { return wasm_v128_any_true(wasm_f32x4_ne(v, v)); }
   static V sqrt(V v) { return wasm_f32x4_sqrt(v); }
