@@ -5,6 +5,8 @@
 #include "simd.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <utility>
 
 namespace convplay::kernels {
 // Internal linkage, as simd.h: one copy per instruction-set file.
@@ -152,8 +154,8 @@ inline void conv2d_wgrad_filters_window_f32(const Conv2dWgradFilterArgs& a) {
           for (int k = 0; k < JB; ++k)
             #pragma GCC unroll 16
             for (int v = 0; v < MV; ++v) acc[k][v] = S::madd(acc[k][v], gv[v], w[k]);
-          #pragma GCC unroll 16
-          for (int k = 0; k + 1 < JB; ++k) w[k] = w[k + 1];
+          // Straight-line moves, not a loop, which clang would turn into a memmove and keep w in memory.
+          [&]<size_t... K>(std::index_sequence<K...>) { ((w[K] = w[K + 1]), ...); }(std::make_index_sequence<JB - 1>{});
           g += a.MP;
         }
       }
