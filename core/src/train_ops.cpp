@@ -165,37 +165,59 @@ constexpr int64_t kGemmImageFloats = int64_t{1} << 18;
 // weight gradients from ~28 M instructions per batch of 64 (im2col + GEMM) to ~12 M.
 constexpr int64_t kDirectMaxFilters = 32;
 
-// The direct weight gradient: per chunk of images (fixed by the shapes, as below), each image padded
-// into a buffer of rows of Wp floats (where the layer pads) and its output gradient copied at that
-// pitch (row form) or transposed to pixels of MP floats (filter-vectorised form, which of the two
-// does less work per vector step for this layer: multiply-adds plus loads, ragged edges included),
-// then the kernel adds the image's products to per-lane sums; the chunk's gradient is their lanes
-// added in order (row form) or the sums themselves (filter form). The work of a form counts, per
-// image, each tile's vector steps (multiply-adds plus loads) and its accumulators loaded and stored:
-// with few steps per tile (LeNet-5's conv2 in 16 lanes: 9 steps of 144 floats for 100 pixels) the
-// latter decide.
-void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, const float* x, const float* gy,
-                                 float* partial, int64_t chunks, int64_t per_chunk, ThreadPool* pool) {
-  const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
-  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK, P = d.P();
-  const int64_t Hp = d.OH + d.KH - 1, Wp = d.OW + d.KW - 1, plane = Hp * Wp; // the padded extent read
-  const int64_t Q = (d.OH * Wp + L - 1) / L * L;
-  const int64_t MP = (d.M + L - 1) / L * L;
-  const kernels::Conv2dWgradTile* tile = &ks.kernels.tiles[0];
+// Floats per gradient row of the row form and per pixel of the filter form, in vectors of L floats.
+int64_t wgrad_row_floats(const ConvDims& d, int64_t L) { return (d.OH * (d.OW + d.KW - 1) + L - 1) / L * L; }
+int64_t wgrad_pixel_floats(const ConvDims& d, int64_t L) { return (d.M + L - 1) / L * L; }
+
+// The direct weight gradient's tile: per chunk of images (fixed by the shapes, as below), each image
+// padded into a buffer of rows of Wp floats (where the layer pads) and its output gradient copied at
+// that pitch (row form) or transposed to pixels of MP floats (filter-vectorised form), then the kernel
+// adds the image's products to per-lane sums. The tile (of either form) is the one that does the
+// least work per image: each tile's vector steps (multiply-adds plus loads, a load or splat costing
+// the instruction set's load_cost multiply-adds; ragged edges included) and its accumulators loaded
+// and stored. With few steps per tile (LeNet-5's conv2 in 16 lanes: 9 steps of 144 floats for 100
+// pixels) the latter decide; in WebAssembly, where a splat is dear, the tiles along a kernel row
+// (one splat per pixel for 5 taps) take both LeNet-5 layers. A tile `name` instead: that one, if
+// the instruction set has it and it fits the kernel's width (else neither).
+struct WgradTile {
+  const kernels::Conv2dWgradTile* row = nullptr;
+  const kernels::Conv2dWgradFilterTile* filter = nullptr;
+};
+WgradTile choose_wgrad_tile(const ConvDims& d, const kernels::IsaKernels<kernels::Conv2dWgradKernels>& ks,
+                            const std::string& name) {
+  const int64_t L = ks.lanes, CKK = d.CKK(), P = d.P(), lc = ks.kernels.load_cost;
+  const int64_t Q = wgrad_row_floats(d, L), MP = wgrad_pixel_floats(d, L);
+  WgradTile choice;
   int64_t best = 0;
   for (int i = 0; i < ks.kernels.count; ++i) {
     const kernels::Conv2dWgradTile& t = ks.kernels.tiles[i];
     const int64_t tiles = (d.M + t.mb - 1) / t.mb * ((CKK + t.jb - 1) / t.jb);
-    const int64_t work = tiles * ((Q / L) * (t.mb * t.jb + t.mb + t.jb) + 2 * t.mb * t.jb);
-    if (i == 0 || work < best) { best = work; tile = &t; }
+    const int64_t work = tiles * ((Q / L) * (t.mb * t.jb + lc * (t.mb + t.jb)) + lc * 2 * t.mb * t.jb);
+    if (name.empty() ? !choice.row || work < best : name == t.name) { best = work; choice.row = &t; }
   }
-  const kernels::Conv2dWgradFilterTile* filter_tile = nullptr;
   for (int i = 0; i < ks.kernels.filter_count; ++i) {
     const kernels::Conv2dWgradFilterTile& t = ks.kernels.filter_tiles[i];
+    if (t.window && d.KW % t.jb != 0) continue;
     const int64_t tiles = (MP / L + t.mv - 1) / t.mv * ((CKK + t.jb - 1) / t.jb);
-    const int64_t work = tiles * (P * (t.mv * t.jb + t.mv + t.jb) + 2 * t.mv * t.jb);
-    if (work < best) { best = work; filter_tile = &t; }
+    const int64_t loads = t.mv + (t.window ? 1 : t.jb);
+    const int64_t work = tiles * (P * (t.mv * t.jb + lc * loads) + lc * 2 * t.mv * t.jb);
+    if (name.empty() ? work < best : name == t.name) { best = work; choice = {nullptr, &t}; }
   }
+  return choice;
+}
+
+// The direct weight gradient (see choose_wgrad_tile) of a chunk: the chunk's gradient is the lanes of
+// the per-lane sums added in order (row form) or the sums themselves (filter form).
+void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, const std::string& tile_name,
+                                 const float* x, const float* gy, float* partial, int64_t chunks, int64_t per_chunk,
+                                 ThreadPool* pool) {
+  const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
+  const int64_t L = ks.lanes, CKK = d.CKK(), MC = d.M * CKK, P = d.P();
+  const int64_t Hp = d.OH + d.KH - 1, Wp = d.OW + d.KW - 1, plane = Hp * Wp; // the padded extent read
+  const int64_t Q = wgrad_row_floats(d, L), MP = wgrad_pixel_floats(d, L);
+  const WgradTile chosen = choose_wgrad_tile(d, ks, tile_name);
+  const kernels::Conv2dWgradTile* tile = chosen.row;
+  const kernels::Conv2dWgradFilterTile* filter_tile = chosen.filter;
   std::vector<int64_t> off(at(CKK));
   for (int64_t j = 0; j < CKK; ++j) off[at(j)] = j / (d.KH * d.KW) * plane + j / d.KW % d.KH * Wp + j % d.KW;
   const bool padded = Hp != d.H || Wp != d.W;
@@ -214,15 +236,12 @@ void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, cons
       float* gt = scratch(Slot::PackedA, P * MP);
       float* sums = scratch(Slot::Image, CKK * MP);
       if (padded) std::fill(xp, xp + d.C * plane, 0.0f);
-      std::fill(gt, gt + P * MP, 0.0f); // the lanes past M stay zero
       std::fill(sums, sums + CKK * MP, 0.0f);
       kernels::Conv2dWgradFilterArgs args{gt, xp, off.data(), sums, MP, CKK, d.OH, d.OW, Wp};
       for (int64_t n = ch * per_chunk; n < end; ++n) {
         if (padded) pad_image(n, xp);
         else args.x = x + n * d.C * d.H * d.W;
-        const float* gyn = gy + n * d.M * P;
-        for (int64_t m = 0; m < d.M; ++m)
-          for (int64_t p = 0; p < P; ++p) gt[p * MP + m] = gyn[m * P + p];
+        ks.kernels.transpose(gy + n * d.M * P, d.M, P, MP, gt);
         filter_tile->run(args);
       }
       for (int64_t m = 0; m < d.M; ++m)
@@ -258,8 +277,10 @@ void conv_weight_gradient_direct(const ConvDims& d, const std::string& isa, cons
 // by the shapes alone (one chunk with one_part); a chunk's images are one GEMM whose inner dimension
 // runs over their pixels in order (several GEMMs added in order where their im2col would pass
 // kGemmImageFloats), then the chunks are added in order.
-void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::string& isa, const float* x,
-                          const float* gy, float* gw, bool one_part, ThreadPool* pool) {
+void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const TrainOpsOptions& o, const float* x,
+                          const float* gy, float* gw) {
+  ThreadPool* pool = o.pool;
+  const bool one_part = o.one_part;
   const int64_t P = d.P(), CKK = d.CKK(), MC = d.M * CKK, macs = d.N * MC * P;
   // Work per output pixel: the padded tiles' multiply-adds plus the gathered im2col values (~8 each).
   const int64_t cost = k.blocks(d.M) * k.mr() * k.panels(CKK) * k.nr() + 8 * k.panels(CKK) * k.nr();
@@ -275,7 +296,7 @@ void conv_weight_gradient(const ConvDims& d, const GemmKernel& k, const std::str
   ThreadPool* outer = chunks > 1 ? pool : nullptr;
   ThreadPool* inner = chunks == 1 ? pool : nullptr; // one chunk: the pool works inside it
   float* partial = scratch(Slot::Partials, chunks * MC);
-  if (direct) conv_weight_gradient_direct(d, isa, x, gy, partial, chunks, per_chunk, outer);
+  if (direct) conv_weight_gradient_direct(d, o.isa, o.wgrad_tile, x, gy, partial, chunks, per_chunk, outer);
   else parallel_for(outer, chunks, [&](int64_t ch) {
     const int64_t KT = per_gemm * P; // the inner dimension of a full GEMM
     float* pa = scratch(Slot::PackedA, k.packed_a_size(rows, KT));
@@ -477,8 +498,13 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
       cols > kMaxFloats || grads > kMaxFloats)
     return reference();
   reshape(out.weight, w.shape, false);
-  conv_weight_gradient(d, *kernel, o.isa, x.data.data(), gy.data.data(), out.weight.data.data(), o.one_part,
-                       o.pool);
+  if (!o.wgrad_tile.empty()) {
+    const auto tiles = conv2d_weight_gradient_tiles(o.isa, d.KW);
+    if (d.M > kDirectMaxFilters || std::find(tiles.begin(), tiles.end(), o.wgrad_tile) == tiles.end())
+      return "conv2d_backward_fast: no direct weight-gradient tile '" + o.wgrad_tile + "' for " +
+             std::to_string(d.M) + " filters of width " + std::to_string(d.KW) + " (isa '" + o.isa + "')";
+  }
+  conv_weight_gradient(d, *kernel, o, x.data.data(), gy.data.data(), out.weight.data.data());
   if (o.input_gradient) {
     reshape(out.input, x.shape, false);
     conv_input_gradient(d, o.isa, w.data.data(), gy.data.data(), out.input.data.data(), o.pool);
@@ -492,6 +518,17 @@ std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool wit
     out.bias = Tensor{};
   }
   return {};
+}
+
+std::vector<std::string> conv2d_weight_gradient_tiles(const std::string& isa, int64_t kernel_width) {
+  const auto& ks = kernels::isa_or_best(kernels::conv2d_wgrad_config(), isa);
+  std::vector<std::string> names;
+  for (int i = 0; i < ks.kernels.count; ++i) names.push_back(ks.kernels.tiles[i].name);
+  for (int i = 0; i < ks.kernels.filter_count; ++i) {
+    const kernels::Conv2dWgradFilterTile& t = ks.kernels.filter_tiles[i];
+    if (!t.window || (kernel_width > 0 && kernel_width % t.jb == 0)) names.push_back(t.name);
+  }
+  return names;
 }
 
 Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& gy,

@@ -339,3 +339,66 @@ TEST_CASE("conv2d_backward_fast input gradient of a batch has the bits of each i
       }
     }
 }
+
+// The direct weight gradient's filter-form tiles, each forced in turn, on every instruction set and
+// pool, in parts and as one: filter counts across the tiles' vectors (1..17 filters: 1..5 vectors
+// of 4 against tiles of 1, 2 and 4), kernel widths the window tiles take (3, 5) and one they do not
+// (4), output rows of 1..13 pixels (the transpose's 4-pixel blocks and remainders), and LeNet-5's
+// layers split into several parts. Every tile sums each filter's pixels in the same order: the same
+// bits as the scalar tile where the multiply-add is not fused (scalar, SSE2, WebAssembly), as each
+// other where it is.
+TEST_CASE("conv2d_backward_fast weight-gradient filter tiles have the bits of the scalar tile", "[train_ops]") {
+  const Pools pools = convplay::test::make_pools();
+  const std::vector<std::string> isas = convplay::GemmKernel::instruction_sets();
+  const std::string scalar_tile = "conv2d_wgrad_f32_4vx2_filters__scalar";
+  std::mt19937 rng = convplay::test::seeded_rng(0x7a49, 0);
+  struct Case { std::vector<int64_t> x, w; int64_t pad; };
+  std::vector<Case> cases = {{{9, 1, 28, 28}, {6, 1, 5, 5}, 2}, {{9, 6, 14, 14}, {16, 6, 5, 5}, 0}};
+  const std::pair<int64_t, int64_t> kernel_sizes[] = {{5, 5}, {3, 3}, {2, 5}, {1, 3}, {3, 4}};
+  const std::pair<int64_t, int64_t> widths[] = {{5, 2}, {6, 0}, {9, 1}, {13, 2}}; // W, padding
+  for (int64_t M : {1, 3, 4, 5, 8, 9, 12, 16, 17})
+    for (auto [KH, KW] : kernel_sizes)
+      for (auto [W, pad] : widths)
+        if (W + 2 * pad >= KW) cases.push_back({{2, 1 + M % 3, KH + M % 4, W}, {M, 1 + M % 3, KH, KW}, pad});
+  int checked = 0;
+  for (const Case& c : cases) {
+    INFO("x " << convplay::shape_string(c.x) << " w " << convplay::shape_string(c.w) << " pad " << c.pad);
+    const Conv2dParams p = explicit_padding(c.pad, c.pad, c.pad, c.pad);
+    Tensor x = random_tensor(rng, c.x), w = random_tensor(rng, c.w);
+    Tensor gy = conv_grad_output(rng, x, w, p);
+    auto want = convplay::conv2d_backward(x, w, false, gy, p);
+    auto scale = convplay::conv2d_backward(absolute(x), absolute(w), false, absolute(gy), p);
+    REQUIRE(want.ok());
+    for (bool one_part : {false, true}) {
+      TrainOpsOptions o{nullptr, "scalar", false, one_part};
+      o.wgrad_tile = scalar_tile;
+      auto scalar = convplay::conv2d_backward_fast(x, w, false, gy, p, o);
+      REQUIRE(scalar.ok());
+      check_scaled("scalar tile", scalar->weight, want->weight, scale->weight);
+      for (const std::string& isa : isas) {
+        const bool fused = isa == "avx2fma" || isa == "avx512f";
+        Tensor first;
+        for (const std::string& tile : convplay::conv2d_weight_gradient_tiles(isa, c.w[3])) {
+          if (tile.find("_filters") == std::string::npos) continue; // the row form sums in another order
+          for (const auto& pool : pools) {
+            INFO("tile " << tile << " workers " << pool->workers() << " one_part " << one_part);
+            o = {pool.get(), isa, false, one_part, tile};
+            auto g = convplay::conv2d_backward_fast(x, w, false, gy, p, o);
+            REQUIRE(g.ok());
+            check_scaled("grad_weight", g->weight, want->weight, scale->weight);
+            if (first.data.empty()) first = g->weight;
+            check_same_bits("grad_weight", g->weight, fused ? first : scalar->weight);
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  CHECK(checked > 1000);
+  Tensor x = random_tensor(rng, {2, 3, 8, 8}), w = random_tensor(rng, {4, 3, 3, 3}), gy = random_tensor(rng, {2, 4, 6, 6});
+  TrainOpsOptions o{nullptr, "scalar"};
+  o.wgrad_tile = "conv2d_wgrad_f32_4vx5_filters_window__scalar"; // 5 taps of a row 3 wide
+  auto bad = convplay::conv2d_backward_fast(x, w, false, gy, {}, o);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().find(o.wgrad_tile) != std::string::npos);
+}

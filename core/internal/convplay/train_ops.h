@@ -30,6 +30,7 @@
 #include <convplay/thread_pool.h>
 
 #include <string>
+#include <vector>
 
 namespace convplay {
 
@@ -41,6 +42,9 @@ struct TrainOpsOptions {
   // a training chunk); false splits them into parts fixed by the shapes, for threads to share (the
   // same bits for any pool, not those of one part).
   bool one_part = false;
+  // conv weight gradient of up to 32 filters: "" = the tile that does the least work; else one of
+  // conv2d_weight_gradient_tiles (tests), another name being an error.
+  std::string wgrad_tile = {};
 };
 
 // dense() of layers.h: x (N, IN) or (IN), w (OUT, IN), bias (OUT) or null.
@@ -61,6 +65,9 @@ bool conv2d_backward_fast_covers(const std::vector<int64_t>& x_shape, const Conv
 // conv2d_backward() of conv.h.
 Expected<ConvGradients> conv2d_backward_fast(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                              const Conv2dParams& params, const TrainOpsOptions& options = {});
+// The direct weight gradient's tiles (both forms) on the weight-gradient kernels of `isa` ("" = the
+// best here; another unknown name also gives the best) that fit kernels kernel_width taps wide.
+std::vector<std::string> conv2d_weight_gradient_tiles(const std::string& isa, int64_t kernel_width);
 std::string conv2d_backward_fast_into(const Tensor& x, const Tensor& w, bool with_bias, const Tensor& grad_output,
                                       const Conv2dParams& params, ConvGradients& out, const TrainOpsOptions& options = {});
 

@@ -18,7 +18,13 @@
 //   sums[j·MP + m] += Σ_{oh, ow} gyt[(oh·OW + ow)·MP + m] · x[off[j] + oh·Wp + ow]
 // The image needs no padded tail (only the output's own pixels are read) and no padding at all
 // where the layer has none. Register tile: MV vectors of filters × JB taps, each input value
-// splatted.
+// splatted; or, where the JB taps are consecutive in one kernel row (KW a multiple of JB: tap k+1
+// of pixel ow reads the value tap k reads at pixel ow + 1), a window of JB splatted values slid along
+// the image row, one splat per pixel for all JB taps. Both sum each lane's pixels in the same order:
+// the same bits.
+//
+// The transposed gradient is made by a kernel too: gyt[p·MP + m] = gy[m·P + p] for m < M, zero for
+// M ≤ m < MP (4×4 blocks transposed in registers where the set has 4-wide vectors).
 #pragma once
 #include <cstdint>
 
@@ -49,14 +55,19 @@ struct Conv2dWgradTile {
 };
 struct Conv2dWgradFilterTile {
   Conv2dWgradFilterKernel run = nullptr;
-  int mv = 1, jb = 1; // vectors of filters × taps
+  int mv = 1, jb = 1;  // vectors of filters × taps
+  bool window = false; // the jb taps of a kernel row, one splat per pixel (only where KW % jb == 0)
   const char* name = "";
 };
+// gy: M planes of P floats; gyt: P pixels of MP floats (MP ≥ M).
+using Conv2dWgradTransposeKernel = void (*)(const float* gy, int64_t M, int64_t P, int64_t MP, float* gyt);
 struct Conv2dWgradKernels {
   Conv2dWgradTile tiles[2];
   int count = 0;
-  Conv2dWgradFilterTile filter_tiles[3];
+  Conv2dWgradFilterTile filter_tiles[5];
   int filter_count = 0;
+  Conv2dWgradTransposeKernel transpose = nullptr;
+  int load_cost = 1; // a vector load or splat, in multiply-adds (for the choice of tile)
 };
 
 // One set per instruction set (file = suffix); kernels/config.h lists the ones this machine has.
