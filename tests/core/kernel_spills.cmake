@@ -5,6 +5,11 @@
 # The row kernels also keep their output prefetch (below). The AVX2 row kernels of a fixed kernel width
 # (6x2, 4x2, 3x3, 1x4; their tiles are inlined) move at most 4 YMM registers to or from the stack: with a
 # channel loop around the row loop GCC 12 kept all 12 of the 6x2 tile's accumulators there (conv2d_direct_f32.inl).
+# The AVX2 channel-vectorised functions of a fixed kernel width (6px2v, 8px1v: the pixel ranges and the
+# tiles GCC keeps out of line) move at most 20: a tile of fewer pixels than P stores its accumulators to a
+# buffer (12 in the 6x2 tile) and the window pointers pass through YMM registers. When every tile stored
+# through that buffer and a K5 row's taps were unrolled (accumulators on the stack, SimdAvx2Fma::kRollPixelTaps),
+# the 6x2 functions had 42 to 58 moves, the 8x1 ones 24 to 26.
 # Object code, not timing: cmake -DLIB=<libconvplay_core.a> -DOBJDUMP=<objdump> -DWORK=<dir> -P kernel_spills.cmake
 file(MAKE_DIRECTORY ${WORK})
 execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn -C ${LIB} OUTPUT_FILE ${WORK}/core.s RESULT_VARIABLE rc)
@@ -18,6 +23,7 @@ file(STRINGS ${WORK}/core.s lines
 set(fn "")
 set(checked 0)
 set(checked_avx2 0)
+set(checked_avx2_pixels 0)
 set(failures "")
 # The AVX-512 row kernels prefetch the output of the tile ahead (prefetch_output): GCC 12 once dropped
 # every such prefetch without a trace in the results (conv2d_direct_f32.inl).
@@ -40,6 +46,10 @@ foreach(line IN LISTS lines)
       set(fn "AVX2 ${CMAKE_MATCH_0}")
       set(limit 4)
       math(EXPR checked_avx2 "${checked_avx2} + 1")
+    elseif(line MATCHES "(conv2d_direct_f32_[0-9]+px[0-9]+v_pixels_(s_)?k[1-9]__avx2fma\\()|(conv2d_pixel_(range|tile)<[^>]*SimdAvx2Fma, [0-9]+, [0-9]+, [1-9], (true|false)>)")
+      set(fn "AVX2 pixels ${CMAKE_MATCH_0}")
+      set(limit 20)
+      math(EXPR checked_avx2_pixels "${checked_avx2_pixels} + 1")
     elseif(line MATCHES "conv2d_direct_tile<[^>]*SimdAvx512, ([0-9]+), ([0-9]+), ([0-9]+), (true|false)>")
       set(fn "row tile ${CMAKE_MATCH_1}x${CMAKE_MATCH_2} k${CMAKE_MATCH_3} unit=${CMAKE_MATCH_4}")
       set(limit 0)
@@ -66,7 +76,10 @@ endforeach()
 if(checked_avx2 LESS 32)
   message(FATAL_ERROR "found only ${checked_avx2} AVX2 row functions in ${LIB} (expected 4 tiles x 4 widths x 2 strides)")
 endif()
-math(EXPR checked_avx512 "${checked} - ${checked_avx2}")
+if(checked_avx2_pixels LESS 16)
+  message(FATAL_ERROR "found only ${checked_avx2_pixels} AVX2 pixel functions in ${LIB} (expected 2 tiles x 4 widths x 2 strides)")
+endif()
+math(EXPR checked_avx512 "${checked} - ${checked_avx2} - ${checked_avx2_pixels}")
 if(checked_avx512 LESS 20)
   message(FATAL_ERROR "found only ${checked_avx512} AVX-512 tile functions in ${LIB} (expected the 8x2, 6x2, 4x2 and 10x1 tiles)")
 endif()
@@ -81,4 +94,4 @@ endif()
 if(row_prefetches EQUAL 0)
   message(FATAL_ERROR "the AVX-512 row kernels have no prefetch instruction: the output prefetch was compiled away")
 endif()
-message(STATUS "${checked_avx512} AVX-512 tile and ${checked_avx2} AVX2 row functions, none spilling past its limit; ${row_prefetches} prefetches in the row kernels")
+message(STATUS "${checked_avx512} AVX-512 tile, ${checked_avx2} AVX2 row and ${checked_avx2_pixels} AVX2 pixel functions, none spilling past its limit; ${row_prefetches} prefetches in the row kernels")

@@ -42,6 +42,12 @@ template <class S> constexpr bool roll_taps() {
   if constexpr (requires { S::kRollTaps; }) return S::kRollTaps;
   else return false;
 }
+// The channel-vectorised tiles' taps along a kernel row kept as a loop, where the wrapper asks for it
+// (S::kRollPixelTaps): the kernel width is then read from the arguments, not unrolled.
+template <class S> constexpr bool roll_pixel_taps() {
+  if constexpr (requires { S::kRollPixelTaps; }) return S::kRollPixelTaps;
+  else return false;
+}
 
 // MB output channels × NB vectors of S::L output columns starting at column ow. KWC > 0 fixes the
 // kernel width at compile time (1, 3, 5, 7: the inner loop unrolls, except with S::kRollTaps); 0
@@ -186,7 +192,7 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
   alignas(16) float pin[kPin ? P * MB : 1];
   if constexpr (kPin) asm volatile("" : : "r"(pin) : "memory");
   const float* wk = w_block;
-  const int64_t kernel_w = KWC > 0 ? KWC : a.KW;
+  const int64_t kernel_w = KWC > 0 && !roll_pixel_taps<S>() ? KWC : a.KW;
   assume_taps(a);
   if constexpr (roll_taps<S>()) {
     CONVPLAY_TAP_LOOP
@@ -208,9 +214,11 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
         }
       }
     }
-  } else for (int64_t c = 0; c < a.C; ++c) {
-    for (int64_t kh = 0; kh < a.KH; ++kh) {
-      const int64_t row = (c * a.Hp + kh) * a.Wp;
+  } else {
+    // One loop over the C·KH input rows, as the row tiles (conv2d_direct_tile).
+    const int64_t next_channel = (a.Hp - a.KH) * a.Wp;
+    int64_t row = 0, kh = 0, rows = a.C * a.KH;
+    do {
       const float* xr[P];
       for (int i = 0; i < P; ++i) xr[i] = xp[i] + row;
       for (int64_t kw = 0; kw < kernel_w; ++kw) {
@@ -224,8 +232,20 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
         if constexpr (kPin) unroll<P * MV>([&](auto k) { S::store(pin + k * L, acc[k / MV][k % MV]); });
         wk += MB;
       }
-    }
+      row += a.Wp;
+      if (++kh == a.KH) {
+        kh = 0;
+        row += next_channel;
+      }
+    } while (--rows > 0);
   }
+  // Element by element (the scalar reference, other vector widths, tiles of fewer pixels).
+  auto store_elements = [&] {
+    float buf[P][MB];
+    unroll<P * MV>([&](auto k) { S::store(&buf[k / MV][k % MV * L], acc[k / MV][k % MV]); });
+    for (int m = 0; m < channels; ++m)
+      for (int i = 0; i < pixels; ++i) y_planes[m][p + i] = buf[i][m];
+  };
   if constexpr (L == 4 && P % 4 == 0) {
     // 4 pixels × 4 channels transposed: one vector of 4 consecutive pixels per channel plane.
     unroll<P / 4 * MV>([&](auto k) {
@@ -253,12 +273,16 @@ inline void conv2d_pixel_tile(const Conv2dDirectArgs& a, const float* const* xp,
       for (int j = 0; j < 16; ++j)
         if (v * 16 + j < channels) S::store_masked(y_planes[v * 16 + j] + p, lanes, r[j]);
     });
+  } else if constexpr (L == 8 && (P == 6 || P == 8)) {
+    // P pixels × 8 channels transposed (AVX2): P consecutive pixels per channel plane.
+    if (pixels < P) return store_elements();
+    unroll<MV>([&](auto v) {
+      V r[P];
+      unroll<P>([&](auto i) { r[i] = acc[i][v]; });
+      S::template store_columns<P>(r, y_planes + v * 8, p, channels - v * 8);
+    });
   } else {
-    // Element by element (the scalar reference, other vector widths).
-    float buf[P][MB];
-    unroll<P * MV>([&](auto k) { S::store(&buf[k / MV][k % MV * L], acc[k / MV][k % MV]); });
-    for (int m = 0; m < channels; ++m)
-      for (int i = 0; i < pixels; ++i) y_planes[m][p + i] = buf[i][m];
+    store_elements();
   }
 }
 

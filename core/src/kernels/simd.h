@@ -1,7 +1,7 @@
 // One SIMD wrapper per instruction set, so a kernel is written once against load / splat / madd /
 // store (all also add / bit_and, for col2im's lane masks; all but AVX-512 also sub / mul /
 // store_interleaved and transpose4 or store_transposed4, for the Winograd transforms and the
-// channel-vectorised tiles; the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
+// channel-vectorised tiles (AVX2 store_columns for the latter); the 4-wide sets also set1 / gather / even / odd / even_of_7 / pseudo_max / any_nan, for
 // pooling, and sqrt, for the optimiser; AVX2 even / odd, for the depthwise stride-2 kernels;
 // WebAssembly shift_in, for its depthwise 3×3 stride-2 kernel; AVX-512 store_masked and transpose16, for its
 // channel-vectorised tiles, and store_stream / fence_streams, for outputs far larger than the caches)
@@ -133,6 +133,10 @@ struct SimdSse2 {
 struct SimdAvx2Fma {
   static constexpr int L = 8;
   static constexpr bool kPinAccumulators = false;
+  // The channel-vectorised tiles run one tap per iteration along a kernel row (conv2d_direct_f32.inl,
+  // roll_pixel_taps): with the 5 taps of a K5 row unrolled, GCC 12 kept 2 to 7 of the 6 × 2 tile's 12
+  // accumulators on the stack (CIFAR 3->64 K5).
+  static constexpr bool kRollPixelTaps = true;
   using V = __m256;
   static V zero() { return _mm256_setzero_ps(); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -154,6 +158,41 @@ struct SimdAvx2Fma {
     const V lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd); // per 128-bit half
     _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
     _mm256_storeu_ps(p + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+  }
+  // Rows r[0..P) of 8 channels (P = 6 or 8 pixels) become the columns: planes[j][p + i] = r[i][j]
+  // for the channels j < channels (channel-vectorised tiles store NCHW). 4×4 transposes of rows 0..3
+  // (4..7) within each 128-bit half; with P = 6 the pairs of rows 4 and 5 are stored as 64-bit halves.
+  template <int P> static void store_columns(const V (&r)[P], float* const* planes, int64_t p, int channels) {
+    static_assert(P == 6 || P == 8);
+    __m128 four[2][8];
+    auto transpose4x8 = [&](__m128(&out)[8], V a, V b, V c, V d) {
+      const V t0 = _mm256_unpacklo_ps(a, b), t1 = _mm256_unpackhi_ps(a, b), t2 = _mm256_unpacklo_ps(c, d),
+              t3 = _mm256_unpackhi_ps(c, d);
+      const V q[4] = {_mm256_shuffle_ps(t0, t2, 0x44), _mm256_shuffle_ps(t0, t2, 0xEE),
+                      _mm256_shuffle_ps(t1, t3, 0x44), _mm256_shuffle_ps(t1, t3, 0xEE)};
+      for (int j = 0; j < 4; ++j) {
+        out[j] = _mm256_castps256_ps128(q[j]);
+        out[j + 4] = _mm256_extractf128_ps(q[j], 1);
+      }
+    };
+    transpose4x8(four[0], r[0], r[1], r[2], r[3]);
+    if constexpr (P == 8) {
+      transpose4x8(four[1], r[4], r[5], r[6], r[7]);
+      for (int j = 0; j < 8; ++j)
+        if (j < channels) _mm256_storeu_ps(planes[j] + p, _mm256_set_m128(four[1][j], four[0][j]));
+    } else {
+      // Channel pairs (2k, 2k + 1) of rows 4 and 5: the low and high 64 bits of two[k].
+      const V t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+      const __m128 two[4] = {_mm256_castps256_ps128(t4), _mm256_castps256_ps128(t5), _mm256_extractf128_ps(t4, 1),
+                             _mm256_extractf128_ps(t5, 1)};
+      for (int j = 0; j < 8; ++j) {
+        if (j >= channels) break;
+        float* const y = planes[j] + p;
+        _mm_storeu_ps(y, four[0][j]);
+        if (j % 2 == 0) _mm_storel_pi(reinterpret_cast<__m64*>(y + 4), two[j / 2]);
+        else _mm_storeh_pi(reinterpret_cast<__m64*>(y + 4), two[j / 2]);
+      }
+    }
   }
   static void store_transposed4(float* p, V a, V b, V c, V d) {
     // 4×4 transposes within each 128-bit half, then the halves' rows in order.
