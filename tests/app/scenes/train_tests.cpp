@@ -249,7 +249,9 @@ TEST_CASE("train session: Stepped runs one job per frame after it, Thread on the
     TrainSession t;
     REQUIRE(t.set_settings(small("both")).empty());
     t.set_running(true);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    // Ends as soon as both have 30 steps; the limit only stops a hang (under AddressSanitizer on a slow
+    // 2-core machine 30 steps took about 25 s).
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (std::chrono::steady_clock::now() < until && (t.view().nets[0].steps < 30 || t.view().nets[1].steps < 30)) {
       t.tick(&pool, 20.0);
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
